@@ -1,0 +1,49 @@
+/**
+ * The backend contract: bytes in, bytes out. Serialization, key prefixes, default
+ * timeouts, stats and error policies all live above this layer (in `Cache`), once.
+ *
+ * Timeouts reaching a backend are already resolved (never `undefined`), in **seconds**,
+ * with Flask-Caching's meaning: `0` = never expire; positive = expire after that many
+ * seconds; negative values behave as the corresponding cachelib backend does
+ * (documented per backend).
+ */
+export interface BackendEntry {
+  key: string;
+  value: Uint8Array;
+  /** Seconds; 0 = never expire. */
+  timeout: number;
+}
+
+export interface CacheBackend {
+  /** Short backend kind, e.g. `simple`, `redis`, `filesystem`. */
+  readonly kind: string;
+
+  /** Stored bytes, or `undefined` when missing or expired. */
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** Stored bytes per key, in the caller's order. */
+  getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]>;
+  /** Store `value`; `true` when stored. */
+  set(key: string, value: Uint8Array, timeout: number): Promise<boolean>;
+  /** Store several entries; `true` per entry stored, in the caller's order. */
+  setMany(entries: readonly BackendEntry[]): Promise<boolean[]>;
+  /** Store only when the key is absent; `true` when this call stored it. */
+  add(key: string, value: Uint8Array, timeout: number): Promise<boolean>;
+  /** `true` when the backend reports the key as deleted (cachelib's per-backend rule). */
+  delete(key: string): Promise<boolean>;
+  /** `true` per key deleted, in the caller's order. */
+  deleteMany(keys: readonly string[]): Promise<boolean[]>;
+  /** `true` when the key exists and has not expired. */
+  has(key: string): Promise<boolean>;
+  /**
+   * Remove every entry whose key starts with `prefix` (matched literally). Backends that do
+   * not use prefixes (simple, filesystem) clear everything they own.
+   */
+  clear(prefix: string): Promise<boolean>;
+  /**
+   * Optional native atomic increment (Redis INCRBY). Backends without it get cachelib's
+   * generic read-modify-write from `Cache`.
+   */
+  incr?(key: string, delta: number): Promise<number | bigint>;
+  /** Release clients, timers and handles. Idempotent. */
+  close(): Promise<void>;
+}
