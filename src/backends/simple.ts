@@ -1,0 +1,160 @@
+/**
+ * SimpleCache: cachelib 0.9.0's process-local cache, exactly (flask-caching-format.md §8).
+ * Entries are `(expires, bytes)`; `expires` is 0 (never), `floor(now) + timeout` for a positive
+ * timeout, or the negative timeout itself (never readable). Pruning on every `set`/`add` when over
+ * the threshold: first every entry with `expires < now` (which includes every never-expiring entry,
+ * since 0 < now, as cachelib does), then by ascending `expires` until at the threshold.
+ * Values are pickled bytes from `Cache`, so callers can never mutate a cached object.
+ */
+import { type Clock, systemClock } from "../clock.js";
+import { CacheConfigError } from "../errors.js";
+import type { BackendEntry, CacheBackend } from "./backend.js";
+import type { BackendModule } from "./registry.js";
+
+/** cachelib's default threshold; a threshold of 0 also means this. */
+export const DEFAULT_SIMPLE_THRESHOLD = 500;
+
+export interface SimpleBackendOptions {
+  /** Maximum entries before pruning; 0 or undefined = 500 (cachelib's `threshold or 500`). */
+  threshold?: number;
+  /** Time source (milliseconds); default the system clock. */
+  clock?: Clock;
+}
+
+interface SimpleEntry {
+  /** Absolute Unix SECONDS, 0 = never, negative = never readable. */
+  expires: number;
+  value: Uint8Array;
+}
+
+/** In-memory backend with cachelib SimpleCache semantics. */
+export class SimpleBackend implements CacheBackend {
+  readonly kind = "simple";
+  readonly threshold: number;
+  private readonly clock: Clock;
+  private readonly entries = new Map<string, SimpleEntry>();
+
+  /** @throws CacheConfigError `CONFIG_INVALID_VALUE` for a negative or non-integer threshold. */
+  constructor(options: SimpleBackendOptions = {}) {
+    const t = options.threshold ?? 0;
+    if (!Number.isInteger(t) || t < 0) {
+      throw new CacheConfigError(
+        "CONFIG_INVALID_VALUE",
+        "CACHE_THRESHOLD",
+        `must be an integer >= 0, got ${t}`,
+      );
+    }
+    this.threshold = t || DEFAULT_SIMPLE_THRESHOLD;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** Number of stored entries, expired ones included (as `len(cache._cache)`). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private nowSeconds(): number {
+    return this.clock.now() / 1000;
+  }
+
+  private expiresFor(timeout: number): number {
+    return timeout > 0 ? Math.floor(this.nowSeconds()) + timeout : timeout;
+  }
+
+  private isLive(e: SimpleEntry): boolean {
+    return e.expires === 0 || e.expires > this.nowSeconds();
+  }
+
+  private prune(): void {
+    if (this.entries.size > this.threshold) {
+      const now = this.nowSeconds();
+      for (const [k, e] of this.entries) if (e.expires < now) this.entries.delete(k);
+    }
+    if (this.entries.size > this.threshold) {
+      // Stable sort on expires keeps insertion order among ties, as Python's sorted() does.
+      const ordered = [...this.entries].sort((a, b) => a[1].expires - b[1].expires);
+      for (const [k] of ordered) {
+        this.entries.delete(k);
+        if (this.entries.size <= this.threshold) break;
+      }
+    }
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    const e = this.entries.get(key);
+    return e && this.isLive(e) ? e.value : undefined;
+  }
+
+  async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    return keys.map((k) => {
+      const e = this.entries.get(k);
+      return e && this.isLive(e) ? e.value : undefined;
+    });
+  }
+
+  async set(key: string, value: Uint8Array, timeout: number): Promise<boolean> {
+    this.setSync(key, value, timeout);
+    return true;
+  }
+
+  private setSync(key: string, value: Uint8Array, timeout: number): void {
+    const expires = this.expiresFor(timeout);
+    this.prune();
+    // Python dict assignment keeps an existing key's position; Map.set does the same.
+    this.entries.set(key, { expires, value });
+  }
+
+  async setMany(entries: readonly BackendEntry[]): Promise<boolean[]> {
+    return entries.map((e) => {
+      this.setSync(e.key, e.value, e.timeout);
+      return true;
+    });
+  }
+
+  async add(key: string, value: Uint8Array, timeout: number): Promise<boolean> {
+    const expires = this.expiresFor(timeout);
+    this.prune();
+    // cachelib 0.9.0 refuses any present key, even an expired one (fixed in 0.14).
+    if (this.entries.has(key)) return false;
+    this.entries.set(key, { expires, value });
+    return true;
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this.entries.delete(key);
+  }
+
+  async deleteMany(keys: readonly string[]): Promise<boolean[]> {
+    return keys.map((k) => this.entries.delete(k));
+  }
+
+  async has(key: string): Promise<boolean> {
+    const e = this.entries.get(key);
+    return e !== undefined && this.isLive(e);
+  }
+
+  async clear(_prefix: string): Promise<boolean> {
+    this.entries.clear();
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.entries.clear();
+  }
+}
+
+/** Registry entry point: `CACHE_THRESHOLD` (0 → 500) and the context clock. */
+export const createBackend: BackendModule["createBackend"] = (config, ctx) => {
+  try {
+    return new SimpleBackend({ threshold: config.CACHE_THRESHOLD, clock: ctx.clock });
+  } catch (err) {
+    if (err instanceof CacheConfigError) {
+      throw new CacheConfigError(
+        err.code,
+        `${ctx.path}.CACHE_THRESHOLD`,
+        err.message.replace(/^[^:]*: /, ""),
+      );
+    }
+    throw err;
+  }
+};
