@@ -1,0 +1,91 @@
+/**
+ * Builds ioredis clients for the Redis backend from a resolved Flask-Caching config and the
+ * backend's fault options. Option precedence, lowest first: our defaults, `CACHE_OPTIONS`
+ * (e.g. `socket_timeout`), explicit backend options, then the raw `ioredis` escape hatch.
+ */
+import { Cluster, Redis, type RedisOptions } from "ioredis";
+import type { ResolvedRedisConfig } from "./redis-config.js";
+
+/** Fault and connection options of the Redis backend. Times are MILLISECONDS (Redis TTLs stay in seconds). */
+export interface RedisConnectionOptions {
+  /** Give up a connection attempt after this many ms (default 2000). */
+  connectTimeoutMs?: number;
+  /** Reject a command that got no reply after this many ms (default 2000). */
+  commandTimeoutMs?: number;
+  /** Longest wait between reconnect attempts, ms (default 500; backoff 50 ms × attempt). */
+  reconnectMaxDelayMs?: number;
+  /** Batch concurrent commands into one write (ioredis enableAutoPipelining; default true). */
+  autoPipelining?: boolean;
+  /** Sentinel only: send reads (GET, MGET, EXISTS) to a replica as Flask-Caching does (default `master`). */
+  sentinelReadFrom?: "master" | "replica";
+  /** Raw ioredis options merged last (for anything not covered above). Prefer the typed options. */
+  ioredis?: RedisOptions;
+}
+
+/** Defaults of `RedisConnectionOptions`, in milliseconds. */
+export const REDIS_CONNECTION_DEFAULTS = {
+  connectTimeoutMs: 2000,
+  commandTimeoutMs: 2000,
+  reconnectMaxDelayMs: 500,
+  reconnectStepMs: 50,
+  /** Commands retried across reconnects before ioredis flushes them with an error. */
+  maxRetriesPerRequest: 1,
+} as const;
+
+/** The clients a backend uses: `writer` for everything, `reader` for reads (a replica under Sentinel). */
+export interface RedisClients {
+  writer: Redis | Cluster;
+  reader: Redis | Cluster;
+}
+
+function connectionDefaults(options: RedisConnectionOptions, fromConfig: RedisOptions): RedisOptions {
+  const d = REDIS_CONNECTION_DEFAULTS;
+  const maxDelay = options.reconnectMaxDelayMs ?? d.reconnectMaxDelayMs;
+  return {
+    lazyConnect: true,
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: d.maxRetriesPerRequest,
+    connectTimeout: options.connectTimeoutMs ?? fromConfig.connectTimeout ?? d.connectTimeoutMs,
+    commandTimeout: options.commandTimeoutMs ?? fromConfig.commandTimeout ?? d.commandTimeoutMs,
+    retryStrategy: (times: number) => Math.min(times * d.reconnectStepMs, maxDelay),
+    enableAutoPipelining: options.autoPipelining ?? true,
+  };
+}
+
+/** Create (but do not connect: connections open lazily on the first command) the clients for a config. */
+export function createRedisClients(
+  resolved: ResolvedRedisConfig,
+  options: RedisConnectionOptions,
+): RedisClients {
+  const cfg = resolved.redisOptions;
+  const base = connectionDefaults(options, cfg);
+  if (resolved.topology === "cluster") {
+    const { enableAutoPipelining, enableOfflineQueue, lazyConnect, retryStrategy: _r, ...perNode } = base;
+    const maxDelay = options.reconnectMaxDelayMs ?? REDIS_CONNECTION_DEFAULTS.reconnectMaxDelayMs;
+    const cluster = new Cluster(resolved.clusterNodes ?? [], {
+      lazyConnect,
+      enableOfflineQueue,
+      enableAutoPipelining,
+      scaleReads: "master",
+      clusterRetryStrategy: (times: number) =>
+        Math.min(times * REDIS_CONNECTION_DEFAULTS.reconnectStepMs, maxDelay),
+      redisOptions: { ...cfg, ...perNode, ...options.ioredis },
+      ...resolved.clusterOptions,
+    });
+    return { writer: cluster, reader: cluster };
+  }
+  const all: RedisOptions = { ...base, ...cfg, ...pickDefined(base, options), ...options.ioredis };
+  const writer = new Redis(all);
+  if (resolved.topology === "sentinel" && options.sentinelReadFrom === "replica") {
+    return { writer, reader: new Redis({ ...all, role: "slave" }) };
+  }
+  return { writer, reader: writer };
+}
+
+/** Explicit backend options win over CACHE_OPTIONS: re-apply the ones the caller set. */
+function pickDefined(base: RedisOptions, options: RedisConnectionOptions): RedisOptions {
+  const out: RedisOptions = {};
+  if (options.connectTimeoutMs !== undefined) out.connectTimeout = base.connectTimeout;
+  if (options.commandTimeoutMs !== undefined) out.commandTimeout = base.commandTimeout;
+  return out;
+}

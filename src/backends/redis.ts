@@ -1,0 +1,402 @@
+/**
+ * The Redis backend (standalone, Sentinel, Cluster; TLS and ACL users through the config):
+ * bytes in, bytes out, with the commands Flask-Caching/cachelib send (spec §6), except where
+ * docs/redis.md says we differ on purpose (atomic `add`, SCAN+UNLINK `clear`, per-key
+ * `deleteMany`). Values stay Buffers end to end (getBuffer/mgetBuffer). Keys arrive already
+ * prefixed by `Cache`; this layer never rewrites them.
+ */
+import { Cluster, Redis } from "ioredis";
+import type { BackendEntry, CacheBackend } from "./backend.js";
+import { clearPrefixOnNode } from "./redis-clear.js";
+import { createRedisClients, type RedisConnectionOptions } from "./redis-client.js";
+import { groupBySlot } from "./redis-cluster-slots.js";
+import {
+  type FlaskRedisConfig,
+  type RedisTopology,
+  type ResolvedRedisConfig,
+  resolveRedisConfig,
+} from "./redis-config.js";
+import { RedisBackendError, RedisErrorCode, toRedisError } from "./redis-errors.js";
+
+export { RedisBackendError, RedisErrorCode } from "./redis-errors.js";
+
+/** Options of `RedisBackend`, on top of the connection and fault options. */
+export interface RedisBackendOptions extends RedisConnectionOptions {
+  /**
+   * Use this ioredis client or cluster instead of building one from the config. The backend
+   * never closes a client it was given.
+   */
+  client?: Redis | Cluster;
+  /** Let `clear("")` (no key prefix) run FLUSHDB, as Flask-Caching does (default false: refuse). */
+  allowFlushDb?: boolean;
+  /** Most commands waiting for a connection before new ones are rejected at once (default 1000). */
+  maxOfflineQueue?: number;
+  /** SCAN COUNT hint used by `clear` (default 1000). */
+  scanCount?: number;
+  /** Keys per UNLINK used by `clear` (default 500). */
+  unlinkBatchSize?: number;
+  /** Called for connection-level errors ioredis emits (reconnect failures, …); never throws into ioredis. */
+  onConnectionError?: (error: RedisBackendError) => void;
+}
+
+/** Defaults of `RedisBackendOptions` that are not connection options. */
+export const REDIS_BACKEND_DEFAULTS = {
+  maxOfflineQueue: 1000,
+  scanCount: 1000,
+  unlinkBatchSize: 500,
+} as const;
+
+/** Counters of one backend, for health checks and tests. */
+export interface RedisBackendStats {
+  /** Connection-level error events seen (each reconnect failure counts). */
+  connectionErrors: number;
+  /** Commands rejected because the offline queue was full. */
+  offlineQueueRejections: number;
+  /** Commands currently waiting for a connection. */
+  offlineQueued: number;
+}
+
+const READY = "ready";
+const OK = "OK";
+/** INCRBY results beyond this lose precision as JS numbers; then the value is re-read as text. */
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+const toUndefined = (v: Buffer | null): Buffer | undefined => (v === null ? undefined : v);
+const isOk = (v: unknown): boolean => v === OK;
+const isPositive = (v: unknown): boolean => typeof v === "number" && v > 0;
+
+/** A Flask-Caching-compatible Redis backend over ioredis. */
+export class RedisBackend implements CacheBackend {
+  readonly kind = "redis";
+  readonly topology: RedisTopology;
+  readonly #writer: Redis | Cluster;
+  readonly #reader: Redis | Cluster;
+  readonly #owned: boolean;
+  readonly #describe: string;
+  readonly #secrets: readonly string[];
+  readonly #options: RedisBackendOptions;
+  readonly #maxOffline: number;
+  #offline = 0;
+  #closed = false;
+  readonly #stats: RedisBackendStats = { connectionErrors: 0, offlineQueueRejections: 0, offlineQueued: 0 };
+  readonly #fail: Record<string, (e: unknown) => never> = {};
+
+  /**
+   * Build from a resolved config (see `resolveRedisConfig`) or around `options.client`.
+   * Nothing connects until the first command.
+   */
+  constructor(resolved: ResolvedRedisConfig | undefined, options: RedisBackendOptions = {}) {
+    this.#options = options;
+    this.#maxOffline = options.maxOfflineQueue ?? REDIS_BACKEND_DEFAULTS.maxOfflineQueue;
+    this.#secrets = resolved?.secrets ?? [];
+    if (options.client) {
+      this.#writer = options.client;
+      this.#reader = options.client;
+      this.#owned = false;
+      this.topology = options.client instanceof Cluster ? "cluster" : "standalone";
+      this.#describe = `${this.topology} (caller's client)`;
+    } else {
+      if (!resolved) throw new TypeError("RedisBackend needs a resolved config or options.client");
+      const clients = createRedisClients(resolved, options);
+      this.#writer = clients.writer;
+      this.#reader = clients.reader;
+      this.#owned = true;
+      this.topology = resolved.topology;
+      this.#describe = resolved.describe;
+    }
+    // ioredis emits 'error' for every failed (re)connect; without a listener Node would throw.
+    const onError = (e: unknown) => {
+      this.#stats.connectionErrors++;
+      const handler = this.#options.onConnectionError;
+      if (handler) {
+        try {
+          handler(toRedisError(e, "connection", this.#secrets));
+        } catch {
+          // A throwing observer must not crash ioredis's event loop; the count above still moves.
+        }
+      }
+    };
+    this.#writer.on("error", onError);
+    if (this.#reader !== this.#writer) this.#reader.on("error", onError);
+    for (const op of ["GET", "MGET", "SET", "SET NX", "DEL", "EXISTS", "INCRBY", "CLEAR", "PIPELINE"]) {
+      this.#fail[op] = (e: unknown) => {
+        throw toRedisError(e, op, this.#secrets);
+      };
+    }
+  }
+
+  /**
+   * Build from a Flask-Caching cache dict (`CACHE_TYPE` RedisCache / RedisSentinelCache /
+   * RedisClusterCache and the `CACHE_REDIS_*` keys). `CACHE_REDIS_HOST` may be an ioredis client.
+   * @throws CacheConfigError for invalid or unknown keys
+   */
+  static fromConfig(
+    config: FlaskRedisConfig,
+    options: RedisBackendOptions = {},
+    base = "CACHE_CONFIG",
+  ): RedisBackend {
+    const host = config.CACHE_REDIS_HOST;
+    if (!options.client && (host instanceof Redis || host instanceof Cluster)) {
+      return new RedisBackend(undefined, { ...options, client: host });
+    }
+    return new RedisBackend(resolveRedisConfig(config, base), options);
+  }
+
+  /** Counters since construction. */
+  stats(): RedisBackendStats {
+    return { ...this.#stats, offlineQueued: this.#offline };
+  }
+
+  /** Redacted target, e.g. `RedisBackend(redis://alice:***@127.0.0.1:6380/0)`. Never contains a password. */
+  toString(): string {
+    return `RedisBackend(${this.#describe})`;
+  }
+
+  toJSON(): { kind: string; target: string } {
+    return { kind: this.kind, target: this.#describe };
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
+  /**
+   * Admission check: refuse calls after `close`, and bound how many commands may wait for a
+   * connection (ioredis's own offline queue is unbounded).
+   */
+  #admit(client: Redis | Cluster): void {
+    if (this.#closed) throw new RedisBackendError(RedisErrorCode.closed, "redis backend is closed", false);
+    if (client.status === READY) return;
+    if (this.#offline >= this.#maxOffline) {
+      this.#stats.offlineQueueRejections++;
+      throw new RedisBackendError(
+        RedisErrorCode.offlineQueueFull,
+        `redis offline queue full (${this.#maxOffline} commands waiting for ${this.#describe})`,
+        true,
+      );
+    }
+  }
+
+  /** Run a command issued while disconnected, keeping the offline count. */
+  #queued<T>(client: Redis | Cluster, p: Promise<T>): Promise<T> {
+    if (client.status === READY) return p;
+    this.#offline++;
+    p.then(this.#dequeue, this.#dequeue);
+    return p;
+  }
+
+  readonly #dequeue = (): void => {
+    this.#offline--;
+  };
+
+  /** Stored bytes, or `undefined` when missing. @throws RedisBackendError */
+  async get(key: string): Promise<Uint8Array | undefined> {
+    const c = this.#reader;
+    this.#admit(c);
+    return this.#queued(c, c.getBuffer(key)).then(toUndefined, this.#fail.GET);
+  }
+
+  /** One MGET (on a cluster: one MGET per hash slot, in parallel), results in the caller's order. @throws RedisBackendError */
+  async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    if (keys.length === 0) return [];
+    const c = this.#reader;
+    this.#admit(c);
+    if (!(c instanceof Cluster)) {
+      const values = await this.#queued(c, c.mgetBuffer(...keys)).catch(this.#fail.MGET);
+      return values.map(toUndefined);
+    }
+    const out = new Array<Uint8Array | undefined>(keys.length);
+    const groups = groupBySlot(keys, (k) => k);
+    await Promise.all(
+      groups.map(async (g) => {
+        const values = await c.mgetBuffer(...g.map((i) => keys[i]!)).catch(this.#fail.MGET);
+        for (let j = 0; j < g.length; j++) out[g[j]!] = toUndefined(values[j] ?? null);
+      }),
+    );
+    return out;
+  }
+
+  /**
+   * `SET key value EX timeout` for timeout > 0 SECONDS; plain `SET` (clears any TTL) for 0 and -1.
+   * @throws RedisBackendError `REDIS_INVALID_EXPIRE_TIME` for other timeouts (Redis rejects them too)
+   */
+  async set(key: string, value: Uint8Array, timeout: number): Promise<boolean> {
+    const c = this.#writer;
+    checkTimeout(timeout);
+    this.#admit(c);
+    const p = timeout > 0 ? c.set(key, toBuffer(value), "EX", timeout) : c.set(key, toBuffer(value));
+    return this.#queued(c, p).then(isOk, this.#fail.SET);
+  }
+
+  /** Entries as a pipeline without MULTI (per hash slot on a cluster); `true` per entry stored. @throws RedisBackendError */
+  async setMany(entries: readonly BackendEntry[]): Promise<boolean[]> {
+    if (entries.length === 0) return [];
+    for (const e of entries) checkTimeout(e.timeout);
+    return this.#pipelined(
+      entries,
+      (e) => e.key,
+      (pipe, e) => {
+        if (e.timeout > 0) pipe.set(e.key, toBuffer(e.value), "EX", e.timeout);
+        else pipe.set(e.key, toBuffer(e.value));
+      },
+      isOk,
+    );
+  }
+
+  /**
+   * Store only when absent, atomically: `SET key value NX [EX timeout]` (Flask-Caching sends
+   * SETNX then EXPIRE). A timeout below -1 stores nothing and reports whether the key was
+   * absent, which is what Python's SETNX + EXPIRE(negative) leaves behind.
+   * @throws RedisBackendError
+   */
+  async add(key: string, value: Uint8Array, timeout: number): Promise<boolean> {
+    const c = this.#writer;
+    if (!Number.isInteger(timeout)) checkTimeout(timeout);
+    this.#admit(c);
+    if (timeout < -1) return this.#queued(c, c.exists(key)).then((n) => n === 0, this.#fail.EXISTS);
+    const p =
+      timeout > 0 ? c.set(key, toBuffer(value), "EX", timeout, "NX") : c.set(key, toBuffer(value), "NX");
+    return this.#queued(c, p).then(isOk, this.#fail["SET NX"]);
+  }
+
+  /** `DEL key`; `true` when a key was deleted. @throws RedisBackendError */
+  async delete(key: string): Promise<boolean> {
+    const c = this.#writer;
+    this.#admit(c);
+    return this.#queued(c, c.del(key)).then(isPositive, this.#fail.DEL);
+  }
+
+  /**
+   * One `DEL` per key in a single pipeline, so every key is attempted and reported (`true` =
+   * deleted). Flask-Caching's stop-at-first-missing loop is the Cache layer's business.
+   * @throws RedisBackendError
+   */
+  async deleteMany(keys: readonly string[]): Promise<boolean[]> {
+    if (keys.length === 0) return [];
+    return this.#pipelined(
+      keys,
+      (k) => k,
+      (pipe, k) => pipe.del(k),
+      isPositive,
+    );
+  }
+
+  /** `EXISTS key`. @throws RedisBackendError */
+  async has(key: string): Promise<boolean> {
+    const c = this.#reader;
+    this.#admit(c);
+    return this.#queued(c, c.exists(key)).then(isPositive, this.#fail.EXISTS);
+  }
+
+  /**
+   * `INCRBY key delta` (a missing key starts at 0 and gets no TTL, as in Python). Results
+   * outside ±2^53 are re-read as text and returned as bigint.
+   * @throws RedisBackendError (`REDIS_REPLY_ERROR` when the value is not an integer, e.g. a pickle)
+   */
+  async incr(key: string, delta: number): Promise<number | bigint> {
+    const c = this.#writer;
+    if (!Number.isSafeInteger(delta)) {
+      throw new RedisBackendError(RedisErrorCode.reply, "redis INCRBY needs a safe integer delta", false);
+    }
+    this.#admit(c);
+    const n = await this.#queued(c, c.incrby(key, delta)).catch(this.#fail.INCRBY);
+    if (Number.isSafeInteger(n)) return n;
+    const text = await c.get(key).catch(this.#fail.GET);
+    const big = BigInt(text ?? "0");
+    return big > MAX_SAFE || big < -MAX_SAFE ? big : Number(big);
+  }
+
+  /**
+   * Delete every key starting with `prefix` (literally; glob characters escaped) with SCAN +
+   * UNLINK on every master. Returns `true` when something was deleted (cachelib's rule). An
+   * empty prefix means the whole database: FLUSHDB (every master) only with `allowFlushDb`.
+   * @throws RedisBackendError `REDIS_CLEAR_REFUSED` for an empty prefix without `allowFlushDb`
+   */
+  async clear(prefix: string): Promise<boolean> {
+    const c = this.#writer;
+    this.#admit(c);
+    const nodes = c instanceof Cluster ? c.nodes("master") : [c];
+    if (prefix === "") {
+      if (!this.#options.allowFlushDb) {
+        throw new RedisBackendError(
+          RedisErrorCode.clearRefused,
+          "refusing to clear a Redis cache without a key prefix (it would FLUSHDB); set allowFlushDb to allow it",
+          false,
+        );
+      }
+      await Promise.all(nodes.map((n) => n.flushdb())).catch(this.#fail.CLEAR);
+      return true;
+    }
+    const opts = {
+      scanCount: this.#options.scanCount ?? REDIS_BACKEND_DEFAULTS.scanCount,
+      unlinkBatchSize: this.#options.unlinkBatchSize ?? REDIS_BACKEND_DEFAULTS.unlinkBatchSize,
+      perSlot: c instanceof Cluster,
+    };
+    const counts = await Promise.all(nodes.map((n) => clearPrefixOnNode(n, prefix, opts))).catch(
+      this.#fail.CLEAR,
+    );
+    return counts.some((n) => n > 0);
+  }
+
+  /** Close the connections this backend opened (never a caller's client). Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (!this.#owned) return;
+    const clients = this.#reader === this.#writer ? [this.#writer] : [this.#writer, this.#reader];
+    await Promise.all(clients.map((c) => c.quit().then(undefined, () => c.disconnect())));
+  }
+
+  /** Run one command per item in a non-transactional pipeline (one per hash slot on a cluster). */
+  async #pipelined<T>(
+    items: readonly T[],
+    keyOf: (item: T) => string,
+    add: (pipe: ReturnType<Redis["pipeline"]>, item: T) => unknown,
+    ok: (reply: unknown) => boolean,
+  ): Promise<boolean[]> {
+    const c = this.#writer;
+    this.#admit(c);
+    const groups = c instanceof Cluster ? groupBySlot(items, keyOf) : [items.map((_, i) => i)];
+    const out = new Array<boolean>(items.length).fill(false);
+    await Promise.all(
+      groups.map(async (g) => {
+        const pipe = c.pipeline();
+        for (const i of g) add(pipe, items[i]!);
+        const replies = await this.#queued(c, pipe.exec()).catch(this.#fail.PIPELINE);
+        if (!replies) throw toRedisError(new Error("Connection is closed"), "PIPELINE", this.#secrets);
+        for (let j = 0; j < g.length; j++) {
+          const [err, reply] = replies[j] ?? [null, null];
+          if (err) throw toRedisError(err, "PIPELINE", this.#secrets);
+          out[g[j]!] = ok(reply);
+        }
+      }),
+    );
+    return out;
+  }
+}
+
+/** Redis accepts whole seconds ≥ 1 with EX; 0 and -1 mean "never" (plain SET). */
+function checkTimeout(timeout: number): void {
+  if (Number.isInteger(timeout) && timeout >= -1) return;
+  throw new RedisBackendError(
+    RedisErrorCode.invalidTimeout,
+    `invalid expire time ${timeout}: timeouts are whole SECONDS, > 0, or 0/-1 for never`,
+    false,
+  );
+}
+
+/** ioredis wants Buffer or string; a Buffer view over the same memory costs no copy. */
+function toBuffer(value: Uint8Array): Buffer {
+  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
+
+/**
+ * Registry entry point: a backend for a Flask-Caching Redis cache dict.
+ * @throws CacheConfigError for invalid configuration
+ */
+export function createBackend(
+  config: FlaskRedisConfig,
+  ctx: { options?: RedisBackendOptions; path?: string } = {},
+) {
+  return RedisBackend.fromConfig(config, ctx.options ?? {}, ctx.path ?? "CACHE_CONFIG");
+}
