@@ -1,0 +1,413 @@
+/**
+ * FileSystemCache backend: one file per key in a dedicated directory, byte-compatible with
+ * cachelib's `FileSystemCache` (0.9–0.15) as used by Flask-Caching 2.x, so a Node process and
+ * a Superset process can share the directory (flask-caching-format.md §7).
+ *
+ * File = 4-byte little-endian absolute expiry (Unix SECONDS, 0 = never) + the serializer's bytes
+ * (a protocol-5 pickle). Name = hex digest of the UTF-8 key, no prefix. Writes go to a temp file
+ * in the same directory and are renamed over the target, so readers see old or new, never half.
+ */
+import { constants as fsConstants } from "node:fs";
+import { access, mkdir, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { type Clock, systemClock, unixSeconds } from "../clock.js";
+import { CacheBackendError, type CacheDecodeError } from "../errors.js";
+import type { ResolvedCacheConfig } from "../manager/config-types.js";
+import type { BackendEntry, CacheBackend } from "./backend.js";
+import { fileSystemOptionsFromConfig } from "./filesystem-config.js";
+import { decodeCount, encodeCount } from "./filesystem-count.js";
+import {
+  COUNT_KEY,
+  DEFAULT_FILE_MODE,
+  DEFAULT_THRESHOLD,
+  encodeHeader,
+  expiryFor,
+  type FileHashMethod,
+  FileSystemCountError,
+  FileSystemEmptyPayloadError,
+  FileSystemHeaderError,
+  fileNameForKey,
+  HEADER_BYTES,
+  isLive,
+  readExpiry,
+} from "./filesystem-format.js";
+import {
+  commitTempFile,
+  discardTempFile,
+  errorCode,
+  isMissing,
+  readHeaderBytes,
+  readWholeFile,
+  removeFile,
+  TEMP_CREATE_MODE,
+  writeTempFile,
+} from "./filesystem-io.js";
+import { listEntryFiles, pruneDirectory } from "./filesystem-prune.js";
+import type { BackendContext } from "./registry.js";
+
+const BACKEND = "filesystem";
+
+/** Options of `FileSystemBackend.open`; every default is Flask-Caching's. */
+export interface FileSystemBackendOptions {
+  /** Cache directory (`CACHE_DIR`); created recursively if missing. Must be dedicated to the cache. */
+  dir: string;
+  /** Entries kept before pruning (`CACHE_THRESHOLD`). Default 500; 0 = unlimited and no count file. */
+  threshold?: number;
+  /** Mode of every cache file (`CACHE_OPTIONS.mode`). Default 0o600. */
+  mode?: number;
+  /** File-name hash (`CACHE_OPTIONS.hash_method`). Default `"md5"`; Flask-Caching 2.5 uses `"sha256"`. */
+  hashMethod?: FileHashMethod;
+  /** fsync every file before it is renamed into place. Default false, as cachelib. */
+  fsync?: boolean;
+  /** Time source (milliseconds). Default the system clock. */
+  clock?: Clock;
+  /**
+   * Receives each undecodable file that is read as a miss (short header, header without value,
+   * bad count file). Without it, `get`/`getMany` throw the error (a `CacheDecodeError`).
+   */
+  onDecodeError?: (error: CacheDecodeError) => void;
+}
+
+/** Wraps an unexpected fs failure with the backend name and a stable code. */
+function ioError(operation: string, file: string, error: unknown): CacheBackendError {
+  const code = errorCode(error) ?? "UNKNOWN";
+  return new CacheBackendError("FS_IO_ERROR", BACKEND, `${operation} ${file} failed (${code})`, {
+    cause: error,
+  });
+}
+
+/** The FileSystemCache backend. Build it with `FileSystemBackend.open` (checks the directory). */
+export class FileSystemBackend implements CacheBackend {
+  readonly kind = BACKEND;
+  readonly dir: string;
+  readonly threshold: number;
+  readonly mode: number;
+  readonly hashMethod: FileHashMethod;
+  /** Name of the count file (md5 `2029240f6d1128be89ddc32729463129`). */
+  readonly countFileName: string;
+  private readonly fsync: boolean;
+  private readonly clock: Clock;
+  private readonly onDecodeError: ((error: CacheDecodeError) => void) | undefined;
+  /** `undefined` when files are created with `mode` already, so no chmod is needed. */
+  private readonly chmodTo: number | undefined;
+  // Count updates from this process run one at a time, so concurrent calls do not lose updates
+  // (across processes the count stays best-effort, as in cachelib).
+  private countQueue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    options: Required<Omit<FileSystemBackendOptions, "onDecodeError">>,
+    onDecodeError: FileSystemBackendOptions["onDecodeError"],
+    createdMode: number,
+  ) {
+    this.dir = options.dir;
+    this.threshold = options.threshold;
+    this.mode = options.mode;
+    this.hashMethod = options.hashMethod;
+    this.fsync = options.fsync;
+    this.clock = options.clock;
+    this.countFileName = fileNameForKey(COUNT_KEY, this.hashMethod);
+    this.onDecodeError = onDecodeError;
+    this.chmodTo = createdMode === this.mode ? undefined : this.mode;
+  }
+
+  /**
+   * Create the directory if missing, prove it writable (a temp file is written and removed), and
+   * rewrite the count file with the number of entry files, as cachelib's constructor does.
+   * @throws CacheBackendError `FS_DIR_UNUSABLE` when the directory cannot be created or written.
+   */
+  static async open(options: FileSystemBackendOptions): Promise<FileSystemBackend> {
+    const dir = resolve(options.dir);
+    const resolved = {
+      dir,
+      threshold: options.threshold ?? DEFAULT_THRESHOLD,
+      mode: options.mode ?? DEFAULT_FILE_MODE,
+      hashMethod: options.hashMethod ?? "md5",
+      fsync: options.fsync ?? false,
+      clock: options.clock ?? systemClock,
+    };
+    const createdMode = await probeDirectory(dir);
+    const backend = new FileSystemBackend(resolved, options.onDecodeError, createdMode);
+    if (backend.threshold !== 0) {
+      const files = await listEntryFiles(dir, backend.countFileName);
+      await backend.writeCount(files.length);
+    }
+    return backend;
+  }
+
+  /** Path of the file holding `key`. Throws `FileSystemKeyError` for a key with no UTF-8 form. */
+  pathForKey(key: string): string {
+    return join(this.dir, fileNameForKey(key, this.hashMethod));
+  }
+
+  private report(error: CacheDecodeError): undefined {
+    if (this.onDecodeError) {
+      this.onDecodeError(error);
+      return undefined;
+    }
+    throw error;
+  }
+
+  /**
+   * The value bytes (pickle) after the header, or `undefined` when missing or expired. Expired
+   * files are left in place (cachelib does not delete on read).
+   * @throws CacheBackendError `FS_IO_ERROR` for fs failures other than a missing file.
+   */
+  async get(key: string): Promise<Uint8Array | undefined> {
+    const path = this.pathForKey(key);
+    let bytes: Buffer | undefined;
+    try {
+      bytes = await readWholeFile(path);
+    } catch (error) {
+      throw ioError("read", path, error);
+    }
+    if (bytes === undefined) return undefined;
+    const expiry = readExpiry(bytes);
+    if (expiry === undefined) return this.report(new FileSystemHeaderError(path, bytes.length));
+    if (!isLive(expiry, this.clock.now())) return undefined;
+    if (bytes.length === HEADER_BYTES) return this.report(new FileSystemEmptyPayloadError(path));
+    return bytes.subarray(HEADER_BYTES);
+  }
+
+  /** `get` for each key, read concurrently, in the caller's order. */
+  async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    return Promise.all(keys.map((key) => this.get(key)));
+  }
+
+  /**
+   * Store `value` for `timeout` SECONDS (0 = never; negative = written already expired, as
+   * cachelib). Prunes first when over the threshold; bumps the count when the file is new.
+   * @throws FileSystemExpiryRangeError (`FS_EXPIRY_OUT_OF_RANGE`) before touching the directory
+   *   when the absolute expiry does not fit 32 bits; CacheBackendError `FS_IO_ERROR` on fs failure
+   *   (the temp file is removed, the old entry stays).
+   */
+  async set(key: string, value: Uint8Array, timeout: number): Promise<boolean> {
+    const path = this.pathForKey(key);
+    const expiry = expiryFor(timeout, unixSeconds(this.clock));
+    // The temp file is written while the count and the target are checked; it only becomes
+    // visible (rename) after pruning, which keeps cachelib's order of effects.
+    const [written, existedBefore, pruned] = await Promise.allSettled([
+      writeTempFile(this.dir, [encodeHeader(expiry), value], { chmodTo: this.chmodTo, fsync: this.fsync }),
+      this.fileExists(path),
+      this.pruneIfOverThreshold(),
+    ]);
+    if (written.status === "rejected") throw ioError("write temp file for", path, written.reason);
+    const temp = written.value;
+    if (existedBefore.status === "rejected" || pruned.status === "rejected") {
+      await discardTempFile(temp).catch(() => undefined); // the check's error is the one to report
+      throw existedBefore.status === "rejected"
+        ? existedBefore.reason
+        : (pruned as PromiseRejectedResult).reason;
+    }
+    // cachelib checks for the target after pruning, which may have removed it.
+    const existed = pruned.value > 0 ? await this.fileExists(path) : existedBefore.value;
+    try {
+      await commitTempFile(temp, path);
+    } catch (error) {
+      throw ioError("rename temp file onto", path, error);
+    }
+    if (!existed) await this.adjustCount(1);
+    return true;
+  }
+
+  /** `set` for each entry, one after the other (as cachelib loops), `true` per entry stored. */
+  async setMany(entries: readonly BackendEntry[]): Promise<boolean[]> {
+    const results: boolean[] = [];
+    for (const entry of entries) results.push(await this.set(entry.key, entry.value, entry.timeout));
+    return results;
+  }
+
+  /**
+   * `set` only when no file exists for `key` — an expired file still blocks it (cachelib 0.9).
+   * Not atomic across processes, as in cachelib.
+   */
+  async add(key: string, value: Uint8Array, timeout: number): Promise<boolean> {
+    if (await this.fileExists(this.pathForKey(key))) return false;
+    return this.set(key, value, timeout);
+  }
+
+  /**
+   * Remove the file of `key`; `true` also when there was none (cachelib). Decrements the count
+   * only when a file was removed.
+   * @throws CacheBackendError `FS_IO_ERROR` when the file exists and cannot be removed.
+   */
+  async delete(key: string): Promise<boolean> {
+    const path = this.pathForKey(key);
+    let removed: boolean;
+    try {
+      removed = await removeFile(path);
+    } catch (error) {
+      throw ioError("remove", path, error);
+    }
+    if (removed) await this.adjustCount(-1);
+    return true;
+  }
+
+  /** `delete` for each key in order; always `true` per key unless an fs error is thrown. */
+  async deleteMany(keys: readonly string[]): Promise<boolean[]> {
+    const results: boolean[] = [];
+    for (const key of keys) results.push(await this.delete(key));
+    return results;
+  }
+
+  /**
+   * Header check only: `true` when the file exists and its expiry is 0 or not yet past, even if
+   * the value after the header is corrupt (cachelib). A short file is `false` (and reported).
+   */
+  async has(key: string): Promise<boolean> {
+    const path = this.pathForKey(key);
+    let header: Uint8Array | undefined;
+    try {
+      header = await readHeaderBytes(path);
+    } catch (error) {
+      throw ioError("read header of", path, error);
+    }
+    if (header === undefined) return false;
+    const expiry = readExpiry(header);
+    if (expiry === undefined) {
+      this.report(new FileSystemHeaderError(path, header.length));
+      return false;
+    }
+    return isLive(expiry, this.clock.now());
+  }
+
+  /**
+   * Remove every file except the management files (count file, `*.__wz_cache`); the prefix is
+   * ignored (the directory is the namespace). On a removal failure stop, lower the count by the
+   * files removed so far and return `false`, as cachelib; else set the count to 0.
+   */
+  async clear(_prefix: string): Promise<boolean> {
+    const names = await listEntryFiles(this.dir, this.countFileName).catch((error: unknown) => {
+      throw ioError("list", this.dir, error);
+    });
+    for (const [index, name] of names.entries()) {
+      try {
+        await removeFile(join(this.dir, name));
+      } catch {
+        // cachelib logs and returns False; `delta=-0` there resets the count to 0.
+        if (index === 0) await this.enqueueCount(async () => this.writeCount(0));
+        else await this.adjustCount(-index);
+        return false;
+      }
+    }
+    await this.enqueueCount(async () => this.writeCount(0));
+    return true;
+  }
+
+  /** Nothing to release: every call opens and closes its own files. */
+  async close(): Promise<void> {}
+
+  /** Entry count as recorded in the count file (0 when absent, unreadable or threshold is 0). */
+  async readCount(): Promise<number> {
+    if (this.threshold === 0) return 0;
+    const path = join(this.dir, this.countFileName);
+    const bytes = await readWholeFile(path);
+    if (bytes === undefined) return 0;
+    const expiry = readExpiry(bytes);
+    if (expiry === undefined) {
+      this.reportCountProblem(new FileSystemHeaderError(path, bytes.length));
+      return 0;
+    }
+    if (!isLive(expiry, this.clock.now())) return 0;
+    try {
+      return decodeCount(bytes.subarray(HEADER_BYTES));
+    } catch (error) {
+      this.reportCountProblem(new FileSystemCountError(path, (error as Error).message));
+      return 0;
+    }
+  }
+
+  // A bad count file never fails a write: cachelib reads it as 0 and carries on.
+  private reportCountProblem(error: CacheDecodeError): void {
+    this.onDecodeError?.(error);
+  }
+
+  private async writeCount(count: number): Promise<void> {
+    const path = join(this.dir, this.countFileName);
+    const temp = await writeTempFile(this.dir, [encodeHeader(0), encodeCount(count)], {
+      chmodTo: this.chmodTo,
+      fsync: this.fsync,
+    });
+    await commitTempFile(temp, path);
+  }
+
+  private enqueueCount<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.countQueue.then(task, task);
+    this.countQueue = run.catch(() => undefined); // the caller of `run` sees the error
+    return run;
+  }
+
+  /** Read-modify-write of the count file (no-op when threshold is 0). */
+  private async adjustCount(delta: number): Promise<void> {
+    if (this.threshold === 0) return;
+    await this.enqueueCount(async () => {
+      try {
+        await this.writeCount((await this.readCount()) + delta);
+      } catch (error) {
+        throw ioError("update count file in", this.dir, error);
+      }
+    });
+  }
+
+  /** Prune when the count file says we are over the threshold; returns the files removed. */
+  private async pruneIfOverThreshold(): Promise<number> {
+    if (this.threshold === 0) return 0;
+    const count = await this.readCount().catch((error: unknown) => {
+      throw ioError("read count file in", this.dir, error);
+    });
+    if (count <= this.threshold) return 0;
+    const removed = await pruneDirectory({
+      dir: this.dir,
+      countFileName: this.countFileName,
+      threshold: this.threshold,
+      count,
+      nowMs: this.clock.now(),
+    }).catch((error: unknown) => {
+      throw ioError("prune", this.dir, error);
+    });
+    if (removed > 0) await this.adjustCount(-removed);
+    return removed;
+  }
+
+  private async fileExists(path: string): Promise<boolean> {
+    try {
+      await stat(path);
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw ioError("stat", path, error);
+    }
+  }
+}
+
+/**
+ * mkdir -p, then write and remove a temp file to prove the directory is usable; returns the
+ * mode new files actually get (the umask may narrow 0o600).
+ */
+async function probeDirectory(dir: string): Promise<number> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, fsConstants.W_OK | fsConstants.X_OK);
+    const temp = await writeTempFile(dir, [], { chmodTo: undefined, fsync: false });
+    const created = (await stat(temp.path)).mode & 0o777;
+    await discardTempFile(temp);
+    return created === TEMP_CREATE_MODE ? created : -1;
+  } catch (error) {
+    throw new CacheBackendError(
+      "FS_DIR_UNUSABLE",
+      BACKEND,
+      `cache directory ${dir} cannot be created or written (${errorCode(error) ?? String(error)})`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Registry entry point: checks the config, creates the directory if missing and proves it
+ * writable, so a bad directory fails here and not on the first request.
+ * @throws CacheConfigError for bad settings; CacheBackendError `FS_DIR_UNUSABLE` for a directory
+ *   that cannot be created or written.
+ */
+export async function createBackend(config: ResolvedCacheConfig, ctx: BackendContext): Promise<CacheBackend> {
+  const options = fileSystemOptionsFromConfig(config, ctx.path);
+  return FileSystemBackend.open({ ...options, clock: ctx.clock });
+}
