@@ -7,6 +7,7 @@
  * are imported only when a cache of that kind is built, so optional clients (ioredis, pg, …)
  * are never loaded by users who do not need them.
  */
+import type { Serializer } from "../cache/serializer.js";
 import type { Clock } from "../clock.js";
 import { CacheConfigError } from "../errors.js";
 import type { ResolvedCacheConfig } from "../manager/config-types.js";
@@ -49,12 +50,18 @@ export interface BackendContext {
 export interface BackendModule {
   /** Build the backend; throw `CacheConfigError` (with `ctx.path`) for bad settings. */
   createBackend(config: ResolvedCacheConfig, ctx: BackendContext): CacheBackend | Promise<CacheBackend>;
+  /**
+   * Optional: the serializer this backend's values use, when it depends on the config (the
+   * metastore's `CODEC`). Without it, `Cache` uses the registry row's `serializer` kind.
+   */
+  createSerializer?(config: ResolvedCacheConfig, ctx: BackendContext): Serializer | Promise<Serializer>;
 }
 
 /**
  * Value format Flask-Caching uses for a backend: `pickle` = plain protocol-5 pickle (Simple,
  * FileSystem; the FS backend adds its own expiry header), `redis` = `!` + pickle with cachelib's
- * int/raw-bytes read fallbacks, `metastore` = the Superset key_value codec chosen by `CODEC`.
+ * int/raw-bytes read fallbacks, `metastore` = the Superset key_value codec chosen by `CODEC`
+ * (the metastore module must export `createSerializer`).
  */
 export type SerializerKind = "pickle" | "redis" | "metastore";
 

@@ -1,0 +1,293 @@
+/**
+ * `Cache`: Flask-Caching's cache object, async. It owns the key prefix (applied here and
+ * nowhere else), the default timeout, the serializer and the error policy; the backend only
+ * moves bytes. Return values follow Flask-Caching: booleans for writes, lists of keys for the
+ * batch writes, `undefined` for a missing key and `null` for a stored Python `None`.
+ */
+import type { CacheBackend } from "../backends/backend.js";
+import type { PyFloat, PyValue } from "../codecs/pickle/values.js";
+import { CacheConfigError, CacheEncodeError } from "../errors.js";
+import { CacheArgumentError } from "./cache-errors.js";
+import { type BackendErrorPolicy, ErrorRecorder } from "./error-policy.js";
+import { pythonIncrement } from "./python-increment.js";
+import type { Serializer } from "./serializer.js";
+import { resolveTimeout } from "./timeouts.js";
+
+/** Flask-Caching's default `CACHE_DEFAULT_TIMEOUT`, in SECONDS. */
+export const FLASK_CACHING_DEFAULT_TIMEOUT = 300;
+
+/** How `deleteMany` talks to the backend. */
+export type DeleteManyStrategy = "flask-caching-loop" | "backend-batch";
+
+export interface CacheOptions {
+  /** The backend, or a promise of it (backends are created lazily). */
+  backend: CacheBackend | Promise<CacheBackend>;
+  /** Value codec, or a promise of it. */
+  serializer: Serializer | Promise<Serializer>;
+  /** Prepended to every key before it reaches the backend. Default `""`. */
+  keyPrefix?: string;
+  /** Timeout in SECONDS used when a call passes none; 0 = never expire. Default 300. */
+  defaultTimeout?: number;
+  /** `deleteMany` continues after a key that was not deleted (`CACHE_IGNORE_ERRORS`). Default false. */
+  ignoreErrors?: boolean;
+  /** Default `fail-open`: failed reads are misses, failed writes return false (counted). */
+  onBackendError?: BackendErrorPolicy;
+  /**
+   * `flask-caching-loop` (default): one `delete` per key, stopping at the first key not deleted
+   * unless `ignoreErrors`, as Flask-Caching ≤ 2.4's BaseCache. `backend-batch`: one
+   * `backend.deleteMany` call, every key attempted.
+   */
+  deleteManyStrategy?: DeleteManyStrategy;
+  /** Name used in errors and diagnostics, e.g. `DATA_CACHE_CONFIG`. Default `cache`. */
+  name?: string;
+}
+
+interface Ready {
+  backend: CacheBackend;
+  serializer: Serializer;
+}
+
+/** Entries for `setMany`: a plain object, a `Map`, or `[key, value]` pairs. */
+export type CacheMapping =
+  | Record<string, PyValue>
+  | Map<string, PyValue>
+  | Iterable<readonly [string, PyValue]>;
+
+export class Cache {
+  /** Prefix prepended to keys (Redis family: `CACHE_KEY_PREFIX`; others: `""`). */
+  readonly keyPrefix: string;
+  /** Default timeout in SECONDS. */
+  readonly defaultTimeout: number;
+  readonly name: string;
+  readonly policy: BackendErrorPolicy;
+  private readonly ignoreErrors: boolean;
+  private readonly deleteManyStrategy: DeleteManyStrategy;
+  private readonly setup: Promise<Ready>;
+  private ready: Ready | undefined;
+  private readonly errors: ErrorRecorder;
+  private closed = false;
+
+  constructor(options: CacheOptions) {
+    this.keyPrefix = options.keyPrefix ?? "";
+    this.defaultTimeout = options.defaultTimeout ?? FLASK_CACHING_DEFAULT_TIMEOUT;
+    this.name = options.name ?? "cache";
+    this.policy = options.onBackendError ?? "fail-open";
+    this.ignoreErrors = options.ignoreErrors ?? false;
+    this.deleteManyStrategy = options.deleteManyStrategy ?? "flask-caching-loop";
+    this.errors = new ErrorRecorder(this.name, () => this.ready?.backend.kind ?? "unknown");
+    this.setup = Promise.all([options.backend, options.serializer]).then(([backend, serializer]) => {
+      this.ready = { backend, serializer };
+      return this.ready;
+    });
+    // Setup failures surface on first use (or via `ready()`); avoid an unhandled rejection meanwhile.
+    this.setup.catch(() => {});
+  }
+
+  /** Wait until the backend exists. @throws CacheConfigError or the backend's creation error. */
+  async whenReady(): Promise<void> {
+    await this.setup;
+  }
+
+  /** The backend, once created (for inspection tools). */
+  async backend(): Promise<CacheBackend> {
+    return (await this.setup).backend;
+  }
+
+  /** The storage key of `key`: prefix + key. */
+  storageKey(key: string): string {
+    return this.keyPrefix + key;
+  }
+
+  /** Counts of errors swallowed by the fail-open policy, by code. */
+  errorCounts(): Record<string, number> {
+    return this.errors.snapshot();
+  }
+
+  private async use(): Promise<Ready> {
+    return this.ready ?? (await this.setup);
+  }
+
+  /**
+   * Run a backend operation under the policy. Config and argument errors always propagate.
+   * In fail-open mode other errors are recorded and `fallback` is returned.
+   */
+  private async guard<T>(operation: string, fallback: T, run: (r: Ready) => Promise<T>): Promise<T> {
+    const r = await this.use();
+    try {
+      return await run(r);
+    } catch (err) {
+      if (
+        err instanceof CacheConfigError ||
+        err instanceof CacheArgumentError ||
+        err instanceof CacheEncodeError
+      )
+        throw err;
+      if (this.policy === "throw") throw this.errors.toThrowable(operation, err);
+      this.errors.record(operation, err);
+      return fallback;
+    }
+  }
+
+  private decode(r: Ready, operation: string, bytes: Uint8Array | undefined): PyValue | undefined {
+    if (bytes === undefined) return undefined;
+    try {
+      return r.serializer.loads(bytes);
+    } catch (err) {
+      if (this.policy === "throw") throw this.errors.toThrowable(operation, err);
+      this.errors.record(operation, err);
+      return undefined;
+    }
+  }
+
+  /** The value under `key`; `undefined` when missing, expired or undecodable (fail-open). */
+  async get(key: string): Promise<PyValue | undefined> {
+    return this.guard("get", undefined, async (r) =>
+      this.decode(r, "get", await r.backend.get(this.storageKey(key))),
+    );
+  }
+
+  /** Values in the order of `keys`, `undefined` for each miss. */
+  async getMany(keys: readonly string[]): Promise<(PyValue | undefined)[]> {
+    const misses = keys.map(() => undefined);
+    if (keys.length === 0) return [];
+    return this.guard("getMany", misses, async (r) => {
+      const raw = await r.backend.getMany(keys.map((k) => this.storageKey(k)));
+      return raw.map((b) => this.decode(r, "getMany", b));
+    });
+  }
+
+  /** Like `getMany`, as an object keyed by the caller's keys (Flask-Caching's `get_dict`). */
+  async getDict(keys: readonly string[]): Promise<Record<string, PyValue | undefined>> {
+    const values = await this.getMany(keys);
+    const out: Record<string, PyValue | undefined> = Object.create(null);
+    keys.forEach((k, i) => {
+      out[k] = values[i];
+    });
+    return out;
+  }
+
+  /**
+   * Store `value` under `key`.
+   * @param timeout SECONDS; undefined = the default, 0 = never expire, negative as the backend's cachelib class
+   * @returns true when stored; false on a backend failure (fail-open)
+   * @throws CacheEncodeError for values the serializer cannot encode; CacheArgumentError for a bad timeout
+   */
+  async set(key: string, value: PyValue, timeout?: number | null): Promise<boolean> {
+    const t = resolveTimeout(timeout, this.defaultTimeout);
+    const r = await this.use();
+    const bytes = r.serializer.dumps(value);
+    return this.guard("set", false, () => r.backend.set(this.storageKey(key), bytes, t));
+  }
+
+  /** Store only when `key` is absent. @param timeout SECONDS. @returns true when this call stored it. */
+  async add(key: string, value: PyValue, timeout?: number | null): Promise<boolean> {
+    const t = resolveTimeout(timeout, this.defaultTimeout);
+    const r = await this.use();
+    const bytes = r.serializer.dumps(value);
+    return this.guard("add", false, () => r.backend.add(this.storageKey(key), bytes, t));
+  }
+
+  /** Store several entries. @param timeout SECONDS. @returns the keys that were stored, in order. */
+  async setMany(mapping: CacheMapping, timeout?: number | null): Promise<string[]> {
+    const t = resolveTimeout(timeout, this.defaultTimeout);
+    const r = await this.use();
+    const pairs: (readonly [string, PyValue])[] =
+      mapping instanceof Map || Symbol.iterator in mapping
+        ? [...(mapping as Iterable<readonly [string, PyValue]>)]
+        : Object.entries(mapping as Record<string, PyValue>);
+    const entries = pairs.map(([key, value]) => ({
+      key: this.storageKey(key),
+      value: r.serializer.dumps(value),
+      timeout: t,
+    }));
+    if (entries.length === 0) return [];
+    const results = await this.guard(
+      "setMany",
+      entries.map(() => false),
+      () => r.backend.setMany(entries),
+    );
+    return pairs.filter((_, i) => results[i]).map(([key]) => key);
+  }
+
+  /** Delete `key`. @returns the backend's report (Simple/Redis: false when the key did not exist). */
+  async delete(key: string): Promise<boolean> {
+    return this.guard("delete", false, (r) => r.backend.delete(this.storageKey(key)));
+  }
+
+  /**
+   * Delete several keys. Default strategy: Flask-Caching's loop, which stops at the first key
+   * not deleted unless `ignoreErrors` (`CACHE_IGNORE_ERRORS`).
+   * @returns the keys deleted, in order
+   */
+  async deleteMany(keys: readonly string[]): Promise<string[]> {
+    if (this.deleteManyStrategy === "backend-batch") {
+      const results = await this.guard(
+        "deleteMany",
+        keys.map(() => false),
+        (r) => r.backend.deleteMany(keys.map((k) => this.storageKey(k))),
+      );
+      return keys.filter((_, i) => results[i]);
+    }
+    const deleted: string[] = [];
+    for (const key of keys) {
+      if (await this.delete(key)) deleted.push(key);
+      else if (!this.ignoreErrors) break;
+    }
+    return deleted;
+  }
+
+  /** `true` when `key` exists and has not expired. */
+  async has(key: string): Promise<boolean> {
+    return this.guard("has", false, (r) => r.backend.has(this.storageKey(key)));
+  }
+
+  /** Remove every entry of this cache (Redis family: keys starting with the prefix). */
+  async clear(): Promise<boolean> {
+    return this.guard("clear", false, (r) => r.backend.clear(this.keyPrefix));
+  }
+
+  /**
+   * Add `delta` to the number under `key` (missing → 0). Uses the backend's atomic `incr` when it
+   * has one (Redis INCRBY, no TTL on create); otherwise cachelib's `(get(key) or 0) + delta` then
+   * `set(key, value)` with the DEFAULT timeout.
+   * @returns the new value, or null when the backend failed (fail-open; cachelib returns None)
+   * @throws CacheArgumentError `INC_NOT_A_NUMBER` when the stored value is not a number
+   */
+  async inc(key: string, delta: number | bigint = 1): Promise<number | bigint | PyFloat | null> {
+    if (typeof delta === "number" && !Number.isFinite(delta)) {
+      throw new CacheArgumentError("INVALID_DELTA", `delta must be a finite number, got ${delta}`);
+    }
+    const r = await this.use();
+    const incr = r.backend.incr;
+    if (incr) {
+      return this.guard("inc", null, () => incr.call(r.backend, this.storageKey(key), Number(delta)));
+    }
+    const current = await this.get(key);
+    const next = pythonIncrement(current, delta);
+    return (await this.set(key, next)) ? next : null;
+  }
+
+  /** Subtract `delta`; see `inc`. */
+  async dec(key: string, delta: number | bigint = 1): Promise<number | bigint | PyFloat | null> {
+    return this.inc(key, -delta);
+  }
+
+  /** The stored bytes under `key` exactly as the backend holds them (no decoding). */
+  async getRaw(key: string): Promise<Uint8Array | undefined> {
+    return this.guard("getRaw", undefined, (r) => r.backend.get(this.storageKey(key)));
+  }
+
+  /** Store `bytes` as they are (no encoding). @param timeout SECONDS, undefined = default. */
+  async setRaw(key: string, bytes: Uint8Array, timeout?: number | null): Promise<boolean> {
+    const t = resolveTimeout(timeout, this.defaultTimeout);
+    return this.guard("setRaw", false, (r) => r.backend.set(this.storageKey(key), bytes, t));
+  }
+
+  /** Release the backend's clients. Idempotent; a cache whose setup failed closes quietly. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const r = await this.setup.catch(() => undefined);
+    await r?.backend.close();
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * `createCache(flaskCacheConfig)`: one Flask-Caching cache from its config dict, as
+ * `flask_caching.Cache(app, config)` builds it: defaults, CACHE_TYPE resolution, the backend
+ * family's serializer and key-prefix rule.
+ */
+import {
+  type BackendContext,
+  type BackendSettings,
+  requireBackend,
+  resolveBackendKind,
+} from "../backends/registry.js";
+import { type Clock, systemClock } from "../clock.js";
+import type { FlaskCacheConfig, ResolvedCacheConfig } from "../manager/config-types.js";
+import { type FlaskDefaults, resolveFlaskCacheConfig } from "../manager/flask-config.js";
+import { Cache, type DeleteManyStrategy } from "./cache.js";
+import type { BackendErrorPolicy } from "./error-policy.js";
+import { loadSerializer } from "./serializer-choice.js";
+
+export interface CreateCacheOptions {
+  /** Time source for expiry; default the system clock. Tests pass a `FakeClock`. */
+  clock?: Clock;
+  /** Default `fail-open`; see `Cache`. */
+  onBackendError?: BackendErrorPolicy;
+  /** Config path used in errors and diagnostics. Default `CACHE_CONFIG`. */
+  path?: string;
+  /** Manager-level settings (HASH_ALGORITHM, SQLALCHEMY_DATABASE_URI) some backends need. */
+  settings?: BackendSettings;
+  /** Defaults that replace Flask-Caching's (used for RESULTS_BACKEND's cachelib defaults). */
+  defaults?: FlaskDefaults;
+  /** Override the `deleteMany` strategy (default: Flask-Caching's loop). */
+  deleteManyStrategy?: DeleteManyStrategy;
+}
+
+/** Backend kinds whose Flask-Caching factory passes `CACHE_IGNORE_ERRORS` (§3.1). */
+const IGNORE_ERRORS_KINDS = new Set(["simple", "filesystem"]);
+
+/**
+ * Build a `Cache` from a Flask-Caching config dict. Validation and CACHE_TYPE resolution happen
+ * now (synchronously); the backend module is imported and the backend created lazily, on first
+ * use or `await cache.whenReady()`.
+ * @throws CacheConfigError for invalid keys/values, unknown or not-implemented CACHE_TYPE
+ */
+export function createCache(config: FlaskCacheConfig = {}, options: CreateCacheOptions = {}): Cache {
+  const path = options.path ?? "CACHE_CONFIG";
+  const resolved: ResolvedCacheConfig = resolveFlaskCacheConfig(config, path, options.defaults);
+  const kind = resolveBackendKind(resolved.CACHE_TYPE, `${path}.CACHE_TYPE`);
+  const reg = requireBackend(kind, path);
+  const ctx: BackendContext = { clock: options.clock ?? systemClock, path, settings: options.settings ?? {} };
+  const module = reg.load();
+  const backend = module.then((m) => m.createBackend(resolved, ctx));
+  const serializer = module.then((m) =>
+    m.createSerializer ? m.createSerializer(resolved, ctx) : loadSerializer(reg.serializer, path),
+  );
+  return new Cache({
+    backend,
+    serializer,
+    keyPrefix: reg.keyPrefix === "prepend" ? resolved.CACHE_KEY_PREFIX : "",
+    defaultTimeout: resolved.defaultTimeout,
+    ignoreErrors: IGNORE_ERRORS_KINDS.has(kind) && resolved.CACHE_IGNORE_ERRORS,
+    onBackendError: options.onBackendError,
+    deleteManyStrategy: options.deleteManyStrategy,
+    name: path,
+  });
+}

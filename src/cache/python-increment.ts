@@ -1,0 +1,52 @@
+/**
+ * cachelib's generic `inc`: `(self.get(key) or 0) + delta`, with Python's truthiness and int
+ * arithmetic (ints are unbounded: results beyond 2^53 become bigint).
+ */
+import type { PyValue } from "../codecs/pickle/values.js";
+import { PyFloat } from "../codecs/pickle/values.js";
+import { CacheArgumentError } from "./cache-errors.js";
+
+/** Python truthiness of a decoded value (`None`, `False`, `0`, `""`, empty containers are falsy). */
+function isFalsy(v: PyValue | undefined): boolean {
+  if (v === undefined || v === null || v === false || v === 0 || v === 0n || v === "") return true;
+  if (v instanceof PyFloat) return v.value === 0;
+  if (Array.isArray(v) || v instanceof Uint8Array) return v.length === 0;
+  if (v instanceof Map || v instanceof Set) return v.size === 0;
+  if (typeof v === "object" && Object.getPrototypeOf(v) === null) return Object.keys(v).length === 0;
+  return false;
+}
+
+function normaliseInt(n: bigint): number | bigint {
+  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+}
+
+/**
+ * `(current or 0) + delta` as Python computes it.
+ * @throws CacheArgumentError `INC_NOT_A_NUMBER` where Python raises TypeError (e.g. a str value)
+ */
+export function pythonIncrement(
+  current: PyValue | undefined,
+  delta: number | bigint,
+): number | bigint | PyFloat {
+  const base: PyValue = isFalsy(current) ? 0 : (current as PyValue);
+  if (base instanceof PyFloat) return new PyFloat(base.value + Number(delta));
+  if (base === true) return add(1, delta);
+  if (typeof base === "number" || typeof base === "bigint") return add(base, delta);
+  throw new CacheArgumentError(
+    "INC_NOT_A_NUMBER",
+    `cannot add ${String(delta)} to a stored value of type ${typeName(base)} (Python raises TypeError)`,
+  );
+}
+
+function add(a: number | bigint, delta: number | bigint): number | bigint {
+  if (typeof a === "number" && !Number.isInteger(a)) return a + Number(delta); // float arithmetic
+  if (typeof delta === "number" && !Number.isInteger(delta)) return Number(a) + delta;
+  return normaliseInt(BigInt(a) + BigInt(delta));
+}
+
+function typeName(v: PyValue): string {
+  if (typeof v === "string") return "str";
+  if (v instanceof Uint8Array) return "bytes";
+  if (Array.isArray(v)) return "list";
+  return typeof v === "object" && v !== null ? (v.constructor?.name ?? "dict") : typeof v;
+}
