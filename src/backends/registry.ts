@@ -87,12 +87,11 @@ export interface BackendRegistration {
 export const BACKENDS: Readonly<Record<BackendKind, BackendRegistration>> = {
   null: { load: () => import("./null.js"), serializer: "pickle", keyPrefix: "ignored" },
   simple: { load: () => import("./simple.js"), serializer: "pickle", keyPrefix: "ignored" },
-  // FILESYSTEM engineer: load: () => import("./filesystem.js")
-  filesystem: { load: null, serializer: "pickle", keyPrefix: "ignored" },
-  // REDIS engineer: load: () => import("./redis.js") on these three rows (one module may serve all)
-  redis: { load: null, serializer: "redis", keyPrefix: "prepend" },
-  "redis-sentinel": { load: null, serializer: "redis", keyPrefix: "prepend" },
-  "redis-cluster": { load: null, serializer: "redis", keyPrefix: "prepend" },
+  filesystem: { load: () => import("./filesystem.js"), serializer: "pickle", keyPrefix: "ignored" },
+  // One module serves all three; the topology comes from CACHE_TYPE.
+  redis: { load: () => import("./redis.js"), serializer: "redis", keyPrefix: "prepend" },
+  "redis-sentinel": { load: () => import("./redis.js"), serializer: "redis", keyPrefix: "prepend" },
+  "redis-cluster": { load: () => import("./redis.js"), serializer: "redis", keyPrefix: "prepend" },
   // METASTORE engineer: load: () => import("./metastore.js")
   metastore: { load: null, serializer: "metastore", keyPrefix: "backend" },
   // Known to Flask-Caching, not planned here: selecting them gives CONFIG_BACKEND_NOT_IMPLEMENTED.
