@@ -66,7 +66,6 @@ export interface FlaskRedisConfig {
   CACHE_REDIS_CLUSTER?: string | readonly string[];
   /** redis-py keyword arguments, snake_case (`socket_timeout` in SECONDS, `ssl_ca_certs`, …). */
   CACHE_OPTIONS?: Readonly<Record<string, unknown>> | null;
-  readonly [key: string]: unknown;
 }
 
 /** Everything needed to build a client, without secrets in the printable parts. */

@@ -6,6 +6,7 @@
  * prefixed by `Cache`; this layer never rewrites them.
  */
 import { Cluster, Redis } from "ioredis";
+import { CacheConfigError } from "../errors.js";
 import type { BackendEntry, CacheBackend } from "./backend.js";
 import { clearPrefixOnNode } from "./redis-clear.js";
 import { createRedisClients, type RedisConnectionOptions } from "./redis-client.js";
@@ -37,6 +38,8 @@ export interface RedisBackendOptions extends RedisConnectionOptions {
   unlinkBatchSize?: number;
   /** Called for connection-level errors ioredis emits (reconnect failures, …); never throws into ioredis. */
   onConnectionError?: (error: RedisBackendError) => void;
+  /** Config path used in error messages, e.g. `DATA_CACHE_CONFIG` (default `CACHE_CONFIG`). */
+  path?: string;
 }
 
 /** Defaults of `RedisBackendOptions` that are not connection options. */
@@ -75,6 +78,7 @@ export class RedisBackend implements CacheBackend {
   readonly #describe: string;
   readonly #secrets: readonly string[];
   readonly #options: RedisBackendOptions;
+  readonly #path: string;
   readonly #maxOffline: number;
   #offline = 0;
   #closed = false;
@@ -87,6 +91,7 @@ export class RedisBackend implements CacheBackend {
    */
   constructor(resolved: ResolvedRedisConfig | undefined, options: RedisBackendOptions = {}) {
     this.#options = options;
+    this.#path = options.path ?? "CACHE_CONFIG";
     this.#maxOffline = options.maxOfflineQueue ?? REDIS_BACKEND_DEFAULTS.maxOfflineQueue;
     this.#secrets = resolved?.secrets ?? [];
     if (options.client) {
@@ -310,7 +315,7 @@ export class RedisBackend implements CacheBackend {
    * Delete every key starting with `prefix` (literally; glob characters escaped) with SCAN +
    * UNLINK on every master. Returns `true` when something was deleted (cachelib's rule). An
    * empty prefix means the whole database: FLUSHDB (every master) only with `allowFlushDb`.
-   * @throws RedisBackendError `REDIS_CLEAR_REFUSED` for an empty prefix without `allowFlushDb`
+   * @throws CacheConfigError `REDIS_CLEAR_REFUSED` for an empty prefix without `allowFlushDb`
    */
   async clear(prefix: string): Promise<boolean> {
     const c = this.#writer;
@@ -318,10 +323,10 @@ export class RedisBackend implements CacheBackend {
     const nodes = c instanceof Cluster ? c.nodes("master") : [c];
     if (prefix === "") {
       if (!this.#options.allowFlushDb) {
-        throw new RedisBackendError(
+        throw new CacheConfigError(
           RedisErrorCode.clearRefused,
-          "refusing to clear a Redis cache without a key prefix (it would FLUSHDB); set allowFlushDb to allow it",
-          false,
+          `${this.#path}.CACHE_KEY_PREFIX`,
+          "refusing to clear a Redis cache without a key prefix (it would FLUSHDB); set the backend option allowFlushDb to allow it",
         );
       }
       await Promise.all(nodes.map((n) => n.flushdb())).catch(this.#fail.CLEAR);
@@ -390,13 +395,22 @@ function toBuffer(value: Uint8Array): Buffer {
   return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 
+/** What the registry passes; `redis` carries backend options when the caller provides them. */
+export interface RedisBackendContext {
+  /** Config path for error messages, e.g. `DATA_CACHE_CONFIG`. */
+  path?: string;
+  /** Backend options (fault handling, an existing client, allowFlushDb). */
+  redis?: RedisBackendOptions;
+}
+
 /**
- * Registry entry point: a backend for a Flask-Caching Redis cache dict.
+ * Registry entry point: a backend for a Flask-Caching Redis cache dict (RedisCache,
+ * RedisSentinelCache, RedisClusterCache in any spelling).
  * @throws CacheConfigError for invalid configuration
  */
-export function createBackend(
-  config: FlaskRedisConfig,
-  ctx: { options?: RedisBackendOptions; path?: string } = {},
-) {
-  return RedisBackend.fromConfig(config, ctx.options ?? {}, ctx.path ?? "CACHE_CONFIG");
+export function createBackend(config: FlaskRedisConfig, ctx: RedisBackendContext = {}): RedisBackend {
+  return RedisBackend.fromConfig(config, {
+    ...ctx.redis,
+    path: ctx.redis?.path ?? ctx.path ?? "CACHE_CONFIG",
+  });
 }
