@@ -1,0 +1,159 @@
+/**
+ * Python stdlib `json.dumps(value)` with its defaults (separators ", " and ": ",
+ * ensure_ascii=True, allow_nan=True, insertion-ordered keys): the text Superset's
+ * JsonKeyValueCodec stores. Not simplejson: no Decimal, no tuples-as-namedtuples, no iterables.
+ */
+import { PyEnum, PyFloat, type PyValue } from "../codecs/pickle/values.js";
+import { CacheEncodeError } from "../errors.js";
+
+/** Nesting deeper than this is refused (CPython's recursion limit is about 1000). */
+export const MAX_JSON_DEPTH = 1000;
+
+/** Python's `repr(float)`: shortest round-trip digits, `1.0` for integral values, `1e-05` / `1e+16` exponents. */
+export function pythonFloatRepr(x: number): string {
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Number.POSITIVE_INFINITY) return "Infinity";
+  if (x === Number.NEGATIVE_INFINITY) return "-Infinity";
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const [mantissa, expText] = x.toExponential().split("e") as [string, string];
+  const exp = Number(expText);
+  const negative = mantissa.startsWith("-");
+  const digits = mantissa.replace("-", "").replace(".", "");
+  const sign = negative ? "-" : "";
+  if (exp < -4 || exp >= 16) {
+    const frac = digits.slice(1);
+    const e = `${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+    return `${sign}${digits[0]}${frac ? `.${frac}` : ""}e${e}`;
+  }
+  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
+  const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, "0");
+  const fracPart = digits.slice(exp + 1);
+  return `${sign}${intPart}.${fracPart || "0"}`;
+}
+
+/** `json.dumps(s)` with ensure_ascii: everything outside space..tilde is escaped, lowercase hex. */
+export function pythonJsonString(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 && c <= 0x7e && c !== 0x22 && c !== 0x5c) {
+      out += s[i];
+      continue;
+    }
+    switch (c) {
+      case 0x22:
+        out += '\\"';
+        break;
+      case 0x5c:
+        out += "\\\\";
+        break;
+      case 0x0a:
+        out += "\\n";
+        break;
+      case 0x0d:
+        out += "\\r";
+        break;
+      case 0x09:
+        out += "\\t";
+        break;
+      case 0x08:
+        out += "\\b";
+        break;
+      case 0x0c:
+        out += "\\f";
+        break;
+      default:
+        out += `\\u${c.toString(16).padStart(4, "0")}`;
+    }
+  }
+  return `${out}"`;
+}
+
+/**
+ * Encode as stdlib `json.dumps(value)` would.
+ * @throws CacheEncodeError `METASTORE_JSON_UNSERIALIZABLE` for values json.dumps rejects
+ *   (bytes, sets, dates, Decimal, objects…), `METASTORE_JSON_TOO_DEEP` past {@link MAX_JSON_DEPTH}.
+ */
+export function stdlibJsonDumps(value: PyValue): string {
+  const parts: string[] = [];
+  write(value, parts, 0);
+  return parts.join("");
+}
+
+function write(value: PyValue, out: string[], depth: number): void {
+  if (depth > MAX_JSON_DEPTH) {
+    throw new CacheEncodeError("METASTORE_JSON_TOO_DEEP", `value nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  if (value === null) out.push("null");
+  else if (value === true) out.push("true");
+  else if (value === false) out.push("false");
+  else if (typeof value === "string") out.push(pythonJsonString(value));
+  else if (typeof value === "bigint") out.push(value.toString());
+  else if (typeof value === "number") {
+    out.push(Number.isInteger(value) && !Object.is(value, -0) ? String(value) : pythonFloatRepr(value));
+  } else if (value instanceof PyFloat) out.push(pythonFloatRepr(value.value));
+  else if (value instanceof PyEnum && typeof value.value === "string") {
+    // A str-based enum (DatasourceType) is a str subclass: json.dumps writes its value.
+    out.push(pythonJsonString(value.value));
+  } else if (Array.isArray(value)) {
+    out.push("[");
+    value.forEach((item, i) => {
+      if (i > 0) out.push(", ");
+      write(item, out, depth + 1);
+    });
+    out.push("]");
+  } else if (value instanceof Map) {
+    out.push("{");
+    let first = true;
+    for (const [k, v] of value) {
+      if (!first) out.push(", ");
+      first = false;
+      out.push(pythonJsonString(mapKey(k)), ": ");
+      write(v, out, depth + 1);
+    }
+    out.push("}");
+  } else if (isPlainObject(value)) {
+    out.push("{");
+    let first = true;
+    for (const k of Object.keys(value)) {
+      if (!first) out.push(", ");
+      first = false;
+      out.push(pythonJsonString(k), ": ");
+      write((value as Record<string, PyValue>)[k]!, out, depth + 1);
+    }
+    out.push("}");
+  } else {
+    throw unserializable(value);
+  }
+}
+
+/** json.dumps converts str/int/float/bool/None dict keys to strings; others raise TypeError. */
+function mapKey(k: PyValue): string {
+  if (typeof k === "string") return k;
+  if (k === true) return "true";
+  if (k === false) return "false";
+  if (k === null) return "null";
+  if (typeof k === "bigint") return k.toString();
+  if (typeof k === "number") return Number.isInteger(k) && !Object.is(k, -0) ? String(k) : pythonFloatRepr(k);
+  if (k instanceof PyFloat) return pythonFloatRepr(k.value);
+  throw new CacheEncodeError("METASTORE_JSON_UNSERIALIZABLE", `keys must be str, int, float, bool or None`);
+}
+
+function isPlainObject(value: unknown): value is Record<string, PyValue> {
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === null || proto === Object.prototype;
+}
+
+function unserializable(value: unknown): CacheEncodeError {
+  const name =
+    value instanceof Uint8Array
+      ? "bytes"
+      : value instanceof Set
+        ? "set"
+        : ((value as { constructor?: { name?: string } })?.constructor?.name ?? typeof value);
+  return new CacheEncodeError(
+    "METASTORE_JSON_UNSERIALIZABLE",
+    `Object of type ${name} is not JSON serializable (JsonKeyValueCodec uses the stdlib json module)`,
+  );
+}
