@@ -1,0 +1,623 @@
+/**
+ * The safe pickle decoder (`pickle.loads`): a stack machine for protocols 0–5 that resolves
+ * globals only through a frozen whitelist of pure handlers. Nothing is imported, evaluated
+ * or called; unknown globals become inert `PyObject` placeholders (or an error, by option).
+ */
+import type { LoadsOptions } from "./decode-options.js";
+import { PickleDecodeError, PickleSecurityError } from "./errors.js";
+import { WHITELIST } from "./globals/index.js";
+import {
+  globalKey,
+  type HandlerContext,
+  PY2_MODULES,
+  PY2_NAMES,
+  PyGlobal,
+  PyShell,
+} from "./globals/registry.js";
+import { type PickleLimits, resolveLimits } from "./limits.js";
+import { HIGHEST_PROTOCOL, OPCODE_NAMES, Op } from "./opcodes.js";
+import { ByteReader, decodeLatin1 } from "./reader.js";
+import { ContainerOps } from "./stack-containers.js";
+import {
+  decodeRawUnicodeEscape,
+  parseDecimalInt,
+  parseFloatText,
+  parseMemoIndex,
+  parseQuotedString,
+} from "./text-args.js";
+import { PyBytearray, PyFloat, PyObject, PyTuple, type PyValue } from "./values.js";
+
+export type { LoadsOptions } from "./decode-options.js";
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** Memo indices below this (and not far past the dense part) live in an array; the rest in a Map. */
+const DENSE_MEMO_SLACK = 1024;
+/** How often (in opcodes) the stack size, opcode count and allocation budget are checked. */
+const BUDGET_CHECK_MASK = 1023;
+/** Bytes charged per container slot when estimating allocation. */
+const SLOT_BYTES = 8;
+
+/**
+ * Decode a pickle (protocols 0–5) into JS values (mapping in docs/pickle.md).
+ * Bytes after STOP are ignored, as Python does.
+ *
+ * @throws PickleDecodeError (stable `code`, byte `offset`) on malformed input, a limit, a
+ *   persistent id, an extension code or an out-of-band buffer without `buffers`;
+ *   PickleSecurityError for a non-whitelisted global when `unknownGlobals: "error"`.
+ */
+export function loads(bytes: Uint8Array, options: LoadsOptions = {}): PyValue {
+  return new Unpickler(bytes, options).load();
+}
+
+class Unpickler implements HandlerContext {
+  private readonly r: ByteReader;
+  private readonly limits: PickleLimits;
+  readonly exactNumbers: boolean;
+  readonly dataFrameIndex: "metadata" | "columns";
+  readonly maxContainerItems: number;
+  readonly maxDepth: number;
+  private readonly strictGlobals: boolean;
+  private readonly c: ContainerOps;
+  private stack: PyValue[] = [];
+  private readonly marks: number[] = [];
+  private fence = 0;
+  private readonly memoDense: (PyValue | undefined)[] = [];
+  private memoSparse: Map<number, PyValue> | null = null;
+  private memoCount = 0;
+  private proto = 0;
+  private allocated = 0;
+  private readonly globals = new Map<string, PyValue>();
+  private readonly buffers: Iterator<Uint8Array> | null;
+
+  constructor(bytes: Uint8Array, options: LoadsOptions) {
+    this.limits = resolveLimits(options.limits);
+    this.r = new ByteReader(bytes);
+    if (bytes.length > this.limits.maxInputBytes) {
+      this.r.fail("PICKLE_LIMIT_EXCEEDED", `input of ${bytes.length} bytes exceeds maxInputBytes`);
+    }
+    this.exactNumbers = options.exactNumbers === true;
+    this.dataFrameIndex = options.dataFrameIndex ?? "metadata";
+    this.maxContainerItems = this.limits.maxContainerItems;
+    this.maxDepth = this.limits.maxDepth;
+    this.strictGlobals = options.unknownGlobals === "error";
+    this.c = new ContainerOps(this, options.dicts === "map");
+    this.buffers = options.buffers ? options.buffers[Symbol.iterator]() : null;
+  }
+
+  fail(code: PickleDecodeError["code"], message: string): never {
+    throw new PickleDecodeError(code, this.r.opStart, message);
+  }
+
+  charge(bytes: number): void {
+    this.allocated += bytes;
+    if (this.allocated > this.limits.maxTotalAllocation) {
+      this.fail("PICKLE_LIMIT_EXCEEDED", "decoded data exceeds maxTotalAllocation");
+    }
+  }
+
+  global(module: string, name: string): PyValue {
+    return this.resolveGlobal(module, name);
+  }
+
+  load(): PyValue {
+    const r = this.r;
+    if (!r.hasMore()) this.fail("PICKLE_EMPTY", "empty pickle");
+    let ops = 0;
+    for (;;) {
+      r.opStart = r.pos;
+      const op = r.u8();
+      if ((++ops & BUDGET_CHECK_MASK) === 0) this.checkBudget(ops);
+      if (op === Op.STOP) return this.pop();
+      this.step(op);
+    }
+  }
+
+  private checkBudget(ops: number): void {
+    if (ops > this.limits.maxOpcodes) this.fail("PICKLE_LIMIT_EXCEEDED", "too many opcodes (maxOpcodes)");
+    if (this.stack.length > this.limits.maxContainerItems) {
+      this.fail("PICKLE_LIMIT_EXCEEDED", "stack larger than maxContainerItems");
+    }
+    this.charge(0);
+  }
+
+  // ---- stack -------------------------------------------------------------------------
+  private pop(): PyValue {
+    if (this.stack.length <= this.fence) this.underflow();
+    return this.stack.pop() as PyValue;
+  }
+
+  private top(): PyValue {
+    if (this.stack.length <= this.fence) this.underflow();
+    return this.stack[this.stack.length - 1] as PyValue;
+  }
+
+  private underflow(): never {
+    if (this.marks.length > 0) this.fail("PICKLE_MARK_UNEXPECTED", "unexpected MARK found");
+    this.fail("PICKLE_STACK_UNDERFLOW", "unpickling stack underflow");
+  }
+
+  /** Pop everything above the innermost MARK, and the MARK. */
+  private popMark(): PyValue[] {
+    const m = this.marks.pop();
+    if (m === undefined) this.fail("PICKLE_MARK_MISSING", "could not find MARK");
+    const items = this.stack.splice(m);
+    this.fence = this.marks.length > 0 ? (this.marks[this.marks.length - 1] as number) : 0;
+    return items;
+  }
+
+  // ---- memo --------------------------------------------------------------------------
+  private memoGet(i: number): PyValue {
+    let v = i < this.memoDense.length ? this.memoDense[i] : this.memoSparse?.get(i);
+    if (v === undefined) this.fail("PICKLE_MEMO_MISSING", `Memo value not found at index ${i}`);
+    if (v instanceof PyShell && v.replacement !== undefined) v = v.replacement;
+    else if (this.c.anyReplaced && typeof v === "object" && v !== null) v = this.c.replaced.get(v) ?? v;
+    return v;
+  }
+
+  private memoPut(i: number): void {
+    const v = this.top();
+    const dense = this.memoDense;
+    if (i < dense.length + DENSE_MEMO_SLACK && i < this.limits.maxMemo + DENSE_MEMO_SLACK) {
+      if (dense[i] === undefined) this.memoAdded();
+      while (dense.length < i) dense.push(undefined);
+      dense[i] = v;
+    } else {
+      this.memoSparse ??= new Map();
+      if (!this.memoSparse.has(i)) this.memoAdded();
+      this.memoSparse.set(i, v);
+    }
+  }
+
+  private memoAdded(): void {
+    if (++this.memoCount > this.limits.maxMemo)
+      this.fail("PICKLE_LIMIT_EXCEEDED", "too many memo entries (maxMemo)");
+  }
+
+  // ---- values ------------------------------------------------------------------------
+  private float(v: number): PyValue {
+    return this.exactNumbers && Number.isInteger(v) ? new PyFloat(v) : v;
+  }
+
+  private bigToValue(b: bigint): number | bigint {
+    return b <= MAX_SAFE && b >= -MAX_SAFE ? Number(b) : b;
+  }
+
+  /** LONG1/LONG4 payload: signed little-endian two's complement. */
+  private long(n: number): number | bigint {
+    if (n > this.limits.maxIntBytes)
+      this.fail("PICKLE_LIMIT_EXCEEDED", `integer of ${n} bytes exceeds maxIntBytes`);
+    const b = this.r.bytes(n);
+    if (n === 0) return 0;
+    if (n <= 6) {
+      let v = 0;
+      for (let i = n - 1; i >= 0; i--) v = v * 256 + (b[i] as number);
+      const neg = ((b[n - 1] as number) & 0x80) !== 0;
+      return neg ? v - 2 ** (8 * n) : v;
+    }
+    let hex = "";
+    for (let i = n - 1; i >= 0; i--) hex += (b[i] as number).toString(16).padStart(2, "0");
+    let v = BigInt(`0x${hex}`);
+    if (((b[n - 1] as number) & 0x80) !== 0) v -= 1n << BigInt(8 * n);
+    return this.bigToValue(v);
+  }
+
+  private checkedLength(n: number | bigint, max: number, what: string): number {
+    if (n < 0) this.fail("PICKLE_BAD_LENGTH", `negative ${what} length`);
+    if (n > max) this.fail("PICKLE_LIMIT_EXCEEDED", `${what} of ${n} bytes exceeds the limit`);
+    if (n > this.r.remaining) this.fail("PICKLE_TRUNCATED", "pickle data was truncated");
+    return Number(n);
+  }
+
+  private str(n: number | bigint): string {
+    const len = this.checkedLength(n, this.limits.maxStringBytes, "str");
+    this.charge(len * 2);
+    return this.r.utf8(len);
+  }
+
+  private bytesView(n: number | bigint): Uint8Array {
+    const len = this.checkedLength(n, this.limits.maxBytesLength, "bytes");
+    return this.r.bytes(len);
+  }
+
+  /** Py2 STRING payloads decode as ASCII (pickle's default `encoding`). */
+  private py2String(raw: Uint8Array): string {
+    for (let i = 0; i < raw.length; i++) {
+      if ((raw[i] as number) >= 0x80)
+        this.fail("PICKLE_BAD_TEXT", "non-ASCII byte in a protocol-2 str (encoding='ASCII')");
+    }
+    this.charge(raw.length * 2);
+    return decodeLatin1(raw);
+  }
+
+  // ---- globals -----------------------------------------------------------------------
+  private resolveGlobal(module: string, name: string): PyValue {
+    if (this.proto < 3) {
+      const moved = PY2_NAMES.get(globalKey(module, name));
+      if (moved) [module, name] = moved;
+      else module = PY2_MODULES.get(module) ?? module;
+    }
+    const key = globalKey(module, name);
+    const cached = this.globals.get(key);
+    if (cached !== undefined) return cached;
+    const spec = WHITELIST.get(key);
+    if (spec === undefined && this.strictGlobals) throw new PickleSecurityError(this.r.opStart, module, name);
+    const value = spec?.value !== undefined ? spec.value : new PyGlobal(module, name, spec);
+    this.globals.set(key, value);
+    return value;
+  }
+
+  private call(callee: PyValue, args: PyValue[]): PyValue {
+    if (!(callee instanceof PyGlobal)) {
+      if (callee instanceof PyObject && !(callee instanceof PyShell)) {
+        // Calling an opaque object: record the call, never perform it.
+        return new PyObject(callee.module, callee.name, args);
+      }
+      this.fail("PICKLE_BAD_TYPE", "REDUCE target is not callable");
+    }
+    const spec = callee.spec;
+    if (spec?.call) return spec.call(args, this);
+    if (spec === undefined) return new PyObject(callee.module, callee.name, args);
+    if (spec.newObj) return spec.newObj(args, this);
+    this.fail("PICKLE_BAD_TYPE", `${callee.module}.${callee.name} cannot be called`);
+  }
+
+  private newObj(cls: PyValue, args: PyValue[], kwargs?: PyValue): PyValue {
+    if (!(cls instanceof PyGlobal)) this.fail("PICKLE_BAD_TYPE", "NEWOBJ class argument is not a class");
+    const spec = cls.spec;
+    if (spec?.newObj && kwargs === undefined) return spec.newObj(args, this);
+    return new PyObject(cls.module, cls.name, args, undefined, kwargs);
+  }
+
+  /** INST/OBJ: `cls(*args)` when there are arguments, else `cls.__new__(cls)`. */
+  private instantiate(cls: PyValue, args: PyValue[]): PyValue {
+    return args.length > 0 ? this.call(cls, args) : this.newObj(cls, args);
+  }
+
+  private build(obj: PyValue, state: PyValue): PyValue {
+    if (obj instanceof PyShell) {
+      const replacement = obj.build(state, this);
+      if (replacement !== undefined) {
+        obj.replacement = replacement;
+        return replacement;
+      }
+      return obj;
+    }
+    if (obj instanceof PyObject && !(obj instanceof PyGlobal)) {
+      obj.state = obj.state === undefined ? state : this.c.mergeState(obj.state, state);
+      return obj;
+    }
+    this.fail("PICKLE_BAD_TYPE", "BUILD target does not accept state");
+  }
+
+  private tupleArgs(v: PyValue, what: string): PyValue[] {
+    if (!(v instanceof PyTuple)) this.fail("PICKLE_BAD_TYPE", `${what} arguments must be a tuple`);
+    return v;
+  }
+
+  // ---- dispatch ----------------------------------------------------------------------
+  private step(op: number): void {
+    const r = this.r;
+    const stack = this.stack;
+    switch (op) {
+      case Op.MARK:
+        if (this.marks.length >= this.limits.maxDepth)
+          this.fail("PICKLE_LIMIT_EXCEEDED", "MARK nesting exceeds maxDepth");
+        this.marks.push(stack.length);
+        this.fence = stack.length;
+        return;
+      case Op.POP:
+        if (stack.length > this.fence) stack.pop();
+        else if (this.marks.length > 0) this.popMark();
+        else this.underflow();
+        return;
+      case Op.POP_MARK:
+        this.popMark();
+        return;
+      case Op.DUP:
+        stack.push(this.top());
+        return;
+      case Op.NONE:
+        stack.push(null);
+        return;
+      case Op.NEWTRUE:
+        stack.push(true);
+        return;
+      case Op.NEWFALSE:
+        stack.push(false);
+        return;
+      case Op.BININT1:
+        stack.push(r.u8());
+        return;
+      case Op.BININT2:
+        stack.push(r.u16());
+        return;
+      case Op.BININT:
+        stack.push(r.s32());
+        return;
+      case Op.LONG1:
+        stack.push(this.long(r.u8()));
+        return;
+      case Op.LONG4: {
+        const n = r.s32();
+        if (n < 0) this.fail("PICKLE_BAD_LENGTH", "LONG pickle has negative byte count");
+        stack.push(this.long(n));
+        return;
+      }
+      case Op.INT: {
+        const text = r.lineText();
+        if (text === "01") stack.push(true);
+        else if (text === "00") stack.push(false);
+        else stack.push(parseDecimalInt(text, this.limits.maxIntDigits, r));
+        return;
+      }
+      case Op.LONG: {
+        let text = r.lineText();
+        if (text.endsWith("L")) text = text.slice(0, -1);
+        stack.push(parseDecimalInt(text, this.limits.maxIntDigits, r));
+        return;
+      }
+      case Op.BINFLOAT:
+        stack.push(this.float(r.f64be()));
+        return;
+      case Op.FLOAT:
+        stack.push(this.float(parseFloatText(r.lineText(), r)));
+        return;
+      case Op.SHORT_BINUNICODE:
+        stack.push(this.str(r.u8()));
+        return;
+      case Op.BINUNICODE:
+        stack.push(this.str(r.u32()));
+        return;
+      case Op.BINUNICODE8:
+        stack.push(this.str(r.u64()));
+        return;
+      case Op.UNICODE: {
+        const line = r.line();
+        this.charge(line.length * 2);
+        stack.push(decodeRawUnicodeEscape(line, r));
+        return;
+      }
+      case Op.SHORT_BINBYTES:
+        stack.push(this.bytesView(r.u8()));
+        return;
+      case Op.BINBYTES:
+        stack.push(this.bytesView(r.u32()));
+        return;
+      case Op.BINBYTES8:
+        stack.push(this.bytesView(r.u64()));
+        return;
+      case Op.BYTEARRAY8: {
+        const view = this.bytesView(r.u64());
+        // A view over the input, not a copy: numpy blocks stay zero-copy.
+        stack.push(new PyBytearray(view.buffer as ArrayBuffer, view.byteOffset, view.byteLength));
+        return;
+      }
+      case Op.SHORT_BINSTRING:
+        stack.push(this.py2String(this.bytesView(r.u8())));
+        return;
+      case Op.BINSTRING: {
+        const n = r.s32();
+        if (n < 0) this.fail("PICKLE_BAD_LENGTH", "BINSTRING pickle has negative byte count");
+        stack.push(this.py2String(this.bytesView(n)));
+        return;
+      }
+      case Op.STRING:
+        stack.push(this.py2String(parseQuotedString(r.line(), r)));
+        return;
+      case Op.EMPTY_LIST:
+        stack.push([]);
+        return;
+      case Op.EMPTY_TUPLE:
+        stack.push(new PyTuple());
+        return;
+      case Op.EMPTY_DICT:
+        stack.push(this.c.newDict());
+        return;
+      case Op.EMPTY_SET:
+        stack.push(new Set());
+        return;
+      case Op.TUPLE1: {
+        const a = this.pop();
+        stack.push(PyTuple.fromItems([a]));
+        return;
+      }
+      case Op.TUPLE2: {
+        const b = this.pop();
+        const a = this.pop();
+        stack.push(PyTuple.fromItems([a, b]));
+        return;
+      }
+      case Op.TUPLE3: {
+        const c = this.pop();
+        const b = this.pop();
+        const a = this.pop();
+        stack.push(PyTuple.fromItems([a, b, c]));
+        return;
+      }
+      case Op.TUPLE: {
+        const items = this.popMark();
+        this.charge(items.length * SLOT_BYTES);
+        stack.push(PyTuple.fromItems(items));
+        return;
+      }
+      case Op.LIST: {
+        const items = this.popMark();
+        this.charge(items.length * SLOT_BYTES);
+        stack.push(items);
+        return;
+      }
+      case Op.DICT: {
+        const items = this.popMark();
+        if (items.length % 2 !== 0) this.fail("PICKLE_BAD_ARGUMENT", "odd number of items for DICT");
+        const d = this.c.newDict();
+        stack.push(this.c.setItems(d, items));
+        return;
+      }
+      case Op.FROZENSET: {
+        const items = this.popMark();
+        stack.push(this.c.frozenSet(items));
+        return;
+      }
+      case Op.APPEND: {
+        const v = this.pop();
+        this.c.append(this.top(), [v]);
+        return;
+      }
+      case Op.APPENDS: {
+        const items = this.popMark();
+        this.charge(items.length * SLOT_BYTES);
+        this.c.append(this.top(), items);
+        return;
+      }
+      case Op.SETITEM: {
+        const v = this.pop();
+        const k = this.pop();
+        const i = stack.length - 1;
+        if (i < this.fence) this.underflow();
+        stack[i] = this.c.setItems(stack[i] as PyValue, [k, v]);
+        return;
+      }
+      case Op.SETITEMS: {
+        const items = this.popMark();
+        if (items.length % 2 !== 0) this.fail("PICKLE_BAD_ARGUMENT", "odd number of items for SETITEMS");
+        this.charge(items.length * SLOT_BYTES);
+        const i = stack.length - 1;
+        if (i < this.fence) this.underflow();
+        stack[i] = this.c.setItems(stack[i] as PyValue, items);
+        return;
+      }
+      case Op.ADDITEMS: {
+        const items = this.popMark();
+        this.charge(items.length * SLOT_BYTES);
+        this.c.addItems(this.top(), items);
+        return;
+      }
+      case Op.BINGET:
+        stack.push(this.memoGet(r.u8()));
+        return;
+      case Op.LONG_BINGET:
+        stack.push(this.memoGet(r.u32()));
+        return;
+      case Op.GET:
+        stack.push(this.memoGet(parseMemoIndex(r.lineText(), r)));
+        return;
+      case Op.BINPUT:
+        this.memoPut(r.u8());
+        return;
+      case Op.LONG_BINPUT:
+        this.memoPut(r.u32());
+        return;
+      case Op.PUT:
+        this.memoPut(parseMemoIndex(r.lineText(), r));
+        return;
+      case Op.MEMOIZE:
+        this.memoPut(this.memoCount);
+        return;
+      case Op.PROTO: {
+        const p = r.u8();
+        if (p > HIGHEST_PROTOCOL)
+          this.fail("PICKLE_UNSUPPORTED_PROTOCOL", `unsupported pickle protocol: ${p}`);
+        this.proto = p;
+        return;
+      }
+      case Op.FRAME:
+        r.startFrame(r.u64());
+        return;
+      case Op.GLOBAL: {
+        const module = r.lineText();
+        const name = r.lineText();
+        stack.push(this.resolveGlobal(module, name));
+        return;
+      }
+      case Op.STACK_GLOBAL: {
+        const name = this.pop();
+        const module = this.pop();
+        if (typeof module !== "string" || typeof name !== "string") {
+          this.fail("PICKLE_BAD_TYPE", "STACK_GLOBAL requires str");
+        }
+        stack.push(this.resolveGlobal(module, name));
+        return;
+      }
+      case Op.REDUCE: {
+        const args = this.tupleArgs(this.pop(), "REDUCE");
+        const f = this.pop();
+        stack.push(this.call(f, args));
+        return;
+      }
+      case Op.NEWOBJ: {
+        const args = this.tupleArgs(this.pop(), "NEWOBJ");
+        const cls = this.pop();
+        stack.push(this.newObj(cls, args));
+        return;
+      }
+      case Op.NEWOBJ_EX: {
+        const kwargs = this.pop();
+        const args = this.tupleArgs(this.pop(), "NEWOBJ_EX");
+        const cls = this.pop();
+        const hasKw =
+          kwargs instanceof Map ? kwargs.size > 0 : this.c.isDict(kwargs) && Object.keys(kwargs).length > 0;
+        if (!this.c.isDict(kwargs)) this.fail("PICKLE_BAD_TYPE", "NEWOBJ_EX kwargs must be a dict");
+        stack.push(this.newObj(cls, args, hasKw ? kwargs : undefined));
+        return;
+      }
+      case Op.INST: {
+        const module = r.lineText();
+        const name = r.lineText();
+        const args = this.popMark();
+        stack.push(this.instantiate(this.resolveGlobal(module, name), args));
+        return;
+      }
+      case Op.OBJ: {
+        const items = this.popMark();
+        if (items.length === 0) this.underflow();
+        const cls = items.shift() as PyValue;
+        stack.push(this.instantiate(cls, items));
+        return;
+      }
+      case Op.BUILD: {
+        const state = this.pop();
+        const obj = this.pop();
+        stack.push(this.build(obj, state));
+        return;
+      }
+      case Op.PERSID:
+      case Op.BINPERSID:
+        this.fail(
+          "PICKLE_PERSISTENT_ID",
+          "A load persistent id instruction was encountered, but no persistent_load function was specified",
+        );
+        return;
+      case Op.EXT1:
+      case Op.EXT2:
+      case Op.EXT4: {
+        const code = op === Op.EXT1 ? r.u8() : op === Op.EXT2 ? r.u16() : r.s32();
+        if (code <= 0) this.fail("PICKLE_EXTENSION_CODE", "EXT specifies code <= 0");
+        this.fail("PICKLE_EXTENSION_CODE", `unregistered extension code ${code}`);
+        return;
+      }
+      case Op.NEXT_BUFFER: {
+        const next = this.buffers?.next();
+        if (!next || next.done) {
+          this.fail(
+            "PICKLE_OUT_OF_BAND_BUFFER",
+            "pickle stream refers to out-of-band data but no (more) buffers were given",
+          );
+        }
+        stack.push(next.value);
+        return;
+      }
+      case Op.READONLY_BUFFER: {
+        const v = this.top();
+        if (!(v instanceof Uint8Array)) this.fail("PICKLE_BAD_TYPE", "READONLY_BUFFER on a non-buffer");
+        if (v instanceof PyBytearray)
+          stack[stack.length - 1] = new Uint8Array(v.buffer as ArrayBuffer, v.byteOffset, v.byteLength);
+        return;
+      }
+      default:
+        this.fail(
+          "PICKLE_UNKNOWN_OPCODE",
+          `invalid load key, '\\x${op.toString(16).padStart(2, "0")}'${OPCODE_NAMES.has(op) ? "" : ""}`,
+        );
+    }
+  }
+}
