@@ -1,0 +1,176 @@
+/**
+ * The byte sink of the pickle encoder. It reproduces how CPython's C pickler (`_pickle.c`)
+ * lays out protocol 4/5 output, so our bytes can be identical to Python's:
+ *
+ * - a frame starts lazily at the first write after the previous one was committed;
+ * - before each object is saved, a frame holding ≥ 64 KiB is committed (`opcodeBoundary`);
+ * - a committed frame gets the `FRAME` header (0x95 + u64 LE length) only if it holds ≥ 4
+ *   bytes, otherwise its 9 reserved bytes are removed;
+ * - str/bytes payloads of ≥ 64 KiB are written outside any frame.
+ */
+
+/** Frame size after which CPython commits a frame (`FRAME_SIZE_TARGET`), bytes. */
+export const FRAME_SIZE_TARGET = 64 * 1024;
+/** Frames smaller than this are written without a FRAME header (`FRAME_SIZE_MIN`), bytes. */
+const FRAME_SIZE_MIN = 4;
+/** FRAME opcode + u64 length. */
+const FRAME_HEADER_SIZE = 9;
+const FRAME_OPCODE = 0x95;
+const INITIAL_CAPACITY = 256;
+
+/** A growable byte buffer with CPython-compatible framing. */
+export class FrameWriter {
+  private buf: Buffer;
+  private view: DataView;
+  private len = 0;
+  private frameStart = -1;
+
+  /** Framing starts switched off so PROTO lands outside any frame; see `startFraming`. */
+  private framing = false;
+
+  constructor() {
+    this.buf = Buffer.allocUnsafe(INITIAL_CAPACITY);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+  }
+
+  /** From now on, group writes into frames (protocol ≥ 4, after PROTO). */
+  startFraming(): void {
+    this.framing = true;
+  }
+
+  /** Call before saving each object: commits a frame that already holds ≥ 64 KiB. */
+  opcodeBoundary(): void {
+    if (
+      this.framing &&
+      this.frameStart !== -1 &&
+      this.len - this.frameStart - FRAME_HEADER_SIZE >= FRAME_SIZE_TARGET
+    ) {
+      this.commitFrame();
+    }
+  }
+
+  /** Closes the open frame (writes its header or drops the reserved space). */
+  commitFrame(): void {
+    if (this.frameStart === -1) return;
+    const size = this.len - this.frameStart - FRAME_HEADER_SIZE;
+    if (size >= FRAME_SIZE_MIN) {
+      this.buf[this.frameStart] = FRAME_OPCODE;
+      this.view.setBigUint64(this.frameStart + 1, BigInt(size), true);
+    } else {
+      this.buf.copyWithin(this.frameStart, this.frameStart + FRAME_HEADER_SIZE, this.len);
+      this.len -= FRAME_HEADER_SIZE;
+    }
+    this.frameStart = -1;
+  }
+
+  /**
+   * Writes a length-prefixed payload: `op` + length (`lengthBytes` LE) + data. A payload of
+   * ≥ 64 KiB goes outside any frame, as in CPython.
+   */
+  payload(op: number, lengthBytes: 1 | 4 | 8, data: Uint8Array): void {
+    const bypass = this.framing && data.length >= FRAME_SIZE_TARGET;
+    if (bypass) {
+      this.commitFrame();
+      this.framing = false;
+    }
+    const at = this.reserve(1 + lengthBytes + data.length);
+    this.writeHeader(at, op, lengthBytes, data.length);
+    this.buf.set(data, at + 1 + lengthBytes);
+    if (bypass) this.framing = true;
+  }
+
+  /** Like `payload` for a string already known to be well-formed UTF-16 (encoded in place). */
+  utf8Payload(op: number, lengthBytes: 1 | 4 | 8, text: string, byteLength: number): void {
+    const bypass = this.framing && byteLength >= FRAME_SIZE_TARGET;
+    if (bypass) {
+      this.commitFrame();
+      this.framing = false;
+    }
+    const at = this.reserve(1 + lengthBytes + byteLength);
+    this.writeHeader(at, op, lengthBytes, byteLength);
+    this.buf.write(text, at + 1 + lengthBytes, byteLength, "utf8");
+    if (bypass) this.framing = true;
+  }
+
+  private writeHeader(at: number, op: number, lengthBytes: 1 | 4 | 8, length: number): void {
+    this.buf[at] = op;
+    if (lengthBytes === 1) this.buf[at + 1] = length;
+    else if (lengthBytes === 4) this.view.setUint32(at + 1, length, true);
+    else this.view.setBigUint64(at + 1, BigInt(length), true);
+  }
+
+  /** Reserves `n` bytes (starting a frame if needed) and returns the offset to write at. */
+  private reserve(n: number): number {
+    if (this.framing && this.frameStart === -1) {
+      this.grow(FRAME_HEADER_SIZE);
+      this.frameStart = this.len;
+      this.len += FRAME_HEADER_SIZE;
+    }
+    this.grow(n);
+    const at = this.len;
+    this.len += n;
+    return at;
+  }
+
+  private grow(n: number): void {
+    const need = this.len + n;
+    if (need <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < need) cap *= 2;
+    const next = Buffer.allocUnsafe(cap);
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+    this.view = new DataView(next.buffer, next.byteOffset, next.length);
+  }
+
+  byte(b: number): void {
+    const at = this.reserve(1);
+    this.buf[at] = b;
+  }
+
+  /** Opcode followed by one unsigned byte. */
+  op1(op: number, b: number): void {
+    const at = this.reserve(2);
+    this.buf[at] = op;
+    this.buf[at + 1] = b;
+  }
+
+  /** Opcode followed by a u16 LE. */
+  opU16(op: number, v: number): void {
+    const at = this.reserve(3);
+    this.buf[at] = op;
+    this.view.setUint16(at + 1, v, true);
+  }
+
+  /** Opcode followed by an s32 LE. */
+  opI32(op: number, v: number): void {
+    const at = this.reserve(5);
+    this.buf[at] = op;
+    this.view.setInt32(at + 1, v, true);
+  }
+
+  /** Opcode followed by a u32 LE. */
+  opU32(op: number, v: number): void {
+    const at = this.reserve(5);
+    this.buf[at] = op;
+    this.view.setUint32(at + 1, v, true);
+  }
+
+  /** Opcode followed by an IEEE-754 double, big-endian (BINFLOAT). */
+  opF64BE(op: number, v: number): void {
+    const at = this.reserve(9);
+    this.buf[at] = op;
+    this.view.setFloat64(at + 1, v, false);
+  }
+
+  bytes(data: Uint8Array): void {
+    const at = this.reserve(data.length);
+    this.buf.set(data, at);
+  }
+
+  /** Commits the last frame and returns the finished pickle (a copy sized to fit). */
+  finish(): Buffer {
+    this.commitFrame();
+    return Buffer.from(this.buf.subarray(0, this.len));
+  }
+}
