@@ -10,7 +10,8 @@ Commands (``op`` plus arguments):
   open      dir, threshold?, default_timeout?, mode?, hash?("md5"|"sha256")  -> versions
   time      now (float seconds) or null to use the real clock                 -> {}
   set/add   key, pickle_hex, timeout? (seconds; omitted = default)            -> result
-  get       key  -> found (bool: value is not None), pickle_hex
+  get       key, expect_pickle_hex? -> found (value is not None), pickle_hex, same?
+  repickle  pickle_hex -> pickle.dumps(pickle.loads(bytes), 5) in this process
   has/delete key -> result;  inc/dec key, delta -> result;  clear -> result
   count     -> the count file value as cachelib reads it (``_file_count``)
   filename  key -> cachelib's file name
@@ -80,7 +81,15 @@ def handle(cmd):
         return {"result": bool(fn(cmd["key"], value))}
     if op == "get":
         value = backend().get(cmd["key"])
-        return {"found": value is not None, "pickle_hex": pickle.dumps(value, 5).hex()}
+        out = {"found": value is not None, "pickle_hex": pickle.dumps(value, 5).hex()}
+        if "expect_pickle_hex" in cmd:
+            # Both objects re-pickled by this process: equal bytes = equal values (NaN-safe,
+            # DataFrame-safe), independent of how the original writer memoised.
+            expected = pickle.loads(bytes.fromhex(cmd["expect_pickle_hex"]))
+            out["same"] = pickle.dumps(expected, 5).hex() == out["pickle_hex"]
+        return out
+    if op == "repickle":
+        return {"result": pickle.dumps(pickle.loads(bytes.fromhex(cmd["pickle_hex"])), 5).hex()}
     if op in ("has", "delete"):
         return {"result": bool(getattr(backend(), op)(cmd["key"]))}
     if op in ("inc", "dec"):

@@ -4,13 +4,15 @@
  * ascending header value (so expiry 0, "never", goes first) until the count is at the threshold.
  * Management files are never touched; files whose header cannot be read are skipped.
  */
-import { readdir } from "node:fs/promises";
+import { opendir } from "node:fs/promises";
 import { join } from "node:path";
 import { isManagementName, readExpiry } from "./filesystem-format.js";
 import { readHeaderBytes, removeFile } from "./filesystem-io.js";
 
 // Header reads in flight at once while scanning; bounds file descriptors used by one prune.
 const SCAN_CONCURRENCY = 16;
+// Directory entries fetched per readdir call while listing.
+const LIST_BATCH = 256;
 
 export interface PruneInput {
   dir: string;
@@ -27,10 +29,17 @@ interface EntryHeader {
   expiry: number;
 }
 
-/** Names of non-management files in `dir`, in directory order (what cachelib's `_list_dir` yields). */
+/**
+ * Names of non-management files in `dir`, in the order the file system returns them (what
+ * cachelib's `os.listdir` yields). `fs.readdir` is not used: libuv sorts its result by name, which
+ * would break ties in pruning differently from Python.
+ */
 export async function listEntryFiles(dir: string, countFileName: string): Promise<string[]> {
-  const names = await readdir(dir);
-  return names.filter((name) => !isManagementName(name, countFileName));
+  const names: string[] = [];
+  for await (const entry of await opendir(dir, { bufferSize: LIST_BATCH })) {
+    if (!isManagementName(entry.name, countFileName)) names.push(entry.name);
+  }
+  return names;
 }
 
 async function readHeaders(dir: string, names: readonly string[]): Promise<EntryHeader[]> {
