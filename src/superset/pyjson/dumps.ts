@@ -1,0 +1,250 @@
+/**
+ * `pyjson.dumps`: byte-identical to `simplejson.dumps` (3.x, with its C speedups) for the
+ * JS shapes of Python values this library uses (see `src/codecs/pickle/values.ts`).
+ *
+ * Number rules: a JS `number` that is an integer (and not -0) is a Python `int`; any other
+ * number is a `float`; a `PyFloat` is a float even when integral (`2.0`), which is how
+ * `pickle.loads(b, { exactNumbers: true })` keeps Python's distinction; a `bigint` is an int.
+ */
+import { PyBytearray, PyDecimal, PyEnum, PyFloat } from "../../codecs/pickle/values.js";
+import { PyJsonEncodeError } from "./errors.js";
+import { pythonFloatRepr } from "./float-repr.js";
+import { compareCodePoints } from "./key-order.js";
+import { quoteAscii, quoteUnicode } from "./string-escape.js";
+
+/** simplejson's keyword arguments in camelCase; defaults are simplejson 3.x's. */
+export interface PyJsonDumpsOptions {
+  /** Sort object members by key (Python code-point order). Default `false`. */
+  sortKeys?: boolean;
+  /** Write NaN/±Infinity as `null`; wins over `allowNan`. Default `false`. */
+  ignoreNan?: boolean;
+  /** Write NaN/±Infinity as `NaN`/`Infinity`/`-Infinity`; when false they throw. Default `true` (simplejson 3.x). */
+  allowNan?: boolean;
+  /** Escape every non-ASCII character as `\uXXXX`. Default `true`. */
+  ensureAscii?: boolean;
+  /** `[itemSeparator, keySeparator]`. Default `[", ", ": "]`, or `[",", ": "]` when `indent` is set. */
+  separators?: readonly [string, string];
+  /** Pretty-print with this many spaces (or this string) per level. Default none (one line). */
+  indent?: number | string | null;
+  /**
+   * Called for any value JSON cannot hold (sets, dates, UUIDs, …); returns a replacement to
+   * encode, or throws. Without it such values throw `PYJSON_UNSERIALIZABLE`, as Python's TypeError.
+   */
+  default?: (value: unknown) => unknown;
+  /** Drop dict members whose key type is not allowed instead of throwing. Default `false`. */
+  skipKeys?: boolean;
+  /** Write `PyDecimal` as its text (`12.50`). When false it goes to `default`. Default `true`. */
+  useDecimal?: boolean;
+  /**
+   * simplejson's `encoding`: `"utf-8"` decodes bytes values and keys as text; `null` sends
+   * bytes to `default` (and rejects bytes keys). Default `"utf-8"`.
+   */
+  encoding?: "utf-8" | null;
+  /** Nesting limit standing in for Python's recursion limit. Default 1000. */
+  maxDepth?: number;
+}
+
+const DEFAULT_MAX_DEPTH = 1000;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+interface Encoder {
+  quote: (s: string) => string;
+  sortKeys: boolean;
+  ignoreNan: boolean;
+  allowNan: boolean;
+  itemSep: string;
+  keySep: string;
+  indent: string | null;
+  hook: ((value: unknown) => unknown) | undefined;
+  skipKeys: boolean;
+  useDecimal: boolean;
+  bytesAsText: boolean;
+  maxDepth: number;
+  active: Set<object>;
+}
+
+/**
+ * Encode `value` exactly as `simplejson.dumps(value, **options)` would.
+ * @throws PyJsonEncodeError (codes in {@link PyJsonErrorCode}) where simplejson raises.
+ */
+export function dumps(value: unknown, options: PyJsonDumpsOptions = {}): string {
+  const indentOpt = options.indent;
+  const indent =
+    indentOpt === undefined || indentOpt === null
+      ? null
+      : typeof indentOpt === "number"
+        ? " ".repeat(indentOpt)
+        : indentOpt;
+  const [itemSep, keySep] = options.separators ?? (indent === null ? [", ", ": "] : [",", ": "]);
+  const enc: Encoder = {
+    quote: options.ensureAscii === false ? quoteUnicode : quoteAscii,
+    sortKeys: options.sortKeys ?? false,
+    ignoreNan: options.ignoreNan ?? false,
+    allowNan: options.allowNan ?? true,
+    itemSep,
+    keySep,
+    indent,
+    hook: options.default,
+    skipKeys: options.skipKeys ?? false,
+    useDecimal: options.useDecimal ?? true,
+    bytesAsText: options.encoding !== null,
+    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    active: new Set(),
+  };
+  return encode(enc, value, 0);
+}
+
+function floatText(enc: Encoder, x: number): string {
+  if (Number.isFinite(x)) return pythonFloatRepr(x);
+  if (enc.ignoreNan) return "null";
+  if (!enc.allowNan) {
+    throw new PyJsonEncodeError(
+      "PYJSON_NAN_NOT_ALLOWED",
+      `Out of range float values are not JSON compliant: ${pythonFloatRepr(x)}`,
+    );
+  }
+  return Number.isNaN(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity";
+}
+
+function numberText(enc: Encoder, x: number): string {
+  if (Number.isInteger(x) && !Object.is(x, -0)) {
+    return Number.isSafeInteger(x) ? String(x) : BigInt(x).toString();
+  }
+  return floatText(enc, x);
+}
+
+function bytesText(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch (cause) {
+    throw new PyJsonEncodeError("PYJSON_BYTES_NOT_UTF8", "bytes are not valid UTF-8", { cause });
+  }
+}
+
+/** Python `bytes` (a bytearray is another type and goes to `default`). */
+function isBytes(v: unknown): v is Uint8Array {
+  return v instanceof Uint8Array && !(v instanceof PyBytearray);
+}
+
+function isPlainObject(v: object): v is Record<string, unknown> {
+  const proto = Object.getPrototypeOf(v);
+  return proto === null || proto === Object.prototype;
+}
+
+/** Scalars simplejson writes without recursion; `undefined` when `v` is not one. */
+function scalarText(enc: Encoder, v: unknown): string | undefined {
+  switch (typeof v) {
+    case "string":
+      return enc.quote(v);
+    case "number":
+      return numberText(enc, v);
+    case "boolean":
+      return v ? "true" : "false";
+    case "bigint":
+      return v.toString();
+    case "object":
+      if (v === null) return "null";
+      if (v instanceof PyFloat) return floatText(enc, v.value);
+      if (v instanceof PyDecimal && enc.useDecimal) return v.text;
+      if (isBytes(v) && enc.bytesAsText) return enc.quote(bytesText(v));
+      // Superset's enums are str/int mixins, which simplejson writes as their value.
+      if (v instanceof PyEnum && (typeof v.value === "string" || typeof v.value === "number")) {
+        return scalarText(enc, v.value);
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+function encode(enc: Encoder, v: unknown, depth: number): string {
+  const scalar = scalarText(enc, v);
+  if (scalar !== undefined) return scalar;
+  if (depth >= enc.maxDepth) {
+    throw new PyJsonEncodeError("PYJSON_TOO_DEEP", `nesting deeper than ${enc.maxDepth}`);
+  }
+  if (typeof v === "object" && v !== null) {
+    if (Array.isArray(v)) return container(enc, v, depth, () => encodeList(enc, v, depth));
+    if (v instanceof Map) return container(enc, v, depth, () => encodeDict(enc, v.entries(), depth));
+    if (isPlainObject(v)) {
+      return container(enc, v, depth, () => encodeDict(enc, Object.entries(v), depth));
+    }
+  }
+  if (!enc.hook) {
+    throw new PyJsonEncodeError(
+      "PYJSON_UNSERIALIZABLE",
+      `Object of type ${typeName(v)} is not JSON serializable`,
+    );
+  }
+  const hook = enc.hook;
+  return container(enc, v, depth, () => encode(enc, hook(v), depth + 1));
+}
+
+/** Runs `body` with `v` marked as being encoded, as simplejson's `check_circular` does. */
+function container(enc: Encoder, v: unknown, _depth: number, body: () => string): string {
+  if (typeof v !== "object" || v === null) return body();
+  if (enc.active.has(v)) throw new PyJsonEncodeError("PYJSON_CIRCULAR", "Circular reference detected");
+  enc.active.add(v);
+  try {
+    return body();
+  } finally {
+    enc.active.delete(v);
+  }
+}
+
+function openClose(enc: Encoder, depth: number): { sep: string; open: string; close: string } {
+  if (enc.indent === null) return { sep: enc.itemSep, open: "", close: "" };
+  const inner = `\n${enc.indent.repeat(depth + 1)}`;
+  return { sep: enc.itemSep + inner, open: inner, close: `\n${enc.indent.repeat(depth)}` };
+}
+
+function encodeList(enc: Encoder, list: readonly unknown[], depth: number): string {
+  if (list.length === 0) return "[]";
+  const { sep, open, close } = openClose(enc, depth);
+  let out = `[${open}`;
+  for (let i = 0; i < list.length; i++) {
+    if (i > 0) out += sep;
+    out += encode(enc, list[i], depth + 1);
+  }
+  return `${out}${close}]`;
+}
+
+function encodeDict(enc: Encoder, entries: Iterable<[unknown, unknown]>, depth: number): string {
+  const members: [string, unknown][] = [];
+  for (const [k, val] of entries) {
+    const key = typeof k === "string" ? k : keyText(enc, k);
+    if (key !== undefined) members.push([key, val]);
+  }
+  if (members.length === 0) return "{}";
+  if (enc.sortKeys) members.sort((a, b) => compareCodePoints(a[0], b[0]));
+  const { sep, open, close } = openClose(enc, depth);
+  let out = `{${open}`;
+  for (let i = 0; i < members.length; i++) {
+    const [key, val] = members[i] as [string, unknown];
+    if (i > 0) out += sep;
+    out += enc.quote(key) + enc.keySep + encode(enc, val, depth + 1);
+  }
+  return `${out}${close}}`;
+}
+
+/** simplejson's `_stringify_key`; `undefined` means "skip" (only with `skipKeys`). */
+function keyText(enc: Encoder, k: unknown): string | undefined {
+  if (k === null) return "null";
+  if (typeof k === "boolean") return k ? "true" : "false";
+  if (typeof k === "number") return numberText(enc, k);
+  if (typeof k === "bigint") return k.toString();
+  if (k instanceof PyFloat) return floatText(enc, k.value);
+  if (k instanceof PyDecimal && enc.useDecimal) return k.text;
+  if (isBytes(k) && enc.bytesAsText) return bytesText(k);
+  if (enc.skipKeys) return undefined;
+  throw new PyJsonEncodeError(
+    "PYJSON_KEY_TYPE",
+    `keys must be str, int, float, bool or None, not ${typeName(k)}`,
+  );
+}
+
+function typeName(v: unknown): string {
+  if (v === undefined) return "undefined";
+  if (typeof v === "object" && v !== null) return v.constructor?.name ?? "object";
+  return typeof v;
+}

@@ -1,0 +1,40 @@
+/**
+ * Python's `repr(float)` for a finite or special double, as simplejson writes floats.
+ *
+ * Python and JS both pick the shortest digit string that round-trips (JS
+ * `toExponential()` with no argument gives exactly those digits); they differ only in
+ * layout. Python switches to exponent form when the decimal exponent is < -4 or >= 16,
+ * writes `1e+16` / `1e-05` (signed, at least two exponent digits) and keeps `.0` on
+ * integral values in positional form.
+ */
+
+/** Decimal exponents at which Python's repr leaves positional notation (`float_repr_style` "short"). */
+const MIN_POSITIONAL_EXPONENT = -4;
+const MAX_POSITIONAL_EXPONENT = 15;
+
+/** `repr(x)` of a Python float: `1.0`, `0.1`, `1e+16`, `1e-05`, `-0.0`, `nan`, `inf`, `-inf`. */
+export function pythonFloatRepr(x: number): string {
+  if (Number.isNaN(x)) return "nan";
+  if (x === Number.POSITIVE_INFINITY) return "inf";
+  if (x === Number.NEGATIVE_INFINITY) return "-inf";
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const negative = x < 0;
+  // "d.ddde±x": shortest round-trip digits and the decimal exponent.
+  const exp = (negative ? -x : x).toExponential();
+  const ePos = exp.indexOf("e");
+  const digits = exp[1] === "." ? exp[0] + exp.slice(2, ePos) : exp.slice(0, ePos);
+  const e = Number(exp.slice(ePos + 1));
+  let body: string;
+  if (e < MIN_POSITIONAL_EXPONENT || e > MAX_POSITIONAL_EXPONENT) {
+    const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const absE = e < 0 ? -e : e;
+    body = `${mantissa}e${e < 0 ? "-" : "+"}${absE < 10 ? "0" : ""}${absE}`;
+  } else if (e < 0) {
+    body = `0.${"0".repeat(-e - 1)}${digits}`;
+  } else if (e + 1 >= digits.length) {
+    body = `${digits}${"0".repeat(e + 1 - digits.length)}.0`;
+  } else {
+    body = `${digits.slice(0, e + 1)}.${digits.slice(e + 1)}`;
+  }
+  return negative ? `-${body}` : body;
+}
