@@ -1,0 +1,186 @@
+/**
+ * `encodeResultsPayload` / `decodeResultsPayload`: the bytes SQL Lab stores in the results
+ * backend (before the backend's own serializer), as pure functions.
+ *
+ * Write (`sql_lab._serialize_payload` + `zlib_compress`): msgpack mode →
+ * `zlib(msgpack.dumps(payload, default=json_iso_dttm_ser, use_bin_type=True))` with `data` an
+ * Arrow IPC stream; JSON mode → `zlib(simplejson.dumps(payload, default=json_iso_dttm_ser,
+ * ignore_nan=True).encode("utf-8"))` with `data` as rows of records.
+ * The stored bytes do not say which mode wrote them: reader and writer must agree
+ * (`RESULTS_BACKEND_USE_MSGPACK`).
+ */
+import { Table } from "apache-arrow";
+import { dumps as pyjsonDumps } from "../pyjson/index.js";
+import { ipcStreamToTable, tableToIpcStream } from "./arrow-ipc.js";
+import { recordsToTable, tableToRecords } from "./arrow-records.js";
+import { ResultsDecodeError, ResultsEncodeError } from "./errors.js";
+import { isoDttmDefault, toMsgpackNative } from "./python-default.js";
+import { packPython, unpackPython } from "./python-msgpack.js";
+import type {
+  ClassicResultsPayload,
+  DecodedResultsPayload,
+  ResultRecord,
+  ResultsColumn,
+  ResultsDataInput,
+  ResultsPayload,
+  StatementResult,
+  StatementsResultsPayload,
+} from "./types.js";
+import { isStatementsPayload } from "./types.js";
+import { DEFAULT_MAX_INFLATED_BYTES, zlibCompress, zlibDecompress } from "./zlib-codec.js";
+
+/** Options of {@link encodeResultsPayload}. */
+export interface EncodeResultsOptions {
+  /** `RESULTS_BACKEND_USE_MSGPACK`: msgpack + Arrow IPC (true) or simplejson text (false). Default `true`. */
+  useMsgpack?: boolean;
+}
+
+/** Options of {@link decodeResultsPayload}. */
+export interface DecodeResultsOptions {
+  /** `RESULTS_BACKEND_USE_MSGPACK` of the writer. Default `true`. */
+  useMsgpack?: boolean;
+  /**
+   * `"table"` (default): every `data` becomes an Arrow Table (JSON rows with inferred types).
+   * `"raw"`: leave `data` as stored (IPC stream bytes in msgpack mode, records in JSON mode).
+   */
+  dataAs?: "table" | "raw";
+  /** Cap on the inflated payload size, bytes. Default 1 GiB. */
+  maxInflatedBytes?: number;
+}
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Serialize and zlib-compress a results payload exactly as SQL Lab writes it.
+ * @throws ResultsEncodeError `RESULTS_ENCODE_UNSUPPORTED` for values Python could not serialize
+ *   either, or IPC bytes given as `data` in JSON mode
+ */
+export function encodeResultsPayload(
+  payload: ResultsPayload,
+  options: EncodeResultsOptions = {},
+): Uint8Array {
+  const useMsgpack = options.useMsgpack ?? true;
+  const prepared = mapPayloadData(payload, (data, columns) =>
+    useMsgpack ? dataForMsgpack(data, columns) : dataForJson(data),
+  );
+  if (useMsgpack) return zlibCompress(packPython(toMsgpackNative(prepared)));
+  const text = pyjsonDumps(prepared, { ignoreNan: true, default: isoDttmDefault });
+  return zlibCompress(utf8Encoder.encode(text));
+}
+
+/**
+ * Inflate and parse a stored results payload; `data` comes back as an Arrow Table (or null).
+ * @throws ResultsDecodeError with code `RESULTS_ZLIB_INVALID`, `RESULTS_TOO_LARGE`,
+ *   `RESULTS_MSGPACK_INVALID`, `RESULTS_JSON_INVALID`, `RESULTS_ARROW_INVALID` or `RESULTS_PAYLOAD_INVALID`
+ */
+export function decodeResultsPayload(
+  bytes: Uint8Array,
+  options: DecodeResultsOptions & { dataAs: "raw" },
+): DecodedResultsPayload<unknown>;
+export function decodeResultsPayload(
+  bytes: Uint8Array,
+  options?: DecodeResultsOptions,
+): DecodedResultsPayload;
+export function decodeResultsPayload(
+  bytes: Uint8Array,
+  options: DecodeResultsOptions = {},
+): DecodedResultsPayload<unknown> {
+  const useMsgpack = options.useMsgpack ?? true;
+  const inflated = zlibDecompress(bytes, options.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES);
+  const parsed = useMsgpack ? parseMsgpack(inflated) : parseJson(inflated);
+  const payload = checkShape(parsed);
+  if (options.dataAs === "raw") return payload;
+  return mapPayloadData(payload, (data, columns) => dataToTable(data, columns)) as DecodedResultsPayload;
+}
+
+type DataMapper = (data: unknown, columns: ResultsColumn[]) => unknown;
+
+/** A shallow copy of the payload (key order kept) with every `data` field mapped. */
+function mapPayloadData<P extends DecodedResultsPayload<unknown> | ResultsPayload>(
+  payload: P,
+  fn: DataMapper,
+): P {
+  if (isStatementsPayload(payload as ClassicResultsPayload<unknown> | StatementsResultsPayload<unknown>)) {
+    const s = payload as StatementsResultsPayload<unknown>;
+    const statements = s.statements.map((st) => ({ ...st, data: fn(st.data, st.columns ?? []) }));
+    return { ...s, statements } as P;
+  }
+  const c = payload as ClassicResultsPayload<unknown>;
+  if (!("data" in c)) return payload;
+  return { ...c, data: fn(c.data, c.selected_columns ?? c.columns ?? []) } as P;
+}
+
+function dataForMsgpack(data: unknown, columns: ResultsColumn[]): Uint8Array | null {
+  if (data === null || data === undefined) return null;
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof Table) return tableToIpcStream(data);
+  if (Array.isArray(data)) return tableToIpcStream(recordsToTable(data as ResultRecord[], columns));
+  throw new ResultsEncodeError("`data` must be an Arrow Table, rows of records, IPC bytes or null");
+}
+
+function dataForJson(data: unknown): ResultRecord[] | null {
+  if (data === null || data === undefined) return null;
+  if (data instanceof Table) return tableToRecords(data);
+  if (Array.isArray(data)) return data as ResultRecord[];
+  if (data instanceof Uint8Array)
+    throw new ResultsEncodeError("Arrow IPC bytes cannot be `data` of a JSON-mode payload");
+  throw new ResultsEncodeError("`data` must be an Arrow Table, rows of records or null");
+}
+
+function dataToTable(data: unknown, columns: ResultsColumn[]): Table | null {
+  if (data === null || data === undefined) return null;
+  if (data instanceof Uint8Array) return ipcStreamToTable(data);
+  if (Array.isArray(data)) return recordsToTable(data as ResultRecord[], columns);
+  throw new ResultsDecodeError(
+    "RESULTS_PAYLOAD_INVALID",
+    `\`data\` holds a ${typeof data}, not IPC bytes or records`,
+  );
+}
+
+function parseMsgpack(bytes: Uint8Array): unknown {
+  try {
+    return unpackPython(bytes);
+  } catch (err) {
+    throw new ResultsDecodeError(
+      "RESULTS_MSGPACK_INVALID",
+      `payload is not valid msgpack: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
+  }
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(utf8Decoder.decode(bytes));
+  } catch (err) {
+    throw new ResultsDecodeError(
+      "RESULTS_JSON_INVALID",
+      `payload is not valid UTF-8 JSON: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
+  }
+}
+
+function checkShape(value: unknown): DecodedResultsPayload<unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value) || value instanceof Uint8Array) {
+    throw new ResultsDecodeError("RESULTS_PAYLOAD_INVALID", "payload is not a map");
+  }
+  const record = value as Record<string, unknown>;
+  if (Array.isArray(record.statements)) {
+    for (const st of record.statements) {
+      if (typeof st !== "object" || st === null || !("data" in st)) {
+        throw new ResultsDecodeError("RESULTS_PAYLOAD_INVALID", "a statement entry has no `data`");
+      }
+    }
+    return record as unknown as StatementsResultsPayload<unknown>;
+  }
+  if (!("data" in record)) {
+    throw new ResultsDecodeError("RESULTS_PAYLOAD_INVALID", "payload has neither `data` nor `statements`");
+  }
+  return record as unknown as ClassicResultsPayload<unknown>;
+}
