@@ -1,0 +1,243 @@
+/**
+ * RedisBackend against a real redis-server and real Flask-Caching (Python peer): golden bytes
+ * both ways, TTLs as Python sets them, add/inc/delete/clear interplay, binary keys and values
+ * (differential with fast-check).
+ */
+import fc from "fast-check";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RedisBackend } from "../../src/backends/redis.js";
+import { RedisServer } from "../helpers/redis-server.js";
+import {
+  FlaskPeer,
+  type GoldenCase,
+  goldenTimeout,
+  redisGoldenCases,
+  trackUnhandledRejections,
+} from "./redis-peer.js";
+
+const PREFIX = "flask_cache_";
+const REBUILT_DIFFERENTLY = new Set(["list_shared_ref", "list_same_str", "dataframe"]);
+const hex = (b: Uint8Array | undefined) => (b === undefined ? undefined : Buffer.from(b).toString("hex"));
+
+let server: RedisServer;
+let peer: FlaskPeer;
+let ours: RedisBackend;
+let raw: Redis;
+let cases: GoldenCase[];
+const unhandled = trackUnhandledRejections();
+
+beforeAll(async () => {
+  server = await RedisServer.start();
+  peer = new FlaskPeer();
+  cases = await redisGoldenCases();
+  await peer.call("open", {
+    config: { CACHE_TYPE: "RedisCache", CACHE_REDIS_URL: `${server.url}/0`, CACHE_DEFAULT_TIMEOUT: 300 },
+  });
+  ours = RedisBackend.fromConfig({ CACHE_TYPE: "RedisCache", CACHE_REDIS_URL: `${server.url}/0` });
+  raw = new Redis({ host: server.host, port: server.port, lazyConnect: true });
+});
+
+afterAll(async () => {
+  await ours?.close();
+  raw?.disconnect();
+  await peer?.close();
+  await server?.stop();
+  unhandled.stop();
+  expect(unhandled.count()).toBe(0);
+});
+
+async function pythonWritesGolden(c: GoldenCase): Promise<void> {
+  if (c.operation === "inc") await peer.call("inc", { key: c.key, delta: 5 });
+  else await peer.call("set", { key: c.key, value: c.value, timeout: goldenTimeout(c) });
+}
+
+describe("Python writes, we read (golden values through real Flask-Caching)", () => {
+  it("every stored value equals the golden bytes, read with one MGET in the caller's order", async () => {
+    await raw.flushdb();
+    for (const c of cases) await pythonWritesGolden(c);
+    const keys = cases.map((c) => c.storage_key);
+    const values = await ours.getMany(keys);
+    // What Python stored, as redis-py reads it back.
+    const pythonRaw = await Promise.all(cases.map((c) => peer.call<string>("raw_get", { key: c.key })));
+    expect(values.map(hex)).toEqual(pythonRaw);
+    for (const [i, c] of cases.entries()) {
+      expect(hex(await ours.get(c.storage_key))).toBe(pythonRaw[i]);
+      // The peer rebuilds values from tagged JSON, so objects the golden run shared (same list
+      // twice, one interned string, the DataFrame's index) are fresh here and pickle differently.
+      if (!REBUILT_DIFFERENTLY.has(c.name)) expect(hex(values[i])).toBe(c.raw_hex);
+    }
+  });
+
+  it("TTLs are what Python set: 60 s for the timed case, none for timeout 0 and INCRBY", async () => {
+    for (const c of cases) {
+      const ttl = await raw.ttl(c.storage_key);
+      if (c.ttl.ttl === -1) expect(ttl).toBe(-1);
+      else expect(ttl).toBeGreaterThan(c.ttl.ttl - 3);
+    }
+  });
+});
+
+describe("we write, Python reads", () => {
+  it("golden bytes set by us read back in Python as the golden value, with Python's raw bytes equal", async () => {
+    await raw.flushdb();
+    for (const c of cases)
+      expect(await ours.set(c.storage_key, Buffer.from(c.raw_hex, "hex"), goldenTimeout(c))).toBe(true);
+    for (const c of cases) {
+      expect(await peer.call("raw_get", { key: c.key })).toBe(c.raw_hex);
+      if (c.name === "counter_inc") expect(await peer.call("get", { key: c.key })).toBe(5);
+      else if (c.name !== "dataframe") expect(await peer.call("get", { key: c.key })).toEqual(c.value);
+    }
+    const ttl = await raw.ttl(`${PREFIX}golden:with_timeout_60`);
+    expect(ttl).toBeGreaterThan(57);
+    expect(await raw.ttl(`${PREFIX}golden:str_ascii`)).toBe(-1);
+  });
+
+  it("setMany is one pipeline; Python get_many sees every entry", async () => {
+    await raw.flushdb();
+    const entries = cases.map((c) => ({
+      key: c.storage_key,
+      value: Buffer.from(c.raw_hex, "hex"),
+      timeout: 120,
+    }));
+    expect(await ours.setMany(entries)).toEqual(cases.map(() => true));
+    const got = await peer.call<unknown[]>("get_many", { keys: cases.map((c) => c.key) });
+    expect(got.length).toBe(cases.length);
+    expect(got[0]).toEqual(cases[0]!.value);
+    expect(await raw.ttl(cases[3]!.storage_key)).toBeGreaterThan(117);
+  });
+
+  it("a DataFrame pickle written by us is loaded by pandas (golden bytes)", async () => {
+    const df = cases.find((c) => c.name === "dataframe")!;
+    await ours.set(df.storage_key, Buffer.from(df.raw_hex, "hex"), 0);
+    expect(await peer.call("raw_get", { key: df.key })).toBe(df.raw_hex);
+    const value = await peer.call<{ $dataframe?: unknown }>("get", { key: df.key });
+    expect(value).toEqual(df.value);
+  });
+});
+
+describe("timeouts, add, has, delete, inc (same semantics as Flask-Caching)", () => {
+  const v = Buffer.from("2180054b2a2e", "hex");
+  it("0 and -1 store without TTL and clear an existing TTL; n > 0 sets EX n; n < -1 is a typed error", async () => {
+    await ours.set(`${PREFIX}t`, v, 100);
+    expect(await raw.ttl(`${PREFIX}t`)).toBeGreaterThan(97);
+    await ours.set(`${PREFIX}t`, v, 0);
+    expect(await raw.ttl(`${PREFIX}t`)).toBe(-1);
+    await ours.set(`${PREFIX}t`, v, 100);
+    await ours.set(`${PREFIX}t`, v, -1);
+    expect(await raw.ttl(`${PREFIX}t`)).toBe(-1);
+    await expect(ours.set(`${PREFIX}t`, v, -5)).rejects.toMatchObject({ code: "REDIS_INVALID_EXPIRE_TIME" });
+    await expect(ours.set(`${PREFIX}t`, v, 2.5)).rejects.toMatchObject({ code: "REDIS_INVALID_EXPIRE_TIME" });
+    // Python raises too for -5 (Redis rejects SETEX with a negative time).
+    await expect(peer.call("set", { key: "t", value: 1, timeout: -5 })).rejects.toThrow(/ResponseError/);
+  });
+
+  it("add: only when absent, TTL as Python's SETNX+EXPIRE leaves it; below -1 stores nothing", async () => {
+    await raw.del(`${PREFIX}a1`, `${PREFIX}a2`, `${PREFIX}a3`);
+    expect(await ours.add(`${PREFIX}a1`, v, 50)).toBe(true);
+    expect(await ours.add(`${PREFIX}a1`, v, 50)).toBe(false);
+    expect(await peer.call("add", { key: "a1", value: 7 })).toBe(false);
+    expect(await raw.ttl(`${PREFIX}a1`)).toBeGreaterThan(47);
+    expect(await peer.call("add", { key: "a2", value: 7, timeout: 50 })).toBe(true);
+    expect(await ours.add(`${PREFIX}a2`, v, 0)).toBe(false);
+    // Python: SETNX then EXPIRE -5 → True and the key is gone. Ours: True, nothing stored.
+    expect(await peer.call("add", { key: "a3", value: 7, timeout: -5 })).toBe(true);
+    expect(await raw.exists(`${PREFIX}a3`)).toBe(0);
+    expect(await ours.add(`${PREFIX}a3`, v, -5)).toBe(true);
+    expect(await raw.exists(`${PREFIX}a3`)).toBe(0);
+    await raw.set(`${PREFIX}a3`, "x");
+    expect(await ours.add(`${PREFIX}a3`, v, -5)).toBe(false);
+  });
+
+  it("has/delete/deleteMany report like EXISTS/DEL; every key of deleteMany is attempted", async () => {
+    await ours.set(`${PREFIX}d1`, v, 0);
+    await ours.set(`${PREFIX}d3`, v, 0);
+    expect(await ours.has(`${PREFIX}d1`)).toBe(true);
+    expect(await peer.call("has", { key: "d1" })).toBe(true);
+    expect(await ours.deleteMany([`${PREFIX}d1`, `${PREFIX}missing`, `${PREFIX}d3`])).toEqual([
+      true,
+      false,
+      true,
+    ]);
+    expect(await ours.has(`${PREFIX}d3`)).toBe(false);
+    expect(await ours.delete(`${PREFIX}d1`)).toBe(false);
+  });
+
+  it("incr is INCRBY: shared counter with Python, no TTL on create, big results as bigint", async () => {
+    await raw.del(`${PREFIX}ctr`);
+    expect(await ours.incr(`${PREFIX}ctr`, 5)).toBe(5);
+    expect(await peer.call("inc", { key: "ctr", delta: 2 })).toBe(7);
+    expect(await ours.incr(`${PREFIX}ctr`, -10)).toBe(-3);
+    expect(await peer.call("get", { key: "ctr" })).toBe(-3);
+    expect(await raw.ttl(`${PREFIX}ctr`)).toBe(-1);
+    await raw.set(`${PREFIX}big`, "9007199254740993");
+    expect(await ours.incr(`${PREFIX}big`, 1)).toBe(9007199254740994n);
+    await peer.call("set", { key: "pickled", value: 5 });
+    await expect(ours.incr(`${PREFIX}pickled`, 1)).rejects.toMatchObject({ code: "REDIS_REPLY_ERROR" });
+  });
+});
+
+describe("clear", () => {
+  it("deletes exactly the keys that start with the prefix, literally, in UNLINK batches", async () => {
+    await raw.flushdb();
+    const small = RedisBackend.fromConfig(
+      { CACHE_REDIS_URL: `${server.url}/0` },
+      { unlinkBatchSize: 7, scanCount: 50 },
+    );
+    const pipe = raw.pipeline();
+    for (let i = 0; i < 1200; i++) pipe.set(`p?x:${i}`, "v");
+    pipe.set("pax:1", "v").set("p?", "exact").set("p", "short").set("other", "v");
+    await pipe.exec();
+    expect(await small.clear("p?")).toBe(true);
+    expect((await raw.keys("*")).sort()).toEqual(["other", "p", "pax:1"]);
+    expect(await small.clear("p?")).toBe(false);
+    await expect(small.clear("")).rejects.toMatchObject({ code: "REDIS_CLEAR_REFUSED" });
+    expect(await raw.dbsize()).toBe(3);
+    await small.close();
+  });
+
+  it("an empty prefix runs FLUSHDB only with allowFlushDb, on the configured db only", async () => {
+    await raw.set("k0", "v");
+    const db1 = new Redis({ host: server.host, port: server.port, db: 1 });
+    await db1.set("k1", "v");
+    const flusher = RedisBackend.fromConfig({ CACHE_REDIS_URL: `${server.url}/0` }, { allowFlushDb: true });
+    expect(await flusher.clear("")).toBe(true);
+    expect(await raw.dbsize()).toBe(0);
+    expect(await db1.get("k1")).toBe("v");
+    db1.disconnect();
+    await flusher.close();
+  });
+
+  it("Python's clear sees our keys and ours sees Python's (same prefix rules)", async () => {
+    await raw.flushdb();
+    await peer.call("set", { key: "py", value: "x" });
+    await ours.set(`${PREFIX}ts`, Buffer.from("2180054e2e", "hex"), 0);
+    await raw.set("unprefixed", "keep");
+    expect(await ours.clear(PREFIX)).toBe(true);
+    expect(await raw.keys("*")).toEqual(["unprefixed"]);
+  });
+});
+
+describe("binary safety (differential with redis-py)", () => {
+  it("any bytes under any unicode key: what we store is what Python reads, byte for byte", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 }),
+        fc.uint8Array({ maxLength: 300 }),
+        async (key, value) => {
+          await ours.set(PREFIX + key, value, 0);
+          expect(await peer.call("raw_get", { key })).toBe(Buffer.from(value).toString("hex"));
+          expect(hex(await ours.get(PREFIX + key))).toBe(Buffer.from(value).toString("hex"));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("Python-written values under unicode keys come back identical through getMany", async () => {
+    const keys = ["héllo ✓", "日本", "a b", "emoji 🎉", "plain"];
+    for (const [i, k] of keys.entries()) await peer.call("set", { key: k, value: { $bytes: `00ff${i}0` } });
+    const got = await ours.getMany(keys.map((k) => PREFIX + k));
+    for (const [i, k] of keys.entries()) expect(hex(got[i])).toBe(await peer.call("raw_get", { key: k }));
+  });
+});
