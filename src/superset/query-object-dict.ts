@@ -1,0 +1,164 @@
+/**
+ * `QueryObject.__init__` + `to_dict()` (superset/common/query_object.py) as a pure
+ * function of the request's query object: defaults, legacy field renames and the
+ * version's key set. `QueryObjectFactory`'s row-limit rule is applied separately.
+ */
+import type { PyValue } from "../codecs/pickle/values.js";
+import type { SupersetVersionProfile } from "./versions.js";
+
+/** A chart-data query object as Superset receives it (snake_case, as in the API JSON). */
+export interface QueryObjectInput {
+  annotation_layers?: Record<string, PyValue>[] | null;
+  apply_fetch_values_predicate?: boolean | null;
+  columns?: PyValue[] | null;
+  extras?: Record<string, PyValue> | null;
+  /** Filter clauses (`{col, op, val}`); `to_dict()` calls this `filter`. */
+  filters?: PyValue[] | null;
+  granularity?: string | null;
+  is_rowcount?: boolean;
+  is_timeseries?: boolean | null;
+  metrics?: PyValue[] | null;
+  order_desc?: boolean;
+  orderby?: PyValue[] | null;
+  post_processing?: (PyValue | null)[] | null;
+  row_limit?: number | null;
+  row_offset?: number | null;
+  series_columns?: PyValue[] | null;
+  series_limit?: number;
+  series_limit_metric?: PyValue;
+  time_range?: string | null;
+  time_shift?: string | null;
+  /** Resolved bounds (datetimes); dropped from the key unless the version keeps them. */
+  from_dttm?: PyValue;
+  to_dttm?: PyValue;
+  inner_from_dttm?: PyValue;
+  inner_to_dttm?: PyValue;
+  result_type?: string | null;
+  time_offsets?: string[] | null;
+  group_others_when_limit_reached?: boolean;
+  grouping_sets?: PyValue[] | null;
+  time_compare_full_range?: boolean;
+  /** Legacy names, renamed as Superset does (when truthy). */
+  granularity_sqla?: string | null;
+  groupby?: PyValue[] | null;
+  timeseries_limit?: number | null;
+  timeseries_limit_metric?: PyValue;
+  /** Legacy top-level clauses, moved into `extras` (when truthy). */
+  where?: string | null;
+  having?: string | null;
+}
+
+/** Python's `__timestamp` pseudo-column (`DTTM_ALIAS`). */
+const DTTM_ALIAS = "__timestamp";
+
+type Dict = Record<string, PyValue>;
+
+/** Python truthiness for the JSON-ish values a query object holds. */
+export function truthy(v: unknown): boolean {
+  if (v === null || v === undefined || v === false || v === 0 || v === 0n || v === "") return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (v instanceof Map || v instanceof Set) return v.size > 0;
+  if (typeof v === "object" && Object.getPrototypeOf(v) === null) return Object.keys(v).length > 0;
+  if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype)
+    return Object.keys(v).length > 0;
+  return true;
+}
+
+function isAdhocMetric(m: PyValue): boolean {
+  return typeof m === "object" && m !== null && !Array.isArray(m) && "expressionType" in m;
+}
+
+function metricsOf(metrics: PyValue[] | null | undefined, profile: SupersetVersionProfile): PyValue[] | null {
+  const mapped = (list: PyValue[]) =>
+    list.map((m) => (typeof m === "string" || isAdhocMetric(m) ? m : ((m as Dict).label ?? null)));
+  if (profile.emptyMetricsAsNull) return metrics && metrics.length > 0 ? mapped(metrics) : null;
+  // ≤ 5.x: `metrics and [...]` keeps `[]` as `[]` and None as None.
+  if (metrics === undefined || metrics === null) return null;
+  return metrics.length > 0 ? mapped(metrics) : metrics;
+}
+
+function stripContributionTotals(steps: PyValue[]): PyValue[] {
+  return steps.map((step) => {
+    const s = step as Dict;
+    const options = s?.options as Dict | undefined;
+    if (
+      s?.operation !== "contribution" ||
+      !options ||
+      typeof options !== "object" ||
+      !("contribution_totals" in options)
+    ) {
+      return step;
+    }
+    const { contribution_totals: _dropped, ...rest } = options;
+    return { ...s, options: rest };
+  });
+}
+
+/** `self.post_processing` (falsy steps dropped), with the version's normalisation. */
+export function postProcessingOf(qo: QueryObjectInput, profile: SupersetVersionProfile): PyValue[] {
+  const steps = (qo.post_processing ?? []).filter((s) => truthy(s)) as PyValue[];
+  return profile.stripContributionTotals ? stripContributionTotals(steps) : steps;
+}
+
+/** `annotation_layers` minus FORMULA layers (Python drops them in `__init__`). */
+export function annotationLayersOf(qo: QueryObjectInput): Record<string, PyValue>[] {
+  return (qo.annotation_layers ?? []).filter((layer) => layer.annotationType !== "FORMULA");
+}
+
+/** The dict `QueryObject(**qo).to_dict()` returns under `profile`. */
+export function queryObjectToDict(qo: QueryObjectInput, profile: SupersetVersionProfile): Dict {
+  const columnsArg = qo.columns ?? [];
+  const extras: Dict = { ...(qo.extras ?? {}) };
+  const isTimeseries =
+    qo.is_timeseries !== undefined && qo.is_timeseries !== null
+      ? qo.is_timeseries
+      : columnsArg.includes(DTTM_ALIAS);
+  // `_init_series_columns` sees the raw `is_timeseries` and `metrics` arguments.
+  const seriesColumns = truthy(qo.series_columns)
+    ? (qo.series_columns as PyValue[])
+    : truthy(qo.is_timeseries) && truthy(qo.metrics)
+      ? columnsArg
+      : [];
+  let columns: PyValue[] = columnsArg;
+  let granularity: PyValue = qo.granularity ?? null;
+  let seriesLimit: PyValue = qo.series_limit ?? 0;
+  let seriesLimitMetric: PyValue = qo.series_limit_metric ?? null;
+  // Deprecated names replace the new ones only when truthy, after the above.
+  if (truthy(qo.granularity_sqla)) granularity = qo.granularity_sqla as string;
+  if (truthy(qo.groupby)) columns = qo.groupby as PyValue[];
+  if (truthy(qo.timeseries_limit)) seriesLimit = qo.timeseries_limit as number;
+  if (truthy(qo.timeseries_limit_metric)) seriesLimitMetric = qo.timeseries_limit_metric as PyValue;
+  if (truthy(qo.where)) extras.where = qo.where as string;
+  if (truthy(qo.having)) extras.having = qo.having as string;
+
+  const dict: Dict = {
+    apply_fetch_values_predicate: qo.apply_fetch_values_predicate ?? false,
+    columns,
+    extras,
+    filter: qo.filters ?? [],
+    from_dttm: qo.from_dttm ?? null,
+    granularity,
+    inner_from_dttm: qo.inner_from_dttm ?? null,
+    inner_to_dttm: qo.inner_to_dttm ?? null,
+    is_rowcount: qo.is_rowcount ?? false,
+    is_timeseries: isTimeseries,
+    metrics: metricsOf(qo.metrics, profile),
+    order_desc: qo.order_desc ?? true,
+    orderby: qo.orderby ?? [],
+    row_limit: qo.row_limit ?? null,
+    row_offset: qo.row_offset || 0,
+    series_columns: seriesColumns,
+    series_limit: seriesLimit,
+    series_limit_metric: seriesLimitMetric,
+    to_dttm: qo.to_dttm ?? null,
+  };
+  if (profile.toDictTimeShift) dict.time_shift = qo.time_shift ?? null;
+  if (profile.toDictGroupOthers)
+    dict.group_others_when_limit_reached = qo.group_others_when_limit_reached ?? false;
+  if (profile.toDictPostProcessing) dict.post_processing = postProcessingOf(qo, profile);
+  if (profile.toDictGroupingSets) {
+    dict.grouping_sets = qo.grouping_sets ?? [];
+    dict.time_compare_full_range = qo.time_compare_full_range ?? false;
+  }
+  return dict;
+}
