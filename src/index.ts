@@ -1,6 +1,10 @@
 export type { BackendEntry, CacheBackend } from "./backends/backend.js";
 export type { Serializer } from "./cache/serializer.js";
+export { PickleSerializer, type PickleSerializerOptions } from "./cache/serializers/pickle.js";
+export { RedisSerializer, type RedisSerializerOptions } from "./cache/serializers/redis.js";
 export type { Clock } from "./clock.js";
 export { systemClock } from "./clock.js";
+export * as pickle from "./codecs/pickle/index.js";
+export { PickleDecodeError, PickleEncodeError, PickleSecurityError } from "./codecs/pickle/index.js";
 export * from "./codecs/pickle/values.js";
 export * from "./errors.js";

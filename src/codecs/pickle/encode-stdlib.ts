@@ -123,19 +123,31 @@ function writeMicros(state: Uint8Array, at: number, us: number): void {
   state[at + 2] = us & 0xff;
 }
 
-/** The zone forms of spec §6: `datetime.timezone`, pytz, zoneinfo, dateutil. */
+/**
+ * The zone forms of spec §6, chosen by the Python class recorded in `tz.module` (as the
+ * decoder fills it), else by `tz.kind`: `datetime.timezone` (the default for UTC and fixed
+ * offsets), pytz `_UTC`/`_p`/`FixedOffset`, `zoneinfo.ZoneInfo`, dateutil `tzutc`/`tzoffset`.
+ */
 function saveTzInfo(ctx: EncoderContext, tz: PyTzInfo, depth: number): void {
-  const module = tz.module ?? "";
-  if (module === "pytz._UTC" || module === "pytz.utc" || module === "pytz.UTC") {
-    reduce(ctx, "pytz", "_UTC", [], depth);
-  } else if (module === "pytz.FixedOffset" && tz.offsetSeconds !== null) {
-    reduce(ctx, "pytz", "FixedOffset", [tz.offsetSeconds / 60], depth);
-  } else if (tz.kind === "pytz" && tz.name !== null) {
-    const utcoffset = tz.extra.utcoffset ?? tz.offsetSeconds;
+  const placeholder = tz.extra.placeholder;
+  switch (tz.module) {
+    case "pytz._UTC":
+      return reduce(ctx, "pytz", "_UTC", [], depth);
+    case "pytz.FixedOffset":
+      return reduce(ctx, "pytz", "FixedOffset", [Math.trunc((tz.offsetSeconds ?? 0) / 60)], depth);
+    case "dateutil.tz.tz.tzutc":
+      ctx.global("dateutil.tz.tz", "tzutc");
+      ctx.w.byte(Op.EMPTY_TUPLE);
+      ctx.w.byte(Op.NEWOBJ);
+      return;
+    case "dateutil.tz.tz.tzoffset":
+      return reduce(ctx, "dateutil.tz.tz", "tzoffset", [tz.name, tz.offsetSeconds ?? 0], depth);
+  }
+  if (tz.kind === "pytz" && tz.name !== null) {
     const { dst, tzname } = tz.extra;
     const args: PyValue[] = [tz.name];
-    if (utcoffset !== undefined && utcoffset !== null && dst !== undefined && tzname !== undefined) {
-      args.push(utcoffset, dst, tzname);
+    if (tz.offsetSeconds !== null && dst !== undefined && tzname !== undefined) {
+      args.push(tz.offsetSeconds, dst, tzname);
     }
     reduce(ctx, "pytz", "_p", args, depth);
   } else if (tz.kind === "zoneinfo" && tz.name !== null) {
@@ -150,15 +162,9 @@ function saveTzInfo(ctx: EncoderContext, tz: PyTzInfo, depth: number): void {
     ctx.memoize();
     ctx.saveTuple([tz.name, 1], depth);
     ctx.w.byte(Op.REDUCE);
-  } else if (tz.kind === "dateutil" && (module === "" || module.endsWith("tzutc"))) {
-    ctx.global("dateutil.tz.tz", "tzutc");
-    ctx.w.byte(Op.EMPTY_TUPLE);
-    ctx.w.byte(Op.NEWOBJ);
-  } else if (tz.kind === "utc" || tz.kind === "fixed") {
-    const seconds = tz.kind === "utc" ? 0 : tz.offsetSeconds;
-    if (seconds === null) throw bad("fixed time zone without an offset");
+  } else if (tz.kind === "utc" || (tz.kind === "fixed" && tz.offsetSeconds !== null)) {
     const micros = typeof tz.extra.microseconds === "number" ? tz.extra.microseconds : 0;
-    const offset = timedeltaOf(seconds, micros);
+    const offset = timedeltaOf(tz.offsetSeconds ?? 0, micros);
     reduce(
       ctx,
       "datetime",
@@ -166,6 +172,9 @@ function saveTzInfo(ctx: EncoderContext, tz: PyTzInfo, depth: number): void {
       tz.name !== null && tz.kind === "fixed" ? [offset, tz.name] : [offset],
       depth,
     );
+  } else if (placeholder instanceof PyObject) {
+    // An unknown tzinfo class the decoder kept as a placeholder: re-emit what it recorded.
+    savePlaceholderBody(ctx, placeholder, depth);
   } else {
     throw new PickleEncodeError(
       "PICKLE_ENCODE_UNSUPPORTED_TYPE",
@@ -266,11 +275,17 @@ function metadata(unit: string): PyTuple {
  * REDUCE(global, args), then the appended/set items and the BUILD state.
  */
 function savePlaceholder(ctx: EncoderContext, o: PyObject, depth: number): void {
+  if (savePlaceholderBody(ctx, o, depth)) ctx.memoize(o);
+}
+
+/** Writes the placeholder's call; returns true when a REDUCE result awaits its MEMOIZE. */
+function savePlaceholderBody(ctx: EncoderContext, o: PyObject, depth: number): boolean {
   ctx.global(o.module, o.name);
   const built = o.args !== null || o.state !== undefined || o.listItems.length > 0 || o.dictItems.length > 0;
-  if (!built) return;
+  if (!built) return false;
   ctx.saveTuple(o.args ?? [], depth);
   ctx.w.byte(Op.REDUCE);
+  if (o.listItems.length === 0 && o.dictItems.length === 0 && o.state === undefined) return true;
   ctx.memoize(o);
   for (const item of o.listItems) {
     ctx.save(item, depth);
@@ -285,6 +300,7 @@ function savePlaceholder(ctx: EncoderContext, o: PyObject, depth: number): void 
     ctx.save(o.state, depth);
     ctx.w.byte(Op.BUILD);
   }
+  return false;
 }
 
 function requireInts(...values: number[]): void {

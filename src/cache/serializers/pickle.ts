@@ -1,0 +1,42 @@
+/**
+ * The serializer of cachelib's FileSystemCache and SimpleCache: a plain pickle (protocol 5,
+ * `pickle.dumps(value, HIGHEST_PROTOCOL)`), no `!` marker. Ints are pickled too. The
+ * FileSystem backend adds its own 4-byte expiry header around these bytes.
+ */
+
+import type { LoadsOptions } from "../../codecs/pickle/decode-options.js";
+import { loads } from "../../codecs/pickle/decoder.js";
+import { dumps, type PickleDumpOptions } from "../../codecs/pickle/encoder.js";
+import type { PyValue } from "../../codecs/pickle/values.js";
+import type { Serializer } from "../serializer.js";
+
+/** Options of `PickleSerializer`. */
+export interface PickleSerializerOptions {
+  /** Passed to `pickle.dumps` (default: protocol 5, CPython framing). */
+  dump?: PickleDumpOptions;
+  /** Passed to `pickle.loads` (default: the decoder's defaults and limits). */
+  load?: LoadsOptions;
+}
+
+/** Plain pickle, as cachelib's FileSystemCache/SimpleCache store values. */
+export class PickleSerializer implements Serializer {
+  readonly name = "pickle";
+
+  constructor(private readonly options: PickleSerializerOptions = {}) {}
+
+  /**
+   * Pickles `value`.
+   * @throws PickleEncodeError (a `CacheEncodeError`) for values with no Python equivalent
+   */
+  dumps(value: PyValue): Uint8Array {
+    return dumps(value, this.options.dump);
+  }
+
+  /**
+   * Unpickles `bytes`.
+   * @throws PickleDecodeError (a `CacheDecodeError`) for malformed or over-limit pickles
+   */
+  loads(bytes: Uint8Array): PyValue {
+    return loads(bytes, this.options.load);
+  }
+}
