@@ -132,16 +132,19 @@ function saveTzInfo(ctx: EncoderContext, tz: PyTzInfo, depth: number): void {
   const placeholder = tz.extra.placeholder;
   switch (tz.module) {
     case "pytz._UTC":
-      return reduce(ctx, "pytz", "_UTC", [], depth);
+      reduce(ctx, "pytz", "_UTC", [], depth);
+      return;
     case "pytz.FixedOffset":
-      return reduce(ctx, "pytz", "FixedOffset", [Math.trunc((tz.offsetSeconds ?? 0) / 60)], depth);
+      reduce(ctx, "pytz", "FixedOffset", [Math.trunc((tz.offsetSeconds ?? 0) / 60)], depth);
+      return;
     case "dateutil.tz.tz.tzutc":
       ctx.global("dateutil.tz.tz", "tzutc");
       ctx.w.byte(Op.EMPTY_TUPLE);
       ctx.w.byte(Op.NEWOBJ);
       return;
     case "dateutil.tz.tz.tzoffset":
-      return reduce(ctx, "dateutil.tz.tz", "tzoffset", [tz.name, tz.offsetSeconds ?? 0], depth);
+      reduce(ctx, "dateutil.tz.tz", "tzoffset", [tz.name, tz.offsetSeconds ?? 0], depth);
+      return;
   }
   if (tz.kind === "pytz" && tz.name !== null) {
     const { dst, tzname } = tz.extra;
