@@ -14,6 +14,18 @@ export {
   type EncodeResultsOptions,
   encodeResultsPayload,
 } from "./payload-codec.js";
+export { columnsOfTable, GenericDataType } from "./result-columns.js";
+export {
+  type ReadResultsOptions,
+  type ResultsBackendOwner,
+  type ResultsStore,
+  type SqlLabResult,
+  SqlLabResults,
+  type SqlLabResultsOptions,
+  SUPERSET_CACHE_DEFAULT_TIMEOUT_SECONDS,
+  type WriteResultsInput,
+  type WrittenResults,
+} from "./sql-lab-results.js";
 export {
   type ClassicResultsPayload,
   type DecodedResultsPayload,

@@ -21,9 +21,7 @@ import type {
   DecodedResultsPayload,
   ResultRecord,
   ResultsColumn,
-  ResultsDataInput,
   ResultsPayload,
-  StatementResult,
   StatementsResultsPayload,
 } from "./types.js";
 import { isStatementsPayload } from "./types.js";
