@@ -14,6 +14,8 @@ Requests ("op"):
   db_read     {dialect, db, prefix, algorithm, codec, keys} -> {rows:[{found, expired, value_json, hex}]}
   redis_set   {port, prefix, default_timeout, items:[{key, value_json, enum_datasource_type?, timeout?}]}
   redis_get   {port, prefix, keys}                      -> {values:[{found, json, types}]}
+  session_ids {requests:[{remote, forwarded, ua}]}      -> {bases, ids}  (Flask-Login _id)
+  cache_keys  {parts:[[part | {"enum": value}]]}         -> {keys}        (temporary_cache cache_key)
 """
 import enum
 import hashlib
@@ -194,6 +196,27 @@ def redis_get(req):
     return {"values": out}
 
 
+def flask_login_id(remote_addr, forwarded_for, user_agent):
+    """Flask-Login 0.6 _create_identifier(), with the request headers given as strings."""
+    address = forwarded_for if forwarded_for is not None else remote_addr
+    if address is not None:
+        address = address.encode("utf-8").split(b",")[0].strip()
+    if user_agent is not None:
+        user_agent = user_agent.encode("utf-8")
+    base = f"{address}|{user_agent}"
+    return base, hashlib.sha512(base.encode("utf8")).hexdigest()
+
+
+def cache_keys(req):
+    """superset.temporary_cache.utils.cache_key: ";".join(str(arg) for arg in args)."""
+    DatasourceType = install_superset_stub()
+    out = []
+    for parts in req["parts"]:
+        args = [DatasourceType(p["enum"]) if isinstance(p, dict) else p for p in parts]
+        out.append(";".join(str(a) for a in args))
+    return {"keys": out}
+
+
 def main():
     req = json.load(sys.stdin)
     op = req["op"]
@@ -206,6 +229,11 @@ def main():
         ans = db_write(req)
     elif op == "db_read":
         ans = db_read(req)
+    elif op == "session_ids":
+        ids = [flask_login_id(r.get("remote"), r.get("forwarded"), r.get("ua")) for r in req["requests"]]
+        ans = {"bases": [b for b, _ in ids], "ids": [h for _, h in ids]}
+    elif op == "cache_keys":
+        ans = cache_keys(req)
     elif op == "redis_set":
         ans = redis_set(req)
     elif op == "redis_get":

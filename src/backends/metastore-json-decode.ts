@@ -11,6 +11,8 @@ import { MAX_JSON_DEPTH } from "./metastore-json-encode.js";
 export interface StdlibJsonLoadsOptions {
   /** Integral floats (`1.0`) come back as `PyFloat` so re-encoding writes `1.0`. Default `false`. */
   exactNumbers?: boolean;
+  /** Accept the `NaN`, `Infinity`, `-Infinity` literals (stdlib json does). Default `true`. */
+  allowNan?: boolean;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -30,7 +32,7 @@ export function stdlibJsonLoads(bytes: Uint8Array, options: StdlibJsonLoadsOptio
     throw new CacheDecodeError("METASTORE_JSON_INVALID", "stored JSON is not valid UTF-8", { cause });
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const parser = new Parser(text, options.exactNumbers ?? false);
+  const parser = new Parser(text, options.exactNumbers ?? false, options.allowNan ?? true);
   parser.skipSpace();
   const value = parser.value(0);
   parser.skipSpace();
@@ -45,6 +47,7 @@ class Parser {
   constructor(
     private readonly s: string,
     private readonly exact: boolean,
+    private readonly allowNan: boolean,
   ) {}
 
   fail(message: string): CacheDecodeError {
@@ -75,9 +78,11 @@ class Parser {
     if (s.startsWith("null", this.pos)) return this.literal(4, null);
     if (s.startsWith("true", this.pos)) return this.literal(4, true);
     if (s.startsWith("false", this.pos)) return this.literal(5, false);
-    if (s.startsWith("NaN", this.pos)) return this.literal(3, Number.NaN);
-    if (s.startsWith("Infinity", this.pos)) return this.literal(8, Number.POSITIVE_INFINITY);
-    if (s.startsWith("-Infinity", this.pos)) return this.literal(9, Number.NEGATIVE_INFINITY);
+    if (this.allowNan) {
+      if (s.startsWith("NaN", this.pos)) return this.literal(3, Number.NaN);
+      if (s.startsWith("Infinity", this.pos)) return this.literal(8, Number.POSITIVE_INFINITY);
+      if (s.startsWith("-Infinity", this.pos)) return this.literal(9, Number.NEGATIVE_INFINITY);
+    }
     return this.number();
   }
 

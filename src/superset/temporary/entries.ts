@@ -1,0 +1,93 @@
+/**
+ * Stored entry structures of the temporary caches (Superset's `Entry` and
+ * `TemporaryExploreState` TypedDicts) and the read-side normalisation, including
+ * `ExploreFormDataCache.get`'s legacy fix-up.
+ */
+import { PyEnum, PyObject, type PyValue } from "../../codecs/pickle/values.js";
+import { DATASOURCE_TYPES } from "./cache-key.js";
+import { TemporaryCacheInvalidDatasourceTypeError } from "./errors.js";
+import { dictEntries, dictGet, dictHas, isDict, type PyDict } from "./python-semantics.js";
+
+/** A dashboard filter-state entry: `{"owner": user id | None, "value": "<json text>"}`, in this key order. */
+export interface FilterStateEntry {
+  [key: string]: PyValue;
+  owner: number | bigint | null;
+  value: string;
+}
+
+/**
+ * An explore form-data state, key order as Superset writes it. `datasource_id` may be a
+ * string when written by Superset's legacy `/superset/explore/` redirect.
+ */
+export interface ExploreState {
+  [key: string]: PyValue;
+  owner: number | bigint | null;
+  datasource_id: number | string | bigint;
+  datasource_type: string;
+  chart_id: number | bigint | null;
+  form_data: string;
+}
+
+/** Build a filter-state entry in Superset's key order. */
+export function filterStateEntry(owner: number | null, value: string): FilterStateEntry {
+  const entry = Object.create(null) as FilterStateEntry;
+  entry.owner = owner;
+  entry.value = value;
+  return entry;
+}
+
+/** Build an explore state in Superset's key order. */
+export function exploreState(
+  owner: number | null,
+  datasourceId: number | string,
+  datasourceType: string,
+  chartId: number | null,
+  formData: string,
+): ExploreState {
+  const state = Object.create(null) as ExploreState;
+  state.owner = owner;
+  state.datasource_id = datasourceId;
+  state.datasource_type = datasourceType;
+  state.chart_id = chartId;
+  state.form_data = formData;
+  return state;
+}
+
+/**
+ * `DatasourceType(value)`: accepts the plain string, a decoded enum member (`PyEnum`) or the
+ * inert placeholder the pickle decoder gives for `superset.utils.core.DatasourceType('table')`.
+ * @throws TemporaryCacheInvalidDatasourceTypeError for anything else.
+ */
+export function datasourceTypeValue(value: PyValue | undefined): string {
+  let text: PyValue | undefined = value;
+  if (value instanceof PyEnum) text = value.value;
+  else if (value instanceof PyObject && value.name === "DatasourceType" && value.args?.length === 1) {
+    text = value.args[0];
+  }
+  if (typeof text === "string" && DATASOURCE_TYPES.includes(text)) return text;
+  throw new TemporaryCacheInvalidDatasourceTypeError(typeof text === "string" ? text : String(text));
+}
+
+/**
+ * `ExploreFormDataCache.get` post-processing: falsy → `undefined`; a dict gets `dataset_id`
+ * renamed to `datasource_id` (in place, keeping order) and `datasource_type` defaulted to
+ * `table` (appended) when missing; anything else (contextual-key strings) passes through.
+ */
+export function fixLegacyExploreValue(value: PyValue | undefined, truthy: boolean): PyValue | undefined {
+  if (!truthy) return undefined;
+  if (!isDict(value)) return value;
+  const out: { [key: string]: PyValue } = Object.create(null);
+  for (const [k, v] of dictEntries(value)) out[k === "dataset_id" ? "datasource_id" : k] = v;
+  if (!("datasource_type" in out)) out.datasource_type = "table";
+  return out;
+}
+
+/** Read a field of a decoded dict (owner, value, …). */
+export function field(entry: PyDict, name: string): PyValue | undefined {
+  return dictGet(entry, name);
+}
+
+/** `true` when the decoded dict has the key. */
+export function hasField(entry: PyDict, name: string): boolean {
+  return dictHas(entry, name);
+}
