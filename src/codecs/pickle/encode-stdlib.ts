@@ -17,6 +17,7 @@ import {
   PyEnum,
   PyFloat,
   PyObject,
+  PyOrderedDict,
   PySentinel,
   PyTime,
   PyTimedelta,
@@ -31,6 +32,8 @@ const DATETIME_UNITS = new Set(["Y", "M", "W", "D", "h", "m", "s", "ms", "us", "
 /** pandas `NPY_DATETIMEUNIT` codes used by `_unpickle_timestamp`'s `reso`. */
 const TIMESTAMP_RESO: Readonly<Record<string, number>> = { s: 7, ms: 8, us: 9, ns: 10 };
 const FOLD_BIT = 0x80;
+/** CPython writes list/dict items in batches of this many (`BATCHSIZE`). */
+const BATCH_SIZE = 1000;
 const MICROS_PER_SECOND = 1_000_000;
 
 /**
@@ -41,6 +44,7 @@ export function saveValueClass(ctx: EncoderContext, value: object, depth: number
   // These three memoize (or not) on their own: NEWOBJ memoizes before BUILD; a bare global is
   // memoized by `ctx.global`.
   if (value instanceof PyUUID) saveUuid(ctx, value, depth);
+  else if (value instanceof PyOrderedDict) saveOrderedDict(ctx, value, depth);
   else if (value instanceof PyObject) savePlaceholder(ctx, value, depth);
   else if (value === PySentinel.NA) ctx.global("pandas._libs.missing", "NA");
   else return saveReduced(ctx, value, depth);
@@ -275,35 +279,74 @@ function metadata(unit: string): PyTuple {
 
 /**
  * Re-emits an inert placeholder as the call it recorded: the bare global, or
- * REDUCE(global, args), then the appended/set items and the BUILD state.
+ * REDUCE / NEWOBJ / NEWOBJ_EX of it, then the appended/set items and the BUILD state.
  */
 function savePlaceholder(ctx: EncoderContext, o: PyObject, depth: number): void {
   if (savePlaceholderBody(ctx, o, depth)) ctx.memoize(o);
 }
 
-/** Writes the placeholder's call; returns true when a REDUCE result awaits its MEMOIZE. */
+/** Writes the placeholder's call; returns true when a built object still awaits its MEMOIZE. */
 function savePlaceholderBody(ctx: EncoderContext, o: PyObject, depth: number): boolean {
   ctx.global(o.module, o.name);
   const built = o.args !== null || o.state !== undefined || o.listItems.length > 0 || o.dictItems.length > 0;
   if (!built) return false;
   ctx.saveTuple(o.args ?? [], depth);
-  ctx.w.byte(Op.REDUCE);
+  if (o.kwargs !== undefined) {
+    ctx.save(o.kwargs, depth);
+    ctx.w.byte(Op.NEWOBJ_EX);
+  } else {
+    ctx.w.byte(o.call === "newobj" ? Op.NEWOBJ : Op.REDUCE);
+  }
   if (o.listItems.length === 0 && o.dictItems.length === 0 && o.state === undefined) return true;
   ctx.memoize(o);
-  for (const item of o.listItems) {
-    ctx.save(item, depth);
-    ctx.w.byte(Op.APPEND);
-  }
-  for (const [k, v] of o.dictItems) {
-    ctx.save(k, depth);
-    ctx.save(v, depth);
-    ctx.w.byte(Op.SETITEM);
-  }
+  saveItems(ctx, o.listItems, depth);
+  saveEntries(ctx, o.dictItems, depth);
   if (o.state !== undefined) {
     ctx.save(o.state, depth);
     ctx.w.byte(Op.BUILD);
   }
   return false;
+}
+
+/** `collections.OrderedDict`: REDUCE(OrderedDict, ()) then its items, as `__reduce__` gives them. */
+function saveOrderedDict(ctx: EncoderContext, d: PyOrderedDict, depth: number): void {
+  reduce(ctx, "collections", "OrderedDict", [], depth);
+  ctx.memoize(d);
+  saveEntries(ctx, [...d], depth);
+}
+
+/** CPython's generic `batch_list`: batches of 1000 with MARK…APPENDS, a lone item with APPEND. */
+function saveItems(ctx: EncoderContext, items: readonly PyValue[], depth: number): void {
+  for (let start = 0; start < items.length; start += BATCH_SIZE) {
+    const end = Math.min(items.length, start + BATCH_SIZE);
+    if (end - start === 1) {
+      ctx.save(items[start] as PyValue, depth);
+      ctx.w.byte(Op.APPEND);
+      continue;
+    }
+    ctx.w.byte(Op.MARK);
+    for (let i = start; i < end; i++) ctx.save(items[i] as PyValue, depth);
+    ctx.w.byte(Op.APPENDS);
+  }
+}
+
+/** CPython's generic `batch_dict`: batches of 1000 with MARK…SETITEMS, a lone pair with SETITEM. */
+function saveEntries(
+  ctx: EncoderContext,
+  entries: readonly (readonly [PyValue, PyValue])[],
+  depth: number,
+): void {
+  for (let start = 0; start < entries.length; start += BATCH_SIZE) {
+    const end = Math.min(entries.length, start + BATCH_SIZE);
+    const lone = end - start === 1;
+    if (!lone) ctx.w.byte(Op.MARK);
+    for (let i = start; i < end; i++) {
+      const [k, v] = entries[i] as readonly [PyValue, PyValue];
+      ctx.save(k, depth);
+      ctx.save(v, depth);
+    }
+    ctx.w.byte(lone ? Op.SETITEM : Op.SETITEMS);
+  }
 }
 
 function requireInts(...values: number[]): void {

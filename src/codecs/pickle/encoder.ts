@@ -17,7 +17,7 @@ import { FrameWriter } from "./frame-writer.js";
 import { isPlainObject, requireHashable } from "./hashable.js";
 import { Op } from "./opcodes.js";
 import { isWellFormed, longBytes, utf8Surrogatepass } from "./python-bytes.js";
-import { PyBytearray, PyFloat, PyFrozenSet, PyTuple, type PyValue } from "./values.js";
+import { PyBytearray, PyFloat, PyFrozenSet, PyOrderedDict, PyTuple, type PyValue } from "./values.js";
 
 /** Options of `pickle.dumps`. */
 export interface PickleDumpOptions {
@@ -175,7 +175,7 @@ class Encoder implements EncoderContext {
     } else if (Array.isArray(value)) {
       if (value instanceof PyTuple) this.tuple(value, next);
       else this.list(value, next);
-    } else if (value instanceof Map) {
+    } else if (value instanceof Map && !(value instanceof PyOrderedDict)) {
       this.dictFromEntries(value, value.size, value, next);
     } else if (value instanceof Set) {
       if (value instanceof PyFrozenSet) this.frozenset(value, next);

@@ -214,11 +214,19 @@ export class PyObject {
     readonly listItems: PyValue[] = [],
     readonly dictItems: [PyValue, PyValue][] = [],
   ) {}
+  /**
+   * How Python built it: `"reduce"` (`cls(*args)`, REDUCE) or `"newobj"` (`cls.__new__(cls,
+   * *args)`, NEWOBJ/NEWOBJ_EX). `pickle.dumps` re-emits the same opcode. Default `"reduce"`.
+   */
+  call: "reduce" | "newobj" = "reduce";
   /** `module.name` */
   get qualifiedName(): string {
     return `${this.module}.${this.name}`;
   }
 }
+
+/** A `collections.OrderedDict` (a `Map`, so insertion order is kept; pickled as OrderedDict). */
+export class PyOrderedDict<K = PyValue, V = PyValue> extends Map<K, V> {}
 
 /** Any value the pickle codec produces or accepts. */
 export type PyValue =
