@@ -4,7 +4,8 @@
  * timeout, or the negative timeout itself (never readable). Pruning on every `set`/`add` when over
  * the threshold: first every entry with `expires < now` (which includes every never-expiring entry,
  * since 0 < now, as cachelib does), then by ascending `expires` until at the threshold.
- * Values are pickled bytes from `Cache`, so callers can never mutate a cached object.
+ * Values are pickled bytes from `Cache`, so callers can never mutate a cached object. The backend
+ * keeps the `Uint8Array` it is given (no copy); `Cache.getRaw`/`setRaw` copy at the boundary.
  */
 import { type Clock, systemClock } from "../clock.js";
 import { CacheConfigError } from "../errors.js";

@@ -272,15 +272,17 @@ export class Cache {
     return this.inc(key, -delta);
   }
 
-  /** The stored bytes under `key` exactly as the backend holds them (no decoding). */
+  /** A copy of the stored bytes under `key`, exactly as the backend holds them (no decoding). */
   async getRaw(key: string): Promise<Uint8Array | undefined> {
-    return this.guard("getRaw", undefined, (r) => r.backend.get(this.storageKey(key)));
+    // Copied so callers cannot mutate what an in-memory backend holds.
+    return this.guard("getRaw", undefined, async (r) => (await r.backend.get(this.storageKey(key)))?.slice());
   }
 
   /** Store `bytes` as they are (no encoding). @param timeout SECONDS, undefined = default. */
   async setRaw(key: string, bytes: Uint8Array, timeout?: number | null): Promise<boolean> {
     const t = resolveTimeout(timeout, this.defaultTimeout);
-    return this.guard("setRaw", false, (r) => r.backend.set(this.storageKey(key), bytes, t));
+    const copy = bytes.slice();
+    return this.guard("setRaw", false, (r) => r.backend.set(this.storageKey(key), copy, t));
   }
 
   /** Release the backend's clients. Idempotent; a cache whose setup failed closes quietly. */

@@ -8,11 +8,6 @@ import type { SerializerKind } from "../backends/registry.js";
 import { CacheConfigError } from "../errors.js";
 import type { Serializer } from "./serializer.js";
 
-// TEMPORARY: the pickle serializers are being written in parallel; switch to static
-// import("./serializers/pickle.js") once they are committed (bundlers need literal specifiers).
-const PICKLE_MODULE = "./serializers/pickle.js";
-const REDIS_MODULE = "./serializers/redis.js";
-
 /**
  * The serializer of `kind`.
  * @throws CacheConfigError `CONFIG_SERIALIZER_UNAVAILABLE` for `metastore` (its module provides one)
@@ -20,13 +15,9 @@ const REDIS_MODULE = "./serializers/redis.js";
 export async function loadSerializer(kind: SerializerKind, path: string): Promise<Serializer> {
   switch (kind) {
     case "pickle":
-      return new (
-        (await import(PICKLE_MODULE)) as { PickleSerializer: new () => Serializer }
-      ).PickleSerializer();
+      return new (await import("./serializers/pickle.js")).PickleSerializer();
     case "redis":
-      return new (
-        (await import(REDIS_MODULE)) as { RedisSerializer: new () => Serializer }
-      ).RedisSerializer();
+      return new (await import("./serializers/redis.js")).RedisSerializer();
     default:
       throw new CacheConfigError(
         "CONFIG_SERIALIZER_UNAVAILABLE",

@@ -1,3 +1,5 @@
+import type { Cache } from "../cache/cache.js";
+
 /**
  * Configuration shapes. Keys are spelt exactly as in a `superset_config.py` (top level) and as
  * Flask-Caching's `CACHE_*` keys (inside each cache dict), so a Python config translates 1:1.
@@ -74,9 +76,10 @@ export interface SupersetCacheConfig {
   /**
    * SQL Lab results backend. In Superset a cachelib instance; here a cache dict with cachelib's
    * own defaults (no `flask_cache_` prefix: `CACHE_KEY_PREFIX` defaults to `""`, timeout 300).
-   * Unset (Superset's default) → using `resultsBackend` throws `RESULTS_BACKEND_NOT_CONFIGURED`.
+   * A ready `Cache` is used as is. Unset (Superset's default) → using `resultsBackend` throws
+   * `RESULTS_BACKEND_NOT_CONFIGURED`.
    */
-  RESULTS_BACKEND?: FlaskCacheConfig | null;
+  RESULTS_BACKEND?: FlaskCacheConfig | Cache | null;
   /** SQL Lab payload encoding: msgpack+Arrow (true, Superset's default) or JSON. */
   RESULTS_BACKEND_USE_MSGPACK?: boolean;
   /** Superset 6.1+: `"sha256"` (default) or `"md5"`; metastore UUID namespace and cache keys. */

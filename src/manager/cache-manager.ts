@@ -1,0 +1,158 @@
+/**
+ * `CacheManager`: Superset's `cache_manager` — six named caches built from a Superset-style
+ * config with Superset's defaults and init rules.
+ */
+import { isImplemented } from "../backends/registry.js";
+import { Cache } from "../cache/cache.js";
+import { RESULTS_BACKEND_NOT_CONFIGURED } from "../cache/cache-errors.js";
+import { createCache } from "../cache/create-cache.js";
+import type { BackendErrorPolicy } from "../cache/error-policy.js";
+import type { Clock } from "../clock.js";
+import { CacheConfigError } from "../errors.js";
+import { SUPERSET_KEYS } from "./config-schema.js";
+import type { FlaskCacheConfig, NamedCacheConfigKey, SupersetCacheConfig } from "./config-types.js";
+import {
+  applySupersetInitRules,
+  METASTORE_CACHE_PATH,
+  REQUIRED_CACHES,
+  SUPERSET_CACHE_DEFAULTS,
+  SUPERSET_DEFAULT_TIMEOUT,
+} from "./superset-defaults.js";
+import { validateKeys } from "./validate-config.js";
+
+export interface CacheManagerOptions {
+  /** Time source for every cache (milliseconds). Default the system clock; tests pass a FakeClock. */
+  clock?: Clock;
+  /** Error policy of every cache. Default `fail-open`. */
+  onBackendError?: BackendErrorPolicy;
+}
+
+/** cachelib's default timeout for a RESULTS_BACKEND dict (it is a cachelib object in Superset), SECONDS. */
+const CACHELIB_DEFAULT_TIMEOUT = 300;
+
+/** Superset's RESULTS_BACKEND_NOT_CONFIGURED_ERROR text. */
+const RESULTS_BACKEND_NOT_CONFIGURED_MESSAGE = "Results backend is not configured.";
+
+type FlaskCacheKey = Exclude<NamedCacheConfigKey, "RESULTS_BACKEND">;
+
+export class CacheManager {
+  /** `cache_manager.cache` (CACHE_CONFIG). */
+  readonly cache: Cache;
+  /** `cache_manager.data_cache` (DATA_CACHE_CONFIG): chart data. */
+  readonly dataCache: Cache;
+  /** `cache_manager.thumbnail_cache` (THUMBNAIL_CACHE_CONFIG). */
+  readonly thumbnailCache: Cache;
+  /** `cache_manager.filter_state_cache` (FILTER_STATE_CACHE_CONFIG). */
+  readonly filterStateCache: Cache;
+  /** `cache_manager.explore_form_data_cache` (EXPLORE_FORM_DATA_CACHE_CONFIG). */
+  readonly exploreFormDataCache: Cache;
+  /** RESULTS_BACKEND_USE_MSGPACK (Superset default true). */
+  readonly resultsBackendUseMsgpack: boolean;
+  /** HASH_ALGORITHM as configured (undefined = each consumer's version default). */
+  readonly hashAlgorithm: "md5" | "sha256" | undefined;
+  /** Top-level CACHE_DEFAULT_TIMEOUT in SECONDS (Superset default 86400). */
+  readonly defaultTimeout: number;
+  private readonly results: Cache | undefined;
+  private readonly owned: Cache[] = [];
+
+  /**
+   * Validates the whole config and builds every cache (backends connect lazily; await `ready()`
+   * to surface connection or database errors early).
+   * @throws CacheConfigError naming the key path: unknown/misspelt keys (with a suggestion), wrong
+   *   types, negative thresholds, unknown CACHE_TYPE, a backend not implemented in this build
+   */
+  constructor(config: SupersetCacheConfig = {}, options: CacheManagerOptions = {}) {
+    const { RESULTS_BACKEND, ...rest } = config;
+    validateKeys(rest, SUPERSET_KEYS, "");
+    this.defaultTimeout = config.CACHE_DEFAULT_TIMEOUT ?? SUPERSET_DEFAULT_TIMEOUT;
+    this.resultsBackendUseMsgpack = config.RESULTS_BACKEND_USE_MSGPACK ?? true;
+    this.hashAlgorithm = config.HASH_ALGORITHM;
+    const settings = {
+      HASH_ALGORITHM: config.HASH_ALGORITHM,
+      HASH_ALGORITHM_FALLBACKS: config.HASH_ALGORITHM_FALLBACKS,
+      SQLALCHEMY_DATABASE_URI: config.SQLALCHEMY_DATABASE_URI,
+    };
+    const build = (key: FlaskCacheKey): Cache => {
+      const dict = applySupersetInitRules(
+        key,
+        config[key] ?? SUPERSET_CACHE_DEFAULTS[key],
+        this.defaultTimeout,
+      );
+      this.requireMetastoreIfChosen(key, dict);
+      const cache = createCache(dict, { ...options, path: key, settings });
+      this.owned.push(cache);
+      return cache;
+    };
+    this.cache = build("CACHE_CONFIG");
+    this.dataCache = build("DATA_CACHE_CONFIG");
+    this.thumbnailCache = build("THUMBNAIL_CACHE_CONFIG");
+    this.filterStateCache = build("FILTER_STATE_CACHE_CONFIG");
+    this.exploreFormDataCache = build("EXPLORE_FORM_DATA_CACHE_CONFIG");
+    this.results = this.buildResultsBackend(RESULTS_BACKEND, options, settings);
+  }
+
+  private requireMetastoreIfChosen(key: FlaskCacheKey, dict: FlaskCacheConfig): void {
+    if (dict.CACHE_TYPE !== METASTORE_CACHE_PATH || isImplemented("metastore")) return;
+    const why = REQUIRED_CACHES.has(key) ? "is required and defaults to" : "is configured as";
+    throw new CacheConfigError(
+      "CONFIG_BACKEND_NOT_IMPLEMENTED",
+      `${key}.CACHE_TYPE`,
+      `${key} ${why} SupersetMetastoreCache, which this build does not implement; set CACHE_TYPE to "RedisCache", "FileSystemCache" or "SimpleCache"`,
+    );
+  }
+
+  private buildResultsBackend(
+    value: SupersetCacheConfig["RESULTS_BACKEND"],
+    options: CacheManagerOptions,
+    settings: Record<string, unknown>,
+  ): Cache | undefined {
+    if (value === undefined || value === null) return undefined;
+    if (value instanceof Cache) return value;
+    const dict: FlaskCacheConfig = { CACHE_DEFAULT_TIMEOUT: CACHELIB_DEFAULT_TIMEOUT, ...value };
+    const cache = createCache(dict, {
+      ...options,
+      path: "RESULTS_BACKEND",
+      settings,
+      defaults: { keyPrefix: "" },
+    });
+    this.owned.push(cache);
+    return cache;
+  }
+
+  /** `true` when RESULTS_BACKEND is configured. */
+  get hasResultsBackend(): boolean {
+    return this.results !== undefined;
+  }
+
+  /**
+   * SQL Lab's results backend.
+   * @throws CacheConfigError `RESULTS_BACKEND_NOT_CONFIGURED` when RESULTS_BACKEND is unset (Superset's
+   *   RESULTS_BACKEND_NOT_CONFIGURED_ERROR)
+   */
+  get resultsBackend(): Cache {
+    if (!this.results) {
+      throw new CacheConfigError(
+        RESULTS_BACKEND_NOT_CONFIGURED,
+        "RESULTS_BACKEND",
+        RESULTS_BACKEND_NOT_CONFIGURED_MESSAGE,
+      );
+    }
+    return this.results;
+  }
+
+  /** Wait until every backend exists. @throws the first creation error (CacheConfigError, …). */
+  async ready(): Promise<void> {
+    await Promise.all(this.owned.map((c) => c.whenReady()));
+  }
+
+  /** Close every cache this manager built (a RESULTS_BACKEND passed in as a `Cache` is left open). Idempotent. */
+  async close(): Promise<void> {
+    const results = await Promise.allSettled(this.owned.map((c) => c.close()));
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed.length > 0)
+      throw new AggregateError(
+        failed.map((f) => f.reason),
+        "closing caches failed",
+      );
+  }
+}

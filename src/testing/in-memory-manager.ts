@@ -1,0 +1,50 @@
+/**
+ * A `CacheManager` with every named cache in memory (SimpleCache), for users' unit tests:
+ * no Redis, no database, and a fake clock that moves only when the test says so.
+ */
+import { CacheManager, type CacheManagerOptions } from "../manager/cache-manager.js";
+import type { FlaskCacheConfig, SupersetCacheConfig } from "../manager/config-types.js";
+import { SUPERSET_CACHE_DEFAULTS } from "../manager/superset-defaults.js";
+import { FakeClock } from "./fake-clock.js";
+
+/** A CacheManager whose caches are all in memory, with the clock it uses. */
+export class InMemoryCacheManager extends CacheManager {
+  constructor(
+    config: SupersetCacheConfig,
+    options: CacheManagerOptions,
+    /** The clock every cache reads; a `FakeClock` unless one was passed in. */
+    readonly clock: NonNullable<CacheManagerOptions["clock"]>,
+  ) {
+    super(config, { ...options, clock });
+  }
+}
+
+function inMemory(defaults: FlaskCacheConfig): FlaskCacheConfig {
+  // Keep Superset's timeouts and key prefixes, change only where values live.
+  const { CODEC: _codec, REFRESH_TIMEOUT_ON_RETRIEVAL: _refresh, ...rest } = defaults;
+  return { ...rest, CACHE_TYPE: "SimpleCache" };
+}
+
+/**
+ * Build a manager whose six caches are SimpleCaches (Superset's default timeouts kept; the
+ * required caches keep their config-name prefixes). Entries in `config` replace the defaults
+ * (whole dicts, as a superset_config.py assignment does).
+ * @param options.clock default a new `FakeClock`
+ * @throws CacheConfigError for invalid config, as `CacheManager`
+ */
+export function createInMemoryCacheManager(
+  config: SupersetCacheConfig = {},
+  options: CacheManagerOptions = {},
+): InMemoryCacheManager {
+  const d = SUPERSET_CACHE_DEFAULTS;
+  const full: SupersetCacheConfig = {
+    CACHE_CONFIG: inMemory(d.CACHE_CONFIG),
+    DATA_CACHE_CONFIG: inMemory(d.DATA_CACHE_CONFIG),
+    THUMBNAIL_CACHE_CONFIG: inMemory(d.THUMBNAIL_CACHE_CONFIG),
+    FILTER_STATE_CACHE_CONFIG: inMemory(d.FILTER_STATE_CACHE_CONFIG),
+    EXPLORE_FORM_DATA_CACHE_CONFIG: inMemory(d.EXPLORE_FORM_DATA_CACHE_CONFIG),
+    RESULTS_BACKEND: { CACHE_TYPE: "SimpleCache" },
+    ...config,
+  };
+  return new InMemoryCacheManager(full, options, options.clock ?? new FakeClock());
+}
