@@ -1,4 +1,18 @@
 export type { BackendEntry, CacheBackend } from "./backends/backend.js";
+export { NullBackend } from "./backends/null.js";
+export {
+  type BackendContext,
+  type BackendKind,
+  type BackendModule,
+  type BackendSettings,
+  knownCacheTypes,
+  resolveBackendKind,
+} from "./backends/registry.js";
+export { DEFAULT_SIMPLE_THRESHOLD, SimpleBackend, type SimpleBackendOptions } from "./backends/simple.js";
+export { Cache, type CacheMapping, type CacheOptions, type DeleteManyStrategy } from "./cache/cache.js";
+export { CacheArgumentError, RESULTS_BACKEND_NOT_CONFIGURED } from "./cache/cache-errors.js";
+export { type CreateCacheOptions, createCache } from "./cache/create-cache.js";
+export { type BackendErrorPolicy, type CacheErrorEvent, ERROR_CHANNEL_NAME } from "./cache/error-policy.js";
 export type { Serializer } from "./cache/serializer.js";
 export { PickleSerializer, type PickleSerializerOptions } from "./cache/serializers/pickle.js";
 export { RedisSerializer, type RedisSerializerOptions } from "./cache/serializers/redis.js";
@@ -8,3 +22,10 @@ export * as pickle from "./codecs/pickle/index.js";
 export { PickleDecodeError, PickleEncodeError, PickleSecurityError } from "./codecs/pickle/index.js";
 export * from "./codecs/pickle/values.js";
 export * from "./errors.js";
+export { CacheManager, type CacheManagerOptions } from "./manager/cache-manager.js";
+export type {
+  FlaskCacheConfig,
+  NamedCacheConfigKey,
+  ResolvedCacheConfig,
+  SupersetCacheConfig,
+} from "./manager/config-types.js";
