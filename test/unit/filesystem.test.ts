@@ -295,7 +295,11 @@ describe("corrupt and foreign files", () => {
       expect.anything(),
     ]);
     // getMany reads concurrently, so reports arrive in completion order.
-    expect(errors.map((e) => e.code).sort()).toEqual(["FS_EMPTY_PAYLOAD", "FS_SHORT_HEADER", "FS_SHORT_HEADER"]);
+    expect(errors.map((e) => e.code).sort()).toEqual([
+      "FS_EMPTY_PAYLOAD",
+      "FS_SHORT_HEADER",
+      "FS_SHORT_HEADER",
+    ]);
     expect(await backend.has("short")).toBe(false);
     expect(readdirSync(dir)).toHaveLength(5);
   });
