@@ -275,13 +275,17 @@ export class Cache {
   /** A copy of the stored bytes under `key`, exactly as the backend holds them (no decoding). */
   async getRaw(key: string): Promise<Uint8Array | undefined> {
     // Copied so callers cannot mutate what an in-memory backend holds.
-    return this.guard("getRaw", undefined, async (r) => (await r.backend.get(this.storageKey(key)))?.slice());
+    return this.guard("getRaw", undefined, async (r) => {
+      const stored = await r.backend.get(this.storageKey(key));
+      // new Uint8Array(view) copies; Buffer#slice would not.
+      return stored === undefined ? undefined : new Uint8Array(stored);
+    });
   }
 
   /** Store `bytes` as they are (no encoding). @param timeout SECONDS, undefined = default. */
   async setRaw(key: string, bytes: Uint8Array, timeout?: number | null): Promise<boolean> {
     const t = resolveTimeout(timeout, this.defaultTimeout);
-    const copy = bytes.slice();
+    const copy = new Uint8Array(bytes);
     return this.guard("setRaw", false, (r) => r.backend.set(this.storageKey(key), copy, t));
   }
 
