@@ -4,6 +4,8 @@
  */
 
 import type { Serializer } from "../cache/serializer.js";
+import { PickleSerializer } from "../cache/serializers/pickle.js";
+import type { LoadsOptions } from "../codecs/pickle/decode-options.js";
 import type { PyValue } from "../codecs/pickle/values.js";
 import { stdlibJsonLoads } from "./metastore-json-decode.js";
 import { stdlibJsonDumps } from "./metastore-json-encode.js";
@@ -26,5 +28,32 @@ export function metastoreJsonSerializer(options: MetastoreJsonOptions = {}): Ser
     name: "metastore-json",
     dumps: (value: PyValue) => utf8.encode(stdlibJsonDumps(value)),
     loads: (bytes: Uint8Array) => stdlibJsonLoads(bytes, options),
+  };
+}
+
+/** Superset's PickleKeyValueCodec writes `pickle.dumps(value)`: DEFAULT_PROTOCOL, 4 on Python 3.8–3.13. */
+export const METASTORE_PICKLE_PROTOCOL = 4;
+
+/** Options of {@link metastorePickleSerializer}. */
+export interface MetastorePickleOptions {
+  /** Pickle protocol written. Default 4 (Python ≤ 3.13's DEFAULT_PROTOCOL; 3.14 uses 5). Readers accept both. */
+  protocol?: 4 | 5;
+  /** Passed to `pickle.loads`. */
+  load?: LoadsOptions;
+}
+
+/**
+ * Superset's `PickleKeyValueCodec`: a plain pickle, no `!` prefix (that is cachelib-Redis only).
+ * `dumps` throws PickleEncodeError; `loads` throws PickleDecodeError (never executes anything).
+ */
+export function metastorePickleSerializer(options: MetastorePickleOptions = {}): Serializer {
+  const inner = new PickleSerializer({
+    dump: { protocol: options.protocol ?? METASTORE_PICKLE_PROTOCOL },
+    load: options.load,
+  });
+  return {
+    name: "metastore-pickle",
+    dumps: (value: PyValue) => inner.dumps(value),
+    loads: (bytes: Uint8Array) => inner.loads(bytes),
   };
 }

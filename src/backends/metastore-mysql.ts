@@ -124,7 +124,7 @@ class MysqlDialect implements MetastoreDialect {
         [],
       );
     } catch (error) {
-      const errno = ((error as { cause?: { errno?: number } }).cause ?? {}).errno;
+      const errno = (error as { cause?: { errno?: number } }).cause?.errno;
       if (errno !== ER_TABLE_EXISTS || !(await this.tableExists())) throw error;
     }
   }

@@ -7,10 +7,13 @@
  * The prefix is NOT prepended to keys here (Superset does not either): build the `Cache` over
  * this backend with an empty key prefix and pass CACHE_KEY_PREFIX as `keyPrefix` below.
  */
+
+import type { Serializer } from "../cache/serializer.js";
 import { type Clock, systemClock } from "../clock.js";
 import { CacheBackendError, CacheConfigError } from "../errors.js";
 import type { ResolvedCacheConfig } from "../manager/config-types.js";
 import type { BackendEntry, CacheBackend } from "./backend.js";
+import { metastoreJsonSerializer, metastorePickleSerializer } from "./metastore-codecs.js";
 import {
   DEFAULT_TABLE_NAME,
   type MetastoreDialect,
@@ -264,4 +267,21 @@ export function createBackend(config: ResolvedCacheConfig, ctx: BackendContext):
     timeZone: opts.time_zone ?? "local",
     clock: ctx.clock,
   });
+}
+
+/**
+ * Registry hook: the value codec from the cache dict's `CODEC` — `"json"` (JsonKeyValueCodec,
+ * Superset 3.0+'s default for the filter-state and explore caches) or `"pickle"`; missing →
+ * pickle, as SupersetMetastoreCache falls back to PickleKeyValueCodec.
+ * @throws CacheConfigError `METASTORE_CODEC_UNKNOWN` for another value.
+ */
+export function createSerializer(config: ResolvedCacheConfig, ctx: BackendContext): Serializer {
+  const codec = config.CODEC ?? "pickle";
+  if (codec === "json") return metastoreJsonSerializer();
+  if (codec === "pickle") return metastorePickleSerializer();
+  throw new CacheConfigError(
+    "METASTORE_CODEC_UNKNOWN",
+    `${ctx.path}.CODEC`,
+    `unknown codec ${JSON.stringify(codec)} ("json" or "pickle")`,
+  );
 }

@@ -92,8 +92,7 @@ export const BACKENDS: Readonly<Record<BackendKind, BackendRegistration>> = {
   redis: { load: () => import("./redis.js"), serializer: "redis", keyPrefix: "prepend" },
   "redis-sentinel": { load: () => import("./redis.js"), serializer: "redis", keyPrefix: "prepend" },
   "redis-cluster": { load: () => import("./redis.js"), serializer: "redis", keyPrefix: "prepend" },
-  // METASTORE engineer: load: () => import("./metastore.js")
-  metastore: { load: null, serializer: "metastore", keyPrefix: "backend" },
+  metastore: { load: () => import("./metastore.js"), serializer: "metastore", keyPrefix: "backend" },
   // Known to Flask-Caching, not planned here: selecting them gives CONFIG_BACKEND_NOT_IMPLEMENTED.
   memcached: { load: null, serializer: "pickle", keyPrefix: "prepend" },
   "sasl-memcached": { load: null, serializer: "pickle", keyPrefix: "prepend" },

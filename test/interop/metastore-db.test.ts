@@ -8,6 +8,7 @@ import { MetastoreBackend } from "../../src/backends/metastore.js";
 import { metastoreJsonSerializer } from "../../src/backends/metastore-codecs.js";
 import { metastoreUuid } from "../../src/backends/metastore-uuid.js";
 import type { Clock } from "../../src/clock.js";
+import type { PyValue } from "../../src/codecs/pickle/values.js";
 import { CacheBackendError } from "../../src/errors.js";
 import {
   createTestDatabase,
@@ -198,7 +199,7 @@ for (const dialect of ["postgresql", "mysql"] as TestDialect[]) {
       it("rows we write are read back by Python as Superset would (JSON codec), with its expiry", async () => {
         const json = metastoreJsonSerializer();
         const b = make({ keyPrefix: "FILTER_STATE_CACHE_CONFIG", algorithm: "sha256" });
-        const entries = [
+        const entries: PyValue[] = [
           { owner: 7, value: '{"a": "\\u00e9"}' },
           { list: ["é", "😀", "\u0000\t"], n: -3, f: 0.1 },
         ];
