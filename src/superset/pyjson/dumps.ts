@@ -9,6 +9,7 @@
 import { PyBytearray, PyDecimal, PyEnum, PyFloat } from "../../codecs/pickle/values.js";
 import { PyJsonEncodeError } from "./errors.js";
 import { pythonFloatRepr } from "./float-repr.js";
+import { pythonKeyClass } from "./key-memo.js";
 import { compareCodePoints } from "./key-order.js";
 import { quoteAscii, quoteUnicode } from "./string-escape.js";
 
@@ -61,6 +62,8 @@ interface Encoder {
   bytesAsText: boolean;
   maxDepth: number;
   active: Set<object>;
+  /** simplejson C encoder's key memo (only with sortKeys false and no indent), else null. */
+  keyMemo: Map<string, string> | null;
 }
 
 /**
@@ -90,8 +93,10 @@ export function dumps(value: unknown, options: PyJsonDumpsOptions = {}): string 
     bytesAsText: options.encoding !== null,
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
     active: new Set(),
+    keyMemo: null,
   };
-  return encode(enc, value, 0);
+  if (!enc.sortKeys && indent === null) enc.keyMemo = new Map();
+  return encode(enc, value, 0, 0);
 }
 
 function floatText(enc: Encoder, x: number): string {
@@ -157,17 +162,18 @@ function scalarText(enc: Encoder, v: unknown): string | undefined {
   }
 }
 
-function encode(enc: Encoder, v: unknown, depth: number): string {
+/** `level` drives indentation; `nesting` counts every step (hook calls too) against `maxDepth`. */
+function encode(enc: Encoder, v: unknown, level: number, nesting: number): string {
   const scalar = scalarText(enc, v);
   if (scalar !== undefined) return scalar;
-  if (depth >= enc.maxDepth) {
+  if (nesting >= enc.maxDepth) {
     throw new PyJsonEncodeError("PYJSON_TOO_DEEP", `nesting deeper than ${enc.maxDepth}`);
   }
   if (typeof v === "object" && v !== null) {
-    if (Array.isArray(v)) return container(enc, v, depth, () => encodeList(enc, v, depth));
-    if (v instanceof Map) return container(enc, v, depth, () => encodeDict(enc, v.entries(), depth));
+    if (Array.isArray(v)) return container(enc, v, () => encodeList(enc, v, level, nesting));
+    if (v instanceof Map) return container(enc, v, () => encodeDict(enc, v.entries(), level, nesting));
     if (isPlainObject(v)) {
-      return container(enc, v, depth, () => encodeDict(enc, Object.entries(v), depth));
+      return container(enc, v, () => encodeDict(enc, Object.entries(v), level, nesting));
     }
   }
   if (!enc.hook) {
@@ -177,11 +183,11 @@ function encode(enc: Encoder, v: unknown, depth: number): string {
     );
   }
   const hook = enc.hook;
-  return container(enc, v, depth, () => encode(enc, hook(v), depth + 1));
+  return container(enc, v, () => encode(enc, hook(v), level, nesting + 1));
 }
 
 /** Runs `body` with `v` marked as being encoded, as simplejson's `check_circular` does. */
-function container(enc: Encoder, v: unknown, _depth: number, body: () => string): string {
+function container(enc: Encoder, v: unknown, body: () => string): string {
   if (typeof v !== "object" || v === null) return body();
   if (enc.active.has(v)) throw new PyJsonEncodeError("PYJSON_CIRCULAR", "Circular reference detected");
   enc.active.add(v);
@@ -198,33 +204,49 @@ function openClose(enc: Encoder, depth: number): { sep: string; open: string; cl
   return { sep: enc.itemSep + inner, open: inner, close: `\n${enc.indent.repeat(depth)}` };
 }
 
-function encodeList(enc: Encoder, list: readonly unknown[], depth: number): string {
+function encodeList(enc: Encoder, list: readonly unknown[], level: number, nesting: number): string {
   if (list.length === 0) return "[]";
-  const { sep, open, close } = openClose(enc, depth);
+  const { sep, open, close } = openClose(enc, level);
   let out = `[${open}`;
   for (let i = 0; i < list.length; i++) {
     if (i > 0) out += sep;
-    out += encode(enc, list[i], depth + 1);
+    out += encode(enc, list[i], level + 1, nesting + 1);
   }
   return `${out}${close}]`;
 }
 
-function encodeDict(enc: Encoder, entries: Iterable<[unknown, unknown]>, depth: number): string {
+function encodeDict(
+  enc: Encoder,
+  entries: Iterable<[unknown, unknown]>,
+  level: number,
+  nesting: number,
+): string {
   const members: [string, unknown][] = [];
   for (const [k, val] of entries) {
-    const key = typeof k === "string" ? k : keyText(enc, k);
+    const key = typeof k === "string" ? k : memoizedKeyText(enc, k);
     if (key !== undefined) members.push([key, val]);
   }
   if (members.length === 0) return "{}";
   if (enc.sortKeys) members.sort((a, b) => compareCodePoints(a[0], b[0]));
-  const { sep, open, close } = openClose(enc, depth);
+  const { sep, open, close } = openClose(enc, level);
   let out = `{${open}`;
   for (let i = 0; i < members.length; i++) {
     const [key, val] = members[i] as [string, unknown];
     if (i > 0) out += sep;
-    out += enc.quote(key) + enc.keySep + encode(enc, val, depth + 1);
+    out += enc.quote(key) + enc.keySep + encode(enc, val, level + 1, nesting + 1);
   }
   return `${out}${close}}`;
+}
+
+function memoizedKeyText(enc: Encoder, k: unknown): string | undefined {
+  const memo = enc.keyMemo;
+  const cls = memo ? pythonKeyClass(k) : undefined;
+  if (memo === null || cls === undefined) return keyText(enc, k);
+  const known = memo.get(cls);
+  if (known !== undefined) return known;
+  const text = keyText(enc, k);
+  if (text !== undefined) memo.set(cls, text);
+  return text;
 }
 
 /** simplejson's `_stringify_key`; `undefined` means "skip" (only with `skipKeys`). */
