@@ -64,7 +64,12 @@ const OK = "OK";
 /** INCRBY results beyond this lose precision as JS numbers; then the value is re-read as text. */
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-const toUndefined = (v: Buffer | null): Buffer | undefined => (v === null ? undefined : v);
+/**
+ * ioredis replies with Buffers; the contract is plain `Uint8Array`, so hand out a view over the
+ * same memory (no copy) and keep Buffer's extra API out of the public surface.
+ */
+const toUndefined = (v: Buffer | null): Uint8Array | undefined =>
+  v === null ? undefined : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 const isOk = (v: unknown): boolean => v === OK;
 const isPositive = (v: unknown): boolean => typeof v === "number" && v > 0;
 
