@@ -298,10 +298,16 @@ def op_frame(req):
     for col, want in req["dtypes"].items():
         if dtypes.get(col) != want:
             problems.append(f"{col}: dtype {dtypes.get(col)} != {want}")
-    for col, want in req["values"].items():
+    for col, want in req.get("values", {}).items():
         got = [tagged.encode(_cell(v)) for v in df[col].tolist()]
         if json.dumps(got, sort_keys=True) != json.dumps(want, sort_keys=True):
             problems.append(f"{col}: values {json.dumps(got)[:300]} != {json.dumps(want)[:300]}")
+    if "expect_pickle" in req:  # {column: [cells]} pickled by the caller
+        for col, want in pickle.loads(bytes.fromhex(req["expect_pickle"])).items():
+            got = [_cell(v) for v in df[col].tolist()]
+            d = same(got, want, f"$[{col!r}]")
+            if d:
+                problems.append(d)
     return {
         "ok": not problems,
         "detail": "; ".join(problems),

@@ -1,8 +1,244 @@
-import type { Table } from "apache-arrow";
+/**
+ * Arrow `Table` → a pickle that pandas rebuilds through the public DataFrame constructor
+ * (spec pickle-format.md §8): `DataFrame(dict_of_columns, None, column_names)`.
+ *
+ * Column forms, by Arrow type:
+ * - Int8…64 / Uint8…64 / Float32/64 / Bool without nulls → raw numpy ndarray
+ *   (`numpy.core.multiarray._reconstruct` + BUILD with the little-endian buffer as BINBYTES);
+ * - the same with nulls → `Series(list, None, "Int64" | "UInt8" | "Float64" | "boolean" …)`,
+ *   pandas' nullable dtypes (values as a list: nulls need a mask);
+ * - Timestamp without time zone → raw `datetime64[unit]` ndarray (null → NaT);
+ * - Timestamp with a time zone → `Series(int64 ndarray of UTC ns, None, "datetime64[ns, TZ]")`
+ *   (pandas reads int64 data as UTC instants; pandas 1.x only has ns);
+ * - Utf8 / LargeUtf8 / Null → object ndarray of str/None;
+ * - Date32 / Date64 → object ndarray of `datetime.date` (as Superset's frames hold dates);
+ * - Dictionary of strings → `Series(list, None, CategoricalDtype(categories, ordered))`.
+ * The row index is a RangeIndex (`index=None`).
+ */
+import { DataType, type Field, type Table, TimeUnit, type Vector } from "apache-arrow";
 import { PickleEncodeError } from "./encode-errors.js";
 import type { EncoderContext } from "./encoder.js";
+import { PyDate, PyObject, PyTuple, type PyValue } from "./values.js";
 
-/** Placeholder until the Arrow encoder lands. */
-export function saveTable(_ctx: EncoderContext, _table: Table, _depth: number): void {
-  throw new PickleEncodeError("PICKLE_ENCODE_UNSUPPORTED_ARROW_TYPE", "$", "not yet");
+/** numpy's NaT: the int64 minimum. */
+const NAT = -(2n ** 63n);
+const NS_PER_UNIT: Readonly<Record<number, bigint>> = {
+  [TimeUnit.SECOND]: 1_000_000_000n,
+  [TimeUnit.MILLISECOND]: 1_000_000n,
+  [TimeUnit.MICROSECOND]: 1_000n,
+  [TimeUnit.NANOSECOND]: 1n,
+};
+const NUMPY_UNIT: Readonly<Record<number, string>> = {
+  [TimeUnit.SECOND]: "s",
+  [TimeUnit.MILLISECOND]: "ms",
+  [TimeUnit.MICROSECOND]: "us",
+  [TimeUnit.NANOSECOND]: "ns",
+};
+const MS_PER_DAY = 86_400_000;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+/** Arrow float precision enum values (HALF = 0, SINGLE = 1, DOUBLE = 2). */
+const PRECISION_SINGLE = 1;
+const PRECISION_DOUBLE = 2;
+
+/** Saves `table` as a DataFrame (see the module comment); memoized under the table's identity. */
+export function saveTable(ctx: EncoderContext, table: Table, depth: number): void {
+  const columns = new Map<string, PyValue>();
+  const names: string[] = [];
+  table.schema.fields.forEach((field, i) => {
+    if (columns.has(field.name)) {
+      throw new PickleEncodeError(
+        "PICKLE_ENCODE_BAD_VALUE",
+        "$",
+        `duplicate column name ${JSON.stringify(field.name)}`,
+      );
+    }
+    const vector = table.getChildAt(i) as Vector;
+    columns.set(field.name, columnValue(field, vector, table.numRows));
+    names.push(field.name);
+  });
+  const frame = new PyObject("pandas.core.frame", "DataFrame", [columns, null, names]);
+  ctx.save(frame, depth);
+}
+
+function columnValue(field: Field, v: Vector, n: number): PyValue {
+  const type = field.type as DataType;
+  const hasNulls = v.nullCount > 0;
+  if (DataType.isInt(type)) {
+    const code = `${type.isSigned ? "i" : "u"}${type.bitWidth / 8}`;
+    if (!hasNulls) return ndarray(code, null, n, rawBytes(v));
+    return series(listOf(v), `${type.isSigned ? "Int" : "UInt"}${type.bitWidth}`);
+  }
+  if (DataType.isFloat(type)) {
+    if (type.precision !== PRECISION_SINGLE && type.precision !== PRECISION_DOUBLE) {
+      throw unsupported(field, "half-precision floats have no pandas nullable dtype");
+    }
+    const bits = type.precision === PRECISION_DOUBLE ? 64 : 32;
+    if (!hasNulls) return ndarray(`f${bits / 8}`, null, n, rawBytes(v));
+    return series(listOf(v), `Float${bits}`);
+  }
+  if (DataType.isBool(type)) {
+    if (hasNulls) return series(listOf(v), "boolean");
+    const raw = new Uint8Array(n);
+    let i = 0;
+    for (const b of v) raw[i++] = b ? 1 : 0;
+    return ndarray("b1", null, n, raw);
+  }
+  if (DataType.isTimestamp(type)) return timestampColumn(field, v, n);
+  if (DataType.isUtf8(type) || DataType.isLargeUtf8(type) || DataType.isNull(type)) {
+    return ndarray("O8", null, n, listOf(v));
+  }
+  if (DataType.isDate(type)) return ndarray("O8", null, n, datesOf(v));
+  if (DataType.isDictionary(type)) {
+    if (!DataType.isUtf8(type.dictionary))
+      throw unsupported(field, "only dictionaries of strings map to category");
+    const categories = listOf(dictionaryOf(v));
+    const dtype = new PyObject("pandas.core.dtypes.dtypes", "CategoricalDtype", [categories, type.isOrdered]);
+    return series(listOf(v), dtype);
+  }
+  throw unsupported(field, `Arrow type ${String(type)} has no pandas mapping`);
+}
+
+function timestampColumn(field: Field, v: Vector, n: number): PyValue {
+  const type = field.type as DataType & { unit: TimeUnit; timezone: string | null };
+  const values = int64Values(v);
+  const valid = v.nullCount > 0 ? (i: number) => v.isValid(i) : () => true;
+  if (!type.timezone) {
+    const out = new BigInt64Array(n);
+    for (let i = 0; i < n; i++) out[i] = valid(i) ? (values[i] as bigint) : NAT;
+    return ndarray("M8", NUMPY_UNIT[type.unit] as string, n, bytesOf(out));
+  }
+  // pandas 1.x has only ns; tz-aware data goes in as UTC int64 nanoseconds.
+  const scale = NS_PER_UNIT[type.unit] as bigint;
+  const out = new BigInt64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!valid(i)) {
+      out[i] = NAT;
+      continue;
+    }
+    const ns = (values[i] as bigint) * scale;
+    if (ns <= INT64_MIN || ns > INT64_MAX) {
+      throw new PickleEncodeError(
+        "PICKLE_ENCODE_BAD_VALUE",
+        `$.${field.name}[${i}]`,
+        "timestamp out of ns range",
+      );
+    }
+    out[i] = ns;
+  }
+  return series(ndarray("i8", null, n, bytesOf(out)), `datetime64[ns, ${type.timezone}]`);
+}
+
+/** `_reconstruct(ndarray, (0,), b'b')` + BUILD `(1, (n,), dtype, False, raw)`. */
+function ndarray(code: string, unit: string | null, n: number, raw: Uint8Array | PyValue[]): PyObject {
+  const base = new PyObject("numpy.core.multiarray", "_reconstruct", [
+    new PyObject("numpy", "ndarray"),
+    PyTuple.fromItems<PyValue>([0]),
+    Uint8Array.of(0x62),
+  ]);
+  base.state = PyTuple.fromItems<PyValue>([
+    1,
+    PyTuple.fromItems<PyValue>([n]),
+    numpyDtype(code, unit),
+    false,
+    raw,
+  ]);
+  return base;
+}
+
+/** `numpy.dtype(code, False, True)` + BUILD of numpy 1.x's state tuple (version 4 with unit metadata for M8). */
+function numpyDtype(code: string, unit: string | null): PyObject {
+  const dtype = new PyObject("numpy", "dtype", [code, false, true]);
+  const byteorder = code === "O8" || code.endsWith("1") ? "|" : "<";
+  const flags = code === "O8" ? 63 : 0;
+  dtype.state =
+    unit === null
+      ? PyTuple.fromItems<PyValue>([3, byteorder, null, null, null, -1, -1, flags])
+      : PyTuple.fromItems<PyValue>([
+          4,
+          byteorder,
+          null,
+          null,
+          null,
+          -1,
+          -1,
+          flags,
+          PyTuple.fromItems<PyValue>([
+            {},
+            PyTuple.fromItems<PyValue>([new TextEncoder().encode(unit), 1, 1, 1]),
+          ]),
+        ]);
+  return dtype;
+}
+
+function series(values: PyValue, dtype: PyValue): PyObject {
+  return new PyObject("pandas.core.series", "Series", [values, null, dtype]);
+}
+
+/** The column's values as Python-ready items (null → None; int64 stays bigint). */
+function listOf(v: Vector): PyValue[] {
+  const out: PyValue[] = new Array(v.length);
+  let i = 0;
+  for (const x of v) out[i++] = (x ?? null) as PyValue;
+  return out;
+}
+
+function datesOf(v: Vector): PyValue[] {
+  const type = v.type as DataType & { unit: number };
+  const out: PyValue[] = new Array(v.length);
+  const chunks = v.data;
+  let k = 0;
+  for (const data of chunks) {
+    const values = data.values as Int32Array | BigInt64Array;
+    for (let i = 0; i < data.length; i++, k++) {
+      if (!data.getValid(i)) {
+        out[k] = null;
+        continue;
+      }
+      // Date32 counts days, Date64 milliseconds (unit 0 = DAY).
+      const ms = type.unit === 0 ? Number(values[i]) * MS_PER_DAY : Number(values[i]);
+      const d = new Date(ms);
+      out[k] = new PyDate(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+    }
+  }
+  return out;
+}
+
+function dictionaryOf(v: Vector): Vector {
+  const dict = v.data[0]?.dictionary;
+  if (!dict) return v;
+  return dict;
+}
+
+/** Little-endian bytes of a null-free primitive column (a view when it has one chunk). */
+function rawBytes(v: Vector): Uint8Array {
+  const parts = v.data.map((d) => {
+    const ta = d.values as ArrayBufferView & { BYTES_PER_ELEMENT: number };
+    return new Uint8Array(ta.buffer, ta.byteOffset, d.length * ta.BYTES_PER_ELEMENT);
+  });
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  return Buffer.concat(parts);
+}
+
+function int64Values(v: Vector): BigInt64Array {
+  const out = new BigInt64Array(v.length);
+  let k = 0;
+  for (const d of v.data) {
+    const values = d.values as BigInt64Array;
+    out.set(values.subarray(0, d.length), k);
+    k += d.length;
+  }
+  return out;
+}
+
+function bytesOf(a: BigInt64Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+function unsupported(field: Field, why: string): PickleEncodeError {
+  return new PickleEncodeError(
+    "PICKLE_ENCODE_UNSUPPORTED_ARROW_TYPE",
+    `$.${field.name}`,
+    `column ${JSON.stringify(field.name)}: ${why}`,
+  );
 }
