@@ -23,6 +23,8 @@ const input = (extra: Partial<ExploreFormDataInput> = {}): ExploreFormDataInput 
   formData: FD,
   ...extra,
 });
+/** Superset stores `DatasourceType.TABLE`, not the string. */
+const TABLE = new PyEnum("superset.utils.core", "DatasourceType", "TABLE", "table");
 const state = (owner: number | null, extra: Record<string, unknown> = {}) =>
   pyDict({
     owner,
@@ -59,8 +61,18 @@ describe("ExploreFormDataStore", () => {
       ]);
       const s = cache.data.get("K1") as Record<string, unknown>;
       expect(Object.keys(s)).toEqual(["owner", "datasource_id", "datasource_type", "chart_id", "form_data"]);
-      expect(s).toEqual(state(1));
+      expect(s).toEqual(state(1, { datasource_type: TABLE }));
       expect(checks).toEqual([{ datasourceId: 5, chartId: null, datasourceType: "table" }]);
+    });
+
+    it('datasourceTypeEncoding "string" stores the plain value', async () => {
+      const s = new ExploreFormDataStore({
+        cache,
+        datasourceTypeEncoding: "string",
+        randomKey: keySequence("S1"),
+      });
+      expect(await s.create(alice, input({ datasourceType: "saved_query" }))).toBe("S1");
+      expect((cache.data.get("S1") as Record<string, unknown>).datasource_type).toBe("saved_query");
     });
 
     it("reuses the tab's key when tab id is truthy", async () => {
@@ -164,7 +176,7 @@ describe("ExploreFormDataStore", () => {
         `set ${SID};None;5;None;table`,
         "set K1",
       ]);
-      expect(cache.data.get("K1")).toEqual(state(1, { form_data: '{"a": 1}' }));
+      expect(cache.data.get("K1")).toEqual(state(1, { form_data: '{"a": 1}', datasource_type: TABLE }));
       expect(cache.data.get("K")).toEqual(state(1));
     });
 

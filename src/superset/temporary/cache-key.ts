@@ -29,7 +29,7 @@ export class DatasourceTypeMember {
 }
 
 /** Member names of Superset's DatasourceType by value. */
-const DATASOURCE_TYPE_NAMES: Readonly<Record<string, string>> = {
+export const DATASOURCE_TYPE_NAMES: Readonly<Record<string, string>> = {
   table: "TABLE",
   dataset: "DATASET",
   query: "QUERY",

@@ -4,7 +4,7 @@
  * `ExploreFormDataCache.get`'s legacy fix-up.
  */
 import { PyEnum, PyObject, type PyValue } from "../../codecs/pickle/values.js";
-import { DATASOURCE_TYPES } from "./cache-key.js";
+import { DATASOURCE_TYPE_NAMES, DATASOURCE_TYPES } from "./cache-key.js";
 import { TemporaryCacheInvalidDatasourceTypeError } from "./errors.js";
 import { dictEntries, dictGet, dictHas, isDict, type PyDict } from "./python-semantics.js";
 
@@ -23,10 +23,15 @@ export interface ExploreState {
   [key: string]: PyValue;
   owner: number | bigint | null;
   datasource_id: number | string | bigint;
-  datasource_type: string;
+  /** A `DatasourceType` member as Superset pickles it, or the plain value (JSON codec reads). */
+  datasource_type: string | PyEnum;
   chart_id: number | bigint | null;
   form_data: string;
 }
+
+const DATASOURCE_TYPE_VALUES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(DATASOURCE_TYPE_NAMES).map(([value, name]) => [name, value]),
+);
 
 /** Build a filter-state entry in Superset's key order. */
 export function filterStateEntry(owner: number | null, value: string): FilterStateEntry {
@@ -36,11 +41,32 @@ export function filterStateEntry(owner: number | null, value: string): FilterSta
   return entry;
 }
 
+/** Superset's enum class of datasource types. */
+export const DATASOURCE_TYPE_MODULE = "superset.utils.core";
+export const DATASOURCE_TYPE_CLASS = "DatasourceType";
+
+/** How a new explore state stores `datasource_type`: Superset's enum member (default) or its plain value. */
+export type DatasourceTypeEncoding = "enum" | "string";
+
+/**
+ * The stored form of a datasource type: a `PyEnum` pickles exactly as Superset's
+ * `DatasourceType.TABLE` (by name) and JSON-encodes as `"table"`; `"string"` stores the value.
+ */
+export function storedDatasourceType(value: string, encoding: DatasourceTypeEncoding): string | PyEnum {
+  if (encoding === "string") return value;
+  return new PyEnum(
+    DATASOURCE_TYPE_MODULE,
+    DATASOURCE_TYPE_CLASS,
+    DATASOURCE_TYPE_NAMES[value] ?? null,
+    value,
+  );
+}
+
 /** Build an explore state in Superset's key order. */
 export function exploreState(
   owner: number | null,
   datasourceId: number | string,
-  datasourceType: string,
+  datasourceType: string | PyEnum,
   chartId: number | null,
   formData: string,
 ): ExploreState {
@@ -60,8 +86,10 @@ export function exploreState(
  */
 export function datasourceTypeValue(value: PyValue | undefined): string {
   let text: PyValue | undefined = value;
-  if (value instanceof PyEnum) text = value.value;
-  else if (value instanceof PyObject && value.name === "DatasourceType" && value.args?.length === 1) {
+  if (value instanceof PyEnum) {
+    // Python 3.11+ pickles members by name (getattr), so the value may be unknown.
+    text = value.value ?? DATASOURCE_TYPE_VALUES[value.name ?? ""];
+  } else if (value instanceof PyObject && value.name === "DatasourceType" && value.args?.length === 1) {
     text = value.args[0];
   }
   if (typeof text === "string" && DATASOURCE_TYPES.includes(text)) return text;

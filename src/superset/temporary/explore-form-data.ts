@@ -14,11 +14,13 @@ import {
   type TemporaryStoreOptions,
 } from "./context.js";
 import {
+  type DatasourceTypeEncoding,
   datasourceTypeValue,
   type ExploreState,
   exploreState,
   field,
   fixLegacyExploreValue,
+  storedDatasourceType,
 } from "./entries.js";
 import {
   TemporaryCacheAccessDeniedError,
@@ -46,6 +48,12 @@ export interface ExploreFormDataStoreOptions extends TemporaryStoreOptions {
    * (`DatasourceType.TABLE`, Python 3.10). Create/update use the request's plain string.
    */
   enumStrStyle?: EnumStrStyle;
+  /**
+   * How new states store `datasource_type`: `"enum"` (default) pickles exactly as Superset's
+   * `DatasourceType` member and JSON-encodes as the value; `"string"` stores the plain value
+   * (readable by Python without Superset installed; Superset re-wraps it with `DatasourceType(...)`).
+   */
+  datasourceTypeEncoding?: DatasourceTypeEncoding;
 }
 
 /** The request fields of create/update (Superset's `CommandParameters`). */
@@ -67,6 +75,7 @@ export class ExploreFormDataStore {
   private readonly newKey: () => string;
   private readonly checkAccess: ExploreAccessCheck;
   private readonly enumStyle: EnumStrStyle;
+  private readonly typeEncoding: DatasourceTypeEncoding;
 
   constructor(options: ExploreFormDataStoreOptions) {
     this.cache = options.cache;
@@ -74,6 +83,7 @@ export class ExploreFormDataStore {
     this.newKey = options.randomKey ?? (() => randomKey(options.randomKeyBytes));
     this.checkAccess = options.checkAccess ?? (() => {});
     this.enumStyle = options.enumStrStyle ?? "value";
+    this.typeEncoding = options.datasourceTypeEncoding ?? "enum";
   }
 
   /** The contextual key; `datasourceType` is a plain string unless a `DatasourceTypeMember` is given. */
@@ -118,7 +128,7 @@ export class ExploreFormDataStore {
         const state = exploreState(
           identity.userId,
           input.datasourceId,
-          datasourceType,
+          storedDatasourceType(datasourceType, this.typeEncoding),
           chartId,
           input.formData,
         );
@@ -176,7 +186,7 @@ export class ExploreFormDataStore {
       const newState = exploreState(
         identity.userId,
         input.datasourceId,
-        datasourceType,
+        storedDatasourceType(datasourceType, this.typeEncoding),
         chartId,
         input.formData,
       );

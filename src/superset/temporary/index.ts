@@ -8,10 +8,12 @@ export {
 } from "./cache-key.js";
 export type { RequestIdentity, TemporaryCacheBackend, TemporaryStoreOptions } from "./context.js";
 export {
+  type DatasourceTypeEncoding,
   datasourceTypeValue,
   type ExploreState,
   type FilterStateEntry,
   fixLegacyExploreValue,
+  storedDatasourceType,
 } from "./entries.js";
 export {
   TemporaryCacheAccessDeniedError,
