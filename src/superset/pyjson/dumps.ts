@@ -221,21 +221,28 @@ function encodeDict(
   level: number,
   nesting: number,
 ): string {
-  const members: [string, unknown][] = [];
-  for (const [k, val] of entries) {
-    const key = typeof k === "string" ? k : memoizedKeyText(enc, k);
-    if (key !== undefined) members.push([key, val]);
+  let items: Iterable<[unknown, unknown]> = entries;
+  if (enc.sortKeys) {
+    const members: [string, unknown][] = [];
+    for (const [k, val] of entries) {
+      const key = typeof k === "string" ? k : keyText(enc, k);
+      if (key !== undefined) members.push([key, val]);
+    }
+    items = members.sort((a, b) => compareCodePoints(a[0], b[0]));
   }
-  if (members.length === 0) return "{}";
-  if (enc.sortKeys) members.sort((a, b) => compareCodePoints(a[0], b[0]));
   const { sep, open, close } = openClose(enc, level);
-  let out = `{${open}`;
-  for (let i = 0; i < members.length; i++) {
-    const [key, val] = members[i] as [string, unknown];
-    if (i > 0) out += sep;
+  let out = "";
+  let first = true;
+  // Unsorted keys are stringified one at a time, between values, as the C encoder does
+  // (the key memo makes the order observable).
+  for (const [k, val] of items) {
+    const key = typeof k === "string" ? k : memoizedKeyText(enc, k);
+    if (key === undefined) continue;
+    out += first ? `{${open}` : sep;
+    first = false;
     out += enc.quote(key) + enc.keySep + encode(enc, val, level + 1, nesting + 1);
   }
-  return `${out}${close}}`;
+  return first ? "{}" : `${out}${close}}`;
 }
 
 function memoizedKeyText(enc: Encoder, k: unknown): string | undefined {
