@@ -7,6 +7,7 @@
 import type { CacheBackend } from "../backends/backend.js";
 import type { PyFloat, PyValue } from "../codecs/pickle/values.js";
 import { CacheConfigError, CacheEncodeError } from "../errors.js";
+import type { ResolvedCacheConfig } from "../manager/config-types.js";
 import { CacheArgumentError } from "./cache-errors.js";
 import { type BackendErrorPolicy, ErrorRecorder } from "./error-policy.js";
 import { pythonIncrement } from "./python-increment.js";
@@ -20,10 +21,15 @@ export const FLASK_CACHING_DEFAULT_TIMEOUT = 300;
 export type DeleteManyStrategy = "flask-caching-loop" | "backend-batch";
 
 export interface CacheOptions {
-  /** The backend, or a promise of it (backends are created lazily). */
-  backend: CacheBackend | Promise<CacheBackend>;
-  /** Value codec, or a promise of it. */
-  serializer: Serializer | Promise<Serializer>;
+  /**
+   * The backend, a promise of it, or a function creating it. A function is called on first use
+   * (or `whenReady()`), so no client connects before the cache is used.
+   */
+  backend: Lazy<CacheBackend>;
+  /** Value codec, a promise of it, or a function creating it (called with the backend's). */
+  serializer: Lazy<Serializer>;
+  /** The resolved config dict this cache was built from (for inspection). */
+  config?: ResolvedCacheConfig;
   /** Prepended to every key before it reaches the backend. Default `""`. */
   keyPrefix?: string;
   /** Timeout in SECONDS used when a call passes none; 0 = never expire. Default 300. */
@@ -40,6 +46,13 @@ export interface CacheOptions {
   deleteManyStrategy?: DeleteManyStrategy;
   /** Name used in errors and diagnostics, e.g. `DATA_CACHE_CONFIG`. Default `cache`. */
   name?: string;
+}
+
+/** A value, a promise of it, or a function producing either (called once, on first use). */
+export type Lazy<T> = T | Promise<T> | (() => T | Promise<T>);
+
+function force<T>(v: Lazy<T>): T | Promise<T> {
+  return typeof v === "function" ? (v as () => T | Promise<T>)() : v;
 }
 
 interface Ready {
@@ -62,7 +75,11 @@ export class Cache {
   readonly policy: BackendErrorPolicy;
   private readonly ignoreErrors: boolean;
   private readonly deleteManyStrategy: DeleteManyStrategy;
-  private readonly setup: Promise<Ready>;
+  /** The resolved config dict, when built by `createCache`/`CacheManager`. */
+  readonly config: ResolvedCacheConfig | undefined;
+  private readonly backendSource: Lazy<CacheBackend>;
+  private readonly serializerSource: Lazy<Serializer>;
+  private setupPromise: Promise<Ready> | undefined;
   private ready: Ready | undefined;
   private readonly errors: ErrorRecorder;
   private closed = false;
@@ -75,12 +92,22 @@ export class Cache {
     this.ignoreErrors = options.ignoreErrors ?? false;
     this.deleteManyStrategy = options.deleteManyStrategy ?? "flask-caching-loop";
     this.errors = new ErrorRecorder(this.name, () => this.ready?.backend.kind ?? "unknown");
-    this.setup = Promise.all([options.backend, options.serializer]).then(([backend, serializer]) => {
+    this.config = options.config;
+    this.backendSource = options.backend;
+    this.serializerSource = options.serializer;
+  }
+
+  /** Create backend and serializer once; failures surface to every caller. */
+  private get setup(): Promise<Ready> {
+    this.setupPromise ??= (async () => {
+      const [backend, serializer] = await Promise.all([
+        force(this.backendSource),
+        Promise.resolve().then(() => force(this.serializerSource)),
+      ]);
       this.ready = { backend, serializer };
       return this.ready;
-    });
-    // Setup failures surface on first use (or via `ready()`); avoid an unhandled rejection meanwhile.
-    this.setup.catch(() => {});
+    })();
+    return this.setupPromise;
   }
 
   /** Wait until the backend exists. @throws CacheConfigError or the backend's creation error. */
@@ -293,7 +320,8 @@ export class Cache {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const r = await this.setup.catch(() => undefined);
+    if (!this.setupPromise) return; // never used: nothing was created
+    const r = await this.setupPromise.catch(() => undefined);
     await r?.backend.close();
   }
 }

@@ -5,6 +5,7 @@
  */
 import {
   type BackendContext,
+  type BackendModule,
   type BackendSettings,
   requireBackend,
   resolveBackendKind,
@@ -36,8 +37,8 @@ const IGNORE_ERRORS_KINDS = new Set(["simple", "filesystem"]);
 
 /**
  * Build a `Cache` from a Flask-Caching config dict. Validation and CACHE_TYPE resolution happen
- * now (synchronously); the backend module is imported and the backend created lazily, on first
- * use or `await cache.whenReady()`.
+ * now (synchronously); the backend module is imported and the backend created on first use or
+ * `await cache.whenReady()`, so no client connects before that.
  * @throws CacheConfigError for invalid keys/values, unknown or not-implemented CACHE_TYPE
  */
 export function createCache(config: FlaskCacheConfig = {}, options: CreateCacheOptions = {}): Cache {
@@ -46,14 +47,19 @@ export function createCache(config: FlaskCacheConfig = {}, options: CreateCacheO
   const kind = resolveBackendKind(resolved.CACHE_TYPE, `${path}.CACHE_TYPE`);
   const reg = requireBackend(kind, path);
   const ctx: BackendContext = { clock: options.clock ?? systemClock, path, settings: options.settings ?? {} };
-  const module = reg.load();
-  const backend = module.then((m) => m.createBackend(resolved, ctx));
-  const serializer = module.then((m) =>
-    m.createSerializer ? m.createSerializer(resolved, ctx) : loadSerializer(reg.serializer, path),
-  );
+  // Nothing is imported or connected until the cache is first used.
+  let module: Promise<BackendModule> | undefined;
+  const load = () => {
+    module ??= reg.load();
+    return module;
+  };
   return new Cache({
-    backend,
-    serializer,
+    backend: async () => (await load()).createBackend(resolved, ctx),
+    serializer: async () => {
+      const m = await load();
+      return m.createSerializer ? m.createSerializer(resolved, ctx) : loadSerializer(reg.serializer, path);
+    },
+    config: resolved,
     keyPrefix: reg.keyPrefix === "prepend" ? resolved.CACHE_KEY_PREFIX : "",
     defaultTimeout: resolved.defaultTimeout,
     ignoreErrors: IGNORE_ERRORS_KINDS.has(kind) && resolved.CACHE_IGNORE_ERRORS,

@@ -54,16 +54,22 @@ export class CacheManager {
   readonly defaultTimeout: number;
   private readonly results: Cache | undefined;
   private readonly owned: Cache[] = [];
+  /** Cache keys the caller configured (as opposed to Superset defaults). */
+  private readonly explicit: ReadonlySet<string>;
 
   /**
-   * Validates the whole config and builds every cache (backends connect lazily; await `ready()`
-   * to surface connection or database errors early).
+   * Validates the whole config and builds every cache. Nothing connects until a cache is used;
+   * await `ready()` to create every backend now and surface connection errors early.
    * @throws CacheConfigError naming the key path: unknown/misspelt keys (with a suggestion), wrong
-   *   types, negative thresholds, unknown CACHE_TYPE, a backend not implemented in this build
+   *   types, negative thresholds, unknown CACHE_TYPE, a backend not implemented in this build,
+   *   a metastore cache without SQLALCHEMY_DATABASE_URI (`CONFIG_METASTORE_NO_DATABASE`)
    */
   constructor(config: SupersetCacheConfig = {}, options: CacheManagerOptions = {}) {
     const { RESULTS_BACKEND, ...rest } = config;
     validateKeys(rest, SUPERSET_KEYS, "");
+    this.explicit = new Set(
+      Object.keys(config).filter((k) => config[k as keyof SupersetCacheConfig] != null),
+    );
     this.defaultTimeout = config.CACHE_DEFAULT_TIMEOUT ?? SUPERSET_DEFAULT_TIMEOUT;
     this.resultsBackendUseMsgpack = config.RESULTS_BACKEND_USE_MSGPACK ?? true;
     this.hashAlgorithm = config.HASH_ALGORITHM;
@@ -78,7 +84,7 @@ export class CacheManager {
         config[key] ?? SUPERSET_CACHE_DEFAULTS[key],
         this.defaultTimeout,
       );
-      this.requireMetastoreIfChosen(key, dict);
+      this.requireMetastoreIfChosen(key, dict, config.SQLALCHEMY_DATABASE_URI);
       const cache = createCache(dict, { ...options, path: key, settings });
       this.owned.push(cache);
       return cache;
@@ -91,14 +97,28 @@ export class CacheManager {
     this.results = this.buildResultsBackend(RESULTS_BACKEND, options, settings);
   }
 
-  private requireMetastoreIfChosen(key: FlaskCacheKey, dict: FlaskCacheConfig): void {
-    if (dict.CACHE_TYPE !== METASTORE_CACHE_PATH || isImplemented("metastore")) return;
-    const why = REQUIRED_CACHES.has(key) ? "is required and defaults to" : "is configured as";
-    throw new CacheConfigError(
-      "CONFIG_BACKEND_NOT_IMPLEMENTED",
-      `${key}.CACHE_TYPE`,
-      `${key} ${why} SupersetMetastoreCache, which this build does not implement; set CACHE_TYPE to "RedisCache", "FileSystemCache" or "SimpleCache"`,
-    );
+  /**
+   * The metastore cache needs Superset's metadata database: say so now, naming the key and the
+   * alternatives, rather than failing on first use.
+   */
+  private requireMetastoreIfChosen(key: FlaskCacheKey, dict: FlaskCacheConfig, databaseUri: unknown): void {
+    if (dict.CACHE_TYPE !== METASTORE_CACHE_PATH) return;
+    const why = REQUIRED_CACHES.has(key) && !this.explicit.has(key) ? "is required and defaults to" : "is";
+    const alternatives = 'set its CACHE_TYPE to "RedisCache", "FileSystemCache" or "SimpleCache"';
+    if (!isImplemented("metastore")) {
+      throw new CacheConfigError(
+        "CONFIG_BACKEND_NOT_IMPLEMENTED",
+        `${key}.CACHE_TYPE`,
+        `${key} ${why} SupersetMetastoreCache, which this build does not implement; ${alternatives}`,
+      );
+    }
+    if (!databaseUri) {
+      throw new CacheConfigError(
+        "CONFIG_METASTORE_NO_DATABASE",
+        `${key}.CACHE_TYPE`,
+        `${key} ${why} SupersetMetastoreCache, which needs SQLALCHEMY_DATABASE_URI (Superset's metadata database); set SQLALCHEMY_DATABASE_URI or ${alternatives}`,
+      );
+    }
   }
 
   private buildResultsBackend(
