@@ -121,7 +121,7 @@ describe("ExploreFormDataStore", () => {
         "form_data",
         "datasource_type",
       ]);
-      expect(written.datasource_type).toBe("table");
+      expect(written.datasource_type).toEqual(TABLE);
     });
 
     it("accepts datasource_type as a pickled enum (placeholder or PyEnum)", async () => {
@@ -222,8 +222,13 @@ describe("ExploreFormDataStore", () => {
         ["datasource_id", 3],
         ["chart_id", 2],
         ["form_data", "{}"],
-        ["datasource_type", "table"],
+        ["datasource_type", TABLE],
       ]);
+      const asString = fixLegacyExploreValue(pyDict({ owner: 1, dataset_id: 3 }), true, "string") as Record<
+        string,
+        unknown
+      >;
+      expect(asString.datasource_type).toBe("table");
       expect(fixLegacyExploreValue("KEY", true)).toBe("KEY");
       expect(fixLegacyExploreValue("", false)).toBeUndefined();
       const kept = fixLegacyExploreValue(state(1, { datasource_type: "query" }), true) as Record<

@@ -99,14 +99,18 @@ export function datasourceTypeValue(value: PyValue | undefined): string {
 /**
  * `ExploreFormDataCache.get` post-processing: falsy → `undefined`; a dict gets `dataset_id`
  * renamed to `datasource_id` (in place, keeping order) and `datasource_type` defaulted to
- * `table` (appended) when missing; anything else (contextual-key strings) passes through.
+ * `DatasourceType.TABLE` (appended; see `encoding`) when missing; anything else (contextual-key strings) passes through.
  */
-export function fixLegacyExploreValue(value: PyValue | undefined, truthy: boolean): PyValue | undefined {
+export function fixLegacyExploreValue(
+  value: PyValue | undefined,
+  truthy: boolean,
+  encoding: DatasourceTypeEncoding = "enum",
+): PyValue | undefined {
   if (!truthy) return undefined;
   if (!isDict(value)) return value;
   const out: { [key: string]: PyValue } = Object.create(null);
   for (const [k, v] of dictEntries(value)) out[k === "dataset_id" ? "datasource_id" : k] = v;
-  if (!("datasource_type" in out)) out.datasource_type = "table";
+  if (!("datasource_type" in out)) out.datasource_type = storedDatasourceType("table", encoding);
   return out;
 }
 

@@ -100,7 +100,7 @@ export class ExploreFormDataStore {
   /** `ExploreFormDataCache.get`: the cached value with the legacy fix-up applied. */
   async read(key: string): Promise<PyValue | undefined> {
     const value = await this.cache.get(key);
-    return fixLegacyExploreValue(value, pyTruthy(value));
+    return fixLegacyExploreValue(value, pyTruthy(value), this.typeEncoding);
   }
 
   /**
