@@ -48,8 +48,9 @@ async function main(): Promise<void> {
     `resultsBackend (SQL Lab): stored a results payload; msgpack encoding is ${manager.resultsBackendUseMsgpack ? "on" : "off"}.`,
   );
 
+  await manager.cache.set("nothing", null);
   say(
-    `A key that was never written reads as ${String(await manager.cache.get("never-written"))}; a stored None reads as null.`,
+    `A key that was never written reads as ${String(await manager.cache.get("never-written"))}; a stored None reads as ${String(await manager.cache.get("nothing"))}.`,
   );
   say(
     `Counting: inc("visits") gives ${await manager.cache.inc("visits")}, then ${await manager.cache.inc("visits", 4)}.`,
