@@ -8,8 +8,8 @@ import type { ResolvedCacheConfig } from "../manager/config-types.js";
 import type { FileSystemBackendOptions } from "./filesystem.js";
 import { FILE_HASH_METHODS, type FileHashMethod } from "./filesystem-format.js";
 
-// CACHE_OPTIONS keys the Python constructor accepts (plus `fsync`, a Node-only switch); anything
-// else is a TypeError in Python, so it is refused here too.
+// CACHE_OPTIONS keys the Python constructor accepts (plus `fsync` and `sync_reads`, Node-only
+// switches); anything else is a TypeError in Python, so it is refused here too.
 const KNOWN_OPTIONS = new Set([
   "default_timeout",
   "mode",
@@ -17,7 +17,13 @@ const KNOWN_OPTIONS = new Set([
   "ignore_errors",
   "threshold",
   "fsync",
+  "sync_reads",
 ]);
+// Node-only boolean switches: CACHE_OPTIONS key → backend option.
+const BOOLEAN_OPTIONS = [
+  ["fsync", "fsync"],
+  ["sync_reads", "syncReads"],
+] as const;
 const MAX_MODE = 0o7777;
 
 function parseMode(value: unknown, path: string): number {
@@ -90,11 +96,13 @@ export function fileSystemOptionsFromConfig(
     const where = options.hash_method !== undefined ? "CACHE_OPTIONS.hash_method" : "CACHE_FILE_HASH_METHOD";
     result.hashMethod = parseHashMethod(hash, `${path}.${where}`);
   }
-  if (options.fsync !== undefined) {
-    if (typeof options.fsync !== "boolean") {
-      throw new CacheConfigError("CONFIG_INVALID_VALUE", `${path}.CACHE_OPTIONS.fsync`, "must be a boolean");
+  for (const [key, option] of BOOLEAN_OPTIONS) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (typeof value !== "boolean") {
+      throw new CacheConfigError("CONFIG_INVALID_VALUE", `${path}.CACHE_OPTIONS.${key}`, "must be a boolean");
     }
-    result.fsync = options.fsync;
+    result[option] = value;
   }
   return result;
 }

@@ -32,13 +32,13 @@ import {
   readExpiry,
 } from "./filesystem-format.js";
 import {
+  asyncReader,
   commitTempFile,
   discardTempFile,
   errorCode,
-  isMissing,
-  readHeaderBytes,
-  readWholeFile,
+  type FileReader,
   removeFile,
+  syncReader,
   TEMP_CREATE_MODE,
   writeTempFile,
 } from "./filesystem-io.js";
@@ -59,6 +59,12 @@ export interface FileSystemBackendOptions {
   hashMethod?: FileHashMethod;
   /** fsync every file before it is renamed into place. Default false, as cachelib. */
   fsync?: boolean;
+  /**
+   * Read files with synchronous fs calls (get, has, the count file, existence checks). Each call
+   * then blocks the event loop for one small local read, but avoids libuv thread-pool round trips,
+   * which dominate small reads on a loaded machine. Writes stay async. Default false.
+   */
+  syncReads?: boolean;
   /** Time source (milliseconds). Default the system clock. */
   clock?: Clock;
   /**
@@ -86,6 +92,7 @@ export class FileSystemBackend implements CacheBackend {
   /** Name of the count file (md5 `2029240f6d1128be89ddc32729463129`). */
   readonly countFileName: string;
   private readonly fsync: boolean;
+  private readonly reader: FileReader;
   private readonly clock: Clock;
   private readonly onDecodeError: ((error: CacheDecodeError) => void) | undefined;
   /** `undefined` when files are created with `mode` already, so no chmod is needed. */
@@ -104,6 +111,7 @@ export class FileSystemBackend implements CacheBackend {
     this.mode = options.mode;
     this.hashMethod = options.hashMethod;
     this.fsync = options.fsync;
+    this.reader = options.syncReads ? syncReader : asyncReader;
     this.clock = options.clock;
     this.countFileName = fileNameForKey(COUNT_KEY, this.hashMethod);
     this.onDecodeError = onDecodeError;
@@ -123,6 +131,7 @@ export class FileSystemBackend implements CacheBackend {
       mode: options.mode ?? DEFAULT_FILE_MODE,
       hashMethod: options.hashMethod ?? "md5",
       fsync: options.fsync ?? false,
+      syncReads: options.syncReads ?? false,
       clock: options.clock ?? systemClock,
     };
     const createdMode = await probeDirectory(dir);
@@ -156,7 +165,7 @@ export class FileSystemBackend implements CacheBackend {
     const path = this.pathForKey(key);
     let bytes: Buffer | undefined;
     try {
-      bytes = await readWholeFile(path);
+      bytes = await this.reader.readWhole(path);
     } catch (error) {
       throw ioError("read", path, error);
     }
@@ -257,7 +266,7 @@ export class FileSystemBackend implements CacheBackend {
     const path = this.pathForKey(key);
     let header: Uint8Array | undefined;
     try {
-      header = await readHeaderBytes(path);
+      header = await this.reader.readHeader(path);
     } catch (error) {
       throw ioError("read header of", path, error);
     }
@@ -300,7 +309,7 @@ export class FileSystemBackend implements CacheBackend {
   async readCount(): Promise<number> {
     if (this.threshold === 0) return 0;
     const path = join(this.dir, this.countFileName);
-    const bytes = await readWholeFile(path);
+    const bytes = await this.reader.readWhole(path);
     if (bytes === undefined) return 0;
     const expiry = readExpiry(bytes);
     if (expiry === undefined) {
@@ -370,10 +379,8 @@ export class FileSystemBackend implements CacheBackend {
 
   private async fileExists(path: string): Promise<boolean> {
     try {
-      await stat(path);
-      return true;
+      return await this.reader.exists(path);
     } catch (error) {
-      if (isMissing(error)) return false;
       throw ioError("stat", path, error);
     }
   }

@@ -1,0 +1,184 @@
+/**
+ * FileSystemCache get/set, 1 KB and 100 KB `bytes` values, ours (createCache → PickleSerializer →
+ * filesystem backend) against Python cachelib 0.9.0 FileSystemCache through Flask-Caching 2.0.2
+ * (python/fs_bench.py timing its own loop). Both use fresh directories under the same os.tmpdir()
+ * (same file system; its type is reported), 100 keys, default threshold 500, timeout 0.
+ * Rounds alternate Python / ours so both see the same machine load; medians of ROUNDS rounds.
+ */
+import { type ChildProcessByStdio, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, statfsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { type Cache, createCache } from "../../src/index.js";
+import { debianPython } from "../../test/helpers/python.js";
+import { type Measurement, median, type Ratio, type SuiteResult } from "../harness.js";
+
+const ROUNDS = 5;
+const ROUND_MS = 400;
+const KEYS = 100;
+const CONCURRENCY = 8;
+const SIZES = [1024, 100 * 1024];
+const CASES = ["get", "set"] as const;
+const PY_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "python", "fs_bench.py");
+const OURS = "superset-cache";
+const OURS_CONCURRENT = `superset-cache (${CONCURRENCY} in flight)`;
+const OURS_SYNC = "superset-cache (sync_reads)";
+const THEIRS = "cachelib 0.9.0 (Python)";
+
+// statfs f_type magic numbers of the file systems this is likely to run on.
+const FS_TYPES: Record<number, string> = {
+  61267: "ext2/3/4",
+  16914836: "tmpfs",
+  1481003842: "xfs",
+  2435016766: "btrfs",
+  2035054128: "overlayfs",
+};
+
+class PythonBench {
+  private readonly child: ChildProcessByStdio<Writable, Readable, null>;
+  private readonly waiting: ((line: string) => void)[] = [];
+
+  constructor() {
+    this.child = spawn(debianPython(), [PY_SCRIPT], { stdio: ["pipe", "pipe", "inherit"] });
+    createInterface({ input: this.child.stdout }).on("line", (line) => this.waiting.shift()?.(line));
+  }
+
+  call(command: Record<string, unknown>): Promise<Record<string, number>> {
+    return new Promise((resolve) => {
+      this.waiting.push((line) => resolve(JSON.parse(line) as Record<string, number>));
+      this.child.stdin.write(`${JSON.stringify(command)}\n`);
+    });
+  }
+
+  close(): void {
+    this.child.stdin.end();
+  }
+}
+
+/** ops/s of `op` run by `workers` concurrent loops for `ms` milliseconds. */
+async function timeRound(op: (i: number) => Promise<unknown>, ms: number, workers: number): Promise<number> {
+  let n = 0;
+  const start = performance.now();
+  const end = start + ms;
+  const loop = async () => {
+    while (performance.now() < end) await op(n++);
+  };
+  await Promise.all(Array.from({ length: workers }, loop));
+  return n / ((performance.now() - start) / 1000);
+}
+
+function ourOp(
+  cache: Cache,
+  kind: (typeof CASES)[number],
+  value: Uint8Array,
+): (i: number) => Promise<unknown> {
+  if (kind === "get") {
+    return async (i) => {
+      if ((await cache.get(`bench:${i % KEYS}`)) === undefined) throw new Error("bench key missing");
+    };
+  }
+  return (i) => cache.set(`bench:${i % KEYS}`, value, 0);
+}
+
+export default async function filesystemSuite(): Promise<SuiteResult> {
+  const python = new PythonBench();
+  const measurements: Measurement[] = [];
+  const ratios: Ratio[] = [];
+  const base = tmpdir();
+  const fsType = FS_TYPES[statfsSync(base).type] ?? `statfs type 0x${statfsSync(base).type.toString(16)}`;
+  const dirs: string[] = [];
+  try {
+    for (const size of SIZES) {
+      const pyDir = mkdtempSync(join(base, "fs-bench-py-"));
+      const ourDir = mkdtempSync(join(base, "fs-bench-ts-"));
+      dirs.push(pyDir, ourDir);
+      await python.call({ op: "setup", dir: pyDir, size, keys: KEYS });
+      const cache = createCache({
+        CACHE_TYPE: "FileSystemCache",
+        CACHE_DIR: ourDir,
+        CACHE_DEFAULT_TIMEOUT: 0,
+      });
+      // Same directory, second Cache with the opt-in synchronous read path.
+      const syncCache = createCache({
+        CACHE_TYPE: "FileSystemCache",
+        CACHE_DIR: ourDir,
+        CACHE_DEFAULT_TIMEOUT: 0,
+        CACHE_OPTIONS: { sync_reads: true },
+      });
+      const value = new Uint8Array(size).map(() => Math.floor(Math.random() * 256));
+      for (let i = 0; i < KEYS; i++) await cache.set(`bench:${i}`, value, 0);
+      for (const kind of CASES) {
+        const caseName = `${kind} ${size / 1024} KB`;
+        const op = ourOp(cache, kind, value);
+        const syncOp = ourOp(syncCache, kind, value);
+        const samples: Record<string, number[]> = {
+          [THEIRS]: [],
+          [OURS]: [],
+          [OURS_CONCURRENT]: [],
+          [OURS_SYNC]: [],
+        };
+        // Warm-up round for each side (JIT, page cache), not recorded.
+        await python.call({ op: "round", case: kind, ms: ROUND_MS / 2 });
+        await timeRound(op, ROUND_MS / 2, 1);
+        await timeRound(syncOp, ROUND_MS / 2, 1);
+        for (let r = 0; r < ROUNDS; r++) {
+          samples[THEIRS]!.push((await python.call({ op: "round", case: kind, ms: ROUND_MS })).ops_per_sec!);
+          samples[OURS]!.push(await timeRound(op, ROUND_MS, 1));
+          samples[OURS_CONCURRENT]!.push(await timeRound(op, ROUND_MS, CONCURRENCY));
+          samples[OURS_SYNC]!.push(await timeRound(syncOp, ROUND_MS, 1));
+        }
+        for (const [impl, s] of Object.entries(samples)) {
+          const opsPerSec = median(s);
+          measurements.push({
+            case: caseName,
+            impl,
+            opsPerSec,
+            mbPerSec: (opsPerSec * size) / 1e6,
+            rounds: ROUNDS,
+            samples: s,
+          });
+        }
+        const theirs = median(samples[THEIRS]!);
+        ratios.push({
+          case: caseName,
+          ours: OURS,
+          theirs: THEIRS,
+          ratio: median(samples[OURS]!) / theirs,
+          target: ">= 2",
+        });
+        ratios.push({
+          case: caseName,
+          ours: OURS_CONCURRENT,
+          theirs: THEIRS,
+          ratio: median(samples[OURS_CONCURRENT]!) / theirs,
+        });
+        ratios.push({
+          case: caseName,
+          ours: OURS_SYNC,
+          theirs: THEIRS,
+          ratio: median(samples[OURS_SYNC]!) / theirs,
+        });
+      }
+      await cache.close();
+      await syncCache.close();
+    }
+  } finally {
+    python.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+  return {
+    suite: "filesystem",
+    measurements,
+    ratios,
+    notes: [
+      `directories: fresh dirs under ${base} (${fsType}), the same file system for both sides`,
+      `${KEYS} keys cycled, values are Python bytes / Uint8Array pickled by each side, timeout 0, threshold 500`,
+      `rounds alternate Python and ours (${ROUNDS} x ${ROUND_MS} ms each); ratio = median ours / median cachelib`,
+      "Python is synchronous and single-threaded; ours goes through libuv's thread pool (async fs) unless sync_reads",
+      "sync_reads only changes reads (get, has, count file, existence checks); set still writes asynchronously",
+    ],
+  };
+}
