@@ -1,4 +1,13 @@
 export type { BackendEntry, CacheBackend } from "./backends/backend.js";
+export { FileSystemBackend, type FileSystemBackendOptions } from "./backends/filesystem.js";
+export {
+  type FileHashMethod,
+  FileSystemCountError,
+  FileSystemEmptyPayloadError,
+  FileSystemExpiryRangeError,
+  FileSystemHeaderError,
+  FileSystemKeyError,
+} from "./backends/filesystem-format.js";
 export { NullBackend } from "./backends/null.js";
 export {
   type BackendContext,
