@@ -382,7 +382,7 @@ def op_make_bench(req):
             "tags": [f"t{r.randint(0, 50)}" for _ in range(4)],
             "meta": {"ok": True, "n": r.randint(0, 10**6), "ratio": r.random(), "note": None},
         }
-        for i in range(7000)
+        for i in range(11000)
     ]
     files = {}
     for name, obj in (("mixed_100k", mixed), ("numeric_1m", numeric), ("nested_1mb", nested)):

@@ -169,7 +169,14 @@ class Encoder implements EncoderContext {
     }
     if (this.getIfMemoized(value)) return;
     const next = depth + 1;
-    if (value instanceof Uint8Array) {
+    // Plain objects and arrays first: they are most of a JSON-like payload, and Arrow's
+    // Table has a costly custom `instanceof`.
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) {
+      this.dictFromObject(value as Record<string, PyValue>, next);
+    } else if (proto === Array.prototype) {
+      this.list(value as PyValue[], next);
+    } else if (value instanceof Uint8Array) {
       if (value instanceof PyBytearray) this.bytearray(value, next);
       else this.bytes(value);
     } else if (Array.isArray(value)) {
@@ -185,14 +192,7 @@ class Encoder implements EncoderContext {
     } else if (saveValueClass(this, value, next)) {
       // datetime family, Decimal, UUID, complex, enum, numpy/pandas scalars, placeholders
     } else if (isPlainObject(value)) {
-      const keys = Object.keys(value);
-      const record = value as Record<string, PyValue>;
-      this.dictFromEntries(
-        keys.map((k) => [k, record[k] as PyValue] as const),
-        keys.length,
-        value,
-        next,
-      );
+      this.dictFromObject(value as Record<string, PyValue>, next);
     } else {
       const kind = value.constructor?.name ?? "object";
       throw new PickleEncodeError("PICKLE_ENCODE_UNSUPPORTED_TYPE", "$", `cannot pickle a JS ${kind}`);
@@ -233,7 +233,9 @@ class Encoder implements EncoderContext {
   }
 
   str(s: string): void {
-    if (isWellFormed(s)) {
+    if (s.length <= MAX_U8 && this.w.shortAscii(Op.SHORT_BINUNICODE, s)) {
+      // fast path: short ASCII text written char by char
+    } else if (isWellFormed(s)) {
       const n = Buffer.byteLength(s, "utf8");
       if (n <= MAX_U8) this.w.utf8Payload(Op.SHORT_BINUNICODE, 1, s, n);
       else if (n <= MAX_U32) this.w.utf8Payload(Op.BINUNICODE, 4, s, n);
@@ -367,6 +369,32 @@ class Encoder implements EncoderContext {
       }
     }
     if (inBatch > 0) this.w.byte(Op.SETITEMS);
+  }
+
+  /** A plain object as a dict; same layout as `dictFromEntries` without allocating pairs. */
+  private dictFromObject(record: Record<string, PyValue>, depth: number): void {
+    this.w.byte(Op.EMPTY_DICT);
+    this.memoize(record);
+    const keys = Object.keys(record);
+    const n = keys.length;
+    if (n === 0) return;
+    if (n === 1) {
+      const k = keys[0] as string;
+      this.item(k, depth, k);
+      this.item(record[k] as PyValue, depth, k);
+      this.w.byte(Op.SETITEM);
+      return;
+    }
+    for (let start = 0; start < n; start += BATCH_SIZE) {
+      this.w.byte(Op.MARK);
+      const end = Math.min(n, start + BATCH_SIZE);
+      for (let i = start; i < end; i++) {
+        const k = keys[i] as string;
+        this.item(k, depth, k);
+        this.item(record[k] as PyValue, depth, k);
+      }
+      this.w.byte(Op.SETITEMS);
+    }
   }
 
   private pair(k: PyValue, v: PyValue, depth: number): void {

@@ -92,6 +92,22 @@ export class FrameWriter {
     if (bypass) this.framing = true;
   }
 
+  /**
+   * Writes `op` + u8 length + `text` if `text` (≤ 255 chars) is pure ASCII and returns true;
+   * returns false, writing nothing, otherwise. Cheaper than a UTF-8 encoder call for the short
+   * keys and labels that make up most of a JSON-like payload.
+   */
+  shortAscii(op: number, text: string): boolean {
+    const n = text.length;
+    for (let i = 0; i < n; i++) if (text.charCodeAt(i) >= 0x80) return false;
+    const at = this.reserve(2 + n);
+    const buf = this.buf;
+    buf[at] = op;
+    buf[at + 1] = n;
+    for (let i = 0; i < n; i++) buf[at + 2 + i] = text.charCodeAt(i);
+    return true;
+  }
+
   private writeHeader(at: number, op: number, lengthBytes: 1 | 4 | 8, length: number): void {
     this.buf[at] = op;
     if (lengthBytes === 1) this.buf[at + 1] = length;

@@ -1,0 +1,138 @@
+/**
+ * Pickle decode/encode side by side with CPython's C `pickle.loads`/`pickle.dumps` on the same
+ * bytes (a Python subprocess timing its own loop, medians of several rounds):
+ *   (a) a 100,000-row × 8-column mixed DataFrame (int64, float64, bool, datetime64, three
+ *       string columns, one float column with nulls),
+ *   (b) a 1,000,000-row numeric frame (int64 + float64),
+ *   (c) a nested dict/list payload of about 1 MB.
+ * The pickles are written by Python (python/peer/pickle_peer.py make_bench). Also measures the
+ * peak memory of decoding (b) in a fresh Node process (`--expose-gc`).
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loads } from "../../src/codecs/pickle/decoder.js";
+import { dumps } from "../../src/codecs/pickle/encoder.js";
+import type { PyValue } from "../../src/codecs/pickle/values.js";
+import { PicklePeer } from "../../test/helpers/pickle-peer.js";
+import { type Measurement, measure, median, type Ratio, ratio, type SuiteResult } from "../harness.js";
+
+const OURS = "superset-cache";
+const PYTHON = "python-C-pickle";
+const ROUNDS = 5;
+const ROUND_MS = 300;
+const CASES = [
+  { file: "mixed_100k", label: "(a) 100k×8 mixed DataFrame" },
+  { file: "numeric_1m", label: "(b) 1M-row numeric DataFrame" },
+  { file: "nested_1mb", label: "(c) ~1 MB nested dict/list" },
+] as const;
+
+interface PythonTiming {
+  bytes: number;
+  loads: number[];
+  dumps: number[];
+}
+
+function fromPython(caseName: string, secondsPerOp: number[], bytes: number): Measurement {
+  const samples = secondsPerOp.map((s) => 1 / s);
+  const opsPerSec = median(samples);
+  return {
+    case: caseName,
+    impl: PYTHON,
+    opsPerSec,
+    mbPerSec: (opsPerSec * bytes) / 1e6,
+    rounds: samples.length,
+    samples,
+  };
+}
+
+/** Peak RSS growth while decoding `file` once, in a fresh process, as a multiple of its size. */
+function decodePeakMemory(file: string): { peakBytes: number; heldBytes: number } {
+  const script = join(tmpdir(), "superset-cache-pickle-mem.mts");
+  const decoder = fileURLToPath(new URL("../../src/codecs/pickle/decoder.ts", import.meta.url));
+  writeFileSync(
+    script,
+    [
+      `import { readFileSync } from "node:fs";`,
+      `import { loads } from ${JSON.stringify(decoder)};`,
+      `const bytes = readFileSync(${JSON.stringify(file)});`,
+      "globalThis.gc(); globalThis.gc();",
+      "const before = process.memoryUsage().rss;",
+      "const value = loads(bytes);",
+      "const peak = process.resourceUsage().maxRSS * 1024;",
+      "globalThis.gc();",
+      "const held = process.memoryUsage().rss - before;",
+      "console.log(JSON.stringify({ peakBytes: peak - before, heldBytes: held, kept: typeof value }));",
+    ].join("\n"),
+  );
+  const r = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", script], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`memory probe failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop() as string) as { peakBytes: number; heldBytes: number };
+}
+
+export default async function pickleSuite(): Promise<SuiteResult> {
+  const peer = new PicklePeer();
+  const measurements: Measurement[] = [];
+  const ratios: Ratio[] = [];
+  const notes: string[] = [];
+  try {
+    const dir = join(tmpdir(), "superset-cache-bench-pickle");
+    const { files } = await peer.request<{ files: Record<string, string> }>({ op: "make_bench", dir });
+    for (const { file, label } of CASES) {
+      const path = files[file] as string;
+      const bytes = readFileSync(path);
+      const size = bytes.length;
+      notes.push(`${label}: pickle of ${(size / 1e6).toFixed(2)} MB written by CPython (protocol 5)`);
+      const py = await peer.request<PythonTiming>({
+        op: "bench",
+        file: path,
+        rounds: ROUNDS,
+        min_time: ROUND_MS / 1000,
+      });
+      const decodeCase = `decode ${label}`;
+      const encodeCase = `encode ${label}`;
+      measurements.push(
+        await measure(decodeCase, OURS, () => loads(bytes), {
+          bytesPerOp: size,
+          rounds: ROUNDS,
+          roundMs: ROUND_MS,
+        }),
+      );
+      measurements.push(fromPython(decodeCase, py.loads, size));
+      const value: PyValue = loads(bytes);
+      const ourBytes = dumps(value);
+      if (ourBytes.length !== size) {
+        notes.push(
+          `${label}: our re-encoding is ${(ourBytes.length / 1e6).toFixed(2)} MB (Python's: ${(size / 1e6).toFixed(2)} MB)`,
+        );
+      }
+      measurements.push(
+        await measure(encodeCase, OURS, () => dumps(value), {
+          bytesPerOp: size,
+          rounds: ROUNDS,
+          roundMs: ROUND_MS,
+        }),
+      );
+      measurements.push(fromPython(encodeCase, py.dumps, size));
+      const target =
+        file === "numeric_1m"
+          ? "decode ≥ 1 GB/s"
+          : file === "mixed_100k" || file === "nested_1mb"
+            ? "decode ≥ Python"
+            : undefined;
+      ratios.push(ratio(measurements, decodeCase, OURS, PYTHON, target));
+      ratios.push(ratio(measurements, encodeCase, OURS, PYTHON));
+      if (file === "numeric_1m") {
+        const mem = decodePeakMemory(path);
+        notes.push(
+          `${label}: decode peak RSS growth ${(mem.peakBytes / 1e6).toFixed(1)} MB = ${(mem.peakBytes / size).toFixed(2)}× the pickle (target ≤ 2.5×); held after decode ${(mem.heldBytes / 1e6).toFixed(1)} MB`,
+        );
+      }
+    }
+  } finally {
+    peer.close();
+  }
+  return { suite: "pickle", measurements, ratios, notes };
+}
