@@ -64,6 +64,32 @@ def decode(v):
     raise ValueError("unknown tag " + tag)
 
 
+def encode(v):
+    """Python value -> the tagged form `decode` reads (used to write fixtures)."""
+    if v is None or isinstance(v, (bool, str)):
+        return v
+    if isinstance(v, int):
+        return {"i": str(v)}
+    if isinstance(v, float):
+        return {"f": struct.pack(">d", v).hex()}
+    if isinstance(v, decimal.Decimal):
+        return {"D": str(v)}
+    if isinstance(v, bytes):
+        return {"B": v.hex()}
+    if isinstance(v, list):
+        return [encode(x) for x in v]
+    if isinstance(v, tuple):
+        return {"T": [encode(x) for x in v]}
+    if isinstance(v, dict):
+        return {"M": [[encode(k), encode(x)] for k, x in v.items()]}
+    if isinstance(v, datetime.datetime):
+        off = None if v.tzinfo is None else int(v.utcoffset().total_seconds())
+        return {"dt": [v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond, off]}
+    if isinstance(v, datetime.date):
+        return {"da": [v.year, v.month, v.day]}
+    raise TypeError("no tagged form for %r" % (v,))
+
+
 # --- Superset's default hooks, per the spec section 1.2 -------------------------------
 
 def datetime_to_epoch(dttm, rule):

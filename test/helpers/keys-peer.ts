@@ -14,6 +14,7 @@ import {
   PyTime,
   PyTimedelta,
   PyTuple,
+  PyTzInfo,
   PyUUID,
   type PyValue,
 } from "../../src/codecs/pickle/values.js";
@@ -66,4 +67,48 @@ export function runKeysPeer<T>(command: "dumps" | "keys" | "bench", doc: unknown
   });
   if (r.status !== 0) throw new Error(`keys_peer ${command} failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
+}
+
+/** The peer's tagged JSON → PyValue (integral floats become `PyFloat`, ints beyond 2^53 bigint). */
+export function fromPeer(v: PeerJson): PyValue {
+  if (v === null || typeof v === "boolean" || typeof v === "string") return v;
+  if (typeof v === "number") throw new Error("untagged number in peer JSON");
+  if (Array.isArray(v)) return v.map(fromPeer);
+  const [tag, a] = Object.entries(v)[0] as [string, PeerJson];
+  switch (tag) {
+    case "i": {
+      const n = BigInt(a as string);
+      return n >= -BigInt(Number.MAX_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+    }
+    case "f": {
+      const x = Buffer.from(a as string, "hex").readDoubleBE(0);
+      return Number.isInteger(x) ? new PyFloat(x) : x;
+    }
+    case "D":
+      return new PyDecimal(a as string);
+    case "B":
+      return new Uint8Array(Buffer.from(a as string, "hex"));
+    case "T":
+      return PyTuple.fromItems((a as PeerJson[]).map(fromPeer));
+    case "M": {
+      const entries = (a as [PeerJson, PeerJson][]).map(([k, x]) => [fromPeer(k), fromPeer(x)] as const);
+      if (entries.every(([k]) => typeof k === "string")) {
+        const o: Record<string, PyValue> = Object.create(null);
+        for (const [k, x] of entries) o[k as string] = x;
+        return o;
+      }
+      return new Map(entries);
+    }
+    case "dt": {
+      const [y, mo, d, h, mi, s, us, off] = a as number[];
+      const tz = off === null || off === undefined ? null : new PyTzInfo("fixed", off);
+      return new PyDatetime(y as number, mo as number, d as number, h, mi, s, us, tz);
+    }
+    case "da": {
+      const [y, mo, d] = a as number[];
+      return new PyDate(y as number, mo as number, d as number);
+    }
+    default:
+      throw new Error(`unknown peer tag ${tag}`);
+  }
 }
