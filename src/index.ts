@@ -3,7 +3,6 @@ export { FileSystemBackend, type FileSystemBackendOptions } from "./backends/fil
 export {
   type FileHashMethod,
   FileSystemCountError,
-  FileSystemEmptyPayloadError,
   FileSystemExpiryRangeError,
   FileSystemHeaderError,
   FileSystemKeyError,

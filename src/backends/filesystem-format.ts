@@ -37,13 +37,6 @@ export class FileSystemHeaderError extends CacheDecodeError {
   }
 }
 
-/** A cache file with a header and no pickle after it (Python: `EOFError` → warning + miss). */
-export class FileSystemEmptyPayloadError extends CacheDecodeError {
-  constructor(file: string) {
-    super("FS_EMPTY_PAYLOAD", `cache file ${file} holds a header and no value`);
-  }
-}
-
 /** The count file does not hold a pickled int (Python reads it as 0). */
 export class FileSystemCountError extends CacheDecodeError {
   constructor(file: string, reason: string) {

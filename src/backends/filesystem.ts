@@ -24,7 +24,6 @@ import {
   expiryFor,
   type FileHashMethod,
   FileSystemCountError,
-  FileSystemEmptyPayloadError,
   FileSystemHeaderError,
   fileNameForKey,
   HEADER_BYTES,
@@ -68,8 +67,8 @@ export interface FileSystemBackendOptions {
   /** Time source (milliseconds). Default the system clock. */
   clock?: Clock;
   /**
-   * Receives each undecodable file that is read as a miss (short header, header without value,
-   * bad count file). Without it, `get`/`getMany` throw the error (a `CacheDecodeError`).
+   * Receives each undecodable file that is read as a miss (shorter than the header, bad count
+   * file). Without it, `get`/`getMany` throw the error (a `CacheDecodeError`).
    */
   onDecodeError?: (error: CacheDecodeError) => void;
 }
@@ -173,7 +172,8 @@ export class FileSystemBackend implements CacheBackend {
     const expiry = readExpiry(bytes);
     if (expiry === undefined) return this.report(new FileSystemHeaderError(path, bytes.length));
     if (!isLive(expiry, this.clock.now())) return undefined;
-    if (bytes.length === HEADER_BYTES) return this.report(new FileSystemEmptyPayloadError(path));
+    // A header-only file yields empty bytes: the serializer then fails with its own typed error
+    // (pickle: unexpected end), as cachelib's pickle.load raises EOFError → miss.
     return bytes.subarray(HEADER_BYTES);
   }
 

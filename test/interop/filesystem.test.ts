@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileSystemBackend } from "../../src/backends/filesystem.js";
+import { createCache } from "../../src/cache/create-cache.js";
 import type { Clock } from "../../src/clock.js";
 import type { CacheDecodeError } from "../../src/errors.js";
 import golden from "../fixtures/flask-caching/fs_fc2.0.2_cachelib0.9.0.json" with { type: "json" };
@@ -291,26 +292,34 @@ describe("other operations against the same directory", () => {
     expect(readFileSync(join(dirTs, name))).toEqual(readFileSync(join(dirPy, name)));
   });
 
-  it("corrupt files: short and header-only files are misses on both sides, reported to us", async () => {
+  it("corrupt files: short and header-only files are misses on both sides, counted by our Cache", async () => {
     const dir = freshDir();
     const errors: CacheDecodeError[] = [];
     const ours = await FileSystemBackend.open({ dir, onDecodeError: (e) => errors.push(e) });
     writeFileSync(ours.pathForKey("short"), Buffer.from([1, 2]));
     writeFileSync(ours.pathForKey("headeronly"), Buffer.alloc(4));
     writeFileSync(ours.pathForKey("garbage"), Buffer.from("0000000000ff00", "hex"));
+    await ours.set("good", Buffer.from(V, "hex"), 0);
     await peer.call({ op: "open", dir });
     await peer.call({ op: "time", now: null });
     for (const key of ["short", "headeronly"]) {
       expect((await peer.call({ op: "get", key })).found, key).toBe(false);
-      expect(await ours.get(key), key).toBeUndefined();
     }
-    expect(errors.map((e) => e.code)).toEqual(["FS_SHORT_HEADER", "FS_EMPTY_PAYLOAD"]);
-    // Bad pickle after a good header: we hand the bytes up (the serializer reports it); has() is true
-    // on both sides because it only checks the header.
-    expect(hex(await ours.get("garbage"))).toBe("00ff00");
+    expect(await ours.get("short")).toBeUndefined();
+    expect(errors.map((e) => e.code)).toEqual(["FS_SHORT_HEADER"]);
+    // Through createCache: every corrupt file is a miss with a counted, typed error; the good
+    // entry still reads.
+    const cache = createCache({ CACHE_TYPE: "FileSystemCache", CACHE_DIR: dir });
+    expect(await cache.getMany(["headeronly", "garbage", "good"])).toEqual([undefined, undefined, 7]);
+    expect(await cache.get("short")).toBeUndefined();
+    const counts = cache.errorCounts();
+    expect(counts.FS_SHORT_HEADER).toBe(1);
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(3);
+    // has() only checks the header, on both sides.
     expect(await ours.has("garbage")).toBe(true);
     expect((await peer.call({ op: "has", key: "garbage" })).result).toBe(true);
     // Nothing else in the directory was lost.
-    expect(entryNames(dir)).toHaveLength(4);
+    expect(entryNames(dir)).toHaveLength(5);
+    await cache.close();
   });
 });
