@@ -273,6 +273,28 @@ def op_gen(req):
     return {"items": items}
 
 
+def op_large(_req):
+    """Values whose pickles cross CPython's 64 KiB frame boundary in different ways."""
+    values = {
+        "ints_100k": list(range(100_000)),
+        "str_70k": ["x" * 70_000],
+        "bytes_70k_then_str": [b"\0" * 70_000, "after"],
+        "dict_5000": {f"key{i}": i for i in range(5000)},
+        "utf8_80k": "é" * 40_000,
+        "strings_3000": [f"{i:050d}" for i in range(3000)],
+        "nested_lists": [[i, [str(i) * 3, float(i)]] for i in range(20_000)],
+        "bytearray_100k": bytearray(range(256)) * 400,
+        "set_2500": set(range(2500)),
+        "set_1000": set(range(1000)),
+        "dict_1000_int_keys": {i: None for i in range(1000)},
+        "list_1000": list(range(1000)),
+        "tuples": [(i, -i, str(i), None) for i in range(10_000)],
+        "frame_edge_65535": ["y" * 65_535, "z"],
+        "frame_edge_65536": ["y" * 65_536, "z"],
+    }
+    return {"items": [{"name": k, "pickle": pickle.dumps(v, pickle.HIGHEST_PROTOCOL).hex()} for k, v in values.items()]}
+
+
 def op_check(req):
     out = []
     for item in req["items"]:
@@ -397,7 +419,7 @@ def op_versions(_req):
     return {"python": sys.version.split()[0], "pandas": pd.__version__, "numpy": np.__version__, "protocol": pickle.HIGHEST_PROTOCOL}
 
 
-OPS = {"gen": op_gen, "check": op_check, "frame": op_frame, "bench": op_bench, "make_bench": op_make_bench, "versions": op_versions}
+OPS = {"large": op_large, "gen": op_gen, "check": op_check, "frame": op_frame, "bench": op_bench, "make_bench": op_make_bench, "versions": op_versions}
 
 
 def main():

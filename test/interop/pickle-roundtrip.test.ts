@@ -83,6 +83,14 @@ describe("pickle round trip through Python", () => {
     120_000,
   );
 
+  it("values crossing the 64 KiB frame boundary re-encode byte for byte as CPython wrote them", async () => {
+    const large = await peer.request<{ items: { name: string; pickle: string }[] }>({ op: "large" });
+    const items = large.items.map((g) => ({ name: g.name, orig: g.pickle, ours: reencode(g.pickle) }));
+    const results = await check(items);
+    const failures = results.filter((r) => !r.ok || !r.identical).map((r) => `${r.name} → ${r.detail || "bytes differ"}`);
+    expect(failures, failures.join("\n")).toEqual([]);
+  }, 120_000);
+
   it("every Flask-Caching golden pickle comes back equal", async () => {
     const golden = JSON.parse(
       readFileSync(

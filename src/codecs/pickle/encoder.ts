@@ -13,31 +13,15 @@ import { Table } from "apache-arrow";
 import { saveTable } from "./arrow-encoder.js";
 import { nestPath, PickleEncodeError } from "./encode-errors.js";
 import { saveValueClass } from "./encode-stdlib.js";
+import type { EncoderContext, PickleDumpOptions } from "./encoder-context.js";
 import { FrameWriter } from "./frame-writer.js";
 import { isPlainObject, requireHashable } from "./hashable.js";
 import { Op } from "./opcodes.js";
+
+export type { EncoderContext, PickleDumpOptions } from "./encoder-context.js";
+
 import { isWellFormed, longBytes, utf8Surrogatepass } from "./python-bytes.js";
 import { PyBytearray, PyFloat, PyFrozenSet, PyOrderedDict, PyTuple, type PyValue } from "./values.js";
-
-/** Options of `pickle.dumps`. */
-export interface PickleDumpOptions {
-  /**
-   * Pickle protocol, 4 or 5 (default 5: what cachelib writes with `HIGHEST_PROTOCOL` on
-   * Python ≥ 3.8, so our bytes can equal Python's). Python 3.8+ reads both. Protocol 4 only
-   * changes `bytearray` (written as a `builtins.bytearray` call instead of BYTEARRAY8).
-   */
-  protocol?: 4 | 5;
-  /** Emit FRAME opcodes as CPython does (default true). Readers accept both. */
-  framing?: boolean;
-  /**
-   * Emit equal strings once and refer back to them (BINGET), as CPython does for strings that
-   * are the same object, e.g. dict keys from `json.loads` (default false: only the strings
-   * CPython always shares — "" and one-character Latin-1 strings — are shared).
-   */
-  shareEqualStrings?: boolean;
-  /** Maximum nesting depth of containers (default 1000, Python's recursion limit). */
-  maxDepth?: number;
-}
 
 const DEFAULT_MAX_DEPTH = 1000;
 /** CPython writes list/dict/set items in batches of this many (`BATCHSIZE`). */
@@ -48,26 +32,6 @@ const MAX_U8 = 0xff;
 const MAX_U16 = 0xffff;
 const MAX_U32 = 0xffffffff;
 const EMPTY_BYTES_KEY = "\u0000bytes:";
-
-/** The encoder state that value-class and Arrow encoders build on. */
-export interface EncoderContext {
-  readonly w: FrameWriter;
-  readonly protocol: 4 | 5;
-  /** Saves any value (with memo and depth checks). */
-  save(value: PyValue, depth: number): void;
-  /** Writes `module.name` as STACK_GLOBAL (memoized; module strings shared as in CPython). */
-  global(module: string, name: string): void;
-  /** Writes MEMOIZE and records `obj` (when given) for later BINGET. */
-  memoize(obj?: object): void;
-  /** Writes a BINGET for `obj` and returns true if it was pickled before. */
-  getIfMemoized(obj: object): boolean;
-  /** Saves a tuple of already-known items (a fresh Python tuple). */
-  saveTuple(items: readonly PyValue[], depth: number): void;
-  /** Saves a string. */
-  str(s: string): void;
-  /** Saves a bytes object (not memoized by identity: the caller's bytes are fresh). */
-  bytesValue(b: Uint8Array): void;
-}
 
 /**
  * Pickles `value` (see the module comment for the type mapping).
@@ -369,6 +333,7 @@ class Encoder implements EncoderContext {
       }
     }
     if (inBatch > 0) this.w.byte(Op.SETITEMS);
+    else this.emptyBatch(Op.SETITEMS);
   }
 
   /** A plain object as a dict; same layout as `dictFromEntries` without allocating pairs. */
@@ -395,6 +360,16 @@ class Encoder implements EncoderContext {
       }
       this.w.byte(Op.SETITEMS);
     }
+    if (n % BATCH_SIZE === 0) this.emptyBatch(Op.SETITEMS);
+  }
+
+  /**
+   * CPython's exact-dict and set loops run once more after a full last batch of 1000, writing
+   * an empty MARK…SETITEMS / MARK…ADDITEMS (lists do not).
+   */
+  private emptyBatch(op: number): void {
+    this.w.byte(Op.MARK);
+    this.w.byte(op);
   }
 
   private pair(k: PyValue, v: PyValue, depth: number): void {
@@ -419,6 +394,7 @@ class Encoder implements EncoderContext {
       }
     }
     if (inBatch > 0) this.w.byte(Op.ADDITEMS);
+    else if (items.size > 0) this.emptyBatch(Op.ADDITEMS);
   }
 
   private frozenset(items: PyFrozenSet<PyValue>, depth: number): void {
