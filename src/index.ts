@@ -37,3 +37,46 @@ export type {
   ResolvedCacheConfig,
   SupersetCacheConfig,
 } from "./manager/config-types.js";
+export {
+  type HashFromDictOptions,
+  type HashFromStrOptions,
+  hashFromDict,
+  hashFromStr,
+  hashInputJson,
+} from "./superset/hashing.js";
+export {
+  type AwareDatetimeRule,
+  dateToEpochMillis,
+  datetimeToEpochMillis,
+  formatTimedelta,
+  type JsonHookOptions,
+  makeBaseJsonConv,
+  makeJsonIntDttmSer,
+  makeJsonIsoDttmSer,
+} from "./superset/json-hooks.js";
+export * as pyjson from "./superset/pyjson/index.js";
+export { type PyJsonDumpsOptions, PyJsonEncodeError, type PyJsonErrorCode } from "./superset/pyjson/index.js";
+export {
+  applyRowLimit,
+  EXPLORE_JSON_KEY_PREFIX,
+  generateCacheKey,
+  type KeyVersionOptions,
+  QUERY_CONTEXT_KEY_PREFIX,
+  type QueryObjectInput,
+  type QueryObjectKeyOptions,
+  queryContextCacheKey,
+  queryObjectCacheDict,
+  queryObjectCacheKey,
+  type RowLimitConfig,
+  type TimeOffsetOptions,
+  timeOffsetQueryCacheKey,
+} from "./superset/query-object-key.js";
+export {
+  DEFAULT_SUPERSET_VERSION,
+  type HashAlgorithm,
+  type HashJsonMode,
+  SUPERSET_VERSIONS,
+  type SupersetVersion,
+  type SupersetVersionProfile,
+  versionProfile,
+} from "./superset/versions.js";
