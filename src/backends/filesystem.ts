@@ -174,7 +174,8 @@ export class FileSystemBackend implements CacheBackend {
     if (!isLive(expiry, this.clock.now())) return undefined;
     // A header-only file yields empty bytes: the serializer then fails with its own typed error
     // (pickle: unexpected end), as cachelib's pickle.load raises EOFError → miss.
-    return bytes.subarray(HEADER_BYTES);
+    // A plain Uint8Array view (no copy): the contract's type, not Node's Buffer subclass.
+    return new Uint8Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES, bytes.length - HEADER_BYTES);
   }
 
   /** `get` for each key, read concurrently, in the caller's order. */
