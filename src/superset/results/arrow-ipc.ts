@@ -5,6 +5,8 @@
  * where apache-arrow would silently return fewer rows) is a typed error.
  */
 import { type Table, tableFromIPC, tableToIPC } from "apache-arrow";
+import { checkTableData } from "./arrow-data-check.js";
+import { verifyMessageMetadata } from "./arrow-ipc-verify.js";
 import { ResultsDecodeError, ResultsEncodeError } from "./errors.js";
 
 const CONTINUATION = 0xffffffff;
@@ -26,11 +28,14 @@ export function tableToIpcStream(table: Table): Uint8Array {
  */
 export function ipcStreamToTable(bytes: Uint8Array): Table {
   checkStreamFraming(bytes);
+  let table: Table;
   try {
-    return tableFromIPC(bytes);
+    table = tableFromIPC(bytes);
   } catch (err) {
     throw arrowError(`Arrow IPC stream cannot be read: ${(err as Error).message}`, err);
   }
+  checkTableData(table);
+  return table;
 }
 
 function arrowError(message: string, cause?: unknown): ResultsDecodeError {
@@ -60,8 +65,10 @@ function checkStreamFraming(bytes: Uint8Array): void {
     if (metaLength > n - pos)
       throw arrowError(`message ${messages} metadata runs past the end (cut stream?)`);
     const bodyLength = readBodyLength(view, pos, metaLength);
+    if (bodyLength > n - pos - metaLength)
+      throw arrowError(`message ${messages} body runs past the end (cut stream?)`);
+    verifyMessageMetadata(view, pos, metaLength, bodyLength);
     pos += metaLength;
-    if (bodyLength > n - pos) throw arrowError(`message ${messages} body runs past the end (cut stream?)`);
     pos += bodyLength;
     messages++;
   }

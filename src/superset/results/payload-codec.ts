@@ -137,8 +137,9 @@ function dataToTable(data: unknown, columns: ResultsColumn[]): Table | null {
 }
 
 function parseMsgpack(bytes: Uint8Array): unknown {
+  let value: unknown;
   try {
-    return unpackPython(bytes);
+    value = unpackPython(bytes);
   } catch (err) {
     throw new ResultsDecodeError(
       "RESULTS_MSGPACK_INVALID",
@@ -148,6 +149,31 @@ function parseMsgpack(bytes: Uint8Array): unknown {
       },
     );
   }
+  checkPlainMsgpack(value, 0);
+  return value;
+}
+
+/** Deepest nesting accepted when reading (msgpack-python's default limit is also finite). */
+const MAX_READ_DEPTH = 512;
+
+/**
+ * Only what Python's `msgpack.dumps` of a payload produces may come back: msgpackr turns the 0xc1
+ * byte and ext types into objects of its own (Set, Date, Error, …); those mean corrupt input.
+ */
+function checkPlainMsgpack(value: unknown, depth: number): void {
+  if (depth > MAX_READ_DEPTH)
+    throw new ResultsDecodeError("RESULTS_MSGPACK_INVALID", "msgpack nested too deeply");
+  if (value === undefined)
+    throw new ResultsDecodeError("RESULTS_MSGPACK_INVALID", "msgpack ext type 0 in payload");
+  if (value === null || typeof value !== "object" || value instanceof Uint8Array) return;
+  if (Array.isArray(value)) {
+    for (const item of value) checkPlainMsgpack(item, depth + 1);
+    return;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) {
+    throw new ResultsDecodeError("RESULTS_MSGPACK_INVALID", "msgpack ext type or reserved byte in payload");
+  }
+  for (const key of Object.keys(value)) checkPlainMsgpack((value as Record<string, unknown>)[key], depth + 1);
 }
 
 function parseJson(bytes: Uint8Array): unknown {
