@@ -16,6 +16,7 @@ Requests ("op"):
   redis_get   {port, prefix, keys}                      -> {values:[{found, json, types}]}
   session_ids {requests:[{remote, forwarded, ua}]}      -> {bases, ids}  (Flask-Login _id)
   cache_keys  {parts:[[part | {"enum": value}]]}         -> {keys}        (temporary_cache cache_key)
+  json_roundtrip {texts}                                -> {texts}       json.dumps(json.loads(t))
 """
 import enum
 import hashlib
@@ -232,6 +233,8 @@ def main():
     elif op == "session_ids":
         ids = [flask_login_id(r.get("remote"), r.get("forwarded"), r.get("ua")) for r in req["requests"]]
         ans = {"bases": [b for b, _ in ids], "ids": [h for _, h in ids]}
+    elif op == "json_roundtrip":
+        ans = {"texts": [json.dumps(json.loads(t)) for t in req["texts"]]}
     elif op == "cache_keys":
         ans = cache_keys(req)
     elif op == "redis_set":

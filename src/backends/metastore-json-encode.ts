@@ -90,7 +90,7 @@ function write(value: PyValue, out: string[], depth: number): void {
   else if (typeof value === "string") out.push(pythonJsonString(value));
   else if (typeof value === "bigint") out.push(value.toString());
   else if (typeof value === "number") {
-    out.push(Number.isInteger(value) && !Object.is(value, -0) ? String(value) : pythonFloatRepr(value));
+    out.push(isPythonInt(value) ? String(value) : pythonFloatRepr(value));
   } else if (value instanceof PyFloat) out.push(pythonFloatRepr(value.value));
   else if (value instanceof PyEnum && typeof value.value === "string") {
     // A str-based enum (DatasourceType) is a str subclass: json.dumps writes its value.
@@ -134,7 +134,7 @@ function mapKey(k: PyValue): string {
   if (k === false) return "false";
   if (k === null) return "null";
   if (typeof k === "bigint") return k.toString();
-  if (typeof k === "number") return Number.isInteger(k) && !Object.is(k, -0) ? String(k) : pythonFloatRepr(k);
+  if (typeof k === "number") return isPythonInt(k) ? String(k) : pythonFloatRepr(k);
   if (k instanceof PyFloat) return pythonFloatRepr(k.value);
   throw new CacheEncodeError("METASTORE_JSON_UNSERIALIZABLE", `keys must be str, int, float, bool or None`);
 }
@@ -156,4 +156,13 @@ function unserializable(value: unknown): CacheEncodeError {
     "METASTORE_JSON_UNSERIALIZABLE",
     `Object of type ${name} is not JSON serializable (JsonKeyValueCodec uses the stdlib json module)`,
   );
+}
+
+/**
+ * A JS number reads as a Python int when it is a safe integer (not -0). Integral numbers
+ * beyond 2^53 are written as floats: Python ints that large decode to bigint, so a number
+ * there came from a float.
+ */
+export function isPythonInt(x: number): boolean {
+  return Number.isSafeInteger(x) && !Object.is(x, -0);
 }

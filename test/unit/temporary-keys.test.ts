@@ -17,7 +17,7 @@ describe("cache_key joiner", () => {
     expect(temporaryCacheKey(null, null, 42)).toBe("None;None;42");
     expect(temporaryCacheKey(undefined, "3", 5, null, "table")).toBe("None;3;5;None;table");
     expect(temporaryCacheKey(true, false, new PyFloat(2), 1.5, 1e16, 10n ** 20n)).toBe(
-      "True;False;2.0;1.5;10000000000000000;100000000000000000000",
+      "True;False;2.0;1.5;1e+16;100000000000000000000",
     );
     expect(temporaryCacheKey("a;b", "")).toBe("a;b;");
     expect(temporaryCacheKey(new DatasourceTypeMember("saved_query", "qualified"))).toBe(

@@ -3,7 +3,7 @@
  * joined with `;`, no escaping (superset/temporary_cache/utils.py).
  */
 
-import { pythonFloatRepr } from "../../backends/metastore-json-encode.js";
+import { isPythonInt, pythonFloatRepr } from "../../backends/metastore-json-encode.js";
 import { PyEnum, PyFloat } from "../../codecs/pickle/values.js";
 
 /** The separator Superset uses. */
@@ -49,7 +49,7 @@ export function pythonStr(part: KeyPart): string {
   if (part === null || part === undefined) return "None";
   if (part === true) return "True";
   if (part === false) return "False";
-  if (typeof part === "number") return Number.isInteger(part) ? String(part) : pythonFloatRepr(part);
+  if (typeof part === "number") return isPythonInt(part) ? String(part) : pythonFloatRepr(part);
   if (part instanceof PyFloat) return pythonFloatRepr(part.value);
   if (part instanceof PyEnum) return String(part.value ?? part.name);
   return String(part);
