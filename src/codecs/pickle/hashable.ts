@@ -34,6 +34,12 @@ export function requireHashable(v: PyValue, at: string | number): void {
     );
   }
   if (v instanceof PyTuple) {
-    for (let i = 0; i < v.length; i++) requireHashable(v[i] as PyValue, i);
+    for (let i = 0; i < v.length; i++) {
+      try {
+        requireHashable(v[i] as PyValue, i);
+      } catch (err) {
+        throw nestPath(err, at);
+      }
+    }
   }
 }
