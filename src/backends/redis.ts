@@ -9,7 +9,7 @@ import { Cluster, Redis } from "ioredis";
 import { CacheConfigError } from "../errors.js";
 import type { BackendEntry, CacheBackend } from "./backend.js";
 import { clearPrefixOnNode } from "./redis-clear.js";
-import { createRedisClients, type RedisConnectionOptions } from "./redis-client.js";
+import { createRedisClients } from "./redis-client.js";
 import { groupBySlot } from "./redis-cluster-slots.js";
 import {
   type FlaskRedisConfig,
@@ -18,60 +18,15 @@ import {
   resolveRedisConfig,
 } from "./redis-config.js";
 import { RedisBackendError, RedisErrorCode, toRedisError } from "./redis-errors.js";
+import { REDIS_BACKEND_DEFAULTS, type RedisBackendOptions, type RedisBackendStats } from "./redis-options.js";
+import { checkTimeout, invalidTimeout, isOk, isPositive, toBuffer, toUndefined } from "./redis-replies.js";
 
 export { RedisBackendError, RedisErrorCode } from "./redis-errors.js";
-
-/** Options of `RedisBackend`, on top of the connection and fault options. */
-export interface RedisBackendOptions extends RedisConnectionOptions {
-  /**
-   * Use this ioredis client or cluster instead of building one from the config. The backend
-   * never closes a client it was given.
-   */
-  client?: Redis | Cluster;
-  /** Let `clear("")` (no key prefix) run FLUSHDB, as Flask-Caching does (default false: refuse). */
-  allowFlushDb?: boolean;
-  /** Most commands waiting for a connection before new ones are rejected at once (default 1000). */
-  maxOfflineQueue?: number;
-  /** SCAN COUNT hint used by `clear` (default 1000). */
-  scanCount?: number;
-  /** Keys per UNLINK used by `clear` (default 500). */
-  unlinkBatchSize?: number;
-  /** Called for connection-level errors ioredis emits (reconnect failures, …); never throws into ioredis. */
-  onConnectionError?: (error: RedisBackendError) => void;
-  /** Config path used in error messages, e.g. `DATA_CACHE_CONFIG` (default `CACHE_CONFIG`). */
-  path?: string;
-}
-
-/** Defaults of `RedisBackendOptions` that are not connection options. */
-export const REDIS_BACKEND_DEFAULTS = {
-  maxOfflineQueue: 1000,
-  scanCount: 1000,
-  unlinkBatchSize: 500,
-} as const;
-
-/** Counters of one backend, for health checks and tests. */
-export interface RedisBackendStats {
-  /** Connection-level error events seen (each reconnect failure counts). */
-  connectionErrors: number;
-  /** Commands rejected because the offline queue was full. */
-  offlineQueueRejections: number;
-  /** Commands currently waiting for a connection. */
-  offlineQueued: number;
-}
+export { REDIS_BACKEND_DEFAULTS, type RedisBackendOptions, type RedisBackendStats } from "./redis-options.js";
 
 const READY = "ready";
-const OK = "OK";
 /** INCRBY results beyond this lose precision as JS numbers; then the value is re-read as text. */
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-/**
- * ioredis replies with Buffers; the contract is plain `Uint8Array`, so hand out a view over the
- * same memory (no copy) and keep Buffer's extra API out of the public surface.
- */
-const toUndefined = (v: Buffer | null): Uint8Array | undefined =>
-  v === null ? undefined : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-const isOk = (v: unknown): boolean => v === OK;
-const isPositive = (v: unknown): boolean => typeof v === "number" && v > 0;
 
 /** A Flask-Caching-compatible Redis backend over ioredis. */
 export class RedisBackend implements CacheBackend {
@@ -171,20 +126,27 @@ export class RedisBackend implements CacheBackend {
   }
 
   /**
-   * Admission check: refuse calls after `close`, and bound how many commands may wait for a
-   * connection (ioredis's own offline queue is unbounded).
+   * Admission check for a client that is not ready (or a closed backend): the error to reject
+   * with, or undefined to go ahead. Bounds how many commands may wait for a connection
+   * (ioredis's own offline queue is unbounded).
    */
-  #admit(client: Redis | Cluster): void {
-    if (this.#closed) throw new RedisBackendError(RedisErrorCode.closed, "redis backend is closed", false);
-    if (client.status === READY) return;
+  #refuse(client: Redis | Cluster): RedisBackendError | undefined {
+    if (this.#closed) return new RedisBackendError(RedisErrorCode.closed, "redis backend is closed", false);
+    if (client.status === READY) return undefined;
     if (this.#offline >= this.#maxOffline) {
       this.#stats.offlineQueueRejections++;
-      throw new RedisBackendError(
+      return new RedisBackendError(
         RedisErrorCode.offlineQueueFull,
         `redis offline queue full (${this.#maxOffline} commands waiting for ${this.#describe})`,
         true,
       );
     }
+    return undefined;
+  }
+
+  #admit(client: Redis | Cluster): void {
+    const refused = this.#refuse(client);
+    if (refused) throw refused;
   }
 
   /** Run a command issued while disconnected, keeping the offline count. */
@@ -200,9 +162,12 @@ export class RedisBackend implements CacheBackend {
   };
 
   /** Stored bytes, or `undefined` when missing. @throws RedisBackendError */
-  async get(key: string): Promise<Uint8Array | undefined> {
+  get(key: string): Promise<Uint8Array | undefined> {
     const c = this.#reader;
-    this.#admit(c);
+    // Hot path without async/await: one promise hop on top of ioredis's.
+    if (c.status === READY && !this.#closed) return c.getBuffer(key).then(toUndefined, this.#fail.GET);
+    const refused = this.#refuse(c);
+    if (refused) return Promise.reject(refused);
     return this.#queued(c, c.getBuffer(key)).then(toUndefined, this.#fail.GET);
   }
 
@@ -230,11 +195,17 @@ export class RedisBackend implements CacheBackend {
    * `SET key value EX timeout` for timeout > 0 SECONDS; plain `SET` (clears any TTL) for 0 and -1.
    * @throws RedisBackendError `REDIS_INVALID_EXPIRE_TIME` for other timeouts (Redis rejects them too)
    */
-  async set(key: string, value: Uint8Array, timeout: number): Promise<boolean> {
+  set(key: string, value: Uint8Array, timeout: number): Promise<boolean> {
+    if (!(Number.isInteger(timeout) && timeout >= -1)) return Promise.reject(invalidTimeout(timeout));
     const c = this.#writer;
-    checkTimeout(timeout);
-    this.#admit(c);
-    const p = timeout > 0 ? c.set(key, toBuffer(value), "EX", timeout) : c.set(key, toBuffer(value));
+    const bytes = toBuffer(value);
+    if (c.status === READY && !this.#closed) {
+      const p = timeout > 0 ? c.set(key, bytes, "EX", timeout) : c.set(key, bytes);
+      return p.then(isOk, this.#fail.SET);
+    }
+    const refused = this.#refuse(c);
+    if (refused) return Promise.reject(refused);
+    const p = timeout > 0 ? c.set(key, bytes, "EX", timeout) : c.set(key, bytes);
     return this.#queued(c, p).then(isOk, this.#fail.SET);
   }
 
@@ -383,21 +354,6 @@ export class RedisBackend implements CacheBackend {
     );
     return out;
   }
-}
-
-/** Redis accepts whole seconds ≥ 1 with EX; 0 and -1 mean "never" (plain SET). */
-function checkTimeout(timeout: number): void {
-  if (Number.isInteger(timeout) && timeout >= -1) return;
-  throw new RedisBackendError(
-    RedisErrorCode.invalidTimeout,
-    `invalid expire time ${timeout}: timeouts are whole SECONDS, > 0, or 0/-1 for never`,
-    false,
-  );
-}
-
-/** ioredis wants Buffer or string; a Buffer view over the same memory costs no copy. */
-function toBuffer(value: Uint8Array): Buffer {
-  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 
 /** What the registry passes; `redis` carries backend options when the caller provides them. */
