@@ -20,14 +20,14 @@ export class InMemoryCacheManager extends CacheManager {
 }
 
 function inMemory(defaults: FlaskCacheConfig): FlaskCacheConfig {
-  // Keep Superset's timeouts and key prefixes, change only where values live.
+  // Keep Superset's timeouts; change only where values live (SimpleCache ignores key prefixes).
   const { CODEC: _codec, REFRESH_TIMEOUT_ON_RETRIEVAL: _refresh, ...rest } = defaults;
   return { ...rest, CACHE_TYPE: "SimpleCache" };
 }
 
 /**
- * Build a manager whose six caches are SimpleCaches (Superset's default timeouts kept; the
- * required caches keep their config-name prefixes). Entries in `config` replace the defaults
+ * Build a manager whose six caches are SimpleCaches (Superset's default timeouts kept: 1 day,
+ * thumbnails 7 days, filter state 90 days, explore 7 days). Entries in `config` replace the defaults
  * (whole dicts, as a superset_config.py assignment does).
  * @param options.clock default a new `FakeClock`
  * @throws CacheConfigError for invalid config, as `CacheManager`
