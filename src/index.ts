@@ -7,6 +7,30 @@ export {
   FileSystemHeaderError,
   FileSystemKeyError,
 } from "./backends/filesystem-format.js";
+export {
+  DEFAULT_MAX_CONNECTIONS,
+  MetastoreBackend,
+  type MetastoreBackendOptions,
+} from "./backends/metastore.js";
+export {
+  type MetastoreJsonOptions,
+  type MetastorePickleOptions,
+  metastoreJsonSerializer,
+  metastorePickleSerializer,
+} from "./backends/metastore-codecs.js";
+export { METASTORE_RESOURCE, type MetastoreDialect } from "./backends/metastore-dialect.js";
+export {
+  type MetastoreConnectionSettings,
+  type MetastoreDialectName,
+  parseDatabaseUri,
+} from "./backends/metastore-dsn.js";
+export type { NaiveTimeZone } from "./backends/metastore-time.js";
+export {
+  type MetastoreHashAlgorithm,
+  type MetastoreUuidOptions,
+  metastoreNamespace,
+  metastoreUuid,
+} from "./backends/metastore-uuid.js";
 export { NullBackend } from "./backends/null.js";
 export {
   type BackendContext,
@@ -71,6 +95,7 @@ export {
   type TimeOffsetOptions,
   timeOffsetQueryCacheKey,
 } from "./superset/query-object-key.js";
+export * from "./superset/temporary/index.js";
 export {
   DEFAULT_SUPERSET_VERSION,
   type HashAlgorithm,
