@@ -22,7 +22,9 @@ export class ByteReader {
   private readonly end: number;
   private frameEnd = -1;
 
-  constructor(buf: Uint8Array) {
+  constructor(input: Uint8Array) {
+    // A plain Uint8Array view, so bytes values are never Node Buffers (whose slice() shares memory).
+    const buf = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     this.buf = buf;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.pos = 0;

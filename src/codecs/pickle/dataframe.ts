@@ -1,0 +1,453 @@
+/**
+ * pandas DataFrame (as decoded columns) → Apache Arrow `Table`. Column types follow the
+ * pandas dtypes; the pandas dtype string of every column is kept in field metadata
+ * (`pandas_dtype`) and schema metadata (`pandas_dtypes`) so an encoder can round-trip it;
+ * the row index goes to schema metadata (`pandas_index`) or to leading columns, by option.
+ */
+import {
+  Binary,
+  Bool,
+  type Data,
+  type DataType,
+  DateDay,
+  Dictionary,
+  Duration,
+  Field,
+  Float32,
+  Float64,
+  Int8,
+  Int16,
+  Int32,
+  Int64,
+  makeData,
+  makeVector,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  Timestamp,
+  TimeUnit,
+  Uint8,
+  Uint16,
+  Uint32,
+  Uint64,
+  Utf8,
+} from "apache-arrow";
+import type { NumericArray } from "./globals/numpy-array.js";
+import { cellValue, NAT_VALUE, type PdColumn } from "./globals/pandas-column.js";
+import type { PdIndex } from "./globals/pandas-index.js";
+import type { HandlerContext } from "./globals/registry.js";
+import { TaggedJsonBudgetError, toTaggedJson } from "./tagged-json.js";
+import { PyDate, PyDecimal, PyFloat, PySentinel, type PyTzInfo, type PyValue } from "./values.js";
+
+/** Metadata keys written on the Arrow schema and fields (stable; the encoder reads them). */
+export const ARROW_METADATA = Object.freeze({
+  /** Field: the pandas dtype string (`int64`, `datetime64[ns, UTC]`, `Int64`, `category`, `object`, …). */
+  pandasDtype: "pandas_dtype",
+  /** Field: how an object column was encoded (`str`, `int`, `float`, `bool`, `bytes`, `decimal`, `date`, `tagged-json`). */
+  objectEncoding: "pandas_object_encoding",
+  /** Field: the column label as tagged JSON, when it is not a str. */
+  label: "pandas_label",
+  /** Field: set on index columns (`dataFrameIndex: "columns"`): the level number. */
+  indexLevel: "pandas_index_level",
+  /** Schema: JSON array of the pandas dtype strings of the data columns, in order. */
+  dtypes: "pandas_dtypes",
+  /** Schema: JSON description of the row index (see docs/pickle.md). */
+  index: "pandas_index",
+  /** Schema: `DataFrame` or `Series`. */
+  kind: "pandas_kind",
+  /** Schema: `DataFrame.attrs` as tagged JSON (only when non-empty). */
+  attrs: "pandas_attrs",
+});
+
+const JSON_NODE_BUDGET = 10_000_000;
+const UNITS: Readonly<Record<string, TimeUnit>> = {
+  s: TimeUnit.SECOND,
+  ms: TimeUnit.MILLISECOND,
+  us: TimeUnit.MICROSECOND,
+  ns: TimeUnit.NANOSECOND,
+};
+const MS_PER_DAY = 86_400_000;
+const encoder = new TextEncoder();
+
+export interface FrameParts {
+  labels: PyValue[];
+  columns: PdColumn[];
+  index: PdIndex;
+  attrs: PyValue | undefined;
+  series?: boolean;
+}
+
+function validity(
+  n: number,
+  isNull: (i: number) => boolean,
+): { bitmap: Uint8Array | undefined; nulls: number } {
+  let nulls = 0;
+  const bitmap = new Uint8Array((n + 7) >> 3);
+  for (let i = 0; i < n; i++) {
+    if (isNull(i)) nulls++;
+    else bitmap[i >> 3] = (bitmap[i >> 3] as number) | (1 << (i & 7));
+  }
+  return { bitmap: nulls ? bitmap : undefined, nulls };
+}
+
+function boolBits(n: number, get: (i: number) => boolean): Uint8Array {
+  const bits = new Uint8Array((n + 7) >> 3);
+  for (let i = 0; i < n; i++) if (get(i)) bits[i >> 3] = (bits[i >> 3] as number) | (1 << (i & 7));
+  return bits;
+}
+
+function numericType(kind: string, size: number): DataType | null {
+  const key = `${kind}${size}`;
+  const t: Record<string, () => DataType> = {
+    i1: () => new Int8(),
+    i2: () => new Int16(),
+    i4: () => new Int32(),
+    i8: () => new Int64(),
+    u1: () => new Uint8(),
+    u2: () => new Uint16(),
+    u4: () => new Uint32(),
+    u8: () => new Uint64(),
+    f2: () => new Float32(),
+    f4: () => new Float32(),
+    f8: () => new Float64(),
+  };
+  return t[key]?.() ?? null;
+}
+
+/** Strings (null for missing) → Utf8 data, encoding once into one buffer. */
+function utf8Data(values: (string | null)[]): Data {
+  const n = values.length;
+  const offsets = new Int32Array(n + 1);
+  let cap = 0;
+  for (const s of values) if (s !== null) cap += s.length * 3;
+  const bytes = new Uint8Array(cap);
+  let pos = 0;
+  for (let i = 0; i < n; i++) {
+    const s = values[i];
+    if (s) pos += encoder.encodeInto(s, bytes.subarray(pos)).written;
+    offsets[i + 1] = pos;
+  }
+  const { bitmap, nulls } = validity(n, (i) => values[i] === null);
+  return makeData({
+    type: new Utf8(),
+    length: n,
+    nullCount: nulls,
+    nullBitmap: bitmap,
+    valueOffsets: offsets,
+    data: bytes.subarray(0, pos),
+  });
+}
+
+function binaryData(values: (Uint8Array | null)[]): Data {
+  const n = values.length;
+  const offsets = new Int32Array(n + 1);
+  let total = 0;
+  for (const b of values) total += b ? b.length : 0;
+  const bytes = new Uint8Array(total);
+  let pos = 0;
+  for (let i = 0; i < n; i++) {
+    const b = values[i];
+    if (b) {
+      bytes.set(b, pos);
+      pos += b.length;
+    }
+    offsets[i + 1] = pos;
+  }
+  const { bitmap, nulls } = validity(n, (i) => values[i] === null);
+  return makeData({
+    type: new Binary(),
+    length: n,
+    nullCount: nulls,
+    nullBitmap: bitmap,
+    valueOffsets: offsets,
+    data: bytes,
+  });
+}
+
+const isNone = (v: PyValue): boolean => v === null || v === PySentinel.NA || v === PySentinel.NaT;
+
+/**
+ * Object columns: a single Arrow type when every non-missing cell has one simple Python type
+ * (str → Utf8, int → Int64, float → Float64, bool → Bool, bytes → Binary, Decimal → Utf8 of
+ * its text, date → Date32), otherwise Utf8 cells of tagged JSON. `encoding` records which.
+ */
+function objectData(values: PyValue[], ctx: HandlerContext): { data: Data; encoding: string } {
+  const present = values.filter((v) => !isNone(v));
+  const n = values.length;
+  const every = (p: (v: PyValue) => boolean): boolean => present.length > 0 && present.every(p);
+  if (present.length === 0 || every((v) => typeof v === "string")) {
+    return { data: utf8Data(values.map((v) => (isNone(v) ? null : (v as string)))), encoding: "str" };
+  }
+  if (every((v) => typeof v === "boolean")) {
+    const { bitmap, nulls } = validity(n, (i) => isNone(values[i] as PyValue));
+    return {
+      data: makeData({
+        type: new Bool(),
+        length: n,
+        nullCount: nulls,
+        nullBitmap: bitmap,
+        data: boolBits(n, (i) => values[i] === true),
+      }),
+      encoding: "bool",
+    };
+  }
+  const int64 = (v: PyValue): boolean =>
+    (typeof v === "number" && Number.isInteger(v)) ||
+    (typeof v === "bigint" && v >= NAT_VALUE && v < -NAT_VALUE);
+  if (every(int64)) {
+    const data = new BigInt64Array(n);
+    for (let i = 0; i < n; i++)
+      if (!isNone(values[i] as PyValue)) data[i] = BigInt(values[i] as number | bigint);
+    const { bitmap, nulls } = validity(n, (i) => isNone(values[i] as PyValue));
+    return {
+      data: makeData({ type: new Int64(), length: n, nullCount: nulls, nullBitmap: bitmap, data }),
+      encoding: "int",
+    };
+  }
+  if (every((v) => typeof v === "number" || v instanceof PyFloat)) {
+    const data = new Float64Array(n);
+    for (let i = 0; i < n; i++) data[i] = isNone(values[i] as PyValue) ? 0 : Number(values[i]);
+    const { bitmap, nulls } = validity(n, (i) => isNone(values[i] as PyValue));
+    return {
+      data: makeData({ type: new Float64(), length: n, nullCount: nulls, nullBitmap: bitmap, data }),
+      encoding: "float",
+    };
+  }
+  if (every((v) => v instanceof Uint8Array))
+    return { data: binaryData(values.map((v) => (isNone(v) ? null : (v as Uint8Array)))), encoding: "bytes" };
+  if (every((v) => v instanceof PyDecimal)) {
+    return {
+      data: utf8Data(values.map((v) => (isNone(v) ? null : (v as PyDecimal).text))),
+      encoding: "decimal",
+    };
+  }
+  if (every((v) => v instanceof PyDate && v.constructor === PyDate)) {
+    const data = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const d = values[i];
+      if (d instanceof PyDate) {
+        const t = new Date(0);
+        t.setUTCFullYear(d.year, d.month - 1, d.day);
+        data[i] = Math.round(t.getTime() / MS_PER_DAY);
+      }
+    }
+    const { bitmap, nulls } = validity(n, (i) => isNone(values[i] as PyValue));
+    return {
+      data: makeData({ type: new DateDay(), length: n, nullCount: nulls, nullBitmap: bitmap, data }),
+      encoding: "date",
+    };
+  }
+  const cells = values.map((v) => {
+    if (isNone(v) && v === null) return null;
+    try {
+      return JSON.stringify(toTaggedJson(v, JSON_NODE_BUDGET, ctx.maxDepth));
+    } catch (e) {
+      if (e instanceof TaggedJsonBudgetError)
+        return ctx.fail("PICKLE_LIMIT_EXCEEDED", "object cell too large to convert");
+      throw e;
+    }
+  });
+  return { data: utf8Data(cells), encoding: "tagged-json" };
+}
+
+/** One column → Arrow data plus field metadata. */
+function columnData(col: PdColumn, ctx: HandlerContext): { data: Data; meta: Map<string, string> } {
+  const meta = new Map<string, string>([[ARROW_METADATA.pandasDtype, col.dtypeName]]);
+  const n = col.length;
+  switch (col.kind) {
+    case "numeric":
+    case "masked": {
+      const mask = col.kind === "masked" ? col.mask : null;
+      const { bitmap, nulls } = mask ? validity(n, (i) => mask[i] !== 0) : { bitmap: undefined, nulls: 0 };
+      if (col.dtype.kind === "b") {
+        const v = col.values as Uint8Array;
+        return {
+          data: makeData({
+            type: new Bool(),
+            length: n,
+            nullCount: nulls,
+            nullBitmap: bitmap,
+            data: boolBits(n, (i) => v[i] !== 0),
+          }),
+          meta,
+        };
+      }
+      const type = numericType(col.dtype.kind, col.dtype.itemsize);
+      if (type) {
+        return {
+          data: makeData({
+            type,
+            length: n,
+            nullCount: nulls,
+            nullBitmap: bitmap,
+            data: col.values,
+          } as never),
+          meta,
+        };
+      }
+      break;
+    }
+    case "datetime":
+    case "timedelta": {
+      const unit = UNITS[col.unit];
+      if (unit === undefined) break;
+      const v = col.values;
+      const { bitmap, nulls } = validity(n, (i) => v[i] === NAT_VALUE);
+      const type =
+        col.kind === "datetime" ? new Timestamp(unit, col.tz ? arrowZone(col.tz) : null) : new Duration(unit);
+      return {
+        data: makeData({ type, length: n, nullCount: nulls, nullBitmap: bitmap, data: v } as never),
+        meta,
+      };
+    }
+    case "category": {
+      const dict = columnData(col.categories, ctx).data;
+      const codes = new Int32Array(n);
+      for (let i = 0; i < n; i++) codes[i] = Math.max(0, Number(col.codes[i]));
+      const { bitmap, nulls } = validity(n, (i) => Number(col.codes[i]) < 0);
+      meta.set("pandas_categories_dtype", col.categories.dtypeName);
+      const type = new Dictionary(dict.type, new Int32(), null, col.ordered);
+      return {
+        data: makeData({
+          type,
+          length: n,
+          nullCount: nulls,
+          nullBitmap: bitmap,
+          data: codes,
+          dictionary: makeVector(dict),
+        } as never),
+        meta,
+      };
+    }
+    case "string":
+      return { data: utf8Data(col.values.map((v) => (typeof v === "string" ? v : null))), meta };
+    default:
+      break;
+  }
+  const cells: PyValue[] =
+    col.kind === "object" ? col.values : Array.from({ length: n }, (_, i) => cellValue(col, i, ctx));
+  const { data, encoding } = objectData(cells, ctx);
+  meta.set(ARROW_METADATA.objectEncoding, encoding);
+  return { data, meta };
+}
+
+/** Arrow time zone string: "UTC", an IANA key, or "+HH:MM" for fixed offsets. */
+function arrowZone(tz: PyTzInfo): string {
+  if (tz.kind === "utc" || (tz.kind === "fixed" && tz.offsetSeconds === 0)) return "UTC";
+  if (tz.name && tz.kind !== "fixed") return tz.name;
+  const off = tz.offsetSeconds ?? 0;
+  const a = Math.abs(off);
+  return `${off < 0 ? "-" : "+"}${String(Math.floor(a / 3600)).padStart(2, "0")}:${String(Math.floor((a % 3600) / 60)).padStart(2, "0")}`;
+}
+
+function tagged(v: PyValue, ctx: HandlerContext): string {
+  try {
+    return JSON.stringify(toTaggedJson(v, JSON_NODE_BUDGET, ctx.maxDepth));
+  } catch (e) {
+    if (e instanceof TaggedJsonBudgetError)
+      return ctx.fail("PICKLE_LIMIT_EXCEEDED", "metadata value too large to convert");
+    throw e;
+  }
+}
+
+/** JSON description of an index (metadata mode). */
+function indexDescription(idx: PdIndex, ctx: HandlerContext): unknown {
+  const s = idx.shape;
+  const name = JSON.parse(tagged(idx.labelName, ctx));
+  if (s.kind === "range")
+    return { kind: "range", class: idx.className, name, start: s.start, stop: s.stop, step: s.step };
+  if (s.kind === "multi") {
+    return {
+      kind: "multi",
+      class: idx.className,
+      names: name,
+      levels: s.levels.map((l) => indexDescription(l, ctx)),
+      codes: s.codes.map((c) => Array.from({ length: c.length }, (_, i) => Number(cellValue(c, i, ctx)))),
+    };
+  }
+  const col = s.column;
+  const values = Array.from({ length: col.length }, (_, i) =>
+    JSON.parse(tagged(cellValue(col, i, ctx), ctx)),
+  );
+  return { kind: "values", class: idx.className, dtype: col.dtypeName, name, values };
+}
+
+function labelName(label: PyValue, fallback: string): string {
+  if (typeof label === "string") return label;
+  if (label === null) return fallback;
+  if (typeof label === "number" || typeof label === "bigint" || typeof label === "boolean")
+    return String(label);
+  return fallback;
+}
+
+/**
+ * Build the Arrow Table of a DataFrame (or a one-column Series).
+ * @throws PickleDecodeError (via ctx) when a column cannot be represented or a limit is hit.
+ */
+export function dataFrameToTable(parts: FrameParts, ctx: HandlerContext): Table {
+  const fields: Field[] = [];
+  const children: Data[] = [];
+  const schemaMeta = new Map<string, string>();
+  schemaMeta.set(ARROW_METADATA.kind, parts.series ? "Series" : "DataFrame");
+  schemaMeta.set(ARROW_METADATA.dtypes, JSON.stringify(parts.columns.map((c) => c.dtypeName)));
+  const nrows = parts.index.length;
+  if (ctx.dataFrameIndex === "columns") {
+    const idx = parts.index;
+    const levels =
+      idx.shape.kind === "multi" ? idx.shape.levels.map((l, k) => ({ l, k })) : [{ l: idx, k: 0 }];
+    const names: string[] = [];
+    for (const { l, k } of levels) {
+      let col: PdColumn;
+      if (idx.shape.kind === "multi") {
+        const codes = idx.shape.codes[k] as PdColumn;
+        const lc = l.toColumn(ctx);
+        const cells = Array.from({ length: nrows }, (_, i) => {
+          const code = Number(cellValue(codes, i, ctx));
+          return code < 0 ? null : cellValue(lc, code, ctx);
+        });
+        col = { kind: "object", dtypeName: lc.dtypeName, values: cells, length: nrows };
+      } else col = l.toColumn(ctx);
+      const levelName =
+        idx.shape.kind === "multi"
+          ? Array.isArray(idx.labelName)
+            ? (idx.labelName[k] ?? null)
+            : null
+          : idx.labelName;
+      const name = labelName(levelName, `__index_level_${k}__`);
+      names.push(name);
+      const { data, meta } = columnData(col, ctx);
+      meta.set(ARROW_METADATA.indexLevel, String(k));
+      fields.push(new Field(name, data.type, true, meta));
+      children.push(data);
+    }
+    schemaMeta.set(
+      ARROW_METADATA.index,
+      JSON.stringify({
+        kind: "columns",
+        class: idx.className,
+        columns: names,
+        name: JSON.parse(tagged(idx.labelName, ctx)),
+      }),
+    );
+  } else {
+    schemaMeta.set(ARROW_METADATA.index, JSON.stringify(indexDescription(parts.index, ctx)));
+  }
+  parts.columns.forEach((col, i) => {
+    if (col.length !== nrows) ctx.fail("PICKLE_BAD_PANDAS", "column length does not match the index length");
+    const label = parts.labels[i] as PyValue;
+    const { data, meta } = columnData(col, ctx);
+    if (typeof label !== "string") meta.set(ARROW_METADATA.label, tagged(label, ctx));
+    fields.push(new Field(labelName(label, parts.series ? "0" : String(i)), data.type, true, meta));
+    children.push(data);
+  });
+  const attrs = parts.attrs;
+  if (attrs !== undefined && attrs !== null && typeof attrs === "object" && Object.keys(attrs).length > 0) {
+    schemaMeta.set(ARROW_METADATA.attrs, tagged(attrs, ctx));
+  }
+  const schema = new Schema(fields, schemaMeta);
+  const struct = makeData({ type: new Struct(fields), length: nrows, nullCount: 0, children });
+  return new Table([new RecordBatch(schema, struct)]);
+}
+
+export type { NumericArray };
