@@ -299,7 +299,10 @@ export class Cache {
     return this.inc(key, -delta);
   }
 
-  /** A copy of the stored bytes under `key`, exactly as the backend holds them (no decoding). */
+  /**
+   * A copy of the value bytes the backend returns for `key`, undecoded (Redis: the whole stored
+   * value; FileSystem: the pickle after the file's expiry header).
+   */
   async getRaw(key: string): Promise<Uint8Array | undefined> {
     // Copied so callers cannot mutate what an in-memory backend holds.
     return this.guard("getRaw", undefined, async (r) => {
