@@ -53,6 +53,9 @@ describe("pickle round trip through Python", () => {
     expect(failures, failures.slice(0, 10).join("\n")).toEqual([]);
     const identical = results.filter((r) => r.identical).length;
     console.log(`random values: ${identical}/${COUNT} byte-identical to CPython's pickle`);
+    // Bytes can only differ where Python shared one object in two places (docs/pickle.md).
+    const equal = results.filter((r) => r.ok);
+    expect(equal.filter((r) => r.identical).length / equal.length).toBeGreaterThanOrEqual(0.99);
   }, 120_000);
 
   const fixtureFiles = readdirSync(FIXTURES).filter((f) => f.endsWith(".pkl") || f.endsWith(".redis"));
@@ -87,7 +90,9 @@ describe("pickle round trip through Python", () => {
     const large = await peer.request<{ items: { name: string; pickle: string }[] }>({ op: "large" });
     const items = large.items.map((g) => ({ name: g.name, orig: g.pickle, ours: reencode(g.pickle) }));
     const results = await check(items);
-    const failures = results.filter((r) => !r.ok || !r.identical).map((r) => `${r.name} → ${r.detail || "bytes differ"}`);
+    const failures = results
+      .filter((r) => !r.ok || !r.identical)
+      .map((r) => `${r.name} → ${r.detail || "bytes differ"}`);
     expect(failures, failures.join("\n")).toEqual([]);
   }, 120_000);
 
