@@ -295,6 +295,17 @@ def op_large(_req):
     return {"items": [{"name": k, "pickle": pickle.dumps(v, pickle.HIGHEST_PROTOCOL).hex()} for k, v in values.items()]}
 
 
+def op_int_parse(req):
+    """cachelib RedisSerializer.loads' fallback: int(value) if Python accepts it, else None."""
+    out = []
+    for h in req["items"]:
+        try:
+            out.append(str(int(bytes.fromhex(h))))
+        except ValueError:
+            out.append(None)
+    return {"results": out}
+
+
 def op_check(req):
     out = []
     for item in req["items"]:
@@ -419,7 +430,7 @@ def op_versions(_req):
     return {"python": sys.version.split()[0], "pandas": pd.__version__, "numpy": np.__version__, "protocol": pickle.HIGHEST_PROTOCOL}
 
 
-OPS = {"large": op_large, "gen": op_gen, "check": op_check, "frame": op_frame, "bench": op_bench, "make_bench": op_make_bench, "versions": op_versions}
+OPS = {"int_parse": op_int_parse, "large": op_large, "gen": op_gen, "check": op_check, "frame": op_frame, "bench": op_bench, "make_bench": op_make_bench, "versions": op_versions}
 
 
 def main():

@@ -5,7 +5,9 @@
  * comparison happens in Python. Mismatches are reported with Python's repr.
  */
 import { readdirSync, readFileSync } from "node:fs";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parsePythonInt } from "../../src/cache/serializers/python-int.js";
 import { loads } from "../../src/codecs/pickle/decoder.js";
 import { dumps } from "../../src/codecs/pickle/encoder.js";
 import { PicklePeer, toHex } from "../helpers/pickle-peer.js";
@@ -110,4 +112,28 @@ describe("pickle round trip through Python", () => {
     const failures = results.filter((r) => !r.ok).map((r) => `${r.name} → ${r.detail}`);
     expect(failures, failures.join("\n")).toEqual([]);
   }, 120_000);
+});
+
+describe("RedisSerializer's int fallback follows Python's int(bytes)", () => {
+  it("for 3000 random byte strings over whitespace, signs, digits and underscores", async () => {
+    const alphabet = [..." \t\n\v\f\r+-_0123456789a.\u00e9\u0000"].map((c) => c.charCodeAt(0));
+    const samples = fc.sample(
+      fc.array(fc.constantFrom(...alphabet), { maxLength: 12 }).map((codes) => Uint8Array.from(codes)),
+      { numRuns: 3000, seed: 99 },
+    );
+    const { results } = await peer.request<{ results: (string | null)[] }>({
+      op: "int_parse",
+      items: samples.map(toHex),
+    });
+    const mismatches = samples
+      .map((b, i) => {
+        const ours = parsePythonInt(b);
+        const theirs = results[i] ?? null;
+        return (ours === null ? null : String(ours)) === theirs
+          ? null
+          : `${JSON.stringify(Buffer.from(b).toString("latin1"))}: ours ${String(ours)}, Python ${theirs}`;
+      })
+      .filter((m) => m !== null);
+    expect(mismatches.slice(0, 10)).toEqual([]);
+  }, 60_000);
 });
