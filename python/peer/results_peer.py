@@ -16,6 +16,7 @@ cachelib/Flask-Caching RedisCache), without importing Superset itself:
   load       redis{...}, key, mode                     -> {found, payload (tagged), ttl}
              results_backend.get -> zlib_decompress -> msgpack.loads(raw=False) | json.loads
   thumb_key  args (tagged dict), algorithm            -> md5/sha256 of simplejson.dumps(sort_keys)
+  thumb_keys cases [{args, algorithm}]                -> list of thumb_key results
   thumb_store redis{host,port}, prefix, key, shape("bytes"|"object"|"dict"), image_hex|null,
              status, timestamp                          -> {}
   thumb_load redis{...}, prefix, key                   -> {found, kind, image_hex, status, timestamp}
@@ -231,6 +232,10 @@ def op_thumb_key(req):
     return {"text": text, "key": hashlib.new(req["algorithm"], text.encode("utf-8")).hexdigest()}
 
 
+def op_thumb_keys(req):
+    return [op_thumb_key(case) for case in req["cases"]]
+
+
 def op_thumb_store(req):
     import base64
 
@@ -289,6 +294,7 @@ OPS = {
     "store": op_store,
     "load": op_load,
     "thumb_key": op_thumb_key,
+    "thumb_keys": op_thumb_keys,
     "thumb_store": op_thumb_store,
     "thumb_load": op_thumb_load,
 }
