@@ -1,4 +1,12 @@
 export type { BackendEntry, CacheBackend } from "./backends/backend.js";
+export {
+  CIRCUIT_BREAKER_DEFAULTS,
+  CIRCUIT_OPEN,
+  CircuitBreakerBackend,
+  type CircuitBreakerOptions,
+  type CircuitBreakerStats,
+  type CircuitState,
+} from "./backends/circuit-breaker.js";
 export { FileSystemBackend, type FileSystemBackendOptions } from "./backends/filesystem.js";
 export {
   type FileHashMethod,
@@ -32,6 +40,23 @@ export {
   metastoreUuid,
 } from "./backends/metastore-uuid.js";
 export { NullBackend } from "./backends/null.js";
+export {
+  REDIS_BACKEND_DEFAULTS,
+  RedisBackend,
+  type RedisBackendContext,
+  RedisBackendError,
+  type RedisBackendOptions,
+  type RedisBackendStats,
+  RedisErrorCode,
+} from "./backends/redis.js";
+export { REDIS_CONNECTION_DEFAULTS, type RedisConnectionOptions } from "./backends/redis-client.js";
+export {
+  type FlaskRedisConfig,
+  type RedisTopology,
+  type ResolvedRedisConfig,
+  redisTopologyFor,
+  resolveRedisConfig,
+} from "./backends/redis-config.js";
 export {
   type BackendContext,
   type BackendKind,
