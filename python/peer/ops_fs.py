@@ -10,7 +10,7 @@ Commands (``op`` plus arguments):
   open      dir, threshold?, default_timeout?, mode?, hash?("md5"|"sha256")  -> versions
   time      now (float seconds) or null to use the real clock                 -> {}
   set/add   key, pickle_hex, timeout? (seconds; omitted = default)            -> result
-  get       key, expect_pickle_hex? -> found (value is not None), pickle_hex, same?
+  get       key, expect_pickle_hex? -> found (value is not None), pickle_hex, same?, equal?
   repickle  pickle_hex -> pickle.dumps(pickle.loads(bytes), 5) in this process
   has/delete key -> result;  inc/dec key, delta -> result;  clear -> result
   count     -> the count file value as cachelib reads it (``_file_count``)
@@ -87,6 +87,10 @@ def handle(cmd):
             # DataFrame-safe), independent of how the original writer memoised.
             expected = pickle.loads(bytes.fromhex(cmd["expect_pickle_hex"]))
             out["same"] = pickle.dumps(expected, 5).hex() == out["pickle_hex"]
+            try:
+                out["equal"] = bool(value == expected)  # value equality, ignoring object sharing
+            except Exception:  # e.g. DataFrame truth value; "same" still answers
+                out["equal"] = False
         return out
     if op == "repickle":
         return {"result": pickle.dumps(pickle.loads(bytes.fromhex(cmd["pickle_hex"])), 5).hex()}

@@ -27,6 +27,8 @@ import {
   MAX_EXPIRY,
   tempFileName,
 } from "../../src/backends/filesystem-format.js";
+import { knownCacheTypes, resolveBackendKind } from "../../src/backends/registry.js";
+import { createCache } from "../../src/cache/create-cache.js";
 import type { Clock } from "../../src/clock.js";
 import type { CacheDecodeError } from "../../src/errors.js";
 import type { ResolvedCacheConfig } from "../../src/manager/config-types.js";
@@ -414,6 +416,32 @@ describe("config", () => {
     expect(() =>
       fileSystemOptionsFromConfig(resolve({ CACHE_DIR: "/x", CACHE_OPTIONS: { hash_method: "crc32" } }), "P"),
     ).toThrow(expect.objectContaining({ code: "CONFIG_INVALID_VALUE" }));
+  });
+
+  it("every CACHE_TYPE spelling of FileSystemCache builds a working cache", async () => {
+    const spellings = knownCacheTypes().filter((t) => resolveBackendKind(t, "P") === "filesystem");
+    expect(spellings).toEqual(
+      expect.arrayContaining([
+        "FileSystemCache",
+        "filesystem",
+        "flask_caching.backends.FileSystemCache",
+        "flask_caching.backends.filesystemcache.FileSystemCache",
+      ]),
+    );
+    for (const type of spellings) {
+      const cache = createCache({ CACHE_TYPE: type, CACHE_DIR: freshDir() });
+      expect(await cache.set("k", [1, "two"], 0), type).toBe(true);
+      expect(await cache.get("k"), type).toEqual([1, "two"]);
+      expect((await cache.backend()).kind).toBe("filesystem");
+      await cache.close();
+    }
+  });
+
+  it("an unusable CACHE_DIR fails at whenReady(), not on the first request", async () => {
+    const parent = freshDir();
+    writeFileSync(join(parent, "file"), "x");
+    const cache = createCache({ CACHE_TYPE: "FileSystemCache", CACHE_DIR: join(parent, "file", "sub") });
+    await expect(cache.whenReady()).rejects.toMatchObject({ code: "FS_DIR_UNUSABLE" });
   });
 
   it("createBackend builds a working backend and fails early on a bad directory", async () => {
