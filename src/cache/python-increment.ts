@@ -29,7 +29,7 @@ export function pythonIncrement(
   delta: number | bigint,
 ): number | bigint | PyFloat {
   const base: PyValue = isFalsy(current) ? 0 : (current as PyValue);
-  if (base instanceof PyFloat) return new PyFloat(base.value + Number(delta));
+  if (base instanceof PyFloat) return asFloat(base.value + Number(delta));
   if (base === true) return add(1, delta);
   if (typeof base === "number" || typeof base === "bigint") return add(base, delta);
   throw new CacheArgumentError(
@@ -38,10 +38,17 @@ export function pythonIncrement(
   );
 }
 
-function add(a: number | bigint, delta: number | bigint): number | bigint {
-  if (typeof a === "number" && !Number.isInteger(a)) return a + Number(delta); // float arithmetic
-  if (typeof delta === "number" && !Number.isInteger(delta)) return Number(a) + delta;
+function add(a: number | bigint, delta: number | bigint): number | bigint | PyFloat {
+  const isFloat =
+    (typeof a === "number" && !Number.isInteger(a)) ||
+    (typeof delta === "number" && !Number.isInteger(delta));
+  if (isFloat) return asFloat(Number(a) + Number(delta));
   return normaliseInt(BigInt(a) + BigInt(delta));
+}
+
+/** A float result stays a float in Python even when integral (-5e-324 + 1 == 1.0), so wrap it. */
+function asFloat(n: number): number | PyFloat {
+  return Number.isInteger(n) ? new PyFloat(n) : n;
 }
 
 function typeName(v: PyValue): string {

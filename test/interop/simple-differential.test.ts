@@ -14,6 +14,8 @@ import { FlaskPeer, PeerError } from "../helpers/peer.js";
 import { fromTagged, type Json, toTagged } from "../helpers/tagged.js";
 
 const RUNS = 200;
+/** NullCache has little state; fewer runs cover it. */
+const NULL_RUNS = 50;
 const KEYS = ["a", "b", "c", "d", "é/k"];
 const START_MS = 1_700_000_000_250; // fractional second: expiry uses floor(now)
 
@@ -96,7 +98,7 @@ function ours(v: PyValue | undefined | string[] | (PyValue | undefined)[]): Json
   return toTagged(v);
 }
 
-describe("SimpleCache differential vs cachelib 0.9.0 (through flask_peer.py)", () => {
+describe("SimpleCache/NullCache differential vs Flask-Caching 2.0.2 + cachelib 0.9.0 (flask_peer.py)", () => {
   let peer: FlaskPeer;
   beforeAll(async () => {
     peer = await FlaskPeer.start();
@@ -105,75 +107,78 @@ describe("SimpleCache differential vs cachelib 0.9.0 (through flask_peer.py)", (
     await peer?.close();
   });
 
-  it(`${RUNS} random operation sequences give identical results and bytes`, async () => {
-    await fc.assert(
-      fc.asyncProperty(configArb, fc.array(opArb, { minLength: 1, maxLength: 25 }), async (config, ops) => {
-        const clock = new FakeClock(START_MS);
-        const cache = createCache(
-          { CACHE_TYPE: "SimpleCache", ...config },
-          { clock, onBackendError: "throw" },
-        );
-        await peer.open({ CACHE_TYPE: "SimpleCache", ...config });
-        await peer.setTime(clock.nowSeconds());
-        for (const [i, op] of ops.entries()) {
-          const where = `op #${i} ${JSON.stringify(op)}`;
-          let mine: Json;
-          switch (op.op) {
-            case "advance":
-              clock.advanceSeconds(op.seconds);
-              await peer.setTime(clock.nowSeconds());
-              continue;
-            case "set":
-            case "add":
-              mine = await cache[op.op](op.key, fromTagged(op.value, { exactNumbers: true }), op.timeout);
-              break;
-            case "get":
-              mine = ours(await cache.get(op.key));
-              break;
-            case "delete":
-            case "has":
-              mine = await cache[op.op](op.key);
-              break;
-            case "inc":
-            case "dec":
-              mine = await cache[op.op](op.key, op.delta).then(
-                (v) => ours(v),
-                (e: { code?: string }) => `error:${e.code}`,
-              );
-              break;
-            case "get_many":
-              mine = ours(await cache.getMany(op.keys));
-              break;
-            case "delete_many":
-              mine = await cache.deleteMany(op.keys);
-              break;
-            case "set_many":
-              // Python takes a dict: a repeated key keeps its last value, at its first position.
-              mine = await cache.setMany(
-                new Map(op.items.map(([k, v]) => [k, fromTagged(v, { exactNumbers: true })])),
-                op.timeout,
-              );
-              break;
-            case "clear":
-              mine = await cache.clear();
-              break;
+  it.each([
+    ["SimpleCache", RUNS],
+    ["NullCache", NULL_RUNS],
+  ] as const)(
+    "%s: %i random operation sequences give identical results and bytes",
+    async (cacheType, runs) => {
+      await fc.assert(
+        fc.asyncProperty(configArb, fc.array(opArb, { minLength: 1, maxLength: 25 }), async (config, ops) => {
+          const clock = new FakeClock(START_MS);
+          const cache = createCache({ CACHE_TYPE: cacheType, ...config }, { clock, onBackendError: "throw" });
+          await peer.open({ CACHE_TYPE: cacheType, ...config });
+          await peer.setTime(clock.nowSeconds());
+          for (const [i, op] of ops.entries()) {
+            const where = `op #${i} ${JSON.stringify(op)}`;
+            let mine: Json;
+            switch (op.op) {
+              case "advance":
+                clock.advanceSeconds(op.seconds);
+                await peer.setTime(clock.nowSeconds());
+                continue;
+              case "set":
+              case "add":
+                mine = await cache[op.op](op.key, fromTagged(op.value, { exactNumbers: true }), op.timeout);
+                break;
+              case "get":
+                mine = ours(await cache.get(op.key));
+                break;
+              case "delete":
+              case "has":
+                mine = await cache[op.op](op.key);
+                break;
+              case "inc":
+              case "dec":
+                mine = await cache[op.op](op.key, op.delta).then(
+                  (v) => ours(v),
+                  (e: { code?: string }) => `error:${e.code}`,
+                );
+                break;
+              case "get_many":
+                mine = ours(await cache.getMany(op.keys));
+                break;
+              case "delete_many":
+                mine = await cache.deleteMany(op.keys);
+                break;
+              case "set_many":
+                // Python takes a dict: a repeated key keeps its last value, at its first position.
+                mine = await cache.setMany(
+                  new Map(op.items.map(([k, v]) => [k, fromTagged(v, { exactNumbers: true })])),
+                  op.timeout,
+                );
+                break;
+              case "clear":
+                mine = await cache.clear();
+                break;
+            }
+            const { op: name, ...args } = op;
+            const theirs = await peer.call(name, args as Record<string, Json>).catch((e: unknown) => {
+              if (e instanceof PeerError && e.type === "TypeError") return "error:INC_NOT_A_NUMBER";
+              throw e;
+            });
+            expect(mine, where).toEqual(theirs);
           }
-          const { op: name, ...args } = op;
-          const theirs = await peer.call(name, args as Record<string, Json>).catch((e: unknown) => {
-            if (e instanceof PeerError && e.type === "TypeError") return "error:INC_NOT_A_NUMBER";
-            throw e;
-          });
-          expect(mine, where).toEqual(theirs);
-        }
-        for (const k of KEYS) {
-          if (!(await peer.call("has", { key: k }))) continue;
-          const raw = (await peer.call("raw_get", { key: k })) as [number, string];
-          const mineRaw = await cache.getRaw(k);
-          expect(mineRaw && Buffer.from(mineRaw).toString("hex"), `bytes of ${k}`).toBe(raw[1]);
-        }
-        await cache.close();
-      }),
-      { numRuns: RUNS },
-    );
-  });
+          for (const k of KEYS) {
+            if (!(await peer.call("has", { key: k }))) continue;
+            const raw = (await peer.call("raw_get", { key: k })) as [number, string];
+            const mineRaw = await cache.getRaw(k);
+            expect(mineRaw && Buffer.from(mineRaw).toString("hex"), `bytes of ${k}`).toBe(raw[1]);
+          }
+          await cache.close();
+        }),
+        { numRuns: runs },
+      );
+    },
+  );
 });
