@@ -34,6 +34,7 @@ export interface JsonHookOptions {
 }
 
 const MICROS_PER_SECOND = 1_000_000;
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 const MICROS_PER_DAY = 86_400_000_000n;
 const MILLIS_PER_SECOND = 1000;
 const NANOS_PER_MICRO = 1000n;
@@ -46,6 +47,8 @@ function unserializable(value: unknown): never {
 
 /** Python's `td.total_seconds()`: the exact µs count divided by 10^6, correctly rounded. */
 function microsToSeconds(micros: bigint): number {
+  // Both operands exact doubles: IEEE division is correctly rounded, like Python's int / int.
+  if (micros <= MAX_EXACT && micros >= -MAX_EXACT) return Number(micros) / MICROS_PER_SECOND;
   const negative = micros < 0n;
   const abs = negative ? -micros : micros;
   const whole = abs / BigInt(MICROS_PER_SECOND);
@@ -77,6 +80,20 @@ function wallMicros(dt: PyDatetime): bigint {
  * @throws PyJsonEncodeError `PYJSON_UNSERIALIZABLE` for `astimezone` on a zone whose offset is unknown.
  */
 export function datetimeToEpochMillis(dt: PyDatetime, rule: AwareDatetimeRule = "astimezone"): number {
+  const offset = dt.tzinfo && rule === "astimezone" ? dt.tzinfo.offsetSeconds : 0;
+  if (offset !== null) {
+    // Fast path: whole seconds and µs stay exact doubles for years 1–9999.
+    const seconds =
+      daysFromCivil(dt.year, dt.month, dt.day) * 86_400 +
+      dt.hour * 3600 +
+      dt.minute * 60 +
+      dt.second -
+      offset;
+    const micros = seconds * MICROS_PER_SECOND + dt.microsecond;
+    if (Number.isSafeInteger(micros) && Number.isInteger(offset)) {
+      return (micros / MICROS_PER_SECOND) * MILLIS_PER_SECOND;
+    }
+  }
   let micros = wallMicros(dt);
   if (dt.tzinfo && rule === "astimezone") {
     const offset = dt.tzinfo.offsetSeconds;

@@ -62,6 +62,8 @@ interface Encoder {
   bytesAsText: boolean;
   maxDepth: number;
   active: Set<object>;
+  /** Separators of one-line output, built once. */
+  flat: Layout;
   /** simplejson C encoder's key memo (only with sortKeys false and no indent), else null. */
   keyMemo: Map<string, string> | null;
 }
@@ -94,6 +96,7 @@ export function dumps(value: unknown, options: PyJsonDumpsOptions = {}): string 
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
     active: new Set(),
     keyMemo: null,
+    flat: { sep: itemSep, open: "", close: "" },
   };
   if (!enc.sortKeys && indent === null) enc.keyMemo = new Map();
   return encode(enc, value, 0, 0);
@@ -162,18 +165,35 @@ function scalarText(enc: Encoder, v: unknown): string | undefined {
   }
 }
 
+/**
+ * Containers are tracked for cycles only below this nesting: a cyclic value always gets
+ * this deep, so cycles are still reported as `PYJSON_CIRCULAR`, while the common shallow
+ * case skips the bookkeeping.
+ */
+const CYCLE_CHECK_NESTING = 32;
+// Keys with a code unit >= U+D800 are the only ones whose UTF-16 order differs from Python's.
+const NEEDS_CODE_POINT_ORDER = /[\ud800-\uffff]/;
+
 /** `level` drives indentation; `nesting` counts every step (hook calls too) against `maxDepth`. */
 function encode(enc: Encoder, v: unknown, level: number, nesting: number): string {
-  const scalar = scalarText(enc, v);
-  if (scalar !== undefined) return scalar;
-  if (nesting >= enc.maxDepth) {
-    throw new PyJsonEncodeError("PYJSON_TOO_DEEP", `nesting deeper than ${enc.maxDepth}`);
-  }
-  if (typeof v === "object" && v !== null) {
-    if (Array.isArray(v)) return container(enc, v, () => encodeList(enc, v, level, nesting));
-    if (v instanceof Map) return container(enc, v, () => encodeDict(enc, v.entries(), level, nesting));
-    if (isPlainObject(v)) {
-      return container(enc, v, () => encodeDict(enc, Object.entries(v), level, nesting));
+  switch (typeof v) {
+    case "string":
+      return enc.quote(v);
+    case "number":
+      return numberText(enc, v);
+    case "boolean":
+      return v ? "true" : "false";
+    case "bigint":
+      return v.toString();
+    case "object": {
+      if (v === null) return "null";
+      if (Array.isArray(v) || v instanceof Map || isPlainObject(v)) {
+        if (nesting >= enc.maxDepth) tooDeep(enc);
+        if (nesting < CYCLE_CHECK_NESTING) return containerText(enc, v, level, nesting);
+        return tracked(enc, v, () => containerText(enc, v, level, nesting));
+      }
+      const scalar = scalarText(enc, v);
+      if (scalar !== undefined) return scalar;
     }
   }
   if (!enc.hook) {
@@ -182,12 +202,23 @@ function encode(enc: Encoder, v: unknown, level: number, nesting: number): strin
       `Object of type ${typeName(v)} is not JSON serializable`,
     );
   }
+  if (nesting >= enc.maxDepth) tooDeep(enc);
   const hook = enc.hook;
-  return container(enc, v, () => encode(enc, hook(v), level, nesting + 1));
+  return tracked(enc, v, () => encode(enc, hook(v), level, nesting + 1));
+}
+
+function tooDeep(enc: Encoder): never {
+  throw new PyJsonEncodeError("PYJSON_TOO_DEEP", `nesting deeper than ${enc.maxDepth}`);
+}
+
+function containerText(enc: Encoder, v: object, level: number, nesting: number): string {
+  if (Array.isArray(v)) return encodeList(enc, v, level, nesting);
+  if (v instanceof Map) return encodeDict(enc, v.entries(), level, nesting);
+  return encodeObject(enc, v as Record<string, unknown>, level, nesting);
 }
 
 /** Runs `body` with `v` marked as being encoded, as simplejson's `check_circular` does. */
-function container(enc: Encoder, v: unknown, body: () => string): string {
+function tracked(enc: Encoder, v: unknown, body: () => string): string {
   if (typeof v !== "object" || v === null) return body();
   if (enc.active.has(v)) throw new PyJsonEncodeError("PYJSON_CIRCULAR", "Circular reference detected");
   enc.active.add(v);
@@ -198,8 +229,14 @@ function container(enc: Encoder, v: unknown, body: () => string): string {
   }
 }
 
-function openClose(enc: Encoder, depth: number): { sep: string; open: string; close: string } {
-  if (enc.indent === null) return { sep: enc.itemSep, open: "", close: "" };
+interface Layout {
+  sep: string;
+  open: string;
+  close: string;
+}
+
+function openClose(enc: Encoder, depth: number): Layout {
+  if (enc.indent === null) return enc.flat;
   const inner = `\n${enc.indent.repeat(depth + 1)}`;
   return { sep: enc.itemSep + inner, open: inner, close: `\n${enc.indent.repeat(depth)}` };
 }
@@ -213,6 +250,39 @@ function encodeList(enc: Encoder, list: readonly unknown[], level: number, nesti
     out += encode(enc, list[i], level + 1, nesting + 1);
   }
   return `${out}${close}]`;
+}
+
+/** Quoted keys seen recently (keys repeat across calls: `columns`, `extras`, …); bounded. */
+const QUOTED_KEY_CACHE_LIMIT = 4096;
+const quotedAsciiKeys = new Map<string, string>();
+
+function quoteKey(enc: Encoder, key: string): string {
+  if (enc.quote !== quoteAscii) return enc.quote(key);
+  let q = quotedAsciiKeys.get(key);
+  if (q === undefined) {
+    if (quotedAsciiKeys.size >= QUOTED_KEY_CACHE_LIMIT) quotedAsciiKeys.clear();
+    q = quoteAscii(key);
+    quotedAsciiKeys.set(key, q);
+  }
+  return q;
+}
+
+/** Plain objects: string keys only, so the fast native sort is exact unless a key has surrogates or U+E000+. */
+function encodeObject(enc: Encoder, o: Record<string, unknown>, level: number, nesting: number): string {
+  const keys = Object.keys(o);
+  if (keys.length === 0) return "{}";
+  if (enc.sortKeys) {
+    if (keys.some((k) => NEEDS_CODE_POINT_ORDER.test(k))) keys.sort(compareCodePoints);
+    else keys.sort();
+  }
+  const { sep, open, close } = openClose(enc, level);
+  let out = `{${open}`;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (i > 0) out += sep;
+    out += quoteKey(enc, key) + enc.keySep + encode(enc, o[key], level + 1, nesting + 1);
+  }
+  return `${out}${close}}`;
 }
 
 function encodeDict(
