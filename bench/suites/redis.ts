@@ -6,7 +6,8 @@
  * only its Redis layer, and Python Flask-Caching RedisCache (a subprocess timing its own loop,
  * concurrency 1). Ops/s are medians of rounds; p50/p99 are per-call latencies.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import KeyvRedis, { Keyv } from "@keyv/redis";
 import { BentoCache, bentostore } from "bentocache";
 import { redisDriver } from "bentocache/drivers/redis";
@@ -31,6 +32,8 @@ interface Impl {
   name: string;
   get: Op;
   set: Op;
+  /** Runs one timed round itself (the Python subprocess); `get`/`set` are unused then. */
+  round?: (op: "get" | "set", ms: number) => Promise<{ ops: number; latencies: number[] }>;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -68,12 +71,18 @@ async function measureCase(
 ): Promise<Measurement[]> {
   const samples = impls.map(() => [] as number[]);
   const latencies = impls.map(() => [] as number[]);
-  for (const impl of impls) await run(impl[op], concurrency, WARMUP_MS);
+  const oneRound = async (impl: Impl, ms: number, lat?: number[]) => {
+    if (!impl.round) return run(impl[op], concurrency, ms, lat);
+    const r = await impl.round(op, ms);
+    lat?.push(...r.latencies);
+    return r.ops;
+  };
+  for (const impl of impls) await oneRound(impl, WARMUP_MS);
   for (let r = 0; r < ROUNDS; r++) {
     // Rotate the starting impl each round so no impl always runs first.
     for (let j = 0; j < impls.length; j++) {
       const k = (j + r) % impls.length;
-      samples[k]!.push(await run(impls[k]![op], concurrency, ROUND_MS, latencies[k]));
+      samples[k]!.push(await oneRound(impls[k]!, ROUND_MS, latencies[k]));
     }
   }
   return impls.map((impl, k) => {
@@ -90,57 +99,50 @@ async function measureCase(
   });
 }
 
-const PYTHON_LOOP = `
+/** One timed round per stdin line ({"op", "ms"}); prints {"ops", "lat"} (µs). Concurrency 1. */
+const PYTHON_ROUNDS = `
 import json, sys, time
 from flask import Flask
 from flask_caching import Cache
-url, size, rounds, round_ms = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+url, size = sys.argv[1], int(sys.argv[2])
 cache = Cache(Flask("bench"), config={"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url})
 value = b"x" * size
 keys = ["py:%d" % i for i in range(64)]
 for k in keys: cache.set(k, value, timeout=600)
-out = {}
-for op in ("get", "set"):
-    samples, lat = [], []
-    fn = (lambda k: cache.get(k)) if op == "get" else (lambda k: cache.set(k, value, timeout=600))
-    for r in range(rounds + 1):
-        n, start = 0, time.perf_counter()
-        end = start + round_ms / 1000
-        while True:
-            t0 = time.perf_counter(); fn(keys[n % 64]); t1 = time.perf_counter()
-            if r: lat.append((t1 - t0) * 1e6)
-            n += 1
-            if t1 >= end: break
-        if r: samples.append(n / (t1 - start))
-    lat.sort(); samples.sort()
-    out[op] = {"ops": samples[len(samples) // 2], "samples": samples,
-               "p50": lat[len(lat) // 2], "p99": lat[int(len(lat) * 0.99)]}
-print(json.dumps(out))
+print(json.dumps({"ready": True}), flush=True)
+for line in sys.stdin:
+    req = json.loads(line)
+    fn = (lambda k: cache.get(k)) if req["op"] == "get" else (lambda k: cache.set(k, value, timeout=600))
+    lat, n, start = [], 0, time.perf_counter()
+    end = start + req["ms"] / 1000
+    while True:
+        t0 = time.perf_counter(); fn(keys[n % 64]); t1 = time.perf_counter()
+        lat.append((t1 - t0) * 1e6); n += 1
+        if t1 >= end: break
+    print(json.dumps({"ops": n / (t1 - start), "lat": lat}), flush=True)
 `;
 
-function pythonMeasurements(url: string, label: string, size: number): Measurement[] {
-  const r = spawnSync(
-    debianPython(),
-    ["-c", PYTHON_LOOP, url, String(size), String(ROUNDS), String(ROUND_MS)],
-    {
-      encoding: "utf8",
-      timeout: 60_000,
+/** Flask-Caching RedisCache in a Python subprocess, driven round by round so it interleaves with ours. */
+async function pythonImpl(url: string, size: number): Promise<{ impl: Impl; close: () => void }> {
+  const child = spawn(debianPython(), ["-c", PYTHON_ROUNDS, url, String(size)], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () =>
+    JSON.parse(((await lines.next()).value as string | undefined) ?? "null") as Record<string, unknown>;
+  if (!(await next())?.ready) throw new Error("python bench peer did not start");
+  const unused: Op = () => Promise.reject(new Error("python runs its own rounds"));
+  const impl: Impl = {
+    name: "flask-caching (python)",
+    get: unused,
+    set: unused,
+    round: async (op, ms) => {
+      child.stdin.write(`${JSON.stringify({ op, ms })}\n`);
+      const r = (await next()) as { ops: number; lat: number[] };
+      return { ops: r.ops, latencies: r.lat };
     },
-  );
-  if (r.status !== 0) throw new Error(`python bench failed: ${r.stderr}`);
-  const out = JSON.parse(r.stdout) as Record<
-    string,
-    { ops: number; samples: number[]; p50: number; p99: number }
-  >;
-  return (["get", "set"] as const).map((op) => ({
-    case: `${op} ${label} c=1`,
-    impl: "flask-caching (python)",
-    opsPerSec: out[op]!.ops,
-    p50Micros: out[op]!.p50,
-    p99Micros: out[op]!.p99,
-    rounds: ROUNDS,
-    samples: out[op]!.samples,
-  }));
+  };
+  return { impl, close: () => child.stdin.end() };
 }
 
 async function makeImpls(
@@ -239,14 +241,16 @@ export default async function redisSuite(): Promise<SuiteResult> {
     for (const [label, size] of Object.entries(SIZES)) {
       const bytes = Buffer.alloc(size, 0x78);
       const { impls, close } = await makeImpls(server, bytes, "x".repeat(size));
+      const python = await pythonImpl(`${server.url}/1`, size);
       for (const c of CONCURRENCY) {
         for (const op of ["get", "set"] as const) {
           const caseName = `${op} ${label} c=${c}`;
-          measurements.push(...(await measureCase(caseName, impls, op, c)));
+          const contenders = c === 1 ? [...impls, python.impl] : impls;
+          measurements.push(...(await measureCase(caseName, contenders, op, c)));
         }
       }
+      python.close();
       await close();
-      measurements.push(...pythonMeasurements(`${server.url}/1`, label, size));
       for (const c of CONCURRENCY) {
         for (const op of ["get", "set"] as const) {
           const caseName = `${op} ${label} c=${c}`;
@@ -277,7 +281,7 @@ export default async function redisSuite(): Promise<SuiteResult> {
       "ours/raw clients store Buffers; keyv, cache-manager and bentocache store a string of the same length (they serialize to JSON)",
       "ours (Cache) pickles the bytes value (`!` + protocol 5) exactly as Flask-Caching; timeouts 600 s everywhere",
       `ops/s = median of ${ROUNDS} interleaved rounds × ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up; p50/p99 per call over all rounds`,
-      "Python: Flask-Caching 2.0.2 RedisCache, same loop at concurrency 1 in a subprocess timing itself",
+      "Python: Flask-Caching 2.0.2 RedisCache in a subprocess timing its own loop (concurrency 1), driven round by round so its rounds interleave with ours",
     ],
   };
 }
