@@ -16,7 +16,10 @@ export interface RedisConnectionOptions {
   reconnectMaxDelayMs?: number;
   /** Batch concurrent commands into one write (ioredis enableAutoPipelining; default true). */
   autoPipelining?: boolean;
-  /** Sentinel only: send reads (GET, MGET, EXISTS) to a replica as Flask-Caching does (default `master`). */
+  /**
+   * Sentinel only: send reads (GET, MGET, EXISTS) to a replica as Flask-Caching does (default
+   * `master`). While no replica connection is ready, reads go to the master.
+   */
   sentinelReadFrom?: "master" | "replica";
   /** Raw ioredis options merged last (for anything not covered above). Prefer the typed options. */
   ioredis?: RedisOptions;
@@ -77,7 +80,9 @@ export function createRedisClients(
   const all: RedisOptions = { ...base, ...cfg, ...pickDefined(base, options), ...options.ioredis };
   const writer = new Redis(all);
   if (resolved.topology === "sentinel" && options.sentinelReadFrom === "replica") {
-    return { writer, reader: new Redis({ ...all, role: "slave" }) };
+    // Connect eagerly: reads use the master until the replica connection is ready (and whenever
+    // it is not), which is redis-py's slave_for fallback when no replica is available.
+    return { writer, reader: new Redis({ ...all, role: "slave", lazyConnect: false }) };
   }
   return { writer, reader: writer };
 }

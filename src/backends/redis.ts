@@ -161,9 +161,15 @@ export class RedisBackend implements CacheBackend {
     this.#offline--;
   };
 
+  /** The replica client when it is ready (Sentinel `sentinelReadFrom: "replica"`), else the writer. */
+  #readClient(): Redis | Cluster {
+    const r = this.#reader;
+    return r === this.#writer || r.status === READY ? r : this.#writer;
+  }
+
   /** Stored bytes, or `undefined` when missing. @throws RedisBackendError */
   get(key: string): Promise<Uint8Array | undefined> {
-    const c = this.#reader;
+    const c = this.#readClient();
     // Hot path without async/await: one promise hop on top of ioredis's.
     if (c.status === READY && !this.#closed) return c.getBuffer(key).then(toUndefined, this.#fail.GET);
     const refused = this.#refuse(c);
@@ -174,7 +180,7 @@ export class RedisBackend implements CacheBackend {
   /** One MGET (on a cluster: one MGET per hash slot, in parallel), results in the caller's order. @throws RedisBackendError */
   async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
     if (keys.length === 0) return [];
-    const c = this.#reader;
+    const c = this.#readClient();
     this.#admit(c);
     if (!(c instanceof Cluster)) {
       const values = await this.#queued(c, c.mgetBuffer(...keys)).catch(this.#fail.MGET);
@@ -264,7 +270,7 @@ export class RedisBackend implements CacheBackend {
 
   /** `EXISTS key`. @throws RedisBackendError */
   async has(key: string): Promise<boolean> {
-    const c = this.#reader;
+    const c = this.#readClient();
     this.#admit(c);
     return this.#queued(c, c.exists(key)).then(isPositive, this.#fail.EXISTS);
   }

@@ -87,11 +87,16 @@ describe("Sentinel interop", () => {
     const replicaReads = RedisBackend.fromConfig(sentinelConfig(), { sentinelReadFrom: "replica" });
     await ours.set(`${PREFIX}rr`, Buffer.from("2180054e2e", "hex"), 0);
     await replicated();
-    expect(hex(await replicaReads.get(`${PREFIX}rr`))).toBe("2180054e2e");
     const replica = new Redis({ host: set.replica.host, port: set.replica.port });
-    const clients = String(await replica.call("CLIENT", "LIST"));
+    // The replica connection opens in the background; until then reads use the master.
+    let servedByReplica = false;
+    for (let i = 0; i < 50 && !servedByReplica; i++) {
+      expect(hex(await replicaReads.get(`${PREFIX}rr`))).toBe("2180054e2e");
+      servedByReplica = /cmd=get/.test(String(await replica.call("CLIENT", "LIST")));
+      if (!servedByReplica) await new Promise((r) => setTimeout(r, 100));
+    }
     replica.disconnect();
-    expect(clients).toMatch(/cmd=get/);
+    expect(servedByReplica).toBe(true);
     await replicaReads.close();
   });
 
@@ -122,4 +127,16 @@ describe("Sentinel interop", () => {
     expect((await promoted.getBuffer(`${PREFIX}after-failover`))?.toString("hex")).toBe("2180054b2a2e");
     promoted.disconnect();
   }, 60_000);
+
+  it("replica reads fall back to the master when no replica is available (after the failover)", async () => {
+    const replicaReads = RedisBackend.fromConfig(sentinelConfig(), {
+      sentinelReadFrom: "replica",
+      commandTimeoutMs: 1000,
+    });
+    const t0 = Date.now();
+    expect(hex(await replicaReads.get(`${PREFIX}after-failover`))).toBe("2180054b2a2e");
+    expect(await replicaReads.has(`${PREFIX}after-failover`)).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    await replicaReads.close();
+  });
 });
