@@ -16,9 +16,20 @@
  * The row index is a RangeIndex (`index=None`).
  */
 import { DataType, type Field, type Table, TimeUnit, type Vector } from "apache-arrow";
+import { fromTaggedJson, indexFromColumns, indexFromMetadata, META } from "./arrow-metadata.js";
 import { PickleEncodeError } from "./encode-errors.js";
 import type { EncoderContext } from "./encoder.js";
-import { PyDate, PyObject, PyTuple, type PyValue } from "./values.js";
+import {
+  PyDate,
+  PyDatetime64,
+  PyDecimal,
+  PyFloat,
+  PyObject,
+  PySentinel,
+  PyTuple,
+  PyTzInfo,
+  type PyValue,
+} from "./values.js";
 
 /** numpy's NaT: the int64 minimum. */
 const NAT = -(2n ** 63n);
@@ -41,28 +52,133 @@ const INT64_MAX = 2n ** 63n - 1n;
 const PRECISION_SINGLE = 1;
 const PRECISION_DOUBLE = 2;
 
-/** Saves `table` as a DataFrame (see the module comment); memoized under the table's identity. */
+/** Saves `table` as a DataFrame (see the module comment). */
 export function saveTable(ctx: EncoderContext, table: Table, depth: number): void {
-  const columns = new Map<string, PyValue>();
-  const names: string[] = [];
+  const columns = new Map<PyValue, PyValue>();
+  const labels: PyValue[] = [];
+  const indexLevels: { field: Field; vector: Vector }[] = [];
   table.schema.fields.forEach((field, i) => {
-    if (columns.has(field.name)) {
-      throw new PickleEncodeError(
-        "PICKLE_ENCODE_BAD_VALUE",
-        "$",
-        `duplicate column name ${JSON.stringify(field.name)}`,
-      );
-    }
     const vector = table.getChildAt(i) as Vector;
-    columns.set(field.name, columnValue(field, vector, table.numRows));
-    names.push(field.name);
+    if (field.metadata.has(META.indexLevel)) {
+      indexLevels.push({ field, vector });
+      return;
+    }
+    const labelJson = field.metadata.get(META.label);
+    const label = labelJson === undefined ? field.name : fromTaggedJson(JSON.parse(labelJson));
+    if (columns.has(label)) {
+      throw new PickleEncodeError("PICKLE_ENCODE_BAD_VALUE", "$", `duplicate column label ${field.name}`);
+    }
+    columns.set(label, columnValue(field, vector, table.numRows));
+    labels.push(label);
   });
-  const frame = new PyObject("pandas.core.frame", "DataFrame", [columns, null, names]);
+  const index =
+    indexLevels.length > 0
+      ? indexFromLevels(indexLevels, table.numRows)
+      : indexFromMetadata(table.schema.metadata.get(META.index), table.numRows);
+  const frame = new PyObject("pandas.core.frame", "DataFrame", [columns, index, labels]);
   ctx.save(frame, depth);
+}
+
+/** Index levels stored as columns (`dataFrameIndex: "columns"`): one → Index, several → MultiIndex. */
+function indexFromLevels(levels: { field: Field; vector: Vector }[], n: number): PyValue {
+  const cols = levels.map(({ field, vector }) => ({
+    values: cellsOf(field, vector, n),
+    dtype: field.metadata.get(META.pandasDtype) ?? null,
+    name: field.name.startsWith("__index_level_") ? null : field.name,
+  }));
+  if (cols.length === 1) {
+    const only = cols[0] as (typeof cols)[number];
+    return indexFromColumns(only.values, only.dtype, only.name);
+  }
+  const levelIndexes: PyValue[] = [];
+  const codeLists: PyValue[] = [];
+  for (const c of cols) {
+    const seen = new Map<unknown, number>();
+    const level: PyValue[] = [];
+    const codes = c.values.map((v) => {
+      if (v === null || v === PySentinel.NaT) return -1;
+      const key = typeof v === "object" ? `o:${JSON.stringify(String(v))}` : v;
+      let code = seen.get(key);
+      if (code === undefined) {
+        code = level.length;
+        seen.set(key, code);
+        level.push(v);
+      }
+      return code;
+    });
+    levelIndexes.push(indexFromColumns(level, c.dtype, c.name));
+    codeLists.push(codes);
+  }
+  return new PyObject("pandas.core.indexes.multi", "MultiIndex", [
+    levelIndexes,
+    codeLists,
+    null,
+    cols.map((c) => c.name),
+  ]);
+}
+
+/** Python cells of a column (for index levels): Timestamps for datetimes, else the column's cells. */
+function cellsOf(field: Field, v: Vector, n: number): PyValue[] {
+  const type = field.type as DataType;
+  if (DataType.isTimestamp(type)) {
+    const t = type as DataType & { unit: TimeUnit; timezone: string | null };
+    const raw = int64Values(v);
+    return Array.from({ length: n }, (_, i) =>
+      v.isValid(i)
+        ? new PyDatetime64("Timestamp", raw[i] as bigint, NUMPY_UNIT[t.unit] as string, zoneOf(t.timezone))
+        : PySentinel.NaT,
+    );
+  }
+  const encoding = field.metadata.get(META.objectEncoding);
+  if (encoding) return objectCells(v, encoding, field);
+  if (DataType.isDate(type)) return datesOf(v);
+  if (DataType.isFloat(type)) return listOf(v).map((x) => (x === null ? null : new PyFloat(x as number)));
+  return listOf(v);
+}
+
+/** Masked (nullable) pandas dtypes: written as `Series(list, None, dtype)` even without nulls. */
+const MASKED_DTYPE = /^(U?Int(8|16|32|64)|Float(32|64)|boolean)$/;
+
+/**
+ * Object columns as the decoder recorded them (`pandas_object_encoding`): the cells go back
+ * to the Python types they had (ints, floats, Decimals, dates, bytes, tagged JSON values).
+ */
+function objectCells(v: Vector, encoding: string, field: Field): PyValue[] {
+  switch (encoding) {
+    case "str":
+    case "int":
+    case "bool":
+    case "bytes":
+      return listOf(v);
+    case "float":
+      return listOf(v).map((x) => (x === null ? null : new PyFloat(x as number)));
+    case "decimal":
+      return listOf(v).map((x) => (x === null ? null : new PyDecimal(x as string)));
+    case "date":
+      return datesOf(v);
+    case "tagged-json":
+      return listOf(v).map((x) => (x === null ? null : fromTaggedJson(JSON.parse(x as string))));
+    default:
+      throw unsupported(field, `unknown object encoding ${encoding}`);
+  }
+}
+
+/** An Arrow zone string as a tzinfo: "UTC", an IANA key (pytz), or "+HH:MM". */
+function zoneOf(zone: string | null): PyTzInfo | null {
+  if (!zone) return null;
+  if (zone === "UTC") return new PyTzInfo("utc", 0, "UTC", "pytz._UTC");
+  const m = /^([+-])(\d\d):(\d\d)$/.exec(zone);
+  if (m) return new PyTzInfo("fixed", (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60));
+  return new PyTzInfo("pytz", null, zone, "pytz._p");
 }
 
 function columnValue(field: Field, v: Vector, n: number): PyValue {
   const type = field.type as DataType;
+  const pandasDtype = field.metadata.get(META.pandasDtype);
+  const encoding = field.metadata.get(META.objectEncoding);
+  if (encoding !== undefined) return ndarray("O8", null, n, objectCells(v, encoding, field));
+  if (pandasDtype === "string") return series(listOf(v), "string");
+  if (pandasDtype !== undefined && MASKED_DTYPE.test(pandasDtype)) return series(listOf(v), pandasDtype);
   const hasNulls = v.nullCount > 0;
   if (DataType.isInt(type)) {
     const code = `${type.isSigned ? "i" : "u"}${type.bitWidth / 8}`;
@@ -89,10 +205,15 @@ function columnValue(field: Field, v: Vector, n: number): PyValue {
     return ndarray("O8", null, n, listOf(v));
   }
   if (DataType.isDate(type)) return ndarray("O8", null, n, datesOf(v));
+  if (DataType.isBinary(type) || DataType.isLargeBinary(type)) return ndarray("O8", null, n, listOf(v));
   if (DataType.isDictionary(type)) {
-    if (!DataType.isUtf8(type.dictionary))
-      throw unsupported(field, "only dictionaries of strings map to category");
-    const categories = listOf(dictionaryOf(v));
+    const values = type.dictionary;
+    if (!(DataType.isUtf8(values) || DataType.isInt(values) || DataType.isFloat(values))) {
+      throw unsupported(field, "only dictionaries of strings or numbers map to category");
+    }
+    const categories = DataType.isFloat(values)
+      ? listOf(dictionaryOf(v)).map((x) => (x === null ? null : new PyFloat(x as number)))
+      : listOf(dictionaryOf(v));
     const dtype = new PyObject("pandas.core.dtypes.dtypes", "CategoricalDtype", [categories, type.isOrdered]);
     return series(listOf(v), dtype);
   }
