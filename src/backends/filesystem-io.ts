@@ -7,6 +7,7 @@ import {
   close,
   closeSync,
   fchmod,
+  constants as fsConstants,
   fsync,
   open,
   openSync,
@@ -20,6 +21,7 @@ import {
   unlink,
   writev,
 } from "node:fs";
+import { access, mkdir, stat as statPromise } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { HEADER_BYTES, tempFileName } from "./filesystem-format.js";
@@ -227,4 +229,18 @@ export async function commitTempFile(temp: TempFile, target: string): Promise<vo
 /** Remove a written temp file that will not be committed. */
 export async function discardTempFile(temp: TempFile): Promise<void> {
   await removeFile(temp.path);
+}
+
+/**
+ * mkdir -p, check access, then write and remove a temp file to prove `dir` is usable. Returns the
+ * mode new temp files actually get, or -1 when the umask narrowed 0o600 (then every write chmods).
+ * @throws the fs error of the first step that failed
+ */
+export async function probeDirectory(dir: string): Promise<number> {
+  await mkdir(dir, { recursive: true });
+  await access(dir, fsConstants.W_OK | fsConstants.X_OK);
+  const temp = await writeTempFile(dir, [], { chmodTo: undefined, fsync: false });
+  const created = (await statPromise(temp.path)).mode & 0o777;
+  await discardTempFile(temp);
+  return created === TEMP_CREATE_MODE ? created : -1;
 }

@@ -7,15 +7,13 @@
  * (a protocol-5 pickle). Name = hex digest of the UTF-8 key, no prefix. Writes go to a temp file
  * in the same directory and are renamed over the target, so readers see old or new, never half.
  */
-import { constants as fsConstants } from "node:fs";
-import { access, mkdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { type Clock, systemClock, unixSeconds } from "../clock.js";
-import { CacheBackendError, type CacheDecodeError } from "../errors.js";
+import { CacheBackendError, type CacheDecodeError, type SupersetCacheError } from "../errors.js";
 import type { ResolvedCacheConfig } from "../manager/config-types.js";
 import type { BackendEntry, CacheBackend } from "./backend.js";
 import { fileSystemOptionsFromConfig } from "./filesystem-config.js";
-import { decodeCount, encodeCount } from "./filesystem-count.js";
+import { EntryCounter } from "./filesystem-counter.js";
 import {
   COUNT_KEY,
   DEFAULT_FILE_MODE,
@@ -23,7 +21,6 @@ import {
   encodeHeader,
   expiryFor,
   type FileHashMethod,
-  FileSystemCountError,
   FileSystemHeaderError,
   fileNameForKey,
   HEADER_BYTES,
@@ -36,9 +33,9 @@ import {
   discardTempFile,
   errorCode,
   type FileReader,
+  probeDirectory,
   removeFile,
   syncReader,
-  TEMP_CREATE_MODE,
   writeTempFile,
 } from "./filesystem-io.js";
 import { listEntryFiles, pruneDirectory } from "./filesystem-prune.js";
@@ -67,10 +64,20 @@ export interface FileSystemBackendOptions {
   /** Time source (milliseconds). Default the system clock. */
   clock?: Clock;
   /**
-   * Receives each undecodable file that is read as a miss (shorter than the header, bad count
-   * file). Without it, `get`/`getMany` throw the error (a `CacheDecodeError`).
+   * Receives each entry file that is read as a miss because it is shorter than the header.
+   * Without it, `get`/`getMany`/`has` throw the error (a `CacheDecodeError`) and `Cache` counts it.
    */
   onDecodeError?: (error: CacheDecodeError) => void;
+  /**
+   * Receives what cachelib only logs and carries on from: a bad or unwritable count file, a
+   * failed prune, a file `clear` could not remove. Default: `process.emitWarning`.
+   */
+  onWarning?: (error: SupersetCacheError) => void;
+}
+
+/** Default `onWarning`: a Node process warning, as cachelib logs `logging.warning`. */
+function emitWarning(error: SupersetCacheError): void {
+  process.emitWarning(error.message, { type: "SupersetCacheWarning", code: error.code });
 }
 
 /** Wraps an unexpected fs failure with the backend name and a stable code. */
@@ -94,15 +101,17 @@ export class FileSystemBackend implements CacheBackend {
   private readonly reader: FileReader;
   private readonly clock: Clock;
   private readonly onDecodeError: ((error: CacheDecodeError) => void) | undefined;
+  private readonly warn: (error: SupersetCacheError) => void;
   /** `undefined` when files are created with `mode` already, so no chmod is needed. */
   private readonly chmodTo: number | undefined;
-  // Count updates from this process run one at a time, so concurrent calls do not lose updates
-  // (across processes the count stays best-effort, as in cachelib).
-  private countQueue: Promise<unknown> = Promise.resolve();
+  private readonly counter: EntryCounter;
+  // One prune at a time per process: concurrent sets over the threshold would otherwise each
+  // remove files from the same stale count and over-prune.
+  private pruning: Promise<number> | undefined;
 
   private constructor(
-    options: Required<Omit<FileSystemBackendOptions, "onDecodeError">>,
-    onDecodeError: FileSystemBackendOptions["onDecodeError"],
+    options: Required<Omit<FileSystemBackendOptions, "onDecodeError" | "onWarning">>,
+    hooks: Pick<FileSystemBackendOptions, "onDecodeError" | "onWarning">,
     createdMode: number,
   ) {
     this.dir = options.dir;
@@ -113,8 +122,22 @@ export class FileSystemBackend implements CacheBackend {
     this.reader = options.syncReads ? syncReader : asyncReader;
     this.clock = options.clock;
     this.countFileName = fileNameForKey(COUNT_KEY, this.hashMethod);
-    this.onDecodeError = onDecodeError;
+    this.onDecodeError = hooks.onDecodeError;
+    this.warn = hooks.onWarning ?? emitWarning;
     this.chmodTo = createdMode === this.mode ? undefined : this.mode;
+    this.counter = new EntryCounter({
+      dir: this.dir,
+      fileName: this.countFileName,
+      threshold: this.threshold,
+      reader: this.reader,
+      writeOptions: this.writeOptions(),
+      clock: this.clock,
+      warn: this.warn,
+    });
+  }
+
+  private writeOptions() {
+    return { chmodTo: this.chmodTo, fsync: this.fsync };
   }
 
   /**
@@ -133,11 +156,26 @@ export class FileSystemBackend implements CacheBackend {
       syncReads: options.syncReads ?? false,
       clock: options.clock ?? systemClock,
     };
-    const createdMode = await probeDirectory(dir);
-    const backend = new FileSystemBackend(resolved, options.onDecodeError, createdMode);
+    let createdMode: number;
+    try {
+      createdMode = await probeDirectory(dir);
+    } catch (error) {
+      throw new CacheBackendError(
+        "FS_DIR_UNUSABLE",
+        BACKEND,
+        `cache directory ${dir} cannot be created or written (${errorCode(error) ?? String(error)})`,
+        { cause: error },
+      );
+    }
+    const backend = new FileSystemBackend(resolved, options, createdMode);
     if (backend.threshold !== 0) {
-      const files = await listEntryFiles(dir, backend.countFileName);
-      await backend.writeCount(files.length);
+      try {
+        await backend.counter.write((await listEntryFiles(dir, backend.countFileName)).length);
+      } catch (error) {
+        throw new CacheBackendError("FS_DIR_UNUSABLE", BACKEND, `cannot count the entries in ${dir}`, {
+          cause: error,
+        });
+      }
     }
     return backend;
   }
@@ -196,7 +234,7 @@ export class FileSystemBackend implements CacheBackend {
     // The temp file is written while the count and the target are checked; it only becomes
     // visible (rename) after pruning, which keeps cachelib's order of effects.
     const [written, existedBefore, pruned] = await Promise.allSettled([
-      writeTempFile(this.dir, [encodeHeader(expiry), value], { chmodTo: this.chmodTo, fsync: this.fsync }),
+      writeTempFile(this.dir, [encodeHeader(expiry), value], this.writeOptions()),
       this.fileExists(path),
       this.pruneIfOverThreshold(),
     ]);
@@ -215,7 +253,7 @@ export class FileSystemBackend implements CacheBackend {
     } catch (error) {
       throw ioError("rename temp file onto", path, error);
     }
-    if (!existed) await this.adjustCount(1);
+    if (!existed) await this.counter.adjust(1);
     return true;
   }
 
@@ -248,7 +286,7 @@ export class FileSystemBackend implements CacheBackend {
     } catch (error) {
       throw ioError("remove", path, error);
     }
-    if (removed) await this.adjustCount(-1);
+    if (removed) await this.counter.adjust(-1);
     return true;
   }
 
@@ -292,14 +330,16 @@ export class FileSystemBackend implements CacheBackend {
     for (const [index, name] of names.entries()) {
       try {
         await removeFile(join(this.dir, name));
-      } catch {
-        // cachelib logs and returns False; `delta=-0` there resets the count to 0.
-        if (index === 0) await this.enqueueCount(async () => this.writeCount(0));
-        else await this.adjustCount(-index);
+      } catch (error) {
+        // cachelib logs and returns False; its `delta=-0` resets the count to 0 when the first
+        // removal fails.
+        this.warn(ioError("remove (clear)", join(this.dir, name), error));
+        if (index === 0) await this.counter.reset(0);
+        else await this.counter.adjust(-index);
         return false;
       }
     }
-    await this.enqueueCount(async () => this.writeCount(0));
+    await this.counter.reset(0);
     return true;
   }
 
@@ -308,73 +348,38 @@ export class FileSystemBackend implements CacheBackend {
 
   /** Entry count as recorded in the count file (0 when absent, unreadable or threshold is 0). */
   async readCount(): Promise<number> {
-    if (this.threshold === 0) return 0;
-    const path = join(this.dir, this.countFileName);
-    const bytes = await this.reader.readWhole(path);
-    if (bytes === undefined) return 0;
-    const expiry = readExpiry(bytes);
-    if (expiry === undefined) {
-      this.reportCountProblem(new FileSystemHeaderError(path, bytes.length));
-      return 0;
-    }
-    if (!isLive(expiry, this.clock.now())) return 0;
-    try {
-      return decodeCount(bytes.subarray(HEADER_BYTES));
-    } catch (error) {
-      this.reportCountProblem(new FileSystemCountError(path, (error as Error).message));
-      return 0;
-    }
+    return this.counter.read();
   }
 
-  // A bad count file never fails a write: cachelib reads it as 0 and carries on.
-  private reportCountProblem(error: CacheDecodeError): void {
-    this.onDecodeError?.(error);
-  }
-
-  private async writeCount(count: number): Promise<void> {
-    const path = join(this.dir, this.countFileName);
-    const temp = await writeTempFile(this.dir, [encodeHeader(0), encodeCount(count)], {
-      chmodTo: this.chmodTo,
-      fsync: this.fsync,
-    });
-    await commitTempFile(temp, path);
-  }
-
-  private enqueueCount<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.countQueue.then(task, task);
-    this.countQueue = run.catch(() => undefined); // the caller of `run` sees the error
-    return run;
-  }
-
-  /** Read-modify-write of the count file (no-op when threshold is 0). */
-  private async adjustCount(delta: number): Promise<void> {
-    if (this.threshold === 0) return;
-    await this.enqueueCount(async () => {
-      try {
-        await this.writeCount((await this.readCount()) + delta);
-      } catch (error) {
-        throw ioError("update count file in", this.dir, error);
-      }
-    });
-  }
-
-  /** Prune when the count file says we are over the threshold; returns the files removed. */
+  /**
+   * Prune when the count file says we are over the threshold; returns the files removed. A failed
+   * prune is warned and the write goes on, as in cachelib.
+   */
   private async pruneIfOverThreshold(): Promise<number> {
-    if (this.threshold === 0) return 0;
-    const count = await this.readCount().catch((error: unknown) => {
-      throw ioError("read count file in", this.dir, error);
+    if (this.threshold === 0 || (await this.counter.read()) <= this.threshold) return 0;
+    while (this.pruning) await this.pruning;
+    this.pruning = this.pruneNow().finally(() => {
+      this.pruning = undefined;
     });
+    return this.pruning;
+  }
+
+  private async pruneNow(): Promise<number> {
+    const count = await this.counter.read(); // again: a prune that just ran may have fixed it
     if (count <= this.threshold) return 0;
-    const removed = await pruneDirectory({
-      dir: this.dir,
-      countFileName: this.countFileName,
-      threshold: this.threshold,
-      count,
-      nowMs: this.clock.now(),
-    }).catch((error: unknown) => {
-      throw ioError("prune", this.dir, error);
-    });
-    if (removed > 0) await this.adjustCount(-removed);
+    let removed = 0;
+    try {
+      removed = await pruneDirectory({
+        dir: this.dir,
+        countFileName: this.countFileName,
+        threshold: this.threshold,
+        count,
+        nowMs: this.clock.now(),
+      });
+    } catch (error) {
+      this.warn(ioError("prune", this.dir, error));
+    }
+    if (removed > 0) await this.counter.adjust(-removed);
     return removed;
   }
 
@@ -384,28 +389,6 @@ export class FileSystemBackend implements CacheBackend {
     } catch (error) {
       throw ioError("stat", path, error);
     }
-  }
-}
-
-/**
- * mkdir -p, then write and remove a temp file to prove the directory is usable; returns the
- * mode new files actually get (the umask may narrow 0o600).
- */
-async function probeDirectory(dir: string): Promise<number> {
-  try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, fsConstants.W_OK | fsConstants.X_OK);
-    const temp = await writeTempFile(dir, [], { chmodTo: undefined, fsync: false });
-    const created = (await stat(temp.path)).mode & 0o777;
-    await discardTempFile(temp);
-    return created === TEMP_CREATE_MODE ? created : -1;
-  } catch (error) {
-    throw new CacheBackendError(
-      "FS_DIR_UNUSABLE",
-      BACKEND,
-      `cache directory ${dir} cannot be created or written (${errorCode(error) ?? String(error)})`,
-      { cause: error },
-    );
   }
 }
 

@@ -30,7 +30,7 @@ import {
 import { knownCacheTypes, resolveBackendKind } from "../../src/backends/registry.js";
 import { createCache } from "../../src/cache/create-cache.js";
 import type { Clock } from "../../src/clock.js";
-import type { CacheDecodeError } from "../../src/errors.js";
+import type { CacheDecodeError, SupersetCacheError } from "../../src/errors.js";
 import type { ResolvedCacheConfig } from "../../src/manager/config-types.js";
 import { resolveFlaskCacheConfig } from "../../src/manager/flask-config.js";
 
@@ -227,6 +227,16 @@ describe("reads, writes and expiry", () => {
     expect(await backend.readCount()).toBe(50);
   });
 
+  it("concurrent new-key sets over a small threshold neither over-prune nor lose the count", async () => {
+    const { backend, dir } = await openAt(T0, { threshold: 10 });
+    await Promise.all(Array.from({ length: 40 }, (_, i) => backend.set(`c${i}`, VALUE, 100 + i)));
+    const entries = readdirSync(dir).filter((n) => n !== COUNT_FILE);
+    expect(entries.length).toBeGreaterThanOrEqual(10);
+    expect(await backend.readCount()).toBe(entries.length);
+    await backend.set("one-more", VALUE, 0); // sequential now: back to threshold + 1
+    expect(readdirSync(dir).filter((n) => n !== COUNT_FILE)).toHaveLength(11);
+  });
+
   it("threshold 0 keeps no count file", async () => {
     const { backend, dir } = await openAt(T0, { threshold: 0 });
     for (let i = 0; i < 5; i++) await backend.set(`k${i}`, VALUE, 0);
@@ -306,14 +316,37 @@ describe("corrupt and foreign files", () => {
     await expect(backend.get("short")).rejects.toMatchObject({ code: "FS_SHORT_HEADER" });
   });
 
-  it("a corrupt count file reads as 0 and is rewritten by the next count update", async () => {
-    const errors: CacheDecodeError[] = [];
-    const { backend, dir } = await openAt(T0, { onDecodeError: (e) => errors.push(e) });
+  it("a corrupt count file reads as 0 (warned) and is rewritten by the next count update", async () => {
+    const warnings: SupersetCacheError[] = [];
+    const { backend, dir } = await openAt(T0, { onWarning: (e) => warnings.push(e) });
     writeFileSync(join(dir, COUNT_FILE), Buffer.from("000000008005", "hex"));
     expect(await backend.readCount()).toBe(0);
-    expect(errors[0]?.code).toBe("FS_BAD_COUNT_FILE");
+    expect(warnings[0]?.code).toBe("FS_BAD_COUNT_FILE");
     await backend.set("x", VALUE, 0);
     expect(await backend.readCount()).toBe(1);
+  });
+
+  it("an unwritable count file never fails a set (warned, as cachelib logs it)", async () => {
+    const warnings: SupersetCacheError[] = [];
+    const { backend, dir } = await openAt(T0, { onWarning: (e) => warnings.push(e) });
+    rmSync(join(dir, COUNT_FILE));
+    mkdirSync(join(dir, COUNT_FILE)); // a directory where the count file goes: read EISDIR, rename fails
+    mkdirSync(join(dir, COUNT_FILE, "x"));
+    expect(await backend.set("k", VALUE, 0)).toBe(true);
+    expect(Buffer.from((await backend.get("k"))!)).toEqual(VALUE);
+    expect(warnings.map((w) => w.code)).toContain("FS_COUNT_FILE_IO");
+  });
+
+  it("without onWarning, problems become Node process warnings (never silent)", async () => {
+    const { backend, dir } = await openAt();
+    writeFileSync(join(dir, COUNT_FILE), Buffer.from("00", "hex"));
+    const seen: Error[] = [];
+    const listener = (w: Error) => seen.push(w);
+    process.on("warning", listener);
+    await backend.readCount();
+    await new Promise((r) => setImmediate(r));
+    process.off("warning", listener);
+    expect(seen.map((w) => (w as Error & { code?: string }).code)).toContain("FS_SHORT_HEADER");
   });
 
   it("random garbage files never crash get/has/set/clear (property)", async () => {
