@@ -16,8 +16,6 @@ export interface MetastoreJsonOptions {
   exactNumbers?: boolean;
 }
 
-const utf8 = new TextEncoder();
-
 /**
  * Superset's `JsonKeyValueCodec`: `bytes(json.dumps(value), "utf-8")` / `json.loads(bytes)`.
  * `dumps` throws CacheEncodeError `METASTORE_JSON_UNSERIALIZABLE`; `loads` throws
@@ -26,7 +24,9 @@ const utf8 = new TextEncoder();
 export function metastoreJsonSerializer(options: MetastoreJsonOptions = {}): Serializer {
   return {
     name: "metastore-json",
-    dumps: (value: PyValue) => utf8.encode(stdlibJsonDumps(value)),
+    // ensure_ascii output is pure ASCII, so Latin-1 encoding is the UTF-8 bytes (and much faster
+    // than TextEncoder for small texts).
+    dumps: (value: PyValue) => Buffer.from(stdlibJsonDumps(value), "latin1"),
     loads: (bytes: Uint8Array) => stdlibJsonLoads(bytes, options),
   };
 }

@@ -31,42 +31,24 @@ export function pythonFloatRepr(x: number): string {
   return `${sign}${intPart}.${fracPart || "0"}`;
 }
 
-/** `json.dumps(s)` with ensure_ascii: everything outside space..tilde is escaped, lowercase hex. */
+/** Strings needing no escape at all (printable ASCII except `"` and `\\`). */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+/** What JSON.stringify leaves unescaped but ensure_ascii escapes: DEL and every non-ASCII code unit. */
+const NON_ASCII = /[\u007f-\uffff]/g;
+
+function escapeUnit(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+
+/**
+ * `json.dumps(s)` with ensure_ascii: everything outside space..tilde escaped, lowercase hex,
+ * astral characters as surrogate pairs, lone surrogates as `\udXXX`. JSON.stringify already
+ * escapes quotes, backslashes and control characters exactly as Python does (short forms for
+ * `\b\f\n\r\t`, lowercase `\u00XX` otherwise) and lone surrogates (well-formed stringify).
+ */
 export function pythonJsonString(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x20 && c <= 0x7e && c !== 0x22 && c !== 0x5c) {
-      out += s[i];
-      continue;
-    }
-    switch (c) {
-      case 0x22:
-        out += '\\"';
-        break;
-      case 0x5c:
-        out += "\\\\";
-        break;
-      case 0x0a:
-        out += "\\n";
-        break;
-      case 0x0d:
-        out += "\\r";
-        break;
-      case 0x09:
-        out += "\\t";
-        break;
-      case 0x08:
-        out += "\\b";
-        break;
-      case 0x0c:
-        out += "\\f";
-        break;
-      default:
-        out += `\\u${c.toString(16).padStart(4, "0")}`;
-    }
-  }
-  return `${out}"`;
+  if (PLAIN.test(s)) return `"${s}"`;
+  return JSON.stringify(s).replace(NON_ASCII, escapeUnit);
 }
 
 /**

@@ -127,6 +127,18 @@ class PostgresDialect implements MetastoreDialect {
   async select(uuids: readonly Uint8Array[], now: string): Promise<Map<string, MetastoreRead>> {
     const out = new Map<string, MetastoreRead>();
     if (uuids.length === 0) return out;
+    if (uuids.length === 1) {
+      // The common single-key read: a plain indexed lookup.
+      const one = await this.run(
+        "select",
+        `SELECT value, (expires_on IS NOT NULL AND expires_on <= $2::timestamp) AS expired
+         FROM ${this.table} WHERE resource = $1 AND uuid = $3::uuid ORDER BY id LIMIT 1`,
+        [METASTORE_RESOURCE, now, formatUuid(uuids[0]!)],
+      );
+      const row = one.rows[0];
+      if (row) out.set(hexOf(uuids[0]!), { value: row.value as Uint8Array, expired: row.expired === true });
+      return out;
+    }
     const r = await this.run(
       "select",
       `SELECT DISTINCT ON (uuid) replace(uuid::text, '-', '') AS hex, value,
@@ -200,4 +212,8 @@ class PostgresDialect implements MetastoreDialect {
       row.expiresOn,
     ];
   }
+}
+
+function hexOf(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
