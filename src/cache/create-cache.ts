@@ -28,6 +28,8 @@ export interface CreateCacheOptions {
   settings?: BackendSettings;
   /** Defaults that replace Flask-Caching's (used for RESULTS_BACKEND's cachelib defaults). */
   defaults?: FlaskDefaults;
+  /** Read integral Python floats as `PyFloat` (pickle-based caches). Default false. */
+  exactNumbers?: boolean;
   /** Override the `deleteMany` strategy (default: Flask-Caching's loop). */
   deleteManyStrategy?: DeleteManyStrategy;
 }
@@ -57,7 +59,9 @@ export function createCache(config: FlaskCacheConfig = {}, options: CreateCacheO
     backend: async () => (await load()).createBackend(resolved, ctx),
     serializer: async () => {
       const m = await load();
-      return m.createSerializer ? m.createSerializer(resolved, ctx) : loadSerializer(reg.serializer, path);
+      return m.createSerializer
+        ? m.createSerializer(resolved, ctx)
+        : loadSerializer(reg.serializer, path, { exactNumbers: options.exactNumbers });
     },
     config: resolved,
     keyPrefix: reg.keyPrefix === "prepend" ? resolved.CACHE_KEY_PREFIX : "",

@@ -8,16 +8,29 @@ import type { SerializerKind } from "../backends/registry.js";
 import { CacheConfigError } from "../errors.js";
 import type { Serializer } from "./serializer.js";
 
+export interface SerializerChoiceOptions {
+  /**
+   * Decode Python floats with integral values (`2.0`) as `PyFloat` instead of a plain number, so
+   * a value read and written back keeps its Python type. Default false (DESIGN.md's mapping).
+   */
+  exactNumbers?: boolean;
+}
+
 /**
  * The serializer of `kind`.
  * @throws CacheConfigError `CONFIG_SERIALIZER_UNAVAILABLE` for `metastore` (its module provides one)
  */
-export async function loadSerializer(kind: SerializerKind, path: string): Promise<Serializer> {
+export async function loadSerializer(
+  kind: SerializerKind,
+  path: string,
+  options: SerializerChoiceOptions = {},
+): Promise<Serializer> {
+  const load = { exactNumbers: options.exactNumbers ?? false };
   switch (kind) {
     case "pickle":
-      return new (await import("./serializers/pickle.js")).PickleSerializer();
+      return new (await import("./serializers/pickle.js")).PickleSerializer({ load });
     case "redis":
-      return new (await import("./serializers/redis.js")).RedisSerializer();
+      return new (await import("./serializers/redis.js")).RedisSerializer({ load });
     default:
       throw new CacheConfigError(
         "CONFIG_SERIALIZER_UNAVAILABLE",

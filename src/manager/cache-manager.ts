@@ -25,6 +25,8 @@ export interface CacheManagerOptions {
   clock?: Clock;
   /** Error policy of every cache. Default `fail-open`. */
   onBackendError?: BackendErrorPolicy;
+  /** Read integral Python floats as `PyFloat` in pickle-based caches. Default false. */
+  exactNumbers?: boolean;
 }
 
 /** cachelib's default timeout for a RESULTS_BACKEND dict (it is a cachelib object in Superset), SECONDS. */

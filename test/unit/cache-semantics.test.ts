@@ -107,6 +107,11 @@ describe("Cache over SimpleCache", () => {
     // increment is stored as an int: a documented deviation from Python (3.0 there).
     await cache.set("pf", new PyFloat(2));
     expect(await cache.inc("pf")).toBe(3);
+    // With exactNumbers the float survives: 2.0 + 1 == 3.0, as in Python.
+    const exact = createCache({ CACHE_TYPE: "SimpleCache" }, { exactNumbers: true });
+    await exact.set("pf", new PyFloat(2));
+    expect(await exact.inc("pf")).toEqual(new PyFloat(3));
+    expect(await exact.get("pf")).toEqual(new PyFloat(3));
     await cache.set("big", Number.MAX_SAFE_INTEGER);
     expect(await cache.inc("big")).toBe(BigInt(Number.MAX_SAFE_INTEGER) + 1n);
     await cache.set("s", "text");
