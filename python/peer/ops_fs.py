@@ -1,4 +1,5 @@
-"""Python peer for the FileSystemCache interop tests.
+"""Python peer for the FileSystemCache interop tests (a standalone script, not a flask_peer.py
+``ops_<area>`` plug-in: it keeps its own process state and patches cachelib.file.time).
 
 Drives a real Flask-Caching ``FileSystemCache`` (cachelib underneath) on a directory shared with
 the TypeScript backend. Reads one JSON command per line on stdin, answers one JSON object per

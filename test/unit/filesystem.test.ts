@@ -31,6 +31,7 @@ import { knownCacheTypes, resolveBackendKind } from "../../src/backends/registry
 import { createCache } from "../../src/cache/create-cache.js";
 import type { Clock } from "../../src/clock.js";
 import type { CacheDecodeError, SupersetCacheError } from "../../src/errors.js";
+import { CacheManager } from "../../src/manager/cache-manager.js";
 import type { ResolvedCacheConfig } from "../../src/manager/config-types.js";
 import { resolveFlaskCacheConfig } from "../../src/manager/flask-config.js";
 
@@ -475,6 +476,16 @@ describe("config", () => {
     writeFileSync(join(parent, "file"), "x");
     const cache = createCache({ CACHE_TYPE: "FileSystemCache", CACHE_DIR: join(parent, "file", "sub") });
     await expect(cache.whenReady()).rejects.toMatchObject({ code: "FS_DIR_UNUSABLE" });
+  });
+
+  it("CacheManager.ready() surfaces an unusable DATA_CACHE_CONFIG directory at startup", async () => {
+    const parent = freshDir();
+    writeFileSync(join(parent, "file"), "x");
+    const manager = new CacheManager({
+      DATA_CACHE_CONFIG: { CACHE_TYPE: "FileSystemCache", CACHE_DIR: join(parent, "file", "data") },
+    });
+    await expect(manager.ready()).rejects.toMatchObject({ code: "FS_DIR_UNUSABLE" });
+    await manager.close();
   });
 
   it("createBackend builds a working backend and fails early on a bad directory", async () => {
