@@ -483,6 +483,9 @@ describe("config", () => {
     writeFileSync(join(parent, "file"), "x");
     const manager = new CacheManager({
       DATA_CACHE_CONFIG: { CACHE_TYPE: "FileSystemCache", CACHE_DIR: join(parent, "file", "data") },
+      // The two required caches default to the metastore, which needs a database; not under test.
+      FILTER_STATE_CACHE_CONFIG: { CACHE_TYPE: "SimpleCache" },
+      EXPLORE_FORM_DATA_CACHE_CONFIG: { CACHE_TYPE: "SimpleCache" },
     });
     await expect(manager.ready()).rejects.toMatchObject({ code: "FS_DIR_UNUSABLE" });
     await manager.close();
