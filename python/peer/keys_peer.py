@@ -3,6 +3,7 @@
 Commands (argv[1]); input is one JSON document on stdin, output one JSON document:
   dumps     {"cases": [{"value": V, "opts": {...}}]} -> {"results": [{"ok": str, "md5", "sha256"} | {"err": cls}]}
             simplejson.dumps(value, **opts); opts may name a Superset hook as "default".
+  pickles   {"cases": [{"pickle": hex, "opts": {...}}]} -> as dumps, on pickle.loads(bytes)
   keys      {"cases": [{"version", "query", "opts"}]} -> {"results": [{"json", "md5", "sha256"}]}
             QueryObject.cache_key() as the spec (../shared/spec/superset-chart-data-cache.md
             sections 2-3) describes it for each version, re-stated in Python here so keys
@@ -150,6 +151,13 @@ HOOKS = {
 }
 
 
+def cmd_pickles(doc):
+    """Like dumps, but each case carries a pickle (hex) that Python unpickles first."""
+    import pickle
+    cases = [dict(c, value=None, _obj=pickle.loads(bytes.fromhex(c["pickle"]))) for c in doc["cases"]]
+    return cmd_dumps({"cases": cases})
+
+
 def cmd_dumps(doc):
     out = []
     for case in doc["cases"]:
@@ -159,7 +167,8 @@ def cmd_dumps(doc):
         if "separators" in opts:
             opts["separators"] = tuple(opts["separators"])
         try:
-            s = simplejson.dumps(decode(case["value"]), **opts)
+            value = case["_obj"] if "_obj" in case else decode(case["value"])
+            s = simplejson.dumps(value, **opts)
         except (ValueError, TypeError, UnicodeDecodeError, RecursionError) as ex:
             out.append({"err": type(ex).__name__})
             continue
@@ -334,7 +343,7 @@ def cmd_bench(doc):
 def main():
     cmd = sys.argv[1]
     doc = json.loads(sys.stdin.read())
-    result = {"dumps": cmd_dumps, "keys": cmd_keys, "bench": cmd_bench}[cmd](doc)
+    result = {"dumps": cmd_dumps, "pickles": cmd_pickles, "keys": cmd_keys, "bench": cmd_bench}[cmd](doc)
     sys.stdout.write(json.dumps(result))
 
 

@@ -59,7 +59,7 @@ export function toPeer(v: unknown): PeerJson {
 }
 
 /** Run `keys_peer.py <command>` with `doc` on stdin; returns its parsed JSON output. */
-export function runKeysPeer<T>(command: "dumps" | "keys" | "bench", doc: unknown): T {
+export function runKeysPeer<T>(command: "dumps" | "pickles" | "keys" | "bench", doc: unknown): T {
   const r = spawnSync(debianPython(), [SCRIPT, command], {
     input: JSON.stringify(doc),
     encoding: "utf8",

@@ -4,8 +4,12 @@
  * sha256 must be identical, and where Python raises, we throw the matching typed error.
  */
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { dumps as pickleDumps, loads as pickleLoads } from "../../src/codecs/pickle/index.js";
 import {
   PyDate,
   PyDatetime,
@@ -281,5 +285,70 @@ describe(`pyjson.dumps vs simplejson (differential, ${RUNS} values, seed ${SEED}
     // The generator must exercise both outcomes, or the test proves little.
     expect(compared).toBeGreaterThan(RUNS * 0.6);
     expect(failures).toBeGreaterThan(50);
+  }, 60_000);
+});
+
+const PICKLE_RUNS = 2000;
+const GOLDEN = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "fixtures",
+  "flask-caching",
+  "redis_fc2.0.2_cachelib0.9.0.json",
+);
+
+/** Our result for one case, or the error code. */
+function oursOrCode(value: PyValue, opts: PyJsonDumpsOptions): string | PyJsonEncodeError {
+  try {
+    return dumps(value, opts);
+  } catch (err) {
+    if (err instanceof PyJsonEncodeError) return err;
+    throw err;
+  }
+}
+
+function expectSame(ours: string | PyJsonEncodeError, py: PyResult, context: () => string): void {
+  if ("err" in py) {
+    expect(ours, context()).toBeInstanceOf(PyJsonEncodeError);
+    expect(PY_ERROR[py.err], context()).toContain((ours as PyJsonEncodeError).code);
+    return;
+  }
+  expect(ours, context()).toBe(py.ok);
+}
+
+describe("pyjson.dumps(pickle.loads(b, { exactNumbers: true })) === simplejson.dumps(pickle.loads(b))", () => {
+  const sorted = { sortKeys: true, ignoreNan: true };
+  const pySorted = { sort_keys: true, ignore_nan: true, default: "json_iso_dttm_ser" };
+
+  it("on every non-DataFrame Flask-Caching golden pickle", () => {
+    const golden = JSON.parse(readFileSync(GOLDEN, "utf8")) as {
+      cases: { name: string; pickle_hex: string | null }[];
+    };
+    const cases = golden.cases.filter((c) => c.pickle_hex && c.name !== "dataframe");
+    expect(cases.length).toBeGreaterThan(30);
+    const { results } = runKeysPeer<{ results: PyResult[] }>("pickles", {
+      cases: cases.map((c) => ({ pickle: c.pickle_hex, opts: pySorted })),
+    });
+    cases.forEach((c, i) => {
+      const value = pickleLoads(Buffer.from(c.pickle_hex as string, "hex"), { exactNumbers: true });
+      const ours = oursOrCode(value, { ...sorted, default: HOOKS.json_iso_dttm_ser });
+      expectSame(ours, results[i] as PyResult, () => c.name);
+    });
+  });
+
+  it(`on ${PICKLE_RUNS} random values pickled by our encoder and unpickled by both sides`, () => {
+    const cases = fc.sample(plainCase, { numRuns: PICKLE_RUNS, seed: SEED + 1 });
+    const pickles = cases.map((c) => Buffer.from(pickleDumps(c.value)).toString("hex"));
+    const { results } = runKeysPeer<{ results: PyResult[] }>("pickles", {
+      cases: cases.map((c, i) => ({ pickle: pickles[i], opts: pythonOpts(c) })),
+    });
+    cases.forEach((c, i) => {
+      // "map" keeps dict insertion order (integer-like str keys too), as Python does.
+      const value = pickleLoads(Buffer.from(pickles[i] as string, "hex"), {
+        exactNumbers: true,
+        dicts: "map",
+      });
+      expectSame(oursOrCode(value, c.opts), results[i] as PyResult, () => `case ${i} (seed ${SEED + 1})`);
+    });
   }, 60_000);
 });
