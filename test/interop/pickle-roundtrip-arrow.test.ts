@@ -6,15 +6,21 @@
  */
 import {
   Bool,
+  type Data,
   type DataType,
   DateDay,
   Dictionary,
+  Field,
   Float32,
   Float64,
   Int8,
   Int16,
   Int32,
   Int64,
+  makeData,
+  RecordBatch,
+  Schema,
+  Struct,
   Table,
   TimestampMicrosecond,
   TimestampMillisecond,
@@ -235,6 +241,50 @@ describe("Arrow Table → pickle → pandas 1.5.3", () => {
       );
     }, 120_000);
   }
+
+  it("honours pandas metadata on fields: dtype float64 keeps NaN for nulls, Int64/string stay nullable", async () => {
+    const meta = (dtype: string) => new Map([["pandas_dtype", dtype]]);
+    const cols = [
+      new Field("f", new Float64(), true, meta("float64")),
+      new Field("i", new Int64(), true, meta("Int64")),
+      new Field("s", new Utf8(), true, meta("string")),
+    ];
+    const vectors = [
+      vectorFromArray([1.5, null, 3], new Float64()),
+      vectorFromArray([1n, 2n, 3n], new Int64()),
+      vectorFromArray(["a", null, "c"], new Utf8()),
+    ];
+    const table = new Table(
+      new Schema(cols),
+      ...[
+        new RecordBatch(
+          new Schema(cols),
+          makeData({
+            type: new Struct(cols),
+            length: 3,
+            nullCount: 0,
+            children: vectors.map((v) => v.data[0] as Data),
+          }),
+        ),
+      ],
+    );
+    const res = await peer.request<FrameResult>({
+      op: "frame",
+      pickle: toHex(dumps(table)),
+      columns: ["f", "i", "s"],
+      dtypes: { f: "float64", i: "Int64", s: "string" },
+      expect_pickle: toHex(
+        dumps(
+          new Map<PyValue, PyValue>([
+            ["f", [new PyFloat(1.5), null, new PyFloat(3)]],
+            ["i", [1, 2, 3]],
+            ["s", ["a", null, "c"]],
+          ]),
+        ),
+      ),
+    });
+    expect(res.detail).toBe("");
+  }, 60_000);
 
   it("decodes back to the same table (our bytes, and pandas' own re-pickling)", async () => {
     await fc.assert(

@@ -191,6 +191,8 @@ function columnValue(field: Field, v: Vector, n: number): PyValue {
     }
     const bits = type.precision === PRECISION_DOUBLE ? 64 : 32;
     if (!hasNulls) return ndarray(`f${bits / 8}`, null, n, rawBytes(v));
+    // A numpy float column (decoded from pandas) keeps its dtype: nulls become NaN.
+    if (pandasDtype === `float${bits}`) return ndarray(`f${bits / 8}`, null, n, floatsWithNaN(v, bits));
     return series(listOf(v), `Float${bits}`);
   }
   if (DataType.isBool(type)) {
@@ -339,6 +341,13 @@ function rawBytes(v: Vector): Uint8Array {
   });
   if (parts.length === 1) return parts[0] as Uint8Array;
   return Buffer.concat(parts);
+}
+
+function floatsWithNaN(v: Vector, bits: 32 | 64): Uint8Array {
+  const out = bits === 64 ? new Float64Array(v.length) : new Float32Array(v.length);
+  let i = 0;
+  for (const x of v) out[i++] = x === null ? Number.NaN : (x as number);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
 function int64Values(v: Vector): BigInt64Array {
