@@ -87,6 +87,18 @@ export type {
   SupersetCacheConfig,
 } from "./manager/config-types.js";
 export {
+  CACHE_DISABLED_TIMEOUT,
+  type ChartDataEntry,
+  ChartDataError,
+  type ChartDataOptions,
+  type ChartDataReadOptions,
+  type ChartDataWrite,
+  type ChartTimeoutChain,
+  chartDataCacheTimeout,
+  QueryCacheManager,
+  SUPERSET_CACHE_DEFAULT_TIMEOUT,
+} from "./superset/chart-data.js";
+export {
   type HashFromDictOptions,
   type HashFromStrOptions,
   hashFromDict,
