@@ -142,3 +142,5 @@ export {
   type SupersetVersionProfile,
   versionProfile,
 } from "./superset/versions.js";
+export * from "./superset/results/index.js";
+export * from "./superset/thumbnails/index.js";
