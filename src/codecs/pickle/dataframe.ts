@@ -125,7 +125,17 @@ function utf8Data(values: (string | null)[]): Data {
   let pos = 0;
   for (let i = 0; i < n; i++) {
     const s = values[i];
-    if (s) pos += encoder.encodeInto(s, bytes.subarray(pos)).written;
+    if (s) {
+      const len = s.length;
+      let k = 0;
+      // ASCII prefix by hand (short cells); encodeInto only from the first non-ASCII char.
+      for (; k < len; k++) {
+        const c = s.charCodeAt(k);
+        if (c >= 0x80) break;
+        bytes[pos++] = c;
+      }
+      if (k < len) pos += encoder.encodeInto(s.slice(k), bytes.subarray(pos)).written;
+    }
     offsets[i + 1] = pos;
   }
   const { bitmap, nulls } = validity(n, (i) => values[i] === null);
@@ -173,14 +183,49 @@ const isNone = (v: PyValue): boolean => v === null || v === PySentinel.NA || v =
  * its text, date → Date32), otherwise Utf8 cells of tagged JSON. `encoding` records which.
  */
 function objectData(values: PyValue[], ctx: HandlerContext): { data: Data; encoding: string } {
-  const present = values.filter((v) => !isNone(v));
   const n = values.length;
-  const every = (p: (v: PyValue) => boolean): boolean => present.length > 0 && present.every(p);
-  if (present.length === 0 || every((v) => typeof v === "string")) {
-    return { data: utf8Data(values.map((v) => (isNone(v) ? null : (v as string)))), encoding: "str" };
+  // One pass classifies the column: which single simple type (if any) all present cells share.
+  let str = true;
+  let bool = true;
+  let int = true;
+  let num = true;
+  let bytes = true;
+  let dec = true;
+  let date = true;
+  let present = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as PyValue;
+    if (v === null || v === PySentinel.NA || v === PySentinel.NaT) continue;
+    present++;
+    const t = typeof v;
+    if (t !== "string") str = false;
+    if (t !== "boolean") bool = false;
+    if (t === "number") {
+      if (!Number.isInteger(v)) int = false;
+    } else if (t === "bigint") {
+      if ((v as bigint) < NAT_VALUE || (v as bigint) >= -NAT_VALUE) int = false;
+      num = false;
+    } else {
+      int = false;
+      if (!(v instanceof PyFloat)) num = false;
+    }
+    if (t === "object") {
+      if (!(v instanceof Uint8Array)) bytes = false;
+      if (!(v instanceof PyDecimal)) dec = false;
+      if (!(v instanceof PyDate) || v.constructor !== PyDate) date = false;
+    } else {
+      bytes = false;
+      dec = false;
+      date = false;
+    }
+    if (!(str || bool || int || num || bytes || dec || date)) break;
   }
-  if (every((v) => typeof v === "boolean")) {
-    const { bitmap, nulls } = validity(n, (i) => isNone(values[i] as PyValue));
+  const missing = (i: number): boolean => isNone(values[i] as PyValue);
+  if (present === 0 || str) {
+    return { data: utf8Data(values.map((v) => (typeof v === "string" ? v : null))), encoding: "str" };
+  }
+  if (bool) {
+    const { bitmap, nulls } = validity(n, missing);
     return {
       data: makeData({
         type: new Bool(),
@@ -192,37 +237,32 @@ function objectData(values: PyValue[], ctx: HandlerContext): { data: Data; encod
       encoding: "bool",
     };
   }
-  const int64 = (v: PyValue): boolean =>
-    (typeof v === "number" && Number.isInteger(v)) ||
-    (typeof v === "bigint" && v >= NAT_VALUE && v < -NAT_VALUE);
-  if (every(int64)) {
+  if (int) {
     const data = new BigInt64Array(n);
-    for (let i = 0; i < n; i++)
-      if (!isNone(values[i] as PyValue)) data[i] = BigInt(values[i] as number | bigint);
-    const { bitmap, nulls } = validity(n, (i) => isNone(values[i] as PyValue));
+    for (let i = 0; i < n; i++) if (!missing(i)) data[i] = BigInt(values[i] as number | bigint);
+    const { bitmap, nulls } = validity(n, missing);
     return {
       data: makeData({ type: new Int64(), length: n, nullCount: nulls, nullBitmap: bitmap, data }),
       encoding: "int",
     };
   }
-  if (every((v) => typeof v === "number" || v instanceof PyFloat)) {
+  if (num) {
     const data = new Float64Array(n);
-    for (let i = 0; i < n; i++) data[i] = isNone(values[i] as PyValue) ? 0 : Number(values[i]);
-    const { bitmap, nulls } = validity(n, (i) => isNone(values[i] as PyValue));
+    for (let i = 0; i < n; i++) data[i] = missing(i) ? 0 : Number(values[i]);
+    const { bitmap, nulls } = validity(n, missing);
     return {
       data: makeData({ type: new Float64(), length: n, nullCount: nulls, nullBitmap: bitmap, data }),
       encoding: "float",
     };
   }
-  if (every((v) => v instanceof Uint8Array))
-    return { data: binaryData(values.map((v) => (isNone(v) ? null : (v as Uint8Array)))), encoding: "bytes" };
-  if (every((v) => v instanceof PyDecimal)) {
+  if (bytes)
+    return { data: binaryData(values.map((v) => (v instanceof Uint8Array ? v : null))), encoding: "bytes" };
+  if (dec)
     return {
-      data: utf8Data(values.map((v) => (isNone(v) ? null : (v as PyDecimal).text))),
+      data: utf8Data(values.map((v) => (v instanceof PyDecimal ? v.text : null))),
       encoding: "decimal",
     };
-  }
-  if (every((v) => v instanceof PyDate && v.constructor === PyDate)) {
+  if (date) {
     const data = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const d = values[i];
@@ -232,7 +272,7 @@ function objectData(values: PyValue[], ctx: HandlerContext): { data: Data; encod
         data[i] = Math.round(t.getTime() / MS_PER_DAY);
       }
     }
-    const { bitmap, nulls } = validity(n, (i) => isNone(values[i] as PyValue));
+    const { bitmap, nulls } = validity(n, missing);
     return {
       data: makeData({ type: new DateDay(), length: n, nullCount: nulls, nullBitmap: bitmap, data }),
       encoding: "date",

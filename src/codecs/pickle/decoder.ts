@@ -138,11 +138,15 @@ class Unpickler implements HandlerContext {
 
   /** Pop everything above the innermost MARK, and the MARK. */
   private popMark(): PyValue[] {
+    return this.stack.splice(this.takeMark());
+  }
+
+  /** Pop the innermost MARK and return its stack position (the items stay on the stack). */
+  private takeMark(): number {
     const m = this.marks.pop();
     if (m === undefined) this.fail("PICKLE_MARK_MISSING", "could not find MARK");
-    const items = this.stack.splice(m);
     this.fence = this.marks.length > 0 ? (this.marks[this.marks.length - 1] as number) : 0;
-    return items;
+    return m;
   }
 
   // ---- memo --------------------------------------------------------------------------
@@ -157,6 +161,12 @@ class Unpickler implements HandlerContext {
   private memoPut(i: number): void {
     const v = this.top();
     const dense = this.memoDense;
+    if (i === dense.length && i < this.limits.maxMemo + DENSE_MEMO_SLACK) {
+      // MEMOIZE and sequential PUTs: append without reading past the end (slow in V8).
+      this.memoAdded();
+      dense.push(v);
+      return;
+    }
     if (i < dense.length + DENSE_MEMO_SLACK && i < this.limits.maxMemo + DENSE_MEMO_SLACK) {
       if (dense[i] === undefined) this.memoAdded();
       while (dense.length < i) dense.push(undefined);
@@ -464,9 +474,12 @@ class Unpickler implements HandlerContext {
         return;
       }
       case Op.APPENDS: {
-        const items = this.popMark();
-        this.charge(items.length * SLOT_BYTES);
-        this.c.append(this.top(), items);
+        // Items are read in place and the stack truncated: no temporary array per batch.
+        const m = this.takeMark();
+        if (m - 1 < this.fence) this.underflow();
+        this.charge((stack.length - m) * SLOT_BYTES);
+        this.c.append(stack[m - 1] as PyValue, stack, m, stack.length);
+        stack.length = m;
         return;
       }
       case Op.SETITEM: {
@@ -478,12 +491,14 @@ class Unpickler implements HandlerContext {
         return;
       }
       case Op.SETITEMS: {
-        const items = this.popMark();
-        if (items.length % 2 !== 0) this.fail("PICKLE_BAD_ARGUMENT", "odd number of items for SETITEMS");
-        this.charge(items.length * SLOT_BYTES);
-        const i = stack.length - 1;
-        if (i < this.fence) this.underflow();
-        stack[i] = this.c.setItems(stack[i] as PyValue, items);
+        const m = this.takeMark();
+        const count = stack.length - m;
+        if (count % 2 !== 0) this.fail("PICKLE_BAD_ARGUMENT", "odd number of items for SETITEMS");
+        if (m - 1 < this.fence) this.underflow();
+        this.charge(count * SLOT_BYTES);
+        const target = this.c.setItems(stack[m - 1] as PyValue, stack, m, stack.length);
+        stack.length = m;
+        stack[m - 1] = target;
         return;
       }
       case Op.ADDITEMS: {

@@ -9,6 +9,16 @@ const NEWLINE = 0x0a;
 const SHORT_STRING_BYTES = 32;
 const utf8Fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const latin1 = new TextDecoder("latin1");
+/** Node's native `Buffer#latin1Slice` (exact for ASCII), when running on Node; null elsewhere. */
+const nodeAsciiSlice: ((this: Uint8Array, start: number, end: number) => string) | null =
+  typeof Buffer === "function" &&
+  typeof (Buffer.prototype as unknown as { latin1Slice?: unknown }).latin1Slice === "function"
+    ? (
+        Buffer.prototype as unknown as {
+          latin1Slice: (this: Uint8Array, start: number, end: number) => string;
+        }
+      ).latin1Slice
+    : null;
 
 export class ByteReader {
   readonly buf: Uint8Array;
@@ -147,7 +157,21 @@ export class ByteReader {
 
   /** Decode `n` UTF-8 bytes with Python's `surrogatepass` semantics. */
   utf8(n: number): string {
-    return decodeUtf8(this.bytes(n), this);
+    this.ensure(n);
+    const start = this.pos;
+    const end = start + n;
+    const buf = this.buf;
+    if (nodeAsciiSlice !== null) {
+      let i = start;
+      while (i < end && (buf[i] as number) < 0x80) i++;
+      if (i === end) {
+        this.pos = end;
+        // Native slice, no intermediate view: the common case (keys, names, ASCII cells).
+        return nodeAsciiSlice.call(buf, start, end);
+      }
+    }
+    this.pos = end;
+    return decodeUtf8(buf.subarray(start, end), this);
   }
 }
 

@@ -58,9 +58,9 @@ export class ContainerOps {
    * SETITEM(S) on `target`. Returns the target, or the Map it became when an object-form
    * dict received its first non-str key (the caller puts that on the stack).
    */
-  setItems(target: PyValue, items: PyValue[]): PyValue {
+  setItems(target: PyValue, items: PyValue[], from = 0, to = items.length): PyValue {
     if (target instanceof Map) {
-      for (let i = 0; i < items.length; i += 2) {
+      for (let i = from; i < to; i += 2) {
         const k = items[i] as PyValue;
         this.checkKey(k);
         target.set(k, items[i + 1] as PyValue);
@@ -70,7 +70,7 @@ export class ContainerOps {
     }
     if (target !== null && typeof target === "object" && Object.getPrototypeOf(target) === null) {
       const obj = target as PyDictObject;
-      for (let i = 0; i < items.length; i += 2) {
+      for (let i = from; i < to; i += 2) {
         const k = items[i] as PyValue;
         if (typeof k === "string") {
           obj[k] = items[i + 1] as PyValue;
@@ -81,13 +81,13 @@ export class ContainerOps {
         for (const [key, value] of map) if (value === obj) map.set(key, map);
         this.replaced.set(obj, map);
         this.anyReplaced = true;
-        const rest = items.slice(i).map((x) => (x === obj ? map : x));
+        const rest = items.slice(i, to).map((x) => (x === obj ? map : x));
         return this.setItems(map, rest);
       }
       return obj;
     }
     if (target instanceof PyObject && !(target instanceof PyGlobal) && !(target instanceof PyShell)) {
-      for (let i = 0; i < items.length; i += 2) {
+      for (let i = from; i < to; i += 2) {
         target.dictItems.push([items[i] as PyValue, items[i + 1] as PyValue]);
       }
       return target;
@@ -95,14 +95,14 @@ export class ContainerOps {
     this.ctx.fail("PICKLE_BAD_TYPE", "SETITEM(S) target is not a dict");
   }
 
-  append(target: PyValue, items: PyValue[]): void {
+  append(target: PyValue, items: PyValue[], from = 0, to = items.length): void {
     if (Array.isArray(target) && !(target instanceof PyTuple)) {
-      for (let i = 0; i < items.length; i++) target.push(items[i] as PyValue);
+      for (let i = from; i < to; i++) target.push(items[i] as PyValue);
       this.checkSize(target.length);
       return;
     }
     if (target instanceof PyObject && !(target instanceof PyGlobal) && !(target instanceof PyShell)) {
-      for (const item of items) target.listItems.push(item);
+      for (let i = from; i < to; i++) target.listItems.push(items[i] as PyValue);
       return;
     }
     this.ctx.fail("PICKLE_BAD_TYPE", "APPEND(S) target is not a list");
