@@ -9,7 +9,7 @@ import { Cluster, Redis } from "ioredis";
 import { CacheConfigError } from "../errors.js";
 import type { BackendEntry, CacheBackend } from "./backend.js";
 import { clearPrefixOnNode } from "./redis-clear.js";
-import { createRedisClients } from "./redis-client.js";
+import { createRedisClients, REDIS_CONNECTION_DEFAULTS } from "./redis-client.js";
 import { groupBySlot } from "./redis-cluster-slots.js";
 import {
   type FlaskRedisConfig,
@@ -40,6 +40,9 @@ export class RedisBackend implements CacheBackend {
   readonly #options: RedisBackendOptions;
   readonly #path: string;
   readonly #maxOffline: number;
+  readonly #commandTimeoutMs: number;
+  /** Cluster calls always take the slow path (per-call deadline, see #queued). */
+  readonly #cluster: boolean;
   #offline = 0;
   #closed = false;
   readonly #stats: RedisBackendStats = { connectionErrors: 0, offlineQueueRejections: 0, offlineQueued: 0 };
@@ -53,6 +56,10 @@ export class RedisBackend implements CacheBackend {
     this.#options = options;
     this.#path = options.path ?? "CACHE_CONFIG";
     this.#maxOffline = options.maxOfflineQueue ?? REDIS_BACKEND_DEFAULTS.maxOfflineQueue;
+    this.#commandTimeoutMs =
+      options.commandTimeoutMs ??
+      resolved?.redisOptions.commandTimeout ??
+      REDIS_CONNECTION_DEFAULTS.commandTimeoutMs;
     this.#secrets = resolved?.secrets ?? [];
     if (options.client) {
       this.#writer = options.client;
@@ -69,6 +76,7 @@ export class RedisBackend implements CacheBackend {
       this.topology = resolved.topology;
       this.#describe = resolved.describe;
     }
+    this.#cluster = this.#writer instanceof Cluster;
     // ioredis emits 'error' for every failed (re)connect; without a listener Node would throw.
     const onError = (e: unknown) => {
       this.#stats.connectionErrors++;
@@ -151,10 +159,37 @@ export class RedisBackend implements CacheBackend {
 
   /** Run a command issued while disconnected, keeping the offline count. */
   #queued<T>(client: Redis | Cluster, p: Promise<T>): Promise<T> {
-    if (client.status === READY) return p;
+    // ioredis times out commands on a single connection, but a Cluster re-queues commands of a
+    // dead node into its own offline queue, which has no timer: bound every cluster call here.
+    const bounded = client instanceof Cluster ? this.#withDeadline(p) : p;
+    if (client.status === READY) return bounded;
     this.#offline++;
     p.then(this.#dequeue, this.#dequeue);
-    return p;
+    return bounded;
+  }
+
+  #withDeadline<T>(p: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new RedisBackendError(
+            RedisErrorCode.commandTimeout,
+            `redis command timed out after ${this.#commandTimeoutMs} ms waiting for ${this.#describe}`,
+            true,
+          ),
+        );
+      }, this.#commandTimeoutMs);
+      p.then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      );
+    });
   }
 
   readonly #dequeue = (): void => {
@@ -171,7 +206,8 @@ export class RedisBackend implements CacheBackend {
   get(key: string): Promise<Uint8Array | undefined> {
     const c = this.#readClient();
     // Hot path without async/await: one promise hop on top of ioredis's.
-    if (c.status === READY && !this.#closed) return c.getBuffer(key).then(toUndefined, this.#fail.GET);
+    if (!this.#cluster && c.status === READY && !this.#closed)
+      return c.getBuffer(key).then(toUndefined, this.#fail.GET);
     const refused = this.#refuse(c);
     if (refused) return Promise.reject(refused);
     return this.#queued(c, c.getBuffer(key)).then(toUndefined, this.#fail.GET);
@@ -188,12 +224,13 @@ export class RedisBackend implements CacheBackend {
     }
     const out = new Array<Uint8Array | undefined>(keys.length);
     const groups = groupBySlot(keys, (k) => k);
-    await Promise.all(
+    const all = Promise.all(
       groups.map(async (g) => {
         const values = await c.mgetBuffer(...g.map((i) => keys[i]!)).catch(this.#fail.MGET);
         for (let j = 0; j < g.length; j++) out[g[j]!] = toUndefined(values[j] ?? null);
       }),
     );
+    await this.#queued(c, all);
     return out;
   }
 
@@ -205,7 +242,7 @@ export class RedisBackend implements CacheBackend {
     if (!(Number.isInteger(timeout) && timeout >= -1)) return Promise.reject(invalidTimeout(timeout));
     const c = this.#writer;
     const bytes = toBuffer(value);
-    if (c.status === READY && !this.#closed) {
+    if (!this.#cluster && c.status === READY && !this.#closed) {
       const p = timeout > 0 ? c.set(key, bytes, "EX", timeout) : c.set(key, bytes);
       return p.then(isOk, this.#fail.SET);
     }

@@ -121,4 +121,40 @@ describe("Redis Cluster interop", () => {
     expect(left).toEqual(["other:1", "other:2"]);
     expect(await peer.call("get", { key: "golden:str_ascii" })).toBeNull();
   });
+
+  it("faults: every master killed → calls settle within the command timeout + 50 ms; restart → traffic again", async () => {
+    const nodes = cluster.nodes.map((n) => `127.0.0.1:${n.port}`).join(",");
+    const b = RedisBackend.fromConfig(
+      { CACHE_TYPE: "RedisClusterCache", CACHE_REDIS_CLUSTER: nodes },
+      { commandTimeoutMs: 500 },
+    );
+    expect(await b.set(`${PREFIX}fault`, Buffer.from("2180054e2e", "hex"), 0)).toBe(true);
+    raw.disconnect();
+    for (const n of cluster.nodes) await n.kill();
+    const settled = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const t0 = performance.now();
+        const op = i % 2 ? b.get(`${PREFIX}fault`) : b.set(`${PREFIX}f${i}`, Buffer.from([1]), 10);
+        const code = await op.then(
+          () => "ok",
+          (e: { code?: string }) => e.code ?? "none",
+        );
+        return { code, ms: performance.now() - t0 };
+      }),
+    );
+    for (const r of settled) {
+      // Cluster calls get their own deadline (ioredis's cluster offline queue has none).
+      expect(r.ms).toBeLessThanOrEqual(550);
+      expect(r.code).toMatch(/^REDIS_/);
+    }
+    for (const n of cluster.nodes) await n.restart();
+    const start = performance.now();
+    let back = false;
+    while (!back && performance.now() - start < 10_000) {
+      back = await b.set(`${PREFIX}fault`, Buffer.from("2180054e2e", "hex"), 0).catch(() => false);
+      if (!back) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(back).toBe(true);
+    await b.close();
+  }, 30_000);
 });
