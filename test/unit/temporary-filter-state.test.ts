@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import {
   FilterStateStore,
   type RequestIdentity,
+  refreshTimeoutOnRetrieval,
   TemporaryCacheAccessDeniedError,
   TemporaryCacheCommandFailedError,
   TemporaryCacheResourceNotFoundError,
@@ -196,6 +197,12 @@ describe("FilterStateStore", () => {
       expect(err).toMatchObject({ code: `TEMPORARY_CACHE_${op}_FAILED`, httpStatus: 500 });
       expect((err as Error).cause).toBeInstanceOf(Error);
     }
+  });
+
+  it("refresh flag as Superset reads it: missing key in a custom dict = off, no dict = default on", () => {
+    expect(refreshTimeoutOnRetrieval(undefined)).toBe(true);
+    expect(refreshTimeoutOnRetrieval({})).toBe(false);
+    expect(refreshTimeoutOnRetrieval({ REFRESH_TIMEOUT_ON_RETRIEVAL: true })).toBe(true);
   });
 
   it("key helpers match Superset's cache_key", () => {

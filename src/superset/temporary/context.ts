@@ -39,3 +39,15 @@ export interface TemporaryStoreOptions {
 export const DEFAULT_REFRESH_TIMEOUT_ON_RETRIEVAL = true;
 export type { EnumStrStyle };
 export { RANDOM_KEY_BYTES };
+
+/**
+ * The REFRESH_TIMEOUT_ON_RETRIEVAL flag Superset's get commands use for a cache dict:
+ * `config.get("REFRESH_TIMEOUT_ON_RETRIEVAL")`, so a custom dict without the key means NO
+ * refresh; no dict at all means Superset's default dict (refresh on).
+ */
+export function refreshTimeoutOnRetrieval(
+  cacheConfig: { REFRESH_TIMEOUT_ON_RETRIEVAL?: boolean } | undefined,
+): boolean {
+  if (cacheConfig === undefined) return DEFAULT_REFRESH_TIMEOUT_ON_RETRIEVAL;
+  return Boolean(cacheConfig.REFRESH_TIMEOUT_ON_RETRIEVAL);
+}

@@ -6,7 +6,12 @@ export {
   pythonStr,
   temporaryCacheKey,
 } from "./cache-key.js";
-export type { RequestIdentity, TemporaryCacheBackend, TemporaryStoreOptions } from "./context.js";
+export {
+  type RequestIdentity,
+  refreshTimeoutOnRetrieval,
+  type TemporaryCacheBackend,
+  type TemporaryStoreOptions,
+} from "./context.js";
 export {
   type DatasourceTypeEncoding,
   datasourceTypeValue,
