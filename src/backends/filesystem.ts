@@ -119,7 +119,9 @@ export class FileSystemBackend implements CacheBackend {
     this.mode = options.mode;
     this.hashMethod = options.hashMethod;
     this.fsync = options.fsync;
-    this.reader = options.syncReads ? syncReader : asyncReader;
+    this.reader = options.syncReads
+      ? syncReader
+      : asyncReader((error, path) => this.warn(ioError("close (after reading)", path, error)));
     this.clock = options.clock;
     this.countFileName = fileNameForKey(COUNT_KEY, this.hashMethod);
     this.onDecodeError = hooks.onDecodeError;

@@ -206,6 +206,17 @@ describe("reads, writes and expiry", () => {
     expect(await backend.readCount()).toBe(1);
   });
 
+  it("values of every size around the 128 KiB first-read boundary come back whole", async () => {
+    const { backend } = await openAt();
+    for (const size of [0, 1, 131_068, 131_069, 131_072, 131_073, 300_001]) {
+      const value = Uint8Array.from({ length: size }, (_, i) => (i * 31 + size) & 0xff);
+      await backend.set(`s${size}`, value, 0);
+      expect(Buffer.from((await backend.get(`s${size}`))!).equals(Buffer.from(value)), String(size)).toBe(
+        true,
+      );
+    }
+  });
+
   it("getMany/setMany keep the caller's order", async () => {
     const { backend } = await openAt();
     const v = (n: number) => Uint8Array.from([0x80, 0x05, 0x4b, n, 0x2e]);
