@@ -33,3 +33,28 @@ export function invalidTimeout(timeout: number): RedisBackendError {
 export function toBuffer(value: Uint8Array): Buffer {
   return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
+
+/** `p`, or a transient `REDIS_COMMAND_TIMEOUT` rejection after `ms` MILLISECONDS if it has not settled. */
+export function withDeadline<T>(p: Promise<T>, ms: number, target: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(
+        new RedisBackendError(
+          RedisErrorCode.commandTimeout,
+          `redis command timed out after ${ms} ms waiting for ${target}`,
+          true,
+        ),
+      );
+    }, ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}

@@ -19,7 +19,15 @@ import {
 } from "./redis-config.js";
 import { RedisBackendError, RedisErrorCode, toRedisError } from "./redis-errors.js";
 import { REDIS_BACKEND_DEFAULTS, type RedisBackendOptions, type RedisBackendStats } from "./redis-options.js";
-import { checkTimeout, invalidTimeout, isOk, isPositive, toBuffer, toUndefined } from "./redis-replies.js";
+import {
+  checkTimeout,
+  invalidTimeout,
+  isOk,
+  isPositive,
+  toBuffer,
+  toUndefined,
+  withDeadline,
+} from "./redis-replies.js";
 
 export { RedisBackendError, RedisErrorCode } from "./redis-errors.js";
 export { REDIS_BACKEND_DEFAULTS, type RedisBackendOptions, type RedisBackendStats } from "./redis-options.js";
@@ -161,35 +169,11 @@ export class RedisBackend implements CacheBackend {
   #queued<T>(client: Redis | Cluster, p: Promise<T>): Promise<T> {
     // ioredis times out commands on a single connection, but a Cluster re-queues commands of a
     // dead node into its own offline queue, which has no timer: bound every cluster call here.
-    const bounded = client instanceof Cluster ? this.#withDeadline(p) : p;
+    const bounded = client instanceof Cluster ? withDeadline(p, this.#commandTimeoutMs, this.#describe) : p;
     if (client.status === READY) return bounded;
     this.#offline++;
     p.then(this.#dequeue, this.#dequeue);
     return bounded;
-  }
-
-  #withDeadline<T>(p: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(
-          new RedisBackendError(
-            RedisErrorCode.commandTimeout,
-            `redis command timed out after ${this.#commandTimeoutMs} ms waiting for ${this.#describe}`,
-            true,
-          ),
-        );
-      }, this.#commandTimeoutMs);
-      p.then(
-        (v) => {
-          clearTimeout(timer);
-          resolve(v);
-        },
-        (e: unknown) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      );
-    });
   }
 
   readonly #dequeue = (): void => {
