@@ -94,6 +94,69 @@ for (const dialect of ["postgresql", "mysql"] as TestDialect[]) {
       }
     });
 
+    it("rows Python writes as Superset does are served by our stores; a value json cannot encode writes nothing", async () => {
+      const manager = new CacheManager({ SQLALCHEMY_DATABASE_URI: db.uri }, { onBackendError: "throw" });
+      try {
+        const value = '{"NATIVE_FILTER-x": {"filterState": {"value": [1.0, "\u00e9"]}}}';
+        peer({
+          op: "db_write",
+          dialect,
+          db: db.name,
+          prefix: "FILTER_STATE_CACHE_CONFIG",
+          algorithm: "md5",
+          codec: "json",
+          rows: [{ key: "7;PYKEY", value_json: JSON.stringify({ owner: 2, value }), timeout: 600 }],
+        });
+        peer({
+          op: "db_write",
+          dialect,
+          db: db.name,
+          prefix: "EXPLORE_FORM_DATA_CACHE_CONFIG",
+          algorithm: "md5",
+          codec: "json",
+          rows: [
+            {
+              key: "PYSTATE",
+              value_json: JSON.stringify({
+                owner: 2,
+                datasource_id: 3,
+                datasource_type: "table",
+                chart_id: 4,
+                form_data: "{}",
+              }),
+              timeout: 600,
+            },
+          ],
+        });
+        const fs = new FilterStateStore({ cache: manager.filterStateCache });
+        expect(await fs.get({ userId: 1, sessionId: null }, 7, "PYKEY")).toBe(value);
+        await expect(fs.update({ userId: 1, sessionId: null }, 7, "PYKEY", null, "{}")).rejects.toMatchObject(
+          { httpStatus: 403 },
+        );
+        const ex = new ExploreFormDataStore({ cache: manager.exploreFormDataCache });
+        expect(await ex.get({ userId: 1, sessionId: null }, "PYSTATE")).toBe("{}");
+        expect(await ex.delete({ userId: 2, sessionId: null }, "PYSTATE")).toBe(true);
+        const gone = peer<Rows>({
+          op: "db_read",
+          dialect,
+          db: db.name,
+          prefix: "EXPLORE_FORM_DATA_CACHE_CONFIG",
+          algorithm: "md5",
+          codec: "json",
+          keys: ["PYSTATE"],
+        });
+        expect(gone.rows[0]!.found).toBe(false);
+
+        const before = db.sql("SELECT COUNT(*) FROM key_value")[0]![0];
+        await expect(manager.filterStateCache.set("bytes", new Uint8Array([1, 2]))).rejects.toMatchObject({
+          code: "METASTORE_JSON_UNSERIALIZABLE",
+        });
+        expect(db.sql("SELECT COUNT(*) FROM key_value")[0]![0]).toBe(before);
+      } finally {
+        await manager.close();
+      }
+    });
+
     it("pickle codec (Superset 2.x default): Python's rows read by us, ours read by Python", async () => {
       const cache = createCache(
         {
