@@ -132,7 +132,9 @@ export {
   type TimeOffsetOptions,
   timeOffsetQueryCacheKey,
 } from "./superset/query-object-key.js";
+export * from "./superset/results/index.js";
 export * from "./superset/temporary/index.js";
+export * from "./superset/thumbnails/index.js";
 export {
   DEFAULT_SUPERSET_VERSION,
   type HashAlgorithm,
@@ -142,5 +144,3 @@ export {
   type SupersetVersionProfile,
   versionProfile,
 } from "./superset/versions.js";
-export * from "./superset/results/index.js";
-export * from "./superset/thumbnails/index.js";
