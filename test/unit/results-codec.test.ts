@@ -72,7 +72,10 @@ const KINDS: Record<string, ColumnKind> = {
   },
   binary: { type: () => new Binary(), value: fc.uint8Array({ maxLength: 8 }) },
   null: { type: () => new Null(), value: fc.constant(null) },
-  durationNs: { type: () => new DurationNanosecond(), value: fc.bigInt({ min: -(2n ** 62n), max: 2n ** 62n }) },
+  durationNs: {
+    type: () => new DurationNanosecond(),
+    value: fc.bigInt({ min: -(2n ** 62n), max: 2n ** 62n }),
+  },
   float32: { type: () => new Float32(), value: fc.float({ noNaN: true }) },
   uint8: { type: () => new Uint8(), value: fc.integer({ min: 0, max: 255 }) },
   int16: { type: () => new Int16(), value: fc.integer({ min: -32768, max: 32767 }) },
