@@ -15,10 +15,13 @@
  * - Dictionary of strings → `Series(list, None, CategoricalDtype(categories, ordered))`.
  * The row index is a RangeIndex (`index=None`).
  */
+import { isUtf8 } from "node:buffer";
 import { DataType, type Field, type Table, TimeUnit, type Vector } from "apache-arrow";
 import { fromTaggedJson, indexFromColumns, indexFromMetadata, META } from "./arrow-metadata.js";
 import { PickleEncodeError } from "./encode-errors.js";
 import type { EncoderContext } from "./encoder.js";
+import { SelfPickling } from "./encoder-context.js";
+import { Op } from "./opcodes.js";
 import {
   PyDate,
   PyDatetime64,
@@ -46,6 +49,8 @@ const NUMPY_UNIT: Readonly<Record<number, string>> = {
   [TimeUnit.NANOSECOND]: "ns",
 };
 const MS_PER_DAY = 86_400_000;
+/** CPython's list batch size (MARK … APPENDS groups). */
+const LIST_BATCH = 1000;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 /** Arrow float precision enum values (HALF = 0, SINGLE = 1, DOUBLE = 2). */
@@ -176,6 +181,7 @@ function columnValue(field: Field, v: Vector, n: number): PyValue {
   const type = field.type as DataType;
   const pandasDtype = field.metadata.get(META.pandasDtype);
   const encoding = field.metadata.get(META.objectEncoding);
+  if (encoding === "str" && DataType.isUtf8(type)) return ndarray("O8", null, n, Utf8List.of(v));
   if (encoding !== undefined) return ndarray("O8", null, n, objectCells(v, encoding, field));
   if (pandasDtype === "string") return series(listOf(v), "string");
   if (pandasDtype !== undefined && MASKED_DTYPE.test(pandasDtype)) return series(listOf(v), pandasDtype);
@@ -203,9 +209,8 @@ function columnValue(field: Field, v: Vector, n: number): PyValue {
     return ndarray("b1", null, n, raw);
   }
   if (DataType.isTimestamp(type)) return timestampColumn(field, v, n);
-  if (DataType.isUtf8(type) || DataType.isLargeUtf8(type) || DataType.isNull(type)) {
-    return ndarray("O8", null, n, listOf(v));
-  }
+  if (DataType.isUtf8(type)) return ndarray("O8", null, n, Utf8List.of(v));
+  if (DataType.isLargeUtf8(type) || DataType.isNull(type)) return ndarray("O8", null, n, listOf(v));
   if (DataType.isDate(type)) return ndarray("O8", null, n, datesOf(v));
   if (DataType.isBinary(type) || DataType.isLargeBinary(type)) return ndarray("O8", null, n, listOf(v));
   if (DataType.isDictionary(type)) {
@@ -253,7 +258,7 @@ function timestampColumn(field: Field, v: Vector, n: number): PyValue {
 }
 
 /** `_reconstruct(ndarray, (0,), b'b')` + BUILD `(1, (n,), dtype, False, raw)`. */
-function ndarray(code: string, unit: string | null, n: number, raw: Uint8Array | PyValue[]): PyObject {
+function ndarray(code: string, unit: string | null, n: number, raw: PyValue): PyObject {
   const base = new PyObject("numpy.core.multiarray", "_reconstruct", [
     new PyObject("numpy", "ndarray"),
     PyTuple.fromItems<PyValue>([0]),
@@ -296,6 +301,49 @@ function numpyDtype(code: string, unit: string | null): PyObject {
 
 function series(values: PyValue, dtype: PyValue): PyObject {
   return new PyObject("pandas.core.series", "Series", [values, null, dtype]);
+}
+
+/**
+ * A string column written as a Python list of str straight from Arrow's UTF-8 buffer (no
+ * decode/re-encode). Used when every chunk is valid UTF-8, which Python requires.
+ */
+class Utf8List extends SelfPickling {
+  constructor(private readonly v: Vector) {
+    super();
+  }
+
+  static of(v: Vector): PyValue {
+    const ok = v.data.every((d) => isUtf8(d.values as Uint8Array));
+    return ok ? (new Utf8List(v) as unknown as PyValue) : listOf(v);
+  }
+
+  write(ctx: EncoderContext, _depth: number): void {
+    const { w } = ctx;
+    w.byte(Op.EMPTY_LIST);
+    ctx.memoize();
+    const n = this.v.length;
+    if (n === 0) return;
+    let k = 0;
+    for (const d of this.v.data) {
+      const offsets = d.valueOffsets as Int32Array;
+      const bytes = d.values as Uint8Array;
+      for (let i = 0; i < d.length; i++, k++) {
+        if (n > 1 && k % LIST_BATCH === 0) {
+          if (k > 0) w.byte(Op.APPENDS);
+          w.byte(Op.MARK);
+        }
+        w.opcodeBoundary();
+        if (!d.getValid(i)) {
+          w.byte(Op.NONE);
+          continue;
+        }
+        const s = bytes.subarray(offsets[i] as number, offsets[i + 1] as number);
+        w.payload(s.length <= 0xff ? Op.SHORT_BINUNICODE : Op.BINUNICODE, s.length <= 0xff ? 1 : 4, s);
+        ctx.memoize();
+      }
+    }
+    w.byte(n === 1 ? Op.APPEND : Op.APPENDS);
+  }
 }
 
 /** The column's values as Python-ready items (null → None; int64 stays bigint). */

@@ -41,3 +41,12 @@ export interface EncoderContext {
   /** Saves a bytes object (not memoized by identity: the caller's bytes are fresh). */
   bytesValue(b: Uint8Array): void;
 }
+
+/**
+ * An internal value that writes its own opcodes (e.g. an Arrow string column copied as raw
+ * UTF-8). Not part of the public value model; the encoder calls `write` and nothing else.
+ */
+export abstract class SelfPickling {
+  /** Writes the object, including its MEMOIZE. */
+  abstract write(ctx: EncoderContext, depth: number): void;
+}

@@ -13,7 +13,7 @@ import { Table } from "apache-arrow";
 import { saveTable } from "./arrow-encoder.js";
 import { nestPath, PickleEncodeError } from "./encode-errors.js";
 import { saveValueClass } from "./encode-stdlib.js";
-import type { EncoderContext, PickleDumpOptions } from "./encoder-context.js";
+import { type EncoderContext, type PickleDumpOptions, SelfPickling } from "./encoder-context.js";
 import { FrameWriter } from "./frame-writer.js";
 import { isPlainObject, requireHashable } from "./hashable.js";
 import { Op } from "./opcodes.js";
@@ -151,6 +151,8 @@ class Encoder implements EncoderContext {
     } else if (value instanceof Set) {
       if (value instanceof PyFrozenSet) this.frozenset(value, next);
       else this.set(value, next);
+    } else if (value instanceof SelfPickling) {
+      value.write(this, next);
     } else if (value instanceof Table) {
       saveTable(this, value, next);
     } else if (saveValueClass(this, value, next)) {
