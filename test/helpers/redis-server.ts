@@ -19,10 +19,18 @@ const STOP_TIMEOUT_MS = 5_000;
 
 const alive = new Set<ChildProcess>();
 const tempDirs = new Set<string>();
-process.on("exit", () => {
+function killAll(): void {
   for (const child of alive) child.kill("SIGKILL");
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
+}
+process.on("exit", killAll);
+// A runner stopping this worker with a signal skips 'exit' handlers: clean up, then die as asked.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.kill(process.pid, signal);
+  });
+}
 
 /** A loopback TCP port that was free a moment ago (the OS picks it). */
 export async function freePort(): Promise<number> {
