@@ -60,7 +60,9 @@ export const ARROW_METADATA = Object.freeze({
   attrs: "pandas_attrs",
 });
 
-const JSON_NODE_BUDGET = 10_000_000;
+const JSON_NODE_BUDGET = 1_000_000;
+/** Recursion bound of tagged-JSON conversion (kept well inside the JS call stack). */
+const JSON_MAX_DEPTH = 500;
 const UNITS: Readonly<Record<string, TimeUnit>> = {
   s: TimeUnit.SECOND,
   ms: TimeUnit.MILLISECOND,
@@ -281,7 +283,7 @@ function objectData(values: PyValue[], ctx: HandlerContext): { data: Data; encod
   const cells = values.map((v) => {
     if (isNone(v) && v === null) return null;
     try {
-      return JSON.stringify(toTaggedJson(v, JSON_NODE_BUDGET, ctx.maxDepth));
+      return JSON.stringify(toTaggedJson(v, JSON_NODE_BUDGET, Math.min(ctx.maxDepth, JSON_MAX_DEPTH)));
     } catch (e) {
       if (e instanceof TaggedJsonBudgetError)
         return ctx.fail("PICKLE_LIMIT_EXCEEDED", "object cell too large to convert");
@@ -383,7 +385,7 @@ function arrowZone(tz: PyTzInfo): string {
 
 function tagged(v: PyValue, ctx: HandlerContext): string {
   try {
-    return JSON.stringify(toTaggedJson(v, JSON_NODE_BUDGET, ctx.maxDepth));
+    return JSON.stringify(toTaggedJson(v, JSON_NODE_BUDGET, Math.min(ctx.maxDepth, JSON_MAX_DEPTH)));
   } catch (e) {
     if (e instanceof TaggedJsonBudgetError)
       return ctx.fail("PICKLE_LIMIT_EXCEEDED", "metadata value too large to convert");

@@ -100,6 +100,11 @@ function makeBlock(
 
 /** Assemble columns from blocks: every position covered exactly once, every length = rows. */
 function assemble(blocks: PdBlock[], ncols: number, nrows: number, ctx: HandlerContext): PdColumn[] {
+  // Check the column count against the real blocks before allocating one slot per column.
+  let placed = 0;
+  for (const block of blocks) placed += block.placement.length;
+  if (placed !== ncols)
+    ctx.fail("PICKLE_BAD_PANDAS", "Gaps in blk ref_locs (placements do not cover the columns)");
   const slots: (PdColumn | undefined)[] = new Array(ncols);
   for (const block of blocks) {
     if (block.source.rowLength !== nrows)
