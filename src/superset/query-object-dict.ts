@@ -15,16 +15,16 @@ export interface QueryObjectInput {
   /** Filter clauses (`{col, op, val}`); `to_dict()` calls this `filter`. */
   filters?: PyValue[] | null;
   granularity?: string | null;
-  is_rowcount?: boolean;
+  is_rowcount?: boolean | null;
   is_timeseries?: boolean | null;
   metrics?: PyValue[] | null;
-  order_desc?: boolean;
+  order_desc?: boolean | null;
   orderby?: PyValue[] | null;
   post_processing?: (PyValue | null)[] | null;
   row_limit?: number | null;
   row_offset?: number | null;
   series_columns?: PyValue[] | null;
-  series_limit?: number;
+  series_limit?: number | null;
   series_limit_metric?: PyValue;
   time_range?: string | null;
   time_shift?: string | null;
@@ -35,9 +35,9 @@ export interface QueryObjectInput {
   inner_to_dttm?: PyValue;
   result_type?: string | null;
   time_offsets?: string[] | null;
-  group_others_when_limit_reached?: boolean;
+  group_others_when_limit_reached?: boolean | null;
   grouping_sets?: PyValue[] | null;
-  time_compare_full_range?: boolean;
+  time_compare_full_range?: boolean | null;
   /** Legacy names, renamed as Superset does (when truthy). */
   granularity_sqla?: string | null;
   groupby?: PyValue[] | null;
@@ -52,6 +52,11 @@ export interface QueryObjectInput {
 const DTTM_ALIAS = "__timestamp";
 
 type Dict = Record<string, PyValue>;
+
+/** A keyword argument with a default: only an absent key takes the default (an explicit null is None). */
+function keywordOr<T extends PyValue>(v: T | null | undefined, fallback: T): T | null {
+  return v === undefined ? fallback : v;
+}
 
 /** Python truthiness for the JSON-ish values a query object holds. */
 export function truthy(v: unknown): boolean {
@@ -121,7 +126,7 @@ export function queryObjectToDict(qo: QueryObjectInput, profile: SupersetVersion
       : [];
   let columns: PyValue[] = columnsArg;
   let granularity: PyValue = qo.granularity ?? null;
-  let seriesLimit: PyValue = qo.series_limit ?? 0;
+  let seriesLimit: PyValue = keywordOr(qo.series_limit, 0);
   let seriesLimitMetric: PyValue = qo.series_limit_metric ?? null;
   // Deprecated names replace the new ones only when truthy, after the above.
   if (truthy(qo.granularity_sqla)) granularity = qo.granularity_sqla as string;
@@ -140,10 +145,10 @@ export function queryObjectToDict(qo: QueryObjectInput, profile: SupersetVersion
     granularity,
     inner_from_dttm: qo.inner_from_dttm ?? null,
     inner_to_dttm: qo.inner_to_dttm ?? null,
-    is_rowcount: qo.is_rowcount ?? false,
+    is_rowcount: keywordOr(qo.is_rowcount, false),
     is_timeseries: isTimeseries,
     metrics: metricsOf(qo.metrics, profile),
-    order_desc: qo.order_desc ?? true,
+    order_desc: keywordOr(qo.order_desc, true),
     orderby: qo.orderby ?? [],
     row_limit: qo.row_limit ?? null,
     row_offset: qo.row_offset || 0,
@@ -154,11 +159,11 @@ export function queryObjectToDict(qo: QueryObjectInput, profile: SupersetVersion
   };
   if (profile.toDictTimeShift) dict.time_shift = qo.time_shift ?? null;
   if (profile.toDictGroupOthers)
-    dict.group_others_when_limit_reached = qo.group_others_when_limit_reached ?? false;
+    dict.group_others_when_limit_reached = keywordOr(qo.group_others_when_limit_reached, false);
   if (profile.toDictPostProcessing) dict.post_processing = postProcessingOf(qo, profile);
   if (profile.toDictGroupingSets) {
     dict.grouping_sets = qo.grouping_sets ?? [];
-    dict.time_compare_full_range = qo.time_compare_full_range ?? false;
+    dict.time_compare_full_range = keywordOr(qo.time_compare_full_range, false);
   }
   return dict;
 }
