@@ -223,6 +223,16 @@ describe("version-specific reads and NullCache", () => {
     expect(got.dttm).toBe("2024-01-15T10:30:00+00:00");
     expect(await redis.ttl(`${PREFIX}master-entry`)).toBeGreaterThan(86000); // CACHE_DEFAULT_TIMEOUT
   });
+  it("corrupt bytes under a chart key read as a miss (fail-open), never a crash", async () => {
+    await redis.set(`${PREFIX}garbage`, Buffer.from([0x21, 0x80, 0x05, 0x95, 0xff, 0xff, 0xff, 0x7f, 0x00]));
+    await redis.set(
+      `${PREFIX}truncated`,
+      Buffer.concat([Buffer.from("!"), Buffer.from("80059510000000000000007d94288c02646694", "hex")]),
+    );
+    const qcm = new QueryCacheManager(cache, { supersetVersion: "6.1" });
+    expect(await qcm.get("garbage")).toBeUndefined();
+    expect(await qcm.get("truncated")).toBeUndefined();
+  });
   it("NullCache: no write", async () => {
     const nullCache = createCache({ CACHE_TYPE: "NullCache" }, { path: "DATA_CACHE_CONFIG" });
     const qcm = new QueryCacheManager(nullCache);
