@@ -82,7 +82,8 @@ async function main(): Promise<void> {
           if (who === undefined)
             summary.bad.push(`${key}: ${value instanceof Uint8Array ? value.length : typeof value}`);
           else {
-            const seen = (summary.seen[who[0]] ??= [0, 0]);
+            summary.seen[who[0]] ??= [0, 0];
+            const seen = summary.seen[who[0]]!;
             seen[0]++;
             seen[1] = Math.max(seen[1], who[1]);
           }
