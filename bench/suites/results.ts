@@ -151,29 +151,29 @@ export default async function run(): Promise<SuiteResult> {
   const blob = encodeResultsPayload(payload);
   const inflated = inflateSync(blob).length;
   const ipc = tableToIpcStream(table);
-  const opts = { roundMs: ROUND_MS, rounds: ROUNDS, batch: 1, bytesPerOp: inflated };
+  const opts = { roundMs: ROUND_MS, batch: 1 };
 
-  const measurements: Measurement[] = [];
   const decode = "decode 100k×10 (zlib+msgpack+Arrow)";
   const decodeNoArrow = "decode 100k×10 (zlib+msgpack)";
-  measurements.push(await measure(decode, "superset-cache", () => decodeResultsPayload(blob), opts));
-  measurements.push(await measure(decode, "node zlib inflate (floor)", () => inflateSync(blob), opts));
-  measurements.push(
-    await measure(decodeNoArrow, "superset-cache", () => decodeResultsPayload(blob, { dataAs: "raw" }), opts),
-  );
-  measurements.push(
-    await measure("Arrow IPC step alone", "superset-cache", () => ipcStreamToTable(ipc), {
-      ...opts,
-      bytesPerOp: ipc.length,
-    }),
-  );
-  measurements.push(
-    await measure(
-      "encode 100k×10 (Arrow+msgpack+zlib)",
-      "superset-cache",
-      () => encodeResultsPayload(payload),
-      opts,
-    ),
+  const encode = "encode 100k×10 (Arrow+msgpack+zlib)";
+  const cases: [string, string, () => unknown, number][] = [
+    [decode, "superset-cache", () => decodeResultsPayload(blob), inflated],
+    [decode, "node zlib inflate (floor)", () => inflateSync(blob), inflated],
+    [decodeNoArrow, "superset-cache", () => decodeResultsPayload(blob, { dataAs: "raw" }), inflated],
+    ["Arrow IPC step alone", "superset-cache", () => ipcStreamToTable(ipc), ipc.length],
+    [encode, "superset-cache", () => encodeResultsPayload(payload), inflated],
+  ];
+  // Rounds interleaved across cases (one round of each, ROUNDS times), so drift in the shared
+  // machine's load hits every case alike; medians per case.
+  const samples = cases.map(() => [] as number[]);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, [name, impl, fn, bytes]] of cases.entries()) {
+      const m = await measure(name, impl, fn, { ...opts, rounds: 1, bytesPerOp: bytes });
+      samples[i]?.push(m.opsPerSec);
+    }
+  }
+  const measurements: Measurement[] = cases.map(([name, impl, , bytes], i) =>
+    fromSamples(name, impl, samples[i] ?? [], bytes),
   );
   const py = pythonRates(blob);
   measurements.push(fromSamples(decodeNoArrow, "python msgpack 1.0.3 + zlib", py.decode ?? [], inflated));
