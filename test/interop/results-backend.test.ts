@@ -216,7 +216,7 @@ describe("results backend interop (real redis-server + Python msgpack/simplejson
       { id: 1, name: "a", score: 1.5, when: { $datetime: "2019-08-18T16:39:16.660000" } },
       { id: 2, name: "é", score: { $float: "nan" }, when: null },
     ];
-    resultsPeer("store", {
+    const stored = resultsPeer("store", {
       redis,
       key,
       mode: "json",
@@ -231,6 +231,25 @@ describe("results backend interop (real redis-server + Python msgpack/simplejson
         query: toTagged(jsonQuery()),
       },
     });
+    // Our encoder, same payload → the same simplejson text, byte for byte.
+    const columns = [{ name: "id", type: "BIGINT" }];
+    const ours = encodeResultsPayload(
+      {
+        query_id: 7,
+        status: "success",
+        data: [
+          { id: 1, name: "a", score: 1.5, when: new PyDatetime(2019, 8, 18, 16, 39, 16, 660_000) },
+          { id: 2, name: "é", score: Number.NaN, when: null },
+        ],
+        columns,
+        selected_columns: columns,
+        expanded_columns: [],
+        query: { ...jsonQuery(), state: "success", resultsKey: key },
+      },
+      { useMsgpack: false },
+    );
+    expect(hex(inflateSync(ours))).toBe((stored as { serialized_hex: string }).serialized_hex);
+
     const got = await results(false).read(key);
     const table = got.data as Table;
     expect(table.schema.fields.map((f) => [f.name, String(f.type)])).toEqual([
