@@ -174,6 +174,20 @@ export class QueryCacheManager {
   }
 
   /**
+   * The manager's `dataCache`, with its `CACHE_DEFAULT_TIMEOUT` (SECONDS) as the write default.
+   * (Pass `manager.hashAlgorithm` as `algorithm` to the key functions when HASH_ALGORITHM is set.)
+   */
+  static forManager(
+    manager: { readonly dataCache: Cache; readonly defaultTimeout: number },
+    options: Omit<ChartDataOptions, "cacheDefaultTimeout"> = {},
+  ): QueryCacheManager {
+    return new QueryCacheManager(manager.dataCache, {
+      ...options,
+      cacheDefaultTimeout: manager.defaultTimeout,
+    });
+  }
+
+  /**
    * Read the entry under `key` (logical key). A missing entry, or one without `df` or
    * `query`, is a miss (`undefined`), as in Superset.
    * @throws ChartDataError `CHART_DATA_CACHE_LOAD` on a miss with `forceCached`;

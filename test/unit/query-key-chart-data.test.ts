@@ -80,6 +80,15 @@ describe("stored dict per version", () => {
     expect(vm.dttm).toBe("2024-01-15T10:30:00+00:00");
     expect(vm.semantic_cache_hit).toBe(false);
   });
+  it("forManager takes dataCache and CACHE_DEFAULT_TIMEOUT from a CacheManager", async () => {
+    const { createInMemoryCacheManager } = await import("../../src/testing/index.js");
+    const manager = createInMemoryCacheManager({ CACHE_DEFAULT_TIMEOUT: 120 });
+    const qcm = QueryCacheManager.forManager(manager, { supersetVersion: "4.1", clock });
+    expect(qcm.cache).toBe(manager.dataCache);
+    expect(await qcm.set("m", { df: DF, query: "q" })).toBe(true);
+    expect((await qcm.get("m"))?.dttm).toBe("2024-01-15T10:30:00");
+    await manager.close();
+  });
   it("utcIsoSeconds drops milliseconds", () => {
     expect(utcIsoSeconds(NOW, false)).toBe("2024-01-15T10:30:00");
   });
