@@ -326,6 +326,15 @@ describe("bad input: typed errors, nothing else", () => {
     );
   });
 
+  it("deep nesting (msgpack and JSON) is a typed error, not a stack overflow", () => {
+    const deep = Buffer.concat([Buffer.alloc(200_000, 0x91), Buffer.from([0xc0])]);
+    expect(codeOf(() => decodeResultsPayload(deflateSync(deep)))).toBe("RESULTS_MSGPACK_INVALID");
+    const deepJson = Buffer.from(`${"[".repeat(200_000)}${"]".repeat(200_000)}`);
+    expect(["RESULTS_JSON_INVALID", "RESULTS_PAYLOAD_INVALID"]).toContain(
+      codeOf(() => decodeResultsPayload(deflateSync(deepJson), { useMsgpack: false })),
+    );
+  });
+
   it("a zlib bomb stops at maxInflatedBytes", () => {
     const bomb = deflateSync(Buffer.alloc(10 * 1024 * 1024));
     expect(codeOf(() => decodeResultsPayload(bomb, { maxInflatedBytes: 1024 * 1024 }))).toBe(
