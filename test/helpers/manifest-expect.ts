@@ -33,12 +33,28 @@ const UNIT_NS: Record<string, bigint> = { s: 1_000_000_000n, ms: 1_000_000n, us:
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
-function floatRepr(v: number): string {
+/** Python's `repr(float)`: shortest round-trip digits, exponent form outside 1e-4 <= |v| < 1e16. */
+export function floatRepr(v: number): string {
   if (Number.isNaN(v)) return "nan";
   if (v === Number.POSITIVE_INFINITY) return "inf";
   if (v === Number.NEGATIVE_INFINITY) return "-inf";
-  if (Object.is(v, -0)) return "-0.0";
-  return Number.isInteger(v) ? `${v}.0` : String(v);
+  if (v === 0) return Object.is(v, -0) ? "-0.0" : "0.0";
+  const [mant, expText] = v.toExponential().split("e") as [string, string];
+  const exp = Number(expText);
+  if (exp < -4 || exp >= 16) {
+    return `${mant}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  }
+  const neg = mant.startsWith("-");
+  const digits = mant.replace("-", "").replace(".", "");
+  let text: string;
+  if (exp >= 0) {
+    const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, "0");
+    const frac = digits.slice(exp + 1);
+    text = `${intPart}.${frac || "0"}`;
+  } else {
+    text = `0.${"0".repeat(-exp - 1)}${digits}`;
+  }
+  return (neg ? "-" : "") + text;
 }
 
 function intJson(v: number | bigint): Json {
@@ -109,7 +125,11 @@ export function toConvention(v: PyValue, conv: Convention): Json {
   }
   if (v === PySentinel.NaT) return { $nat: conv === "manifest" ? true : null };
   if (v === PySentinel.NA) return { $na: true };
-  if (v instanceof PyComplex) return { $complex: [v.real, v.imag] };
+  if (v instanceof PyComplex) {
+    return conv === "manifest"
+      ? { $complex: [v.real, v.imag] }
+      : { $complex: [floatRepr(v.real), floatRepr(v.imag)] };
+  }
   if (v instanceof PyEnum)
     return {
       $enum: `${v.module}.${v.qualname}`,

@@ -95,6 +95,21 @@ export const BUILTIN_GLOBALS: ReadonlyArray<readonly [string, string, GlobalSpec
       },
     },
   ],
+  [
+    "builtins",
+    "bytes",
+    {
+      // Protocol < 3 writes b"" as `bytes()`; non-empty bytes go through _codecs.encode.
+      call(args, ctx) {
+        arity(args, 0, 2, ctx, "bytes");
+        const src = args[0];
+        if (src === undefined) return new Uint8Array(0);
+        if (src instanceof Uint8Array) return Uint8Array.from(src);
+        if (typeof src === "string") return latin1Bytes(src, ctx);
+        return ctx.fail("PICKLE_BAD_ARGUMENT", "bytes() argument must be bytes or a latin-1 str");
+      },
+    },
+  ],
   ["builtins", "set", { call: (args, ctx) => new Set(hashableItems(args[0], ctx)) }],
   ["builtins", "frozenset", { call: (args, ctx) => new PyFrozenSet(hashableItems(args[0], ctx)) }],
   [
