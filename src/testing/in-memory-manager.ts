@@ -2,18 +2,19 @@
  * A `CacheManager` with every named cache in memory (SimpleCache), for users' unit tests:
  * no Redis, no database, and a fake clock that moves only when the test says so.
  */
+import type { Clock } from "../clock.js";
 import { CacheManager, type CacheManagerOptions } from "../manager/cache-manager.js";
 import type { FlaskCacheConfig, SupersetCacheConfig } from "../manager/config-types.js";
 import { SUPERSET_CACHE_DEFAULTS } from "../manager/superset-defaults.js";
 import { FakeClock } from "./fake-clock.js";
 
 /** A CacheManager whose caches are all in memory, with the clock it uses. */
-export class InMemoryCacheManager extends CacheManager {
+export class InMemoryCacheManager<C extends Clock = FakeClock> extends CacheManager {
   constructor(
     config: SupersetCacheConfig,
     options: CacheManagerOptions,
     /** The clock every cache reads; a `FakeClock` unless one was passed in. */
-    readonly clock: NonNullable<CacheManagerOptions["clock"]>,
+    readonly clock: C,
   ) {
     super(config, { ...options, clock });
   }
@@ -32,10 +33,10 @@ function inMemory(defaults: FlaskCacheConfig): FlaskCacheConfig {
  * @param options.clock default a new `FakeClock`
  * @throws CacheConfigError for invalid config, as `CacheManager`
  */
-export function createInMemoryCacheManager(
+export function createInMemoryCacheManager<C extends Clock = FakeClock>(
   config: SupersetCacheConfig = {},
-  options: CacheManagerOptions = {},
-): InMemoryCacheManager {
+  options: Omit<CacheManagerOptions, "clock"> & { clock?: C } = {},
+): InMemoryCacheManager<C> {
   const d = SUPERSET_CACHE_DEFAULTS;
   const full: SupersetCacheConfig = {
     CACHE_CONFIG: inMemory(d.CACHE_CONFIG),
@@ -46,5 +47,6 @@ export function createInMemoryCacheManager(
     RESULTS_BACKEND: { CACHE_TYPE: "SimpleCache" },
     ...config,
   };
-  return new InMemoryCacheManager(full, options, options.clock ?? new FakeClock());
+  // Without a clock of the caller's, C is FakeClock (its default), so the cast is exact.
+  return new InMemoryCacheManager<C>(full, options, options.clock ?? (new FakeClock() as unknown as C));
 }
