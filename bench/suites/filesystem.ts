@@ -1,8 +1,9 @@
 /**
  * FileSystemCache get/set, 1 KB and 100 KB `bytes` values, ours (createCache → PickleSerializer →
  * filesystem backend) against Python cachelib 0.9.0 FileSystemCache through Flask-Caching 2.0.2
- * (python/fs_bench.py timing its own loop). Both use fresh directories under the same os.tmpdir()
- * (same file system; its type is reported), 100 keys, default threshold 500, timeout 0.
+ * (python/fs_bench.py timing its own loop). Both use fresh directories under the same base
+ * (os.tmpdir(), or FS_BENCH_DIR; its file-system type is reported), 100 keys, default threshold
+ * 500, timeout 0.
  * Rounds alternate Python / ours so both see the same machine load; medians of ROUNDS rounds.
  */
 import { type ChildProcessByStdio, spawn } from "node:child_process";
@@ -87,7 +88,8 @@ export default async function filesystemSuite(): Promise<SuiteResult> {
   const python = new PythonBench();
   const measurements: Measurement[] = [];
   const ratios: Ratio[] = [];
-  const base = tmpdir();
+  // FS_BENCH_DIR picks another file system (e.g. /dev/shm for tmpfs); both sides always share it.
+  const base = process.env.FS_BENCH_DIR ?? tmpdir();
   const fsType = FS_TYPES[statfsSync(base).type] ?? `statfs type 0x${statfsSync(base).type.toString(16)}`;
   const dirs: string[] = [];
   try {
