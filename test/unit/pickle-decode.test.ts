@@ -240,7 +240,7 @@ function encodeModel(v: Model): Uint8Array {
     : bytes("}");
 }
 
-const modelArb: fc.Arbitrary<Model> = fc.letrec((tie) => ({
+const modelArb = fc.letrec<{ value: Model }>((tie) => ({
   value: fc.oneof(
     { depthSize: "small" },
     fc.constant(null),
