@@ -137,8 +137,22 @@ const datetime = fc
     ([y, mo, d, h, mi, s, us, off]) =>
       new PyDatetime(y, mo, d, h, mi, s, us, off === null ? null : new PyTzInfo("fixed", off)),
   );
+// Naive datetimes over Python's whole range (epoch µs beyond 2^53 take the exact slow path).
+const wideNaiveDatetime = fc
+  .tuple(
+    fc.integer({ min: 1, max: 9999 }),
+    fc.integer({ min: 1, max: 12 }),
+    fc.integer({ min: 1, max: 28 }),
+    fc.nat({ max: 86_399 }),
+    fc.nat({ max: 999_999 }),
+  )
+  .map(
+    ([y, mo, d, s, us]) =>
+      new PyDatetime(y, mo, d, Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60, us),
+  );
 const hookValue = fc.oneof(
   datetime,
+  wideNaiveDatetime,
   fc
     .tuple(
       fc.integer({ min: 1, max: 9999 }),
