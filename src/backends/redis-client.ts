@@ -14,7 +14,12 @@ export interface RedisConnectionOptions {
   commandTimeoutMs?: number;
   /** Longest wait between reconnect attempts, ms (default 500; backoff 50 ms × attempt). */
   reconnectMaxDelayMs?: number;
-  /** Batch concurrent commands into one write (ioredis enableAutoPipelining; default true). */
+  /**
+   * Batch commands issued in the same tick into one socket write (default true). Single-node
+   * clients (standalone, Sentinel) do it by corking the socket until the next tick, which costs
+   * nothing at concurrency 1 (ioredis's enableAutoPipelining builds a Pipeline per tick and adds
+   * latency there); a Cluster uses ioredis's enableAutoPipelining, which also groups per node.
+   */
   autoPipelining?: boolean;
   /**
    * Sentinel only: send reads (GET, MGET, EXISTS) to a replica as Flask-Caching does (default
@@ -51,7 +56,7 @@ function connectionDefaults(options: RedisConnectionOptions, fromConfig: RedisOp
     connectTimeout: options.connectTimeoutMs ?? fromConfig.connectTimeout ?? d.connectTimeoutMs,
     commandTimeout: options.commandTimeoutMs ?? fromConfig.commandTimeout ?? d.commandTimeoutMs,
     retryStrategy: (times: number) => Math.min(times * d.reconnectStepMs, maxDelay),
-    enableAutoPipelining: options.autoPipelining ?? true,
+    enableAutoPipelining: false,
   };
 }
 
@@ -63,12 +68,12 @@ export function createRedisClients(
   const cfg = resolved.redisOptions;
   const base = connectionDefaults(options, cfg);
   if (resolved.topology === "cluster") {
-    const { enableAutoPipelining, enableOfflineQueue, lazyConnect, retryStrategy: _r, ...perNode } = base;
+    const { enableAutoPipelining: _a, enableOfflineQueue, lazyConnect, retryStrategy: _r, ...perNode } = base;
     const maxDelay = options.reconnectMaxDelayMs ?? REDIS_CONNECTION_DEFAULTS.reconnectMaxDelayMs;
     const cluster = new Cluster(resolved.clusterNodes ?? [], {
       lazyConnect,
       enableOfflineQueue,
-      enableAutoPipelining,
+      enableAutoPipelining: options.autoPipelining ?? true,
       scaleReads: "master",
       clusterRetryStrategy: (times: number) =>
         Math.min(times * REDIS_CONNECTION_DEFAULTS.reconnectStepMs, maxDelay),

@@ -11,6 +11,7 @@ import type { BackendEntry, CacheBackend } from "./backend.js";
 import { clearPrefixOnNode } from "./redis-clear.js";
 import { createRedisClients, REDIS_CONNECTION_DEFAULTS } from "./redis-client.js";
 import { groupBySlot } from "./redis-cluster-slots.js";
+import { WriteCoalescer } from "./redis-coalesce.js";
 import {
   type FlaskRedisConfig,
   type RedisTopology,
@@ -51,6 +52,7 @@ export class RedisBackend implements CacheBackend {
   readonly #commandTimeoutMs: number;
   /** Cluster calls always take the slow path (per-call deadline, see #queued). */
   readonly #cluster: boolean;
+  readonly #coalesce: WriteCoalescer | undefined;
   #offline = 0;
   #closed = false;
   readonly #stats: RedisBackendStats = { connectionErrors: 0, offlineQueueRejections: 0, offlineQueued: 0 };
@@ -85,6 +87,7 @@ export class RedisBackend implements CacheBackend {
       this.#describe = resolved.describe;
     }
     this.#cluster = this.#writer instanceof Cluster;
+    this.#coalesce = this.#cluster || options.autoPipelining === false ? undefined : new WriteCoalescer();
     // ioredis emits 'error' for every failed (re)connect; without a listener Node would throw.
     const onError = (e: unknown) => {
       this.#stats.connectionErrors++;
@@ -160,9 +163,11 @@ export class RedisBackend implements CacheBackend {
     return undefined;
   }
 
+  /** Throw when refused; otherwise cork a ready single-node client so this tick's commands share one write. */
   #admit(client: Redis | Cluster): void {
     const refused = this.#refuse(client);
     if (refused) throw refused;
+    if (this.#coalesce && client.status === READY) this.#coalesce.cork(client as Redis);
   }
 
   /** Run a command issued while disconnected, keeping the offline count. */
@@ -190,8 +195,10 @@ export class RedisBackend implements CacheBackend {
   get(key: string): Promise<Uint8Array | undefined> {
     const c = this.#readClient();
     // Hot path without async/await: one promise hop on top of ioredis's.
-    if (!this.#cluster && c.status === READY && !this.#closed)
+    if (!this.#cluster && c.status === READY && !this.#closed) {
+      this.#coalesce?.cork(c as Redis);
       return c.getBuffer(key).then(toUndefined, this.#fail.GET);
+    }
     const refused = this.#refuse(c);
     if (refused) return Promise.reject(refused);
     return this.#queued(c, c.getBuffer(key)).then(toUndefined, this.#fail.GET);
@@ -227,6 +234,7 @@ export class RedisBackend implements CacheBackend {
     const c = this.#writer;
     const bytes = toBuffer(value);
     if (!this.#cluster && c.status === READY && !this.#closed) {
+      this.#coalesce?.cork(c as Redis);
       const p = timeout > 0 ? c.set(key, bytes, "EX", timeout) : c.set(key, bytes);
       return p.then(isOk, this.#fail.SET);
     }

@@ -241,3 +241,35 @@ describe("binary safety (differential with redis-py)", () => {
     for (const [i, k] of keys.entries()) expect(hex(got[i])).toBe(await peer.call("raw_get", { key: k }));
   });
 });
+
+describe("write coalescing (one socket write per tick)", () => {
+  it("hundreds of commands issued in one tick all get their own replies, in order", async () => {
+    const n = 300;
+    const values = Array.from({ length: n }, (_, i) => Buffer.from(`v${i}-${"x".repeat(i % 50)}`));
+    const sets = await Promise.all(
+      values.map((v, i) => ours.set(`${PREFIX}co:${i}`, v, i % 3 === 0 ? 0 : 30)),
+    );
+    expect(sets.every(Boolean)).toBe(true);
+    const got = await Promise.all(values.map((_, i) => ours.get(`${PREFIX}co:${i}`)));
+    for (let i = 0; i < n; i++) expect(hex(got[i])).toBe(values[i]!.toString("hex"));
+    const mixed = await Promise.all([
+      ours.has(`${PREFIX}co:1`),
+      ours.delete(`${PREFIX}co:1`),
+      ours.has(`${PREFIX}co:1`),
+      ours.add(`${PREFIX}co:1`, values[1]!, 0),
+      ours.get(`${PREFIX}co:1`),
+    ]);
+    expect(mixed.slice(0, 4)).toEqual([true, true, false, true]);
+    expect(hex(mixed[4] as Uint8Array)).toBe(values[1]!.toString("hex"));
+  });
+
+  it("autoPipelining: false still works (no corking)", async () => {
+    const plain = RedisBackend.fromConfig({ CACHE_REDIS_URL: `${server.url}/0` }, { autoPipelining: false });
+    const got = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => plain.set(`${PREFIX}np:${i}`, Buffer.from([i]), 0)),
+    );
+    expect(got.every(Boolean)).toBe(true);
+    expect(hex(await plain.get(`${PREFIX}np:7`))).toBe("07");
+    await plain.close();
+  });
+});
