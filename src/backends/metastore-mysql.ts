@@ -84,10 +84,19 @@ class MysqlDialect implements MetastoreDialect {
     this.schemaName = parts.length === 2 ? parts[0] : undefined;
   }
 
+  /** One query, retried once when the pooled connection turns out to be dead (statements are idempotent). */
+  private async query(sql: string, values: unknown[]): Promise<unknown> {
+    try {
+      return (await this.pool.query(sql, values))[0];
+    } catch (first) {
+      if (!isConnectionLost(first)) throw first;
+      return (await this.pool.query(sql, values))[0];
+    }
+  }
+
   private async run(operation: string, sql: string, values: unknown[]): Promise<unknown> {
     try {
-      const [result] = await this.pool.query(sql, values);
-      return result;
+      return await this.query(sql, values);
     } catch (cause) {
       if ((cause as { errno?: number }).errno === ER_NO_SUCH_TABLE)
         throw tableMissingError(this.tableName, "mysql");
@@ -167,7 +176,7 @@ class MysqlDialect implements MetastoreDialect {
 
   async insert(row: MetastoreWrite): Promise<boolean> {
     try {
-      await this.pool.query(
+      await this.query(
         `INSERT INTO ${this.table} (resource, value, uuid, created_on, created_by_fk, expires_on)
          VALUES (?, ?, ?, ?, ?, ?)`,
         this.params(row),
@@ -211,6 +220,19 @@ class MysqlDialect implements MetastoreDialect {
   private params(row: MetastoreWrite): unknown[] {
     return [METASTORE_RESOURCE, toBuffer(row.value), toBuffer(row.uuid), row.now, row.userId, row.expiresOn];
   }
+}
+
+/** mysql2's codes for a connection the server or network closed. */
+const CONNECTION_LOST_CODES = new Set([
+  "PROTOCOL_CONNECTION_LOST",
+  "ECONNRESET",
+  "EPIPE",
+  "ER_SERVER_SHUTDOWN",
+]);
+
+function isConnectionLost(error: unknown): boolean {
+  const e = error as { code?: string; fatal?: boolean };
+  return e.code !== undefined && CONNECTION_LOST_CODES.has(e.code);
 }
 
 function toBuffer(bytes: Uint8Array): Buffer {

@@ -2,6 +2,8 @@
  * PostgreSQL dialect of the metastore backend, over the `pg` package (loaded lazily).
  * Superset's `uuid` column is a native `uuid` on PostgreSQL (sqlalchemy-utils UUIDType).
  */
+import { channel } from "node:diagnostics_channel";
+import { type CacheErrorEvent, ERROR_CHANNEL_NAME } from "../cache/error-policy.js";
 import { CacheBackendError } from "../errors.js";
 import {
   checkTableName,
@@ -14,6 +16,29 @@ import {
 } from "./metastore-dialect.js";
 import { DEFAULT_PORTS, type MetastoreConnectionSettings } from "./metastore-dsn.js";
 import { formatUuid } from "./metastore-uuid.js";
+
+const errorChannel = channel(ERROR_CHANNEL_NAME);
+
+/** Publish a lost idle connection on the library's error channel (code METASTORE_CONNECTION_LOST). */
+function publishIdleError(error: Error): void {
+  if (!errorChannel.hasSubscribers) return;
+  const event: CacheErrorEvent = {
+    cache: "metastore",
+    operation: "idle-connection",
+    code: "METASTORE_CONNECTION_LOST",
+    error,
+  };
+  errorChannel.publish(event);
+}
+
+/** SQLSTATEs of a connection the server ended (admin shutdown, crash, connection failure). */
+const CONNECTION_LOST_STATES = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006"]);
+
+function isConnectionLost(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  if (e.code && CONNECTION_LOST_STATES.has(e.code)) return true;
+  return e.code === "ECONNRESET" || e.code === "EPIPE" || /Connection terminated/i.test(e.message ?? "");
+}
 
 /** PostgreSQL's SQLSTATE for "relation does not exist". */
 const UNDEFINED_TABLE = "42P01";
@@ -64,8 +89,9 @@ export async function createPostgresDialect(
     max: options.maxConnections,
     ssl: settings.sslMode && settings.sslMode !== "disable" ? { rejectUnauthorized: false } : undefined,
   }) as unknown as PgPool & { on(event: "error", listener: (err: Error) => void): void };
-  // An idle client's network error must not crash the process; the next query reports it.
-  pool.on("error", () => {});
+  // An idle client's network error must not crash the process (pg would throw it as an
+  // unhandled 'error' event); it is published, and the next query reports its own failure.
+  pool.on("error", (error) => publishIdleError(error));
   return new PostgresDialect(pool, options.tableName);
 }
 
@@ -84,7 +110,14 @@ class PostgresDialect implements MetastoreDialect {
 
   private async run(operation: string, text: string, values: unknown[]): Promise<PgResult> {
     try {
-      return await this.pool.query(text, values);
+      try {
+        return await this.pool.query(text, values);
+      } catch (first) {
+        // A pooled connection the server already closed fails once; every statement here is
+        // idempotent, so one retry on a fresh connection is safe.
+        if (!isConnectionLost(first)) throw first;
+        return await this.pool.query(text, values);
+      }
     } catch (cause) {
       if ((cause as { code?: string }).code === UNDEFINED_TABLE)
         throw tableMissingError(this.tableName, "postgresql");

@@ -3,10 +3,12 @@
  * file creates and drops, with Superset's key_value DDL; rows are cross-checked with Python
  * (uuid/hashlib/json/pickle through python/peer/meta_peer.py).
  */
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MetastoreBackend } from "../../src/backends/metastore.js";
 import { metastoreJsonSerializer } from "../../src/backends/metastore-codecs.js";
 import { metastoreUuid } from "../../src/backends/metastore-uuid.js";
+import { ERROR_CHANNEL_NAME } from "../../src/cache/error-policy.js";
 import type { Clock } from "../../src/clock.js";
 import type { PyValue } from "../../src/codecs/pickle/values.js";
 import { CacheBackendError } from "../../src/errors.js";
@@ -226,6 +228,42 @@ for (const dialect of ["postgresql", "mysql"] as TestDialect[]) {
           expect(row.hex).toBe(expectedHex.hex[i]);
         }
       });
+
+      it.runIf(dialect === "mysql")(
+        "a connection killed by the server is replaced transparently",
+        async () => {
+          const b = make({ keyPrefix: "killed", maxConnections: 1 });
+          expect(await b.set("k", enc.encode("v"), 0)).toBe(true);
+          const ids = db.sql(
+            `SELECT id FROM information_schema.processlist WHERE db = '${db.name}' AND id <> CONNECTION_ID()`,
+          );
+          expect(ids.length).toBeGreaterThan(0);
+          for (const [id] of ids) db.sql(`KILL ${id}`);
+          expect(hex(await b.get("k"))).toBe("76");
+          expect(await b.set("k", enc.encode("w"), 0)).toBe(true);
+        },
+      );
+
+      it.runIf(dialect === "postgresql")(
+        "a connection killed by the server is published on the error channel and the next call reconnects",
+        async () => {
+          const events: { code: string }[] = [];
+          const onEvent = (m: unknown) => void events.push(m as { code: string });
+          subscribe(ERROR_CHANNEL_NAME, onEvent);
+          try {
+            const b = make({ keyPrefix: "killed", maxConnections: 1 });
+            expect(await b.set("k", enc.encode("v"), 0)).toBe(true);
+            db.sql(
+              `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${db.name}' AND pid <> pg_backend_pid()`,
+            );
+            for (let i = 0; i < 50 && events.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+            expect(events.map((e) => e.code)).toContain("METASTORE_CONNECTION_LOST");
+            expect(hex(await b.get("k"))).toBe("76");
+          } finally {
+            unsubscribe(ERROR_CHANNEL_NAME, onEvent);
+          }
+        },
+      );
 
       it("clear() removes every row of the resource and nothing else", async () => {
         db.sql(
