@@ -217,6 +217,10 @@ def same(a, b, path="$"):
         return "" if fields_equal and tz_equal else f"{path}: {a!r} != {b!r}"
     if isinstance(a, pd.DataFrame):
         return same_frame(a, b, path)
+    if isinstance(a, pd.Series):
+        if a.name != b.name:
+            return f"{path}: Series name {a.name!r} != {b.name!r}"
+        return same_frame(a.to_frame(), b.to_frame(), path)
     return "" if a == b else f"{path}: {a!r} != {b!r}"
 
 
@@ -304,6 +308,43 @@ def op_int_parse(req):
         except ValueError:
             out.append(None)
     return {"results": out}
+
+
+def op_extras(_req):
+    """numpy/pandas scalars, Series and DataFrame shapes beyond the fixtures, stdlib odds and ends."""
+    import fractions
+    import http
+    import uuid
+
+    vals = {
+        "httpstatus": http.HTTPStatus.OK,
+        "uuid": uuid.UUID(int=2**100),
+        "fraction": fractions.Fraction(1, 3),
+        "range": range(0, 10, 2),
+        "slice": slice(1, None, 2),
+        "np_int64": np.int64(-5),
+        "np_float64": np.float64(2.5),
+        "np_bool": np.bool_(True),
+        "np_dt64": np.datetime64("2024-01-02T03:04:05", "us"),
+        "np_td64": np.timedelta64(5, "s"),
+        "ts_naive": pd.Timestamp("2024-01-02 03:04:05.123456789"),
+        "ts_utc": pd.Timestamp("2024-01-02", tz="UTC"),
+        "ts_ny": pd.Timestamp("2024-07-01 12:00", tz="America/New_York"),
+        "nat": pd.NaT,
+        "na": pd.NA,
+        "timedelta": pd.Timedelta("1 day 2 hours"),
+        "tuple_keys": {(1, "a"): [b"x", frozenset({1})]},
+        "nested_empty": [[], {}, (), set(), frozenset(), "", b"", bytearray()],
+        "dt_zoneinfo_fold": datetime.datetime(2024, 11, 3, 1, 30, tzinfo=zoneinfo.ZoneInfo("America/New_York"), fold=1),
+        "series": pd.Series([1, 2, 3], name="s"),
+        "df_multiindex": pd.DataFrame({"v": [1, 2]}, index=pd.MultiIndex.from_tuples([("a", 1), ("b", 2)], names=["k", "n"])),
+        "df_int_labels": pd.DataFrame({0: [1.5], 1: ["x"]}),
+        "df_tz_index": pd.DataFrame({"v": [1, 2]}, index=pd.date_range("2024-01-01", periods=2, tz="Europe/Paris", name="t")),
+        "df_obj_ints": pd.DataFrame({"n": pd.Series([1, None, 3], dtype=object)}),
+        "df_cat_ordered": pd.DataFrame({"c": pd.Categorical(["lo", "hi", "lo"], categories=["lo", "mid", "hi"], ordered=True)}),
+        "df_timedelta": pd.DataFrame({"d": pd.to_timedelta([1, 2], unit="s")}),
+    }
+    return {"items": [{"name": k, "pickle": pickle.dumps(v, pickle.HIGHEST_PROTOCOL).hex()} for k, v in vals.items()]}
 
 
 def op_check(req):
@@ -430,7 +471,7 @@ def op_versions(_req):
     return {"python": sys.version.split()[0], "pandas": pd.__version__, "numpy": np.__version__, "protocol": pickle.HIGHEST_PROTOCOL}
 
 
-OPS = {"int_parse": op_int_parse, "large": op_large, "gen": op_gen, "check": op_check, "frame": op_frame, "bench": op_bench, "make_bench": op_make_bench, "versions": op_versions}
+OPS = {"extras": op_extras, "int_parse": op_int_parse, "large": op_large, "gen": op_gen, "check": op_check, "frame": op_frame, "bench": op_bench, "make_bench": op_make_bench, "versions": op_versions}
 
 
 def main():

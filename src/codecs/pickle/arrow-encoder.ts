@@ -83,6 +83,17 @@ export function saveTable(ctx: EncoderContext, table: Table, depth: number): voi
     indexLevels.length > 0
       ? indexFromLevels(indexLevels, table.numRows)
       : indexFromMetadata(table.schema.metadata.get(META.index), table.numRows);
+  if (table.schema.metadata.get(META.kind) === "Series" && labels.length === 1) {
+    // A Series the decoder turned into a one-column table: Series(values, index, None, name).
+    const series = new PyObject("pandas.core.series", "Series", [
+      columns.get(labels[0] as PyValue) as PyValue,
+      index,
+      null,
+      labels[0] as PyValue,
+    ]);
+    ctx.save(series, depth);
+    return;
+  }
   const frame = new PyObject("pandas.core.frame", "DataFrame", [columns, index, labels]);
   ctx.save(frame, depth);
 }
@@ -212,6 +223,17 @@ function columnValue(field: Field, v: Vector, n: number): PyValue {
     return ndarray("b1", null, n, raw);
   }
   if (DataType.isTimestamp(type)) return timestampColumn(field, v, n);
+  if (DataType.isDuration(type)) {
+    // timedelta64[unit] ndarray; null → NaT (int64 min).
+    const values = int64Values(v);
+    for (let i = 0; i < n; i++) if (!v.isValid(i)) values[i] = NAT;
+    return ndarray(
+      "m8",
+      NUMPY_UNIT[(type as DataType & { unit: TimeUnit }).unit] as string,
+      n,
+      bytesOf(values),
+    );
+  }
   if (DataType.isUtf8(type)) return ndarray("O8", null, n, Utf8List.of(v));
   if (DataType.isLargeUtf8(type) || DataType.isNull(type)) return ndarray("O8", null, n, listOf(v));
   if (DataType.isDate(type)) return ndarray("O8", null, n, datesOf(v));

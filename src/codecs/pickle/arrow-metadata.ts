@@ -31,6 +31,7 @@ export const META = Object.freeze({
   label: "pandas_label",
   indexLevel: "pandas_index_level",
   index: "pandas_index",
+  kind: "pandas_kind",
 });
 
 type Tagged = null | boolean | number | string | Tagged[] | { [key: string]: Tagged };

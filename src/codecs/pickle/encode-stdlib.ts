@@ -236,11 +236,11 @@ function saveDatetime64(ctx: EncoderContext, v: PyDatetime64, depth: number): vo
     return;
   }
   if (v.kind === "Timedelta") {
-    throw new PickleEncodeError(
-      "PICKLE_ENCODE_UNSUPPORTED_TYPE",
-      "$",
-      "pandas Timedelta scalars are not supported",
-    );
+    // pandas ≥ 1.5: _timedelta_unpickle(value, reso).
+    const reso = TIMESTAMP_RESO[v.unit];
+    if (reso === undefined) throw bad(`Timedelta unit ${v.unit} is not one of s, ms, us, ns`);
+    reduce(ctx, "pandas._libs.tslibs.timedeltas", "_timedelta_unpickle", [v.value, reso], depth);
+    return;
   }
   if (!DATETIME_UNITS.has(v.unit)) throw bad(`unknown numpy time unit ${v.unit}`);
   const raw = new Uint8Array(8);
