@@ -17,6 +17,7 @@ Requests ("op"):
   session_ids {requests:[{remote, forwarded, ua}]}      -> {bases, ids}  (Flask-Login _id)
   cache_keys  {parts:[[part | {"enum": value}]]}         -> {keys}        (temporary_cache cache_key)
   json_roundtrip {texts}                                -> {texts}       json.dumps(json.loads(t))
+  json_parse  {hex}                                     -> {results}     json.dumps(json.loads(b)) or null
 """
 import enum
 import hashlib
@@ -235,6 +236,14 @@ def main():
         ans = {"bases": [b for b, _ in ids], "ids": [h for _, h in ids]}
     elif op == "json_roundtrip":
         ans = {"texts": [json.dumps(json.loads(t)) for t in req["texts"]]}
+    elif op == "json_parse":
+        out = []
+        for h in req["hex"]:
+            try:
+                out.append(json.dumps(json.loads(bytes.fromhex(h))))
+            except ValueError:  # JSONDecodeError and UnicodeDecodeError
+                out.append(None)
+        ans = {"results": out}
     elif op == "cache_keys":
         ans = cache_keys(req)
     elif op == "redis_set":

@@ -1,4 +1,5 @@
 /** The stdlib-json codec of JsonKeyValueCodec: exact `json.dumps` text, `json.loads` semantics, hostile input. */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { metastoreJsonSerializer } from "../../src/backends/metastore-codecs.js";
 import { stdlibJsonLoads } from "../../src/backends/metastore-json-decode.js";
@@ -102,6 +103,23 @@ describe("stdlib json.loads", () => {
     expect(() => stdlibJsonLoads(new Uint8Array([0xff, 0xfe]))).toThrow(CacheDecodeError);
     expect(() => loads("[".repeat(100_000))).toThrow(
       expect.objectContaining({ code: "METASTORE_JSON_TOO_DEEP" }),
+    );
+  });
+
+  it("random bytes: a value or a CacheDecodeError, nothing else (fast-check)", () => {
+    const printable = fc.uint8Array({ maxLength: 64 });
+    const jsonish = fc
+      .array(fc.constantFrom(...'{}[]":,0123456789.eE+-tfnulNIa\\ \n'.split("")), { maxLength: 64 })
+      .map((cs) => utf8.encode(cs.join("")));
+    fc.assert(
+      fc.property(fc.oneof(printable, jsonish), (bytes) => {
+        try {
+          stdlibJsonLoads(bytes);
+        } catch (e) {
+          expect(e).toBeInstanceOf(CacheDecodeError);
+        }
+      }),
+      { numRuns: 2000 },
     );
   });
 
