@@ -162,6 +162,22 @@ export class CacheManager {
     return this.results;
   }
 
+  /**
+   * Every configured cache with its config key, in Superset's order (RESULTS_BACKEND last, only
+   * when configured). For tools that walk all caches (stats, doctor, invalidation).
+   */
+  entries(): [NamedCacheConfigKey, Cache][] {
+    const out: [NamedCacheConfigKey, Cache][] = [
+      ["CACHE_CONFIG", this.cache],
+      ["DATA_CACHE_CONFIG", this.dataCache],
+      ["THUMBNAIL_CACHE_CONFIG", this.thumbnailCache],
+      ["FILTER_STATE_CACHE_CONFIG", this.filterStateCache],
+      ["EXPLORE_FORM_DATA_CACHE_CONFIG", this.exploreFormDataCache],
+    ];
+    if (this.results) out.push(["RESULTS_BACKEND", this.results]);
+    return out;
+  }
+
   /** Wait until every backend exists. @throws the first creation error (CacheConfigError, …). */
   async ready(): Promise<void> {
     await Promise.all(this.owned.map((c) => c.whenReady()));

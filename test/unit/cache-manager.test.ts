@@ -240,6 +240,15 @@ describe("in-memory manager and close()", () => {
     }
     clock.advanceSeconds(11);
     expect(await m.dataCache.get("k")).toBeUndefined();
+    expect(m.entries().map(([key]) => key)).toEqual([
+      "CACHE_CONFIG",
+      "DATA_CACHE_CONFIG",
+      "THUMBNAIL_CACHE_CONFIG",
+      "FILTER_STATE_CACHE_CONFIG",
+      "EXPLORE_FORM_DATA_CACHE_CONFIG",
+      "RESULTS_BACKEND",
+    ]);
+    expect(m.entries()[1]?.[1]).toBe(m.dataCache);
     await m.ready();
     await m.close();
     await m.close();
