@@ -208,3 +208,16 @@ describe("hash slots and glob escaping", () => {
     expect(escapeGlob("flask_cache_")).toBe("flask_cache_");
   });
 });
+
+describe("existing clients", () => {
+  it("an ioredis client in CACHE_REDIS_HOST (as Flask-Caching allows) is used as is and never closed by us", async () => {
+    const { Redis } = await import("ioredis");
+    const client = new Redis({ lazyConnect: true, port: 1 });
+    const b = RedisBackend.fromConfig({ CACHE_TYPE: "RedisCache", CACHE_REDIS_HOST: client });
+    expect(String(b)).toBe("RedisBackend(standalone (caller's client))");
+    await b.close();
+    expect(client.status).toBe("wait");
+    await expect(b.get("k")).rejects.toMatchObject({ code: "REDIS_CLOSED" });
+    client.disconnect();
+  });
+});
