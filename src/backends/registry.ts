@@ -78,6 +78,12 @@ export interface BackendRegistration {
   load: (() => Promise<BackendModule>) | null;
   serializer: SerializerKind;
   keyPrefix: KeyPrefixUse;
+  /**
+   * How `Cache.deleteMany` reaches this backend: `flask-caching-loop` (default; Flask-Caching
+   * ≤ 2.4's per-key loop that stops at the first miss) or `backend-batch` (one
+   * `backend.deleteMany`, every key attempted). A backend choosing batch must document it.
+   */
+  deleteMany?: "flask-caching-loop" | "backend-batch";
 }
 
 /**

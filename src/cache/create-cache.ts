@@ -68,7 +68,7 @@ export function createCache(config: FlaskCacheConfig = {}, options: CreateCacheO
     defaultTimeout: resolved.defaultTimeout,
     ignoreErrors: IGNORE_ERRORS_KINDS.has(kind) && resolved.CACHE_IGNORE_ERRORS,
     onBackendError: options.onBackendError,
-    deleteManyStrategy: options.deleteManyStrategy,
+    deleteManyStrategy: options.deleteManyStrategy ?? reg.deleteMany,
     name: path,
   });
 }
