@@ -274,6 +274,58 @@ describe("properties (fast-check)", () => {
       { numRuns: 500, seed: 12 },
     );
   });
+  it("str payloads decode exactly like a strict UTF-8 decoder (or fail with PICKLE_BAD_UTF8)", () => {
+    const strict = new TextDecoder("utf-8", { fatal: true });
+    const withHeader = (p: Uint8Array): Uint8Array =>
+      cat([0x58, p.length & 0xff, (p.length >> 8) & 0xff, 0, 0], p, ".");
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: "binary" }).map((t) => new TextEncoder().encode(t)),
+          fc.uint8Array({ maxLength: 40 }),
+          fc
+            .array(
+              fc.constantFrom(
+                0x41,
+                0xc3,
+                0xa9,
+                0xe2,
+                0x82,
+                0xac,
+                0xf0,
+                0x9f,
+                0x98,
+                0x80,
+                0xed,
+                0xa0,
+                0xc0,
+                0xff,
+              ),
+              { maxLength: 40 },
+            )
+            .map((a) => Uint8Array.from(a)),
+        ),
+        (payload) => {
+          let want: string | null = null;
+          try {
+            want = strict.decode(payload);
+          } catch {
+            want = null;
+          }
+          try {
+            const got = loads(withHeader(payload));
+            if (want !== null) expect(got).toBe(want);
+            // Only encoded surrogates (ED A0..BF xx) may decode where the strict decoder refuses.
+            else expect(Buffer.from(payload).includes(Buffer.from([0xed]))).toBe(true);
+          } catch (e) {
+            expect(want).toBeNull();
+            expect((e as PickleDecodeError).code).toBe("PICKLE_BAD_UTF8");
+          }
+        },
+      ),
+      { numRuns: 3000, seed: 15 },
+    );
+  });
   it("arbitrary bytes either decode or raise PickleDecodeError", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), (input) => {

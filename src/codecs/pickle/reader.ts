@@ -10,6 +10,12 @@ const SHORT_STRING_BYTES = 32;
 const utf8Fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const latin1 = new TextDecoder("latin1");
 /** Node's native `Buffer#latin1Slice` (exact for ASCII), when running on Node; null elsewhere. */
+const nodeUtf8Slice: ((this: Uint8Array, start: number, end: number) => string) | null =
+  typeof Buffer === "function" &&
+  typeof (Buffer.prototype as unknown as { utf8Slice?: unknown }).utf8Slice === "function"
+    ? (Buffer.prototype as unknown as { utf8Slice: (this: Uint8Array, start: number, end: number) => string })
+        .utf8Slice
+    : null;
 const nodeAsciiSlice: ((this: Uint8Array, start: number, end: number) => string) | null =
   typeof Buffer === "function" &&
   typeof (Buffer.prototype as unknown as { latin1Slice?: unknown }).latin1Slice === "function"
@@ -161,7 +167,7 @@ export class ByteReader {
     const start = this.pos;
     const end = start + n;
     const buf = this.buf;
-    if (nodeAsciiSlice !== null) {
+    if (nodeAsciiSlice !== null && nodeUtf8Slice !== null) {
       let i = start;
       while (i < end && (buf[i] as number) < 0x80) i++;
       if (i === end) {
@@ -169,10 +175,57 @@ export class ByteReader {
         // Native slice, no intermediate view: the common case (keys, names, ASCII cells).
         return nodeAsciiSlice.call(buf, start, end);
       }
+      if (validateUtf8(buf, i, end) === UTF8_VALID) {
+        this.pos = end;
+        // Validated strictly above, so the native (non-validating) decoder is exact here.
+        return nodeUtf8Slice.call(buf, start, end);
+      }
     }
     this.pos = end;
     return decodeUtf8(buf.subarray(start, end), this);
   }
+}
+
+const UTF8_INVALID = 0;
+const UTF8_VALID = 1;
+const UTF8_SURROGATES = 2;
+
+/**
+ * Strict UTF-8 check of `b[start..end)`: `UTF8_VALID`, `UTF8_SURROGATES` (valid except for
+ * encoded surrogates ED A0..BF xx, which Python's surrogatepass accepts) or `UTF8_INVALID`.
+ */
+function validateUtf8(b: Uint8Array, start: number, end: number): number {
+  let result = UTF8_VALID;
+  let i = start;
+  while (i < end) {
+    const c = b[i] as number;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min = 0x80;
+    let max = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) need = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      if (c === 0xe0) min = 0xa0;
+      else if (c === 0xed && (b[i + 1] as number) >= 0xa0) result = UTF8_SURROGATES;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      if (c === 0xf0) min = 0x90;
+      else if (c === 0xf4) max = 0x8f;
+    } else return UTF8_INVALID;
+    if (i + need >= end) return UTF8_INVALID;
+    const c1 = b[i + 1] as number;
+    if (c1 < min || c1 > max) return UTF8_INVALID;
+    for (let k = 2; k <= need; k++) {
+      const ck = b[i + k] as number;
+      if ((ck & 0xc0) !== 0x80) return UTF8_INVALID;
+    }
+    i += need + 1;
+  }
+  return result;
 }
 
 /** Decode latin-1 bytes to a string (each byte one code point). */

@@ -41,7 +41,8 @@ export class ContainerOps {
   ) {}
 
   newDict(): PyDictObject | Map<PyValue, PyValue> {
-    return this.alwaysMap ? new Map() : (Object.create(null) as PyDictObject);
+    // setPrototypeOf on a fresh literal keeps V8's fast properties (Object.create(null) does not).
+    return this.alwaysMap ? new Map() : (Object.setPrototypeOf({}, null) as PyDictObject);
   }
 
   /** A decoded Python dict (either representation). */
