@@ -9,9 +9,17 @@ import type { PyFloat, PyValue } from "../codecs/pickle/values.js";
 import { CacheConfigError, CacheEncodeError } from "../errors.js";
 import type { ResolvedCacheConfig } from "../manager/config-types.js";
 import { CacheArgumentError } from "./cache-errors.js";
-import { type BackendErrorPolicy, ErrorRecorder } from "./error-policy.js";
+import { type BackendErrorPolicy, ErrorRecorder, errorCode } from "./error-policy.js";
+import { operationObserved, publishFailOpen, publishOperation } from "./events.js";
+import {
+  coordinatorFor,
+  type GetOrSetFactory,
+  type GetOrSetOptions,
+  type GetOrSetStats,
+} from "./get-or-set.js";
 import { pythonIncrement } from "./python-increment.js";
 import type { Serializer } from "./serializer.js";
+import { CacheStats, type CacheStatsOptions, type CacheStatsSnapshot } from "./stats.js";
 import { resolveTimeout } from "./timeouts.js";
 
 /** Flask-Caching's default `CACHE_DEFAULT_TIMEOUT`, in SECONDS. */
@@ -46,6 +54,8 @@ export interface CacheOptions {
   deleteManyStrategy?: DeleteManyStrategy;
   /** Name used in errors and diagnostics, e.g. `DATA_CACHE_CONFIG`. Default `cache`. */
   name?: string;
+  /** Statistics (`stats()`): options such as the latency clock, or `false` to collect none. Default on. */
+  stats?: CacheStatsOptions | false;
 }
 
 /** A value, a promise of it, or a function producing either (called once, on first use). */
@@ -82,6 +92,8 @@ export class Cache {
   private setupPromise: Promise<Ready> | undefined;
   private ready: Ready | undefined;
   private readonly errors: ErrorRecorder;
+  /** Undefined when stats are off (`stats: false`). */
+  private readonly statsRecorder: CacheStats | undefined;
   private closed = false;
 
   constructor(options: CacheOptions) {
@@ -93,6 +105,7 @@ export class Cache {
     this.deleteManyStrategy = options.deleteManyStrategy ?? "flask-caching-loop";
     this.errors = new ErrorRecorder(this.name, () => this.ready?.backend.kind ?? "unknown");
     this.config = options.config;
+    this.statsRecorder = options.stats === false ? undefined : new CacheStats(this.name, options.stats);
     this.backendSource = options.backend;
     this.serializerSource = options.serializer;
   }
@@ -130,6 +143,16 @@ export class Cache {
     return this.errors.snapshot();
   }
 
+  /** Hits, misses, sets, deletes, errors, bytes and latency (MILLISECONDS) since creation or `resetStats()`; undefined when stats are off. */
+  stats(): CacheStatsSnapshot | undefined {
+    return this.statsRecorder?.snapshot();
+  }
+
+  /** Zero this cache's statistics. */
+  resetStats(): void {
+    this.statsRecorder?.reset();
+  }
+
   private async use(): Promise<Ready> {
     return this.ready ?? (await this.setup);
   }
@@ -140,8 +163,14 @@ export class Cache {
    */
   private async guard<T>(operation: string, fallback: T, run: (r: Ready) => Promise<T>): Promise<T> {
     const r = await this.use();
+    const stats = this.statsRecorder;
+    const started = stats ? stats.start() : 0;
     try {
-      return await run(r);
+      const result = await run(r);
+      const ms = stats ? stats.succeeded(operation, started, result) : 0;
+      if (operationObserved())
+        publishOperation({ cache: this.name, operation, outcome: "ok", durationMs: ms });
+      return result;
     } catch (err) {
       if (
         err instanceof CacheConfigError ||
@@ -149,19 +178,29 @@ export class Cache {
         err instanceof CacheEncodeError
       )
         throw err;
+      const code = errorCode(err);
+      const keys = Array.isArray(fallback) ? fallback.length : 1;
+      const ms = stats ? stats.failed(operation, started, code, keys) : 0;
+      const outcome = this.policy === "throw" ? "error" : "fail-open";
+      if (operationObserved())
+        publishOperation({ cache: this.name, operation, outcome, durationMs: ms, code });
       if (this.policy === "throw") throw this.errors.toThrowable(operation, err);
       this.errors.record(operation, err);
+      publishFailOpen({ cache: this.name, operation, code, returned: fallback, error: err });
       return fallback;
     }
   }
 
   private decode(r: Ready, operation: string, bytes: Uint8Array | undefined): PyValue | undefined {
     if (bytes === undefined) return undefined;
+    this.statsRecorder?.read(bytes.length);
     try {
       return r.serializer.loads(bytes);
     } catch (err) {
+      this.statsRecorder?.undecodable(errorCode(err));
       if (this.policy === "throw") throw this.errors.toThrowable(operation, err);
       this.errors.record(operation, err);
+      publishFailOpen({ cache: this.name, operation, code: errorCode(err), returned: undefined, error: err });
       return undefined;
     }
   }
@@ -203,6 +242,7 @@ export class Cache {
     const t = resolveTimeout(timeout, this.defaultTimeout);
     const r = await this.use();
     const bytes = r.serializer.dumps(value);
+    this.statsRecorder?.written(bytes.length);
     return this.guard("set", false, () => r.backend.set(this.storageKey(key), bytes, t));
   }
 
@@ -211,6 +251,7 @@ export class Cache {
     const t = resolveTimeout(timeout, this.defaultTimeout);
     const r = await this.use();
     const bytes = r.serializer.dumps(value);
+    this.statsRecorder?.written(bytes.length);
     return this.guard("add", false, () => r.backend.add(this.storageKey(key), bytes, t));
   }
 
@@ -228,6 +269,7 @@ export class Cache {
       timeout: t,
     }));
     if (entries.length === 0) return [];
+    for (const e of entries) this.statsRecorder?.written(e.value.length);
     const results = await this.guard(
       "setMany",
       entries.map(() => false),
@@ -307,6 +349,7 @@ export class Cache {
     // Copied so callers cannot mutate what an in-memory backend holds.
     return this.guard("getRaw", undefined, async (r) => {
       const stored = await r.backend.get(this.storageKey(key));
+      if (stored !== undefined) this.statsRecorder?.read(stored.length);
       // new Uint8Array(view) copies; Buffer#slice would not.
       return stored === undefined ? undefined : new Uint8Array(stored);
     });
@@ -316,7 +359,27 @@ export class Cache {
   async setRaw(key: string, bytes: Uint8Array, timeout?: number | null): Promise<boolean> {
     const t = resolveTimeout(timeout, this.defaultTimeout);
     const copy = new Uint8Array(bytes);
+    this.statsRecorder?.written(copy.length);
     return this.guard("setRaw", false, (r) => r.backend.set(this.storageKey(key), copy, t));
+  }
+
+  /**
+   * Read `key`; on a miss run `factory` once per key in this process (and, with `options.lock`,
+   * once across processes), store its value with `options.timeout` SECONDS and return it.
+   * Soft/hard timeouts and the grace period are in SECONDS; see docs/stampede.md.
+   * @throws the factory's error, or GetOrSetTimeoutError (`GET_OR_SET_HARD_TIMEOUT`), when no stale copy can be served
+   */
+  getOrSet<T extends PyValue>(
+    key: string,
+    factory: GetOrSetFactory<T>,
+    options?: GetOrSetOptions,
+  ): Promise<T | PyValue> {
+    return coordinatorFor(this).getOrSet(key, factory, options);
+  }
+
+  /** Counters of `getOrSet` on this cache (hits, factory runs, lock waits, stale answers, …). */
+  getOrSetStats(): GetOrSetStats {
+    return coordinatorFor(this).stats();
   }
 
   /** Release the backend's clients. Idempotent; a cache whose setup failed closes quietly. */
