@@ -177,6 +177,22 @@ describe("timeouts, add, has, delete, inc (same semantics as Flask-Caching)", ()
   });
 });
 
+describe("foreign data under our keys", () => {
+  it("a non-string key: GET is a typed non-transient REPLY error (Python raises too), MGET reads it as a miss", async () => {
+    await raw.del(`${PREFIX}hash`);
+    await raw.hset(`${PREFIX}hash`, "f", "v");
+    const err = await ours.get(`${PREFIX}hash`).then(
+      () => undefined,
+      (e: unknown) => e as { code: string; transient: boolean },
+    );
+    expect(err).toMatchObject({ code: "REDIS_REPLY_ERROR", transient: false });
+    await expect(peer.call("get", { key: "hash" })).rejects.toThrow(/WRONGTYPE/);
+    expect(await ours.getMany([`${PREFIX}hash`, `${PREFIX}nothing`])).toEqual([undefined, undefined]);
+    expect(await peer.call("get_many", { keys: ["hash"] })).toEqual([null]);
+    expect(await ours.set(`${PREFIX}hash`, Buffer.from("2180054e2e", "hex"), 0)).toBe(true);
+  });
+});
+
 describe("clear", () => {
   it("deletes exactly the keys that start with the prefix, literally, in UNLINK batches", async () => {
     await raw.flushdb();
