@@ -49,6 +49,7 @@ describe("temporary caches over Redis, with Flask-Caching", () => {
         CACHE_TYPE: "RedisCache",
         CACHE_REDIS_URL: server.url,
         CACHE_KEY_PREFIX: EX_PREFIX,
+        REFRESH_TIMEOUT_ON_RETRIEVAL: true,
         CACHE_DEFAULT_TIMEOUT: 600,
       },
       { path: "EXPLORE_FORM_DATA_CACHE_CONFIG", onBackendError: "throw" },

@@ -205,6 +205,19 @@ describe("FilterStateStore", () => {
     expect(refreshTimeoutOnRetrieval({ REFRESH_TIMEOUT_ON_RETRIEVAL: true })).toBe(true);
   });
 
+  it("takes the refresh flag from the cache's config dict when it has one", async () => {
+    const withConfig = Object.assign(new RecordingCache(), {
+      config: {} as { REFRESH_TIMEOUT_ON_RETRIEVAL?: boolean },
+    });
+    withConfig.data.set("1;K", pyDict({ owner: 1, value: "{}" }));
+    expect(await new FilterStateStore({ cache: withConfig }).get(alice, 1, "K")).toBe("{}");
+    expect(withConfig.trace()).toEqual(["get 1;K"]);
+    withConfig.config.REFRESH_TIMEOUT_ON_RETRIEVAL = true;
+    withConfig.reset();
+    expect(await new FilterStateStore({ cache: withConfig }).get(alice, 1, "K")).toBe("{}");
+    expect(withConfig.trace()).toEqual(["get 1;K", "set 1;K"]);
+  });
+
   it("key helpers match Superset's cache_key", () => {
     expect(FilterStateStore.entryKey(42, "z6OiPvci1q0")).toBe("42;z6OiPvci1q0");
     expect(FilterStateStore.contextualKey(null, null, 42)).toBe("None;None;42");

@@ -8,6 +8,8 @@ import { RANDOM_KEY_BYTES } from "./random-key.js";
 
 /** The subset of `Cache` the commands use. Timeouts are SECONDS; `undefined` = the cache default. */
 export interface TemporaryCacheBackend {
+  /** The cache dict it was built from, when known (`Cache.config`): supplies REFRESH_TIMEOUT_ON_RETRIEVAL. */
+  readonly config?: { REFRESH_TIMEOUT_ON_RETRIEVAL?: boolean } | undefined;
   get(key: string): Promise<PyValue | undefined>;
   set(key: string, value: PyValue, timeout?: number | null): Promise<boolean>;
   delete(key: string): Promise<boolean>;
@@ -27,7 +29,8 @@ export interface TemporaryStoreOptions {
   cache: TemporaryCacheBackend;
   /**
    * Superset's REFRESH_TIMEOUT_ON_RETRIEVAL: a successful get re-sets the entry with the
-   * default timeout. Default `true` (Superset's default config).
+   * default timeout. Default: read from `cache.config` as Superset does (a dict without the
+   * key means off); `true` (Superset's default config) when the cache carries no config.
    */
   refreshTimeoutOnRetrieval?: boolean;
   /** Random bytes per new key: 8 (11 characters, Superset ≥ 5.0, default) or 48 (64 characters, ≤ 4.x). */

@@ -8,8 +8,8 @@ import { stdlibJsonLoads } from "../../backends/metastore-json-decode.js";
 import type { PyValue } from "../../codecs/pickle/values.js";
 import { DatasourceTypeMember, type EnumStrStyle, temporaryCacheKey } from "./cache-key.js";
 import {
-  DEFAULT_REFRESH_TIMEOUT_ON_RETRIEVAL,
   type RequestIdentity,
+  refreshTimeoutOnRetrieval,
   type TemporaryCacheBackend,
   type TemporaryStoreOptions,
 } from "./context.js";
@@ -79,7 +79,7 @@ export class ExploreFormDataStore {
 
   constructor(options: ExploreFormDataStoreOptions) {
     this.cache = options.cache;
-    this.refresh = options.refreshTimeoutOnRetrieval ?? DEFAULT_REFRESH_TIMEOUT_ON_RETRIEVAL;
+    this.refresh = options.refreshTimeoutOnRetrieval ?? refreshTimeoutOnRetrieval(options.cache.config);
     this.newKey = options.randomKey ?? (() => randomKey(options.randomKeyBytes));
     this.checkAccess = options.checkAccess ?? (() => {});
     this.enumStyle = options.enumStrStyle ?? "value";

@@ -7,8 +7,8 @@
 import type { PyValue } from "../../codecs/pickle/values.js";
 import { temporaryCacheKey } from "./cache-key.js";
 import {
-  DEFAULT_REFRESH_TIMEOUT_ON_RETRIEVAL,
   type RequestIdentity,
+  refreshTimeoutOnRetrieval,
   type TemporaryCacheBackend,
   type TemporaryStoreOptions,
 } from "./context.js";
@@ -46,7 +46,7 @@ export class FilterStateStore {
 
   constructor(options: FilterStateStoreOptions) {
     this.cache = options.cache;
-    this.refresh = options.refreshTimeoutOnRetrieval ?? DEFAULT_REFRESH_TIMEOUT_ON_RETRIEVAL;
+    this.refresh = options.refreshTimeoutOnRetrieval ?? refreshTimeoutOnRetrieval(options.cache.config);
     this.newKey = options.randomKey ?? (() => randomKey(options.randomKeyBytes));
     this.checkAccess = options.checkAccess ?? (() => {});
   }
