@@ -121,6 +121,26 @@ function numericType(kind: string, size: number): DataType | null {
 function utf8Data(values: (string | null)[]): Data {
   const n = values.length;
   const offsets = new Int32Array(n + 1);
+  const joined = values.join("");
+  const ascii = new Uint8Array(joined.length);
+  const { read, written } = encoder.encodeInto(joined, ascii);
+  if (read === joined.length && written === joined.length) {
+    // All ASCII (one byte per char): one native encode, offsets from the string lengths.
+    let pos = 0;
+    for (let i = 0; i < n; i++) {
+      pos += values[i]?.length ?? 0;
+      offsets[i + 1] = pos;
+    }
+    const nulls = validity(n, (i) => values[i] === null);
+    return makeData({
+      type: new Utf8(),
+      length: n,
+      nullCount: nulls.nulls,
+      nullBitmap: nulls.bitmap,
+      valueOffsets: offsets,
+      data: ascii,
+    });
+  }
   let cap = 0;
   for (const s of values) if (s !== null) cap += s.length * 3;
   const bytes = new Uint8Array(cap);
