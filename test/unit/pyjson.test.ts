@@ -113,6 +113,20 @@ describe("dumps: containers and options", () => {
     expect(dumps(o, { sortKeys: true })).toBe('{"a": 3, "\\uffff": 1, "\\ud83d\\ude00": 2}');
     expect(["😀", "\uffff"].sort(compareCodePoints)).toEqual(["\uffff", "😀"]);
   });
+  it("sorted output has code-point key order for small and large objects (property)", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ unit: "binary", maxLength: 4 }), { maxLength: 60 }), (keys) => {
+        const o: Record<string, number> = Object.create(null);
+        for (const k of keys) o[k] = 1;
+        const expected = `{${[...keys]
+          .sort(compareCodePoints)
+          .map((k) => `${dumps(k)}: 1`)
+          .join(", ")}}`;
+        expect(dumps(o, { sortKeys: true })).toBe(keys.length ? expected : "{}");
+      }),
+      { numRuns: 300 },
+    );
+  });
   it("non-str keys are stringified (Map), sorted after stringification", () => {
     const m = new Map<unknown, unknown>([
       [2, "a"],
