@@ -67,7 +67,7 @@ describe("getOrSet", () => {
       .getOrSet(
         "slow",
         ({ signal }) =>
-          new Promise((resolve) => {
+          new Promise<string>((resolve) => {
             signal.addEventListener("abort", () => {
               aborted = true;
             });
