@@ -7,6 +7,7 @@ import { Cache } from "../cache/cache.js";
 import { RESULTS_BACKEND_NOT_CONFIGURED } from "../cache/cache-errors.js";
 import { createCache } from "../cache/create-cache.js";
 import type { BackendErrorPolicy } from "../cache/error-policy.js";
+import type { CacheStatsSnapshot } from "../cache/stats.js";
 import type { Clock } from "../clock.js";
 import { CacheConfigError } from "../errors.js";
 import { SUPERSET_KEYS } from "./config-schema.js";
@@ -176,6 +177,29 @@ export class CacheManager {
     ];
     if (this.results) out.push(["RESULTS_BACKEND", this.results]);
     return out;
+  }
+
+  /**
+   * Statistics of every cache this manager built, keyed by config name (`CACHE_CONFIG`,
+   * `DATA_CACHE_CONFIG`, …, `RESULTS_BACKEND`); caches with stats off are left out.
+   */
+  stats(): Record<string, CacheStatsSnapshot> {
+    const out: Record<string, CacheStatsSnapshot> = {};
+    for (const c of this.owned) {
+      const s = c.stats();
+      if (s) out[c.name] = s;
+    }
+    return out;
+  }
+
+  /** Zero the statistics of every cache this manager built. */
+  resetStats(): void {
+    for (const c of this.owned) c.resetStats();
+  }
+
+  /** Every cache this manager built, keyed by config name (for ops tools: doctor, exporter, CLI). */
+  namedCaches(): Record<string, Cache> {
+    return Object.fromEntries(this.owned.map((c) => [c.name, c]));
   }
 
   /** Wait until every backend exists. @throws the first creation error (CacheConfigError, …). */
