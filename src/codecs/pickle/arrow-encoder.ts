@@ -26,19 +26,11 @@ import {
   rawBytes,
   Utf8List,
 } from "./arrow-columns.js";
-import { fromTaggedJson, indexFromColumns, indexFromMetadata, META } from "./arrow-metadata.js";
+import { fromTaggedJson, indexFromColumns, indexFromMetadata, META, multiIndex } from "./arrow-metadata.js";
 import { PickleEncodeError } from "./encode-errors.js";
 import type { EncoderContext } from "./encoder.js";
-import {
-  PyDatetime64,
-  PyDecimal,
-  PyFloat,
-  PyObject,
-  PySentinel,
-  PyTuple,
-  PyTzInfo,
-  type PyValue,
-} from "./values.js";
+import { ndarray } from "./numpy-forms.js";
+import { PyDatetime64, PyDecimal, PyFloat, PyObject, PySentinel, PyTzInfo, type PyValue } from "./values.js";
 
 /** numpy's NaT: the int64 minimum. */
 const NAT = -(2n ** 63n);
@@ -110,7 +102,7 @@ function indexFromLevels(levels: { field: Field; vector: Vector }[], n: number):
     return indexFromColumns(only.values, only.dtype, only.name);
   }
   const levelIndexes: PyValue[] = [];
-  const codeLists: PyValue[] = [];
+  const codeLists: number[][] = [];
   for (const c of cols) {
     const seen = new Map<unknown, number>();
     const level: PyValue[] = [];
@@ -128,12 +120,11 @@ function indexFromLevels(levels: { field: Field; vector: Vector }[], n: number):
     levelIndexes.push(indexFromColumns(level, c.dtype, c.name));
     codeLists.push(codes);
   }
-  return new PyObject("pandas.core.indexes.multi", "MultiIndex", [
+  return multiIndex(
     levelIndexes,
     codeLists,
-    null,
     cols.map((c) => c.name),
-  ]);
+  );
 }
 
 /** Python cells of a column (for index levels): Timestamps for datetimes, else the column's cells. */
@@ -280,48 +271,6 @@ function timestampColumn(field: Field, v: Vector, n: number): PyValue {
     out[i] = ns;
   }
   return series(ndarray("i8", null, n, bytesOf(out)), `datetime64[ns, ${type.timezone}]`);
-}
-
-/** `_reconstruct(ndarray, (0,), b'b')` + BUILD `(1, (n,), dtype, False, raw)`. */
-function ndarray(code: string, unit: string | null, n: number, raw: PyValue): PyObject {
-  const base = new PyObject("numpy.core.multiarray", "_reconstruct", [
-    new PyObject("numpy", "ndarray"),
-    PyTuple.fromItems<PyValue>([0]),
-    Uint8Array.of(0x62),
-  ]);
-  base.state = PyTuple.fromItems<PyValue>([
-    1,
-    PyTuple.fromItems<PyValue>([n]),
-    numpyDtype(code, unit),
-    false,
-    raw,
-  ]);
-  return base;
-}
-
-/** `numpy.dtype(code, False, True)` + BUILD of numpy 1.x's state tuple (version 4 with unit metadata for M8). */
-function numpyDtype(code: string, unit: string | null): PyObject {
-  const dtype = new PyObject("numpy", "dtype", [code, false, true]);
-  const byteorder = code === "O8" || code.endsWith("1") ? "|" : "<";
-  const flags = code === "O8" ? 63 : 0;
-  dtype.state =
-    unit === null
-      ? PyTuple.fromItems<PyValue>([3, byteorder, null, null, null, -1, -1, flags])
-      : PyTuple.fromItems<PyValue>([
-          4,
-          byteorder,
-          null,
-          null,
-          null,
-          -1,
-          -1,
-          flags,
-          PyTuple.fromItems<PyValue>([
-            {},
-            PyTuple.fromItems<PyValue>([new TextEncoder().encode(unit), 1, 1, 1]),
-          ]),
-        ]);
-  return dtype;
 }
 
 function series(values: PyValue, dtype: PyValue): PyObject {

@@ -5,6 +5,7 @@
  * turned back into Python value classes here.
  */
 import { PickleEncodeError } from "./encode-errors.js";
+import { ndarray } from "./numpy-forms.js";
 import {
   PyComplex,
   PyDate,
@@ -163,10 +164,20 @@ interface IndexDescription {
 }
 
 const INDEX_MODULE = "pandas.core.indexes.base";
+const NUMERIC_DTYPE = /^(int|uint|float)(8|16|32|64)$/;
+const NAIVE_DATETIME_DTYPE = /^(datetime64|timedelta64)\[(s|ms|us|ns)\]$/;
+const NAT = -(2n ** 63n);
+const PORTABLE_INDEX_CLASSES: Readonly<Record<string, string>> = {
+  Index: INDEX_MODULE,
+  DatetimeIndex: "pandas.core.indexes.datetimes",
+  TimedeltaIndex: "pandas.core.indexes.timedeltas",
+  CategoricalIndex: "pandas.core.indexes.category",
+};
 
 /**
- * The pandas row index described by the schema metadata, as a public-constructor call, or
- * null for the default `RangeIndex(n)` (and when the Table carries no description).
+ * The pandas row index described by the schema metadata, or null for the default
+ * `RangeIndex(n)` (and when the Table carries no description). Written as pandas' own pickle
+ * form `pandas.core.indexes.base._new_Index(cls, dict)` (stable from pandas 0.x to 2.x).
  * Index columns (`dataFrameIndex: "columns"`) are handled by the caller.
  */
 export function indexFromMetadata(json: string | undefined, rows: number): PyValue {
@@ -175,26 +186,102 @@ export function indexFromMetadata(json: string | undefined, rows: number): PyVal
   return indexOf(d, rows);
 }
 
+function newIndex(cls: string, module: string, state: Record<string, PyValue>): PyObject {
+  const d = Object.create(null) as Record<string, PyValue>;
+  Object.assign(d, state);
+  return new PyObject(INDEX_MODULE, "_new_Index", [new PyObject(module, cls), d]);
+}
+
 function indexOf(d: IndexDescription, rows: number): PyValue {
   const name = d.name === undefined ? null : fromTaggedJson(d.name);
   if (d.kind === "range") {
     const { start = 0, stop = rows, step = 1 } = d;
     if (start === 0 && step === 1 && stop === rows && name === null) return null;
-    return new PyObject("pandas.core.indexes.range", "RangeIndex", [start, stop, step, null, false, name]);
+    return newIndex("RangeIndex", "pandas.core.indexes.range", { name, start, stop, step });
   }
   if (d.kind === "values") {
-    const values = (d.values ?? []).map(fromTaggedJson);
-    return new PyObject(INDEX_MODULE, "Index", [values, d.dtype ?? null, false, name]);
+    return indexFromColumns((d.values ?? []).map(fromTaggedJson), d.dtype ?? null, name, d.class);
   }
   if (d.kind === "multi") {
-    const levels = (d.levels ?? []).map((l) => indexOf(l, rows) ?? []);
+    const levels = (d.levels ?? []).map((l) => indexOf(l, rows) ?? indexFromColumns([], null, null));
     const names = d.names === undefined ? null : fromTaggedJson(d.names);
-    return new PyObject("pandas.core.indexes.multi", "MultiIndex", [levels, d.codes ?? [], null, names]);
+    return multiIndex(levels, d.codes ?? [], names);
   }
   return null;
 }
 
-/** Builds `Index(values, dtype, False, name)` for index levels stored as columns. */
-export function indexFromColumns(values: PyValue[], dtype: string | null, name: PyValue): PyValue {
-  return new PyObject(INDEX_MODULE, "Index", [values, dtype, false, name]);
+/**
+ * `_new_Index(Index, {"data": ndarray, "name": name})`: numeric, bool and naive datetime
+ * dtypes as typed numpy arrays, anything else as an object array plus a `dtype` entry.
+ */
+export function indexFromColumns(
+  values: PyValue[],
+  dtype: string | null,
+  name: PyValue,
+  className?: string,
+): PyValue {
+  const n = values.length;
+  const numeric = dtype === null ? null : NUMERIC_DTYPE.exec(dtype);
+  const timeLike = dtype === null ? null : NAIVE_DATETIME_DTYPE.exec(dtype);
+  let data: PyObject;
+  const state: Record<string, PyValue> = {};
+  if (numeric) {
+    const size = Number(numeric[2]) / 8;
+    const code = `${numeric[1] === "float" ? "f" : numeric[1] === "uint" ? "u" : "i"}${size}`;
+    data = ndarray(code, null, n, numericBytes(values, code, size));
+  } else if (dtype === "bool") {
+    data = ndarray(
+      "b1",
+      null,
+      n,
+      Uint8Array.from(values, (v) => (v === true ? 1 : 0)),
+    );
+  } else if (timeLike) {
+    const raw = values.map((v) => (v instanceof PyDatetime64 ? v.value : NAT));
+    data = ndarray(timeLike[1] === "datetime64" ? "M8" : "m8", timeLike[2] as string, n, int64Bytes(raw));
+  } else {
+    data = ndarray("O8", null, n, values);
+    if (dtype !== null && dtype !== "object") state.dtype = dtype;
+  }
+  // Keep the index class where it is portable across pandas 1.x and 2.x; the pandas 1.x-only
+  // numeric classes (Int64Index, …) become Index, which pandas 2 also builds from typed data.
+  const module = className === undefined ? undefined : PORTABLE_INDEX_CLASSES[className];
+  return newIndex(module ? (className as string) : "Index", module ?? INDEX_MODULE, { data, ...state, name });
+}
+
+function int64Bytes(values: bigint[]): Uint8Array {
+  return new Uint8Array(BigInt64Array.from(values).buffer);
+}
+
+function numericBytes(values: PyValue[], code: string, size: number): Uint8Array {
+  const out = new Uint8Array(values.length * size);
+  const view = new DataView(out.buffer);
+  values.forEach((v, i) => {
+    const x = v instanceof PyFloat ? v.value : v;
+    const at = i * size;
+    if (code.startsWith("f")) {
+      const f = typeof x === "number" || typeof x === "bigint" ? Number(x) : Number.NaN;
+      if (size === 8) view.setFloat64(at, f, true);
+      else view.setFloat32(at, f, true);
+      return;
+    }
+    const big = typeof x === "bigint" ? x : BigInt(typeof x === "number" ? x : 0);
+    if (size === 8) {
+      if (code.startsWith("u")) view.setBigUint64(at, big, true);
+      else view.setBigInt64(at, big, true);
+    } else if (size === 4) view.setInt32(at, Number(big), true);
+    else if (size === 2) view.setInt16(at, Number(big), true);
+    else view.setInt8(at, Number(big));
+  });
+  return out;
+}
+
+/** `_new_Index(MultiIndex, {levels, codes, sortorder: None, names})`; codes are level positions (−1 = missing). */
+export function multiIndex(levels: PyValue[], codes: number[][], names: PyValue): PyValue {
+  return newIndex("MultiIndex", "pandas.core.indexes.multi", {
+    levels,
+    codes: codes.map((c) => ndarray("i8", null, c.length, int64Bytes(c.map(BigInt)))),
+    sortorder: null,
+    names,
+  });
 }
