@@ -173,7 +173,25 @@ export class GetOrSetCoordinator {
     const start = Date.now();
     if (!o.forceRefresh) {
       const errorsBefore = o.graceSeconds > 0 ? this.errorTotal() : 0;
-      const value = await this.cache.get(key);
+      const read = this.cache.get(key);
+      let value: PyValue | undefined;
+      if (o.graceSeconds > 0 && o.softMs !== undefined) {
+        // A backend that hangs (server gone, connect timeout pending) must not hold the caller
+        // past its soft timeout when a copy can answer.
+        const answered = await within(
+          read.then((v) => ({ v })),
+          start + o.softMs - Date.now(),
+        );
+        if (answered === undefined) {
+          const copy = this.stale.recall(key, Date.now());
+          if (copy) {
+            this.counters.staleServed.softTimeout++;
+            read.catch(() => this.counters.backgroundErrors++);
+            return copy.value;
+          }
+          value = await read;
+        } else value = answered.v;
+      } else value = await read;
       if (value !== undefined) {
         this.counters.hits++;
         // The entry may expire any moment from now; its copy stays servable for the grace period.
