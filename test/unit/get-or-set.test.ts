@@ -125,7 +125,8 @@ describe("getOrSet", () => {
         await sleep(400);
         return "new";
       },
-      { timeout: 1, graceSeconds: 60, softTimeoutSeconds: 0.1 },
+      // 5 s: SimpleCache expiry has whole-second granularity, 1 s could lapse before the check.
+      { timeout: 5, graceSeconds: 60, softTimeoutSeconds: 0.1 },
     );
     expect(v).toBe("old");
     expect(Date.now() - t0).toBeLessThan(350);
