@@ -17,6 +17,8 @@ const FRAME_SIZE_MIN = 4;
 const FRAME_HEADER_SIZE = 9;
 const FRAME_OPCODE = 0x95;
 const INITIAL_CAPACITY = 256;
+/** Below this size the finished pickle is always copied (Buffer.allocUnsafe pools small buffers). */
+const MIN_HANDOVER_BYTES = 64 * 1024;
 
 /** A growable byte buffer with CPython-compatible framing. */
 export class FrameWriter {
@@ -187,6 +189,10 @@ export class FrameWriter {
   /** Commits the last frame and returns the finished pickle (a copy sized to fit). */
   finish(): Buffer {
     this.commitFrame();
+    // Hand the buffer over when it is mostly used (large pickles: saves a full copy); copy
+    // small or sparse ones so no oversized buffer is kept alive.
+    if (this.len >= MIN_HANDOVER_BYTES && this.len * 2 >= this.buf.length)
+      return this.buf.subarray(0, this.len);
     return Buffer.from(this.buf.subarray(0, this.len));
   }
 }
