@@ -1,8 +1,8 @@
 /**
- * Write coalescing for single-node ioredis clients: the first command of a tick corks the
- * client's socket and a `process.nextTick` uncorks it, so every command issued in that tick
- * (including those issued from the promise continuations of one batch of replies) leaves in
- * one write. Same effect as auto-pipelining at high concurrency, without its per-tick Pipeline
+ * Write coalescing for single-node ioredis clients: a command issued while others are in
+ * flight corks the client's socket and a `process.nextTick` uncorks it, so the commands issued
+ * in that tick (including those issued from the promise continuations of one batch of replies)
+ * leave in one write; a command on an idle connection is written at once. Same effect as auto-pipelining at high concurrency, without its per-tick Pipeline
  * object and extra latency at concurrency 1. Nothing is reordered or delayed past the tick.
  */
 import type { Socket } from "node:net";
@@ -18,6 +18,9 @@ export class WriteCoalescer {
 
   /** Cork `client`'s socket until the next tick, once per tick. Call only when the client is ready. */
   cork(client: Redis): void {
+    // Idle connection (nothing in flight): write at once, a lone call gains nothing from waiting
+    // a tick. Busy connection: later commands of this tick join one write.
+    if (client.commandQueue.length === 0) return;
     const stream = client.stream as Socket | undefined;
     if (stream === undefined || this.#corked.includes(stream)) return;
     if (this.#corked.length === 0) process.nextTick(this.#uncorkAll);
