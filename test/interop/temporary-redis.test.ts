@@ -22,6 +22,8 @@ const bob: RequestIdentity = { userId: 2, sessionId: null };
 const VALUE = '{"NATIVE_FILTER-abc": {"id": "NATIVE_FILTER-abc", "filterState": {"value": ["é"]}}}';
 const FD = '{"viz_type": "table", "datasource": "5__table"}';
 
+const SLOW_MACHINE = { socket_timeout: 30, socket_connect_timeout: 30 };
+
 type PyRead = { values: { found: boolean; json: string; types: unknown }[] };
 
 describe("temporary caches over Redis, with Flask-Caching", () => {
@@ -40,6 +42,8 @@ describe("temporary caches over Redis, with Flask-Caching", () => {
         CACHE_TYPE: "RedisCache",
         CACHE_REDIS_URL: server.url,
         CACHE_KEY_PREFIX: FS_PREFIX,
+        // Generous timeouts (SECONDS): this suite shares 2 cores with database and process tests.
+        CACHE_OPTIONS: SLOW_MACHINE,
         CACHE_DEFAULT_TIMEOUT: 600,
       },
       { path: "FILTER_STATE_CACHE_CONFIG", onBackendError: "throw" },
@@ -49,6 +53,7 @@ describe("temporary caches over Redis, with Flask-Caching", () => {
         CACHE_TYPE: "RedisCache",
         CACHE_REDIS_URL: server.url,
         CACHE_KEY_PREFIX: EX_PREFIX,
+        CACHE_OPTIONS: SLOW_MACHINE,
         REFRESH_TIMEOUT_ON_RETRIEVAL: true,
         CACHE_DEFAULT_TIMEOUT: 600,
       },
