@@ -22,22 +22,8 @@ function fresh(syncReads: boolean) {
   };
 }
 
-// The suite's batch test hard-codes `deleteMany([..., missing, ...])` → false for the missing key,
-// while cachelib's FileSystemCache.delete returns True for a missing file (deleteMissingReturns
-// is honoured by the single-delete test only). Until the suite uses the option there too, that one
-// test is skipped here; the same order guarantees are covered in filesystem.test.ts.
-const CONFLICTING_TEST = "batch calls keep the caller's order";
-const it = ((name: string, fn: () => Promise<void>) =>
-  name === CONFLICTING_TEST
-    ? vitest.it.skip(
-        `${name} (skipped: suite expects deleteMany(missing) = false; cachelib FS gives true)`,
-        fn,
-      )
-    : vitest.it(name, fn)) as unknown as typeof vitest.it;
-const suiteVitest = { ...vitest, it };
-
-runBackendConformance("filesystem", fresh(false), { vitest: suiteVitest, deleteMissingReturns: true });
+runBackendConformance("filesystem", fresh(false), { vitest, deleteMissingReturns: true });
 runBackendConformance("filesystem (sync_reads)", fresh(true), {
-  vitest: suiteVitest,
+  vitest,
   deleteMissingReturns: true,
 });
