@@ -48,22 +48,36 @@ function fromPython(caseName: string, secondsPerOp: number[], bytes: number): Me
   };
 }
 
-/** Peak RSS growth while decoding `file` once, in a fresh process, as a multiple of its size. */
-function decodePeakMemory(file: string): { peakBytes: number; heldBytes: number } {
+/**
+ * Peak RSS growth while decoding `file` once, in a fresh process (`--expose-gc`). A worker
+ * thread samples the process RSS in a tight loop while the main thread decodes, so the peak
+ * is the decode's own, not a start-up high-water mark.
+ */
+export function decodePeakMemory(file: string): { peakBytes: number; heldBytes: number } {
   const script = join(tmpdir(), "superset-cache-pickle-mem.mts");
   const decoder = fileURLToPath(new URL("../../src/codecs/pickle/decoder.ts", import.meta.url));
   writeFileSync(
     script,
     [
       `import { readFileSync } from "node:fs";`,
+      `import { Worker } from "node:worker_threads";`,
       `import { loads } from ${JSON.stringify(decoder)};`,
       `const bytes = readFileSync(${JSON.stringify(file)});`,
+      "const shared = new BigInt64Array(new SharedArrayBuffer(16));",
+      "const sampler = `const { workerData, parentPort } = require('node:worker_threads');",
+      "const a = workerData; parentPort.postMessage('ready');",
+      "while (Atomics.load(a, 1) === 0n) { const r = BigInt(process.memoryUsage.rss()); if (r > Atomics.load(a, 0)) Atomics.store(a, 0, r); }`;",
+      "const worker = new Worker(sampler, { eval: true, workerData: shared });",
+      "await new Promise((resolve) => worker.once('message', resolve));",
       "globalThis.gc(); globalThis.gc();",
-      "const before = process.memoryUsage().rss;",
+      "const before = process.memoryUsage.rss();",
+      "Atomics.store(shared, 0, BigInt(before));",
       "const value = loads(bytes);",
-      "const peak = process.resourceUsage().maxRSS * 1024;",
+      "Atomics.store(shared, 1, 1n);",
+      "await worker.terminate();",
+      "const peak = Number(Atomics.load(shared, 0));",
       "globalThis.gc();",
-      "const held = process.memoryUsage().rss - before;",
+      "const held = process.memoryUsage.rss() - before;",
       "console.log(JSON.stringify({ peakBytes: peak - before, heldBytes: held, kept: typeof value }));",
     ].join("\n"),
   );
