@@ -5,8 +5,11 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import type { Table } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { loads } from "../../src/codecs/pickle/decoder.js";
+import { PickleSecurityError } from "../../src/codecs/pickle/errors.js";
+import { PyObject } from "../../src/codecs/pickle/values.js";
 import { normaliseExpected, toConvention } from "../helpers/manifest-expect.js";
 import { debianPython } from "../helpers/python.js";
 
@@ -62,4 +65,36 @@ describe("decoding CPython pickles of random values, protocols 0-5", () => {
     expect(failures).toEqual([]);
     expect(checked).toBeGreaterThanOrEqual((COUNT - skipped) * 6);
   }, 120_000);
+});
+
+const UNSUPPORTED_SCRIPT = `
+import pickle, sys, pandas as pd
+per = pd.period_range("2024-01", periods=3, freq="M")
+out = {
+  "period_column": pickle.dumps(pd.DataFrame({"p": per, "x": [1, 2, 3]}), 5).hex(),
+  "period_index": pickle.dumps(pd.DataFrame({"v": [1.5, 2.5, 3.5]}, index=per), 5).hex(),
+  "series": pickle.dumps(pd.Series([1, None, 3], dtype="Int64", name="n"), 5).hex(),
+}
+import json; print(json.dumps(out))
+`;
+
+describe("pandas content outside the model (pickled by pandas 1.5.3)", () => {
+  const run = spawnSync(debianPython(), ["-c", UNSUPPORTED_SCRIPT], { encoding: "utf8" });
+  const pickles = JSON.parse(run.stdout) as Record<string, string>;
+  for (const name of ["period_column", "period_index"]) {
+    it(`${name}: the DataFrame stays an inert placeholder (lenient) and is refused in strict mode`, () => {
+      const bytes = Buffer.from(pickles[name] as string, "hex");
+      const v = loads(bytes) as PyObject;
+      expect(v).toBeInstanceOf(PyObject);
+      expect(v.qualifiedName).toBe("pandas.core.frame.DataFrame");
+      expect(v.state).toBeDefined();
+      expect(() => loads(bytes, { unknownGlobals: "error" })).toThrow(PickleSecurityError);
+    });
+  }
+  it("a pandas Series decodes to a one-column Table", () => {
+    const t = loads(Buffer.from(pickles.series as string, "hex")) as Table;
+    expect(t.schema.metadata.get("pandas_kind")).toBe("Series");
+    expect(t.schema.fields.map((f) => [f.name, f.metadata.get("pandas_dtype")])).toEqual([["n", "Int64"]]);
+    expect(t.getChildAt(0)?.nullCount).toBe(1);
+  });
 });

@@ -428,7 +428,7 @@ function indexDescription(idx: PdIndex, ctx: HandlerContext): unknown {
       codes: s.codes.map((c) => Array.from({ length: c.length }, (_, i) => Number(cellValue(c, i, ctx)))),
     };
   }
-  const col = s.column;
+  const col = idx.toColumn(ctx);
   const values = Array.from({ length: col.length }, (_, i) =>
     JSON.parse(tagged(cellValue(col, i, ctx), ctx)),
   );

@@ -54,6 +54,7 @@ class Unpickler implements HandlerContext {
   private readonly limits: PickleLimits;
   readonly exactNumbers: boolean;
   readonly dataFrameIndex: "metadata" | "columns";
+  readonly lenient: boolean;
   readonly maxContainerItems: number;
   readonly maxDepth: number;
   private readonly strictGlobals: boolean;
@@ -80,6 +81,7 @@ class Unpickler implements HandlerContext {
     this.maxContainerItems = this.limits.maxContainerItems;
     this.maxDepth = this.limits.maxDepth;
     this.strictGlobals = options.unknownGlobals === "error";
+    this.lenient = !this.strictGlobals;
     this.c = new ContainerOps(this, options.dicts === "map");
     this.buffers = options.buffers ? options.buffers[Symbol.iterator]() : null;
   }

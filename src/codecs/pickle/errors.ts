@@ -28,6 +28,7 @@ export type PickleDecodeErrorCode =
   | "PICKLE_BAD_NUMPY"
   | "PICKLE_BAD_PANDAS"
   | "PICKLE_BAD_VALUE"
+  | "PICKLE_UNSUPPORTED"
   | "PICKLE_GLOBAL_FORBIDDEN";
 
 /** A pickle could not be decoded: malformed bytes, a limit was hit, or an unsupported construct. */

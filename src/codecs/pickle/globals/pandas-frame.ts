@@ -5,6 +5,7 @@
  * A DataFrame (or Series) becomes an Arrow Table once its state is complete.
  */
 import { dataFrameToTable } from "../dataframe.js";
+import { PickleDecodeError } from "../errors.js";
 import { PyObject, PyTuple, type PyValue } from "../values.js";
 import { arity, dictEntries, dictGet, intArg, isPyDict, seqArg, strArg } from "./args.js";
 import { PySlice } from "./builtins.js";
@@ -58,10 +59,17 @@ function blockSource(values: PyValue | undefined, ctx: HandlerContext): BlockSou
     return ndarraySource(values, ctx);
   }
   if (values instanceof NdArrayBackedShell || values instanceof MaskedArrayShell) return values;
-  return ctx.fail(
-    "PICKLE_BAD_PANDAS",
-    "unsupported block values (not a numpy array or a supported pandas array)",
-  );
+  if (values instanceof PyObject) {
+    // A pandas array we do not model (Period, Interval, Sparse, pyarrow-backed …): fail only when
+    // the frame is assembled, so the frame can stay an inert placeholder instead.
+    const what = values.qualifiedName;
+    return {
+      rows: -1,
+      rowLength: -1,
+      column: (_r, c) => c.fail("PICKLE_UNSUPPORTED", `unsupported block values ${what}`),
+    };
+  }
+  return ctx.fail("PICKLE_BAD_PANDAS", "block values must be an array");
 }
 
 /** Expand a placement (slice or int array) to exactly `rows` column positions. */
@@ -69,11 +77,14 @@ function expandPlacement(p: PyValue | undefined, rows: number, ctx: HandlerConte
   if (p instanceof PySlice) {
     const start = p.start ?? 0;
     const step = p.step ?? 1;
-    const stop = p.stop ?? start + rows * step;
     if (step <= 0) ctx.fail("PICKLE_BAD_PANDAS", "block placement step must be positive");
+    if (rows < 0 && p.stop === null) ctx.fail("PICKLE_BAD_PANDAS", "open block placement for unknown values");
+    const stop = p.stop ?? start + rows * step;
+    const want = rows < 0 ? Math.max(0, Math.ceil((stop - start) / step)) : rows;
+    if (want > ctx.maxContainerItems) ctx.fail("PICKLE_LIMIT_EXCEEDED", "block placement too long");
     const out: number[] = [];
-    for (let i = start; i < stop && out.length < rows; i += step) out.push(i);
-    if (out.length !== rows)
+    for (let i = start; i < stop && out.length < want; i += step) out.push(i);
+    if (out.length !== want)
       ctx.fail("PICKLE_BAD_PANDAS", "block placement does not match the block's column count");
     return out;
   }
@@ -81,7 +92,7 @@ function expandPlacement(p: PyValue | undefined, rows: number, ctx: HandlerConte
     const typed = p.typed();
     const out: number[] = [];
     if (typed) for (let i = 0; i < typed.length; i++) out.push(Number(typed[i]));
-    if (out.length !== rows)
+    if (rows >= 0 && out.length !== rows)
       ctx.fail("PICKLE_BAD_PANDAS", "block placement does not match the block's column count");
     return out;
   }
@@ -107,6 +118,7 @@ function assemble(blocks: PdBlock[], ncols: number, nrows: number, ctx: HandlerC
     ctx.fail("PICKLE_BAD_PANDAS", "Gaps in blk ref_locs (placements do not cover the columns)");
   const slots: (PdColumn | undefined)[] = new Array(ncols);
   for (const block of blocks) {
+    if (block.source.rowLength < 0) block.source.column(0, ctx);
     if (block.source.rowLength !== nrows)
       ctx.fail("PICKLE_BAD_PANDAS", "block length does not match the index length");
     block.placement.forEach((pos, r) => {
@@ -152,6 +164,7 @@ function frameFromState(state: PyValue, ctx: HandlerContext): PyValue {
   const [columns, index] = mgr.axes;
   if (mgr.axes.length !== 2 || !columns || !index)
     return ctx.fail("PICKLE_BAD_PANDAS", "DataFrame manager needs two axes");
+  for (const axis of [columns, index]) if (axis.length < 0) axis.toColumn(ctx);
   const cols = assemble(mgr.blocks, columns.length, index.length, ctx);
   return dataFrameToTable(
     { labels: indexLabels(columns, ctx), columns: cols, index, attrs: dictGet(state, "attrs") },
@@ -166,6 +179,7 @@ function seriesFromState(state: PyValue, ctx: HandlerContext): PyValue {
   const index = mgr.axes[0];
   if (mgr.axes.length !== 1 || !index || mgr.blocks.length !== 1)
     return ctx.fail("PICKLE_BAD_PANDAS", "Series manager needs one axis and one block");
+  if (index.length < 0) index.toColumn(ctx);
   const [column] = assemble(mgr.blocks, 1, index.length, ctx);
   return seriesTable(column as PdColumn, index, dictGet(state, "name") ?? null, ctx);
 }
@@ -180,9 +194,18 @@ function seriesTable(column: PdColumn, index: PdIndex, name: PyValue, ctx: Handl
 }
 
 class FrameShell extends PyShell {
-  build(state: PyValue, ctx: HandlerContext): PyValue {
+  build(state: PyValue, ctx: HandlerContext): PyValue | undefined {
     if (!isPyDict(state)) return ctx.fail("PICKLE_BAD_PANDAS", `${this.name} state must be a dict`);
-    return this.name === "DataFrame" ? frameFromState(state, ctx) : seriesFromState(state, ctx);
+    try {
+      return this.name === "DataFrame" ? frameFromState(state, ctx) : seriesFromState(state, ctx);
+    } catch (e) {
+      // Valid pandas content we do not model: keep the frame as an inert placeholder (lenient mode).
+      if (ctx.lenient && e instanceof PickleDecodeError && e.code === "PICKLE_UNSUPPORTED") {
+        this.state = state;
+        return undefined;
+      }
+      throw e;
+    }
   }
 }
 

@@ -13,6 +13,8 @@ import { type GlobalSpec, type HandlerContext, PyGlobal } from "./registry.js";
 
 export type PdIndexShape =
   | { kind: "range"; start: number; stop: number; step: number }
+  /** Index data we do not model (PeriodIndex, IntervalIndex, …): an error only when used. */
+  | { kind: "unsupported"; data: PyValue }
   | { kind: "values"; column: PdColumn }
   | { kind: "multi"; levels: PdIndex[]; codes: PdColumn[] };
 
@@ -32,6 +34,7 @@ export class PdIndex extends PyObject {
     const s = this.shape;
     if (s.kind === "range") return Math.max(0, Math.ceil((s.stop - s.start) / s.step));
     if (s.kind === "values") return s.column.length;
+    if (s.kind === "unsupported") return -1;
     return s.codes[0]?.length ?? 0;
   }
 
@@ -47,6 +50,8 @@ export class PdIndex extends PyObject {
       for (let i = 0; i < n; i++) values[i] = BigInt(s.start + i * s.step);
       return { kind: "numeric", dtype: new NpDtype("i8", ctx), dtypeName: "int64", values, length: n };
     }
+    if (s.kind === "unsupported")
+      return ctx.fail("PICKLE_UNSUPPORTED", `unsupported index ${this.className}`);
     return ctx.fail("PICKLE_BAD_PANDAS", "a MultiIndex cannot be used as a single column");
   }
 }
@@ -99,16 +104,22 @@ function multiIndex(d: PyValue, ctx: HandlerContext): PdIndex {
 function newIndex(args: readonly PyValue[], ctx: HandlerContext): PyValue {
   arity(args, 2, 2, ctx, "_new_Index");
   const [cls, d] = args;
+  // An index class outside the whitelist (PeriodIndex, IntervalIndex, …): inert until used.
+  if (cls instanceof PyGlobal && !cls.spec && isPyDict(d)) {
+    return new PdIndex(cls.name, { kind: "unsupported", data: d }, dictGet(d, "name") ?? null);
+  }
   if (!(cls instanceof PyGlobal) || !cls.spec || !isPyDict(d)) {
     return ctx.fail("PICKLE_BAD_PANDAS", "_new_Index needs a whitelisted index class and a dict");
   }
   if (cls.name === "RangeIndex") return rangeIndex(d, ctx);
   if (cls.name === "MultiIndex") return multiIndex(d, ctx);
-  return new PdIndex(
-    cls.name,
-    { kind: "values", column: dataColumn(dictGet(d, "data"), ctx) },
-    dictGet(d, "name") ?? null,
-  );
+  const data = dictGet(d, "data");
+  const modelled =
+    data instanceof NdArray || data instanceof NdArrayBackedShell || data instanceof MaskedArrayShell;
+  if (data instanceof PyObject && !modelled) {
+    return new PdIndex(cls.name, { kind: "unsupported", data }, dictGet(d, "name") ?? null);
+  }
+  return new PdIndex(cls.name, { kind: "values", column: dataColumn(data, ctx) }, dictGet(d, "name") ?? null);
 }
 
 /** Index classes, whitelisted as tokens for `_new_Index`. */

@@ -13,6 +13,8 @@ export interface HandlerContext {
   charge(bytes: number): void;
   /** Integral Python floats come back as `PyFloat` (the `exactNumbers` option). */
   readonly exactNumbers: boolean;
+  /** `unknownGlobals: "placeholder"`: valid but unsupported pandas content leaves an inert placeholder. */
+  readonly lenient: boolean;
   /** `dataFrameIndex` option. */
   readonly dataFrameIndex: "metadata" | "columns";
   /** Limits the handlers must respect. */
