@@ -1,0 +1,76 @@
+/**
+ * `doctor(redisUrl | manager)`: read-only health check of the Redis behind Superset's caches.
+ * Reads INFO, CONFIG GET (when permitted), COMMAND INFO and a bounded key sample, and reports
+ * findings with a severity and the fix. Never writes, never changes config.
+ */
+import type { CacheManager } from "../manager/cache-manager.js";
+import { diagnose } from "./doctor-checks.js";
+import { collectRedisFacts } from "./doctor-collect.js";
+import type { DoctorOptions, DoctorReport, KnownPrefix, RedisRole } from "./doctor-types.js";
+
+function roleOf(cacheName: string): RedisRole {
+  return cacheName === "RESULTS_BACKEND" ? "results" : "cache";
+}
+
+/** Redis URLs and key prefixes of a manager's Redis-backed caches. */
+export function redisTargetsOf(manager: CacheManager): Map<string, KnownPrefix[]> {
+  const out = new Map<string, KnownPrefix[]>();
+  for (const [name, cache] of Object.entries(manager.namedCaches())) {
+    const c = cache.config as Record<string, unknown> | undefined;
+    if (!c || !/redis/i.test(String(c.CACHE_TYPE ?? ""))) continue;
+    let url = typeof c.CACHE_REDIS_URL === "string" ? c.CACHE_REDIS_URL : undefined;
+    const db = typeof c.CACHE_REDIS_DB === "number" ? c.CACHE_REDIS_DB : undefined;
+    if (!url && typeof c.CACHE_REDIS_HOST === "string") {
+      const auth =
+        typeof c.CACHE_REDIS_PASSWORD === "string" ? `:${encodeURIComponent(c.CACHE_REDIS_PASSWORD)}@` : "";
+      url = `redis://${auth}${c.CACHE_REDIS_HOST}:${c.CACHE_REDIS_PORT ?? 6379}/${db ?? 0}`;
+    }
+    if (!url) continue; // Sentinel/Cluster: pass their node URLs to doctor() directly
+    const base = new URL(url);
+    const dbFromUrl = Number(base.pathname.replace("/", "") || db || 0);
+    base.pathname = "";
+    const list = out.get(base.toString()) ?? [];
+    list.push({ prefix: cache.keyPrefix, role: roleOf(name), cacheName: name, db: dbFromUrl });
+    out.set(base.toString(), list);
+  }
+  return out;
+}
+
+/**
+ * Diagnose one Redis URL, or every Redis a manager's caches use (one report per server).
+ * @throws Error when a server cannot be reached or refuses INFO
+ */
+export async function doctor(target: string, options?: DoctorOptions): Promise<DoctorReport>;
+export async function doctor(target: CacheManager, options?: DoctorOptions): Promise<DoctorReport[]>;
+export async function doctor(
+  target: string | CacheManager,
+  options: DoctorOptions = {},
+): Promise<DoctorReport | DoctorReport[]> {
+  if (typeof target === "string") return doctorUrl(target, options);
+  const reports: DoctorReport[] = [];
+  for (const [url, prefixes] of redisTargetsOf(target)) {
+    reports.push(await doctorUrl(url, { ...options, prefixes: [...prefixes, ...(options.prefixes ?? [])] }));
+  }
+  return reports;
+}
+
+async function doctorUrl(url: string, options: DoctorOptions): Promise<DoctorReport> {
+  const facts = await collectRedisFacts(url, options);
+  const findings = diagnose(facts, options);
+  const worst = findings.find((x) => x.severity !== "info")?.severity;
+  return {
+    url: redact(url),
+    version: facts.info.redis_version,
+    configReadable: facts.config !== undefined,
+    findings,
+    groups: facts.groups,
+    status: worst ?? "ok",
+  };
+}
+
+/** The URL without its password. */
+function redact(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.toString();
+}
