@@ -203,6 +203,13 @@ describe("options", () => {
     a.push(a);
     expect(hex(dumps(a))).toBe("80059506000000000000005d946800612e");
   });
+  it("a dict containing itself and a tuple holding one list twice match CPython", () => {
+    const d = Object.create(null) as Record<string, PyValue>;
+    d.self = d;
+    expect(hex(dumps(d))).toBe("8005950d000000000000007d948c0473656c66946800732e");
+    const t: PyValue[] = [1];
+    expect(hex(dumps(PyTuple.fromItems<PyValue>([t, t])))).toBe("8005950a000000000000005d944b0161680086942e");
+  });
   it("rejects protocol 3", () => {
     expect(() => dumps(1, { protocol: 3 as never })).toThrow(PickleEncodeError);
   });
