@@ -109,7 +109,28 @@ def rand_datetime(r):
     return d.replace(tzinfo=datetime.timezone(datetime.timedelta(minutes=r.randint(-1439, 1439))))
 
 
+def rand_extra(r):
+    """numpy/pandas/stdlib scalars beyond JSON: UUID, enum members, numpy scalars, Timestamps."""
+    import http
+    import uuid
+
+    k = r.randint(0, 5)
+    if k == 0:
+        return uuid.UUID(int=r.getrandbits(128))
+    if k == 1:
+        return r.choice(list(http.HTTPStatus))
+    if k == 2:
+        return np.int64(r.randint(-(2**63), 2**63 - 1))
+    if k == 3:
+        return pd.Timestamp(r.randint(-(2**62), 2**62), tz=r.choice([None, "UTC", "Europe/Paris"]))
+    if k == 4:
+        return pd.NaT
+    return np.datetime64(r.randint(-(2**40), 2**40), r.choice(["s", "ms", "us", "ns"]))
+
+
 def rand_scalar(r):
+    if r.random() < 0.04:
+        return rand_extra(r)
     k = r.randint(0, 15)
     if k == 0:
         return None
