@@ -1,0 +1,28 @@
+/** Exit codes of the `superset-cache` command (documented in docs/cli.md). */
+export const EXIT = {
+  /** Success (doctor: nothing above `info`). */
+  OK: 0,
+  /** The key does not exist (inspect, get, delete). */
+  NOT_FOUND: 1,
+  /** Bad arguments, unknown command, unreadable config file. */
+  USAGE: 2,
+  /** Redis unreachable or a command failed. */
+  BACKEND: 3,
+  /** The stored value could not be decoded. */
+  DECODE: 4,
+  /** doctor: at least one `warning` finding. */
+  DOCTOR_WARNING: 5,
+  /** doctor: at least one `critical` finding. */
+  DOCTOR_CRITICAL: 6,
+} as const;
+
+/** An error that ends the command with `exitCode` and prints `message` to stderr. */
+export class CliError extends Error {
+  readonly code = "CLI_ERROR";
+  constructor(
+    readonly exitCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,46 @@
+/** Help texts of the `superset-cache` command. */
+export const GLOBAL_OPTIONS = `Connection (lowest precedence first: config file, environment, flags):
+  --config FILE     JSON: { "redisUrl", "cache", "prefix", "supersetConfig" } or a Superset config
+                    ({ "DATA_CACHE_CONFIG": {...}, ... }); env SUPERSET_CACHE_CONFIG
+  --url URL         redis://[:password@]host:port/db (rediss:// for TLS); env SUPERSET_CACHE_REDIS_URL
+  --cache NAME      named cache for get/set/delete/keys (default DATA_CACHE_CONFIG); env SUPERSET_CACHE_NAME
+  --prefix P        key prefix (default: the named cache's CACHE_KEY_PREFIX); env SUPERSET_CACHE_PREFIX
+  --json            machine-readable output
+  -h, --help        this help`;
+
+export const COMMAND_HELP: Record<string, string> = {
+  inspect: `superset-cache inspect KEY [--json]
+Decode the entry stored under the exact Redis KEY (as redis-cli shows it): Flask-Caching pickles,
+DataFrames (printed as a table), chart-data entries, SQL Lab results payloads, thumbnail images.`,
+  keys: `superset-cache keys [--match PATTERN] [--json]
+SCAN the database and count keys and MEMORY USAGE bytes per named-cache prefix (progress on stderr for large scans).`,
+  get: `superset-cache get KEY [--json]
+Read KEY through the named cache (its prefix is prepended) and decode it.`,
+  set: `superset-cache set KEY JSON [--timeout SECONDS] [--json]
+Store a JSON value through the named cache, pickled exactly as Flask-Caching stores it. Timeout in SECONDS (default: the cache's).`,
+  delete: `superset-cache delete KEY [--json]
+Delete KEY through the named cache (prefix prepended).`,
+  stats: `superset-cache stats [--json]
+Redis-side cache numbers from INFO: hits, misses, hit ratio, memory, eviction policy, evictions, clients.`,
+  doctor: `superset-cache doctor [--tier dev|"50 users"|"500 users"|multi-tenant] [--window-ms N] [--json]
+Read-only health check of the Redis: findings with severity and fix. Exit 0 ok, 5 warnings, 6 critical.`,
+  key: `superset-cache key FILE [--superset-version V] [--datasource-uid UID] [--json]
+Compute the chart-data cache key of the query object in the JSON FILE (as Superset's QueryObject.cache_key).`,
+};
+
+export const USAGE = `superset-cache <command> [options]
+
+Commands:
+  inspect KEY     decode any Superset cache entry
+  keys            keys and bytes per named cache
+  get KEY         read through a named cache
+  set KEY JSON    write through a named cache
+  delete KEY      delete through a named cache
+  stats           Redis cache statistics
+  doctor          Redis health check with fixes
+  key FILE        chart-data key of a query-object JSON file
+
+${GLOBAL_OPTIONS}
+
+Exit codes: 0 ok, 1 key not found, 2 usage/config error, 3 Redis error, 4 undecodable value,
+5 doctor warnings, 6 doctor critical findings. See docs/cli.md.`;

@@ -1,0 +1,161 @@
+/**
+ * `superset-cache` command line: argument parsing, dispatch, output and exit codes.
+ * `run(argv)` returns the exit code (testable); the bin file calls it and exits.
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { doctor } from "../ops/doctor.js";
+import type { SizingTier } from "../ops/doctor-types.js";
+import type { QueryObjectInput } from "../superset/query-object-key.js";
+import { queryObjectCacheKey } from "../superset/query-object-key.js";
+import type { SupersetVersion } from "../superset/versions.js";
+import { requireUrl, resolveCliSettings } from "./cli-config.js";
+import { CliError, EXIT } from "./exit-codes.js";
+import { COMMAND_HELP, GLOBAL_OPTIONS, USAGE } from "./help.js";
+import {
+  type CommandOutput,
+  deleteCommand,
+  getCommand,
+  inspectCommand,
+  keysCommand,
+  setCommand,
+  statsCommand,
+} from "./redis-commands.js";
+
+const OPTIONS = {
+  config: { type: "string" },
+  url: { type: "string" },
+  cache: { type: "string" },
+  prefix: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  match: { type: "string" },
+  timeout: { type: "string" },
+  tier: { type: "string" },
+  "window-ms": { type: "string" },
+  "superset-version": { type: "string" },
+  "datasource-uid": { type: "string" },
+} as const;
+
+function arg(positionals: string[], i: number, name: string, command: string): string {
+  const v = positionals[i];
+  if (v === undefined) throw new CliError(EXIT.USAGE, `missing ${name}\n\n${COMMAND_HELP[command]}`);
+  return v;
+}
+
+function numberFlag(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new CliError(EXIT.USAGE, `--${name} must be a number, got ${v}`);
+  return n;
+}
+
+async function doctorCommand(
+  url: string,
+  tier: string | undefined,
+  windowMs: number | undefined,
+): Promise<CommandOutput> {
+  const report = await doctor(url, {
+    ...(tier ? { tier: tier as SizingTier } : {}),
+    ...(windowMs !== undefined ? { evictionWindowMs: windowMs } : {}),
+  }).catch((err: Error) => {
+    throw new CliError(EXIT.BACKEND, `doctor could not read ${url}: ${err.message}`);
+  });
+  const lines = report.findings.map(
+    (f) => `[${f.severity}] ${f.id}: ${f.title}\n    ${f.detail}\n    fix: ${f.fix}`,
+  );
+  const text = `Redis ${report.version ?? "?"} at ${report.url}: ${report.status}\n${lines.join("\n")}`;
+  const exitCode =
+    report.status === "critical"
+      ? EXIT.DOCTOR_CRITICAL
+      : report.status === "warning"
+        ? EXIT.DOCTOR_WARNING
+        : EXIT.OK;
+  return { json: report, text, exitCode };
+}
+
+function keyCommand(
+  file: string,
+  version: string | undefined,
+  datasourceUid: string | undefined,
+): CommandOutput {
+  let qo: QueryObjectInput;
+  try {
+    qo = JSON.parse(readFileSync(file, "utf8")) as QueryObjectInput;
+  } catch (err) {
+    throw new CliError(EXIT.USAGE, `cannot read query object ${file}: ${(err as Error).message}`);
+  }
+  const key = queryObjectCacheKey(qo, {
+    ...(version ? { supersetVersion: version as SupersetVersion } : {}),
+    ...(datasourceUid ? { datasourceUid } : {}),
+  });
+  return { json: { key, supersetVersion: version ?? null, datasourceUid: datasourceUid ?? null }, text: key };
+}
+
+/** Run the CLI with `argv` (without node and script). Writes to stdout/stderr. @returns the exit code */
+export async function run(argv: readonly string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+    return EXIT.USAGE;
+  }
+  const { values: v, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (!command || (v.help && !COMMAND_HELP[command])) {
+    (v.help ? process.stdout : process.stderr).write(`${USAGE}\n`);
+    return v.help ? EXIT.OK : EXIT.USAGE;
+  }
+  if (!COMMAND_HELP[command]) {
+    process.stderr.write(`unknown command: ${command}\n\n${USAGE}\n`);
+    return EXIT.USAGE;
+  }
+  if (v.help) {
+    process.stdout.write(`${COMMAND_HELP[command]}\n\n${GLOBAL_OPTIONS}\n`);
+    return EXIT.OK;
+  }
+  try {
+    const s = resolveCliSettings(v);
+    let out: CommandOutput;
+    switch (command) {
+      case "inspect":
+        out = await inspectCommand(s, arg(rest, 0, "KEY", command));
+        break;
+      case "keys":
+        out = await keysCommand(s, v.match, process.stderr.isTTY === true);
+        break;
+      case "get":
+        out = await getCommand(s, arg(rest, 0, "KEY", command));
+        break;
+      case "set":
+        out = await setCommand(
+          s,
+          arg(rest, 0, "KEY", command),
+          arg(rest, 1, "JSON", command),
+          numberFlag(v.timeout, "timeout"),
+        );
+        break;
+      case "delete":
+        out = await deleteCommand(s, arg(rest, 0, "KEY", command));
+        break;
+      case "stats":
+        out = await statsCommand(s);
+        break;
+      case "doctor":
+        out = await doctorCommand(requireUrl(s), v.tier, numberFlag(v["window-ms"], "window-ms"));
+        break;
+      default:
+        out = keyCommand(arg(rest, 0, "FILE", command), v["superset-version"], v["datasource-uid"]);
+    }
+    process.stdout.write(`${v.json ? JSON.stringify(out.json, null, 2) : out.text}\n`);
+    return out.exitCode ?? EXIT.OK;
+  } catch (err) {
+    if (err instanceof CliError) {
+      process.stderr.write(`superset-cache ${command}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`superset-cache ${command}: ${(err as Error).stack ?? String(err)}\n`);
+    return EXIT.BACKEND;
+  }
+}

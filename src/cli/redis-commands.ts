@@ -1,0 +1,238 @@
+/** CLI commands that read or write Redis: inspect, keys, get, set, delete, stats. */
+import { Redis } from "ioredis";
+import type { Cache } from "../cache/cache.js";
+import { createCache } from "../cache/create-cache.js";
+import type { PyValue } from "../codecs/pickle/values.js";
+import type { FlaskCacheConfig, SupersetCacheConfig } from "../manager/config-types.js";
+import { BUILTIN_PREFIXES, classify, parseInfo } from "../ops/doctor-collect.js";
+import type { KnownPrefix } from "../ops/doctor-types.js";
+import { type CliSettings, requireUrl } from "./cli-config.js";
+import { decodeEntry } from "./decode-entry.js";
+import { CliError, EXIT } from "./exit-codes.js";
+import { renderText, textTable, toDisplay } from "./render.js";
+
+/** What a command prints: the JSON form (for --json) and the text form. */
+export interface CommandOutput {
+  json: unknown;
+  text: string;
+  exitCode?: number;
+}
+
+const SCAN_COUNT = 1000;
+const PROGRESS_EVERY_KEYS = 10_000;
+const CONNECT_TIMEOUT_MS = 3000;
+
+export async function withRedis<T>(url: string, run: (r: Redis) => Promise<T>): Promise<T> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new CliError(EXIT.BACKEND, `cannot connect to Redis: ${(err as Error).message}`);
+  }
+  try {
+    return await run(client);
+  } finally {
+    client.disconnect();
+  }
+}
+
+function decodeOrFail(key: string, stored: Buffer | null): ReturnType<typeof decodeEntry> {
+  if (stored === null) throw new CliError(EXIT.NOT_FOUND, `no such key: ${key}`);
+  try {
+    return decodeEntry(stored);
+  } catch (err) {
+    throw new CliError(EXIT.DECODE, `cannot decode ${key}: ${(err as Error).message}`);
+  }
+}
+
+function entryOutput(
+  key: string,
+  entry: ReturnType<typeof decodeEntry>,
+  ttl: number | undefined,
+): CommandOutput {
+  const json = {
+    key,
+    format: entry.format,
+    kind: entry.kind,
+    bytes: entry.bytes,
+    ...(ttl !== undefined ? { ttlSeconds: ttl } : {}),
+    ...(entry.image ? { image: entry.image } : {}),
+    value: toDisplay(entry.value),
+  };
+  const head = `${key}  ${entry.kind} (${entry.format}, ${entry.bytes} bytes${ttl !== undefined ? `, ttl ${ttl} s` : ""})`;
+  const body = entry.image
+    ? `image ${entry.image.type}${entry.image.width ? ` ${entry.image.width}×${entry.image.height}` : ""}`
+    : renderText(toDisplay(entry.value));
+  return { json, text: `${head}\n${body}` };
+}
+
+/** `inspect KEY`: decode the entry stored under the exact Redis key. */
+export async function inspectCommand(s: CliSettings, key: string): Promise<CommandOutput> {
+  return withRedis(requireUrl(s), async (r) => {
+    const [stored, ttl] = await Promise.all([r.getBuffer(key), r.ttl(key)]);
+    return entryOutput(key, decodeOrFail(key, stored), ttl >= 0 ? ttl : undefined);
+  });
+}
+
+/** Prefixes of the named caches in the config file (same URL), then the built-in ones. */
+function prefixesOf(s: CliSettings): KnownPrefix[] {
+  const out: KnownPrefix[] = [];
+  const config = s.supersetConfig ?? {};
+  for (const [name, dict] of Object.entries(config)) {
+    const d = dict as FlaskCacheConfig | null;
+    if (d && typeof d === "object" && typeof d.CACHE_KEY_PREFIX === "string" && d.CACHE_KEY_PREFIX !== "")
+      out.push({
+        prefix: d.CACHE_KEY_PREFIX,
+        role: name === "RESULTS_BACKEND" ? "results" : "cache",
+        cacheName: name,
+      });
+  }
+  if (s.prefix) out.push({ prefix: s.prefix, role: "cache", cacheName: s.cacheName });
+  return [...out, ...BUILTIN_PREFIXES];
+}
+
+/** `keys`: SCAN the database, count keys and MEMORY USAGE bytes per known prefix. */
+export async function keysCommand(
+  s: CliSettings,
+  match: string | undefined,
+  progress: boolean,
+): Promise<CommandOutput> {
+  const prefixes = prefixesOf(s);
+  return withRedis(requireUrl(s), async (r) => {
+    const db = Number(new URL(requireUrl(s)).pathname.slice(1) || 0);
+    const groups = new Map<string, { name: string; prefix: string; keys: number; bytes: number }>();
+    let cursor = "0";
+    let scanned = 0;
+    do {
+      const [next, keys] = await r.scanBuffer(cursor, "MATCH", match ?? "*", "COUNT", SCAN_COUNT);
+      cursor = next.toString();
+      const sizes = await Promise.all(
+        keys.map((k) => r.call("MEMORY", "USAGE", k, "SAMPLES", "0").catch(() => 0) as Promise<number>),
+      );
+      keys.forEach((raw, i) => {
+        const p = classify(raw.toString("latin1"), db, prefixes);
+        const id = p?.prefix ?? "";
+        const g = groups.get(id) ?? {
+          name: p?.cacheName ?? p?.role ?? "other",
+          prefix: id,
+          keys: 0,
+          bytes: 0,
+        };
+        g.keys++;
+        g.bytes += Number(sizes[i] ?? 0);
+        groups.set(id, g);
+      });
+      const before = scanned;
+      scanned += keys.length;
+      if (progress && Math.floor(scanned / PROGRESS_EVERY_KEYS) > Math.floor(before / PROGRESS_EVERY_KEYS))
+        process.stderr.write(`\rscanned ${scanned} keys…`);
+    } while (cursor !== "0");
+    if (progress && scanned >= PROGRESS_EVERY_KEYS) process.stderr.write("\n");
+    const list = [...groups.values()].sort((a, b) => b.bytes - a.bytes);
+    const text = textTable(
+      ["cache", "prefix", "keys", "bytes"],
+      list.map((g) => [g.name, g.prefix || "(none)", String(g.keys), String(g.bytes)]),
+    );
+    return { json: { db, scanned, groups: list }, text: `${text}\n${scanned} keys in db ${db}` };
+  });
+}
+
+/** A Cache over the configured Redis with the named cache's settings (prefix, timeout). */
+function cacheFor(s: CliSettings): Cache {
+  const named = (s.supersetConfig?.[s.cacheName as keyof SupersetCacheConfig] ?? {}) as FlaskCacheConfig;
+  const dict: FlaskCacheConfig = {
+    ...named,
+    CACHE_TYPE: "RedisCache",
+    CACHE_REDIS_URL: requireUrl(s),
+    ...(s.prefix !== undefined ? { CACHE_KEY_PREFIX: s.prefix } : {}),
+  };
+  return createCache(dict, { path: s.cacheName, onBackendError: "throw" });
+}
+
+async function usingCache<T>(s: CliSettings, run: (c: Cache) => Promise<T>): Promise<T> {
+  const cache = cacheFor(s);
+  try {
+    return await run(cache);
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(EXIT.BACKEND, (err as Error).message);
+  } finally {
+    await cache.close();
+  }
+}
+
+/** `get KEY`: the entry under the named cache's prefix + KEY. */
+export async function getCommand(s: CliSettings, key: string): Promise<CommandOutput> {
+  return usingCache(s, async (c) => {
+    const raw = await c.getRaw(key);
+    const stored = raw === undefined ? null : Buffer.from(raw);
+    return entryOutput(c.storageKey(key), decodeOrFail(c.storageKey(key), stored), undefined);
+  });
+}
+
+/** `set KEY JSON [--timeout S]`: store a JSON value through the named cache (pickled as Flask-Caching does). */
+export async function setCommand(
+  s: CliSettings,
+  key: string,
+  json: string,
+  timeout: number | undefined,
+): Promise<CommandOutput> {
+  let value: PyValue;
+  try {
+    value = JSON.parse(json) as PyValue;
+  } catch (err) {
+    throw new CliError(EXIT.USAGE, `VALUE must be JSON: ${(err as Error).message}`);
+  }
+  return usingCache(s, async (c) => {
+    const ok = await c.set(key, value, timeout);
+    return {
+      json: { key: c.storageKey(key), stored: ok },
+      text: ok ? `stored ${c.storageKey(key)}` : "not stored",
+      exitCode: ok ? EXIT.OK : EXIT.BACKEND,
+    };
+  });
+}
+
+/** `delete KEY`. */
+export async function deleteCommand(s: CliSettings, key: string): Promise<CommandOutput> {
+  return usingCache(s, async (c) => {
+    const ok = await c.delete(key);
+    return {
+      json: { key: c.storageKey(key), deleted: ok },
+      text: ok ? `deleted ${c.storageKey(key)}` : `no such key: ${c.storageKey(key)}`,
+      exitCode: ok ? EXIT.OK : EXIT.NOT_FOUND,
+    };
+  });
+}
+
+/** `stats`: the server's cache numbers from INFO (hits, misses, ratio, memory, evictions, clients). */
+export async function statsCommand(s: CliSettings): Promise<CommandOutput> {
+  return withRedis(requireUrl(s), async (r) => {
+    const info = parseInfo(await r.info());
+    const n = (k: string) => Number(info[k] ?? 0);
+    const hits = n("keyspace_hits");
+    const misses = n("keyspace_misses");
+    const json = {
+      keyspaceHits: hits,
+      keyspaceMisses: misses,
+      hitRatio: hits + misses === 0 ? null : hits / (hits + misses),
+      usedMemoryBytes: n("used_memory"),
+      maxMemoryBytes: n("maxmemory"),
+      maxMemoryPolicy: info.maxmemory_policy ?? null,
+      evictedKeys: n("evicted_keys"),
+      expiredKeys: n("expired_keys"),
+      connectedClients: n("connected_clients"),
+    };
+    const text = textTable(
+      ["metric", "value"],
+      Object.entries(json).map(([k, v]) => [k, String(v)]),
+    );
+    return { json, text };
+  });
+}
