@@ -32,6 +32,8 @@ const MAX_U8 = 0xff;
 const MAX_U16 = 0xffff;
 const MAX_U32 = 0xffffffff;
 const EMPTY_BYTES_KEY = "\u0000bytes:";
+/** Builtin functions (not types) the encoder may reference; their module string is separate. */
+const BUILTIN_FUNCTIONS: ReadonlySet<string> = new Set(["getattr"]);
 
 /**
  * Pickles `value` (see the module comment for the type mapping).
@@ -418,12 +420,15 @@ class Encoder implements EncoderContext {
       this.get(index);
       return;
     }
-    // Module names are interned in CPython, so every global of one module shares that string.
+    // CPython takes the module string from the global's `__module__`; classes of one module
+    // share that string object (so it is written once), but a builtin function's `__module__`
+    // ('builtins' of `getattr`) is a different object from the builtin types' one.
     this.w.opcodeBoundary();
-    const moduleIndex = this.moduleStrings.get(module);
+    const moduleKey = module === "builtins" && BUILTIN_FUNCTIONS.has(name) ? "builtins()" : module;
+    const moduleIndex = this.moduleStrings.get(moduleKey);
     if (moduleIndex !== undefined) this.get(moduleIndex);
     else {
-      this.moduleStrings.set(module, this.memoSize);
+      this.moduleStrings.set(moduleKey, this.memoSize);
       this.str(module);
     }
     this.w.opcodeBoundary();
