@@ -99,6 +99,7 @@ describe("options", () => {
   });
   it("unknownGlobals: error still decodes every fixture (all their globals are whitelisted)", () => {
     for (const f of [
+      "screenshot_payload.pkl",
       "df_mixed.pkl",
       "df_mixed_p2.pkl",
       "scalars.pkl",

@@ -2,7 +2,7 @@
  * Enum classes called by value (`Class(value)`, how Python < 3.11 pickles members).
  * Only classes in `KNOWN_ENUMS`; a call with an unknown value is refused.
  */
-import { PyEnum, type PyValue } from "../values.js";
+import { PyEnum, PyObject, type PyValue } from "../values.js";
 import { arity } from "./args.js";
 import { KNOWN_ENUMS } from "./enums.js";
 import type { GlobalSpec } from "./registry.js";
@@ -26,3 +26,16 @@ export const ENUM_GLOBALS: ReadonlyArray<readonly [string, string, GlobalSpec]> 
     return [module, name, spec] as const;
   },
 );
+
+/**
+ * Superset classes whose pickles are plain attribute bags (NEWOBJ + BUILD of `__dict__`):
+ * whitelisted so `unknownGlobals: "error"` still reads them; they decode to a `PyObject`
+ * holding the state, exactly like a placeholder.
+ */
+export const SUPERSET_CLASS_GLOBALS: ReadonlyArray<readonly [string, string, GlobalSpec]> = [
+  [
+    "superset.utils.screenshots",
+    "ScreenshotCachePayload",
+    { newObj: (args) => new PyObject("superset.utils.screenshots", "ScreenshotCachePayload", args) },
+  ],
+];

@@ -4,7 +4,7 @@
  */
 import { BUILTIN_GLOBALS } from "./builtins.js";
 import { DATETIME_GLOBALS } from "./datetime.js";
-import { ENUM_GLOBALS } from "./enum-classes.js";
+import { ENUM_GLOBALS, SUPERSET_CLASS_GLOBALS } from "./enum-classes.js";
 import { NUMPY_GLOBALS } from "./numpy.js";
 import { PANDAS_GLOBALS } from "./pandas.js";
 import { type GlobalSpec, makeRegistry } from "./registry.js";
@@ -15,6 +15,7 @@ export const WHITELIST: ReadonlyMap<string, GlobalSpec> = makeRegistry([
   ...DATETIME_GLOBALS,
   ...TIMEZONE_GLOBALS,
   ...ENUM_GLOBALS,
+  ...SUPERSET_CLASS_GLOBALS,
   ...NUMPY_GLOBALS,
   ...PANDAS_GLOBALS,
 ]);
