@@ -6,7 +6,7 @@
  */
 import type { LoadsOptions } from "../../codecs/pickle/decode-options.js";
 import { loads } from "../../codecs/pickle/decoder.js";
-import { dumps, type PickleDumpOptions } from "../../codecs/pickle/encoder.js";
+import { dumpsAfter, type PickleDumpOptions } from "../../codecs/pickle/encoder.js";
 import { PickleDecodeError, type PickleDecodeErrorCode } from "../../codecs/pickle/errors.js";
 import type { PyValue } from "../../codecs/pickle/values.js";
 import type { Serializer } from "../serializer.js";
@@ -14,6 +14,7 @@ import { parsePythonInt } from "./python-int.js";
 
 /** The `!` that cachelib puts in front of every pickled Redis value. */
 const PICKLE_MARKER = 0x21;
+const MARKER_BYTES = Uint8Array.of(PICKLE_MARKER);
 
 /** Options of `RedisSerializer`. */
 export interface RedisSerializerOptions {
@@ -68,11 +69,7 @@ export class RedisSerializer implements Serializer {
    */
   dumps(value: PyValue): Uint8Array {
     if (this.asciiInts && isPythonInt(value)) return Buffer.from(String(value), "latin1");
-    const pickled = dumps(value, this.options.dump);
-    const out = Buffer.allocUnsafe(pickled.length + 1);
-    out[0] = PICKLE_MARKER;
-    out.set(pickled, 1);
-    return out;
+    return dumpsAfter(MARKER_BYTES, value, this.options.dump);
   }
 
   /**

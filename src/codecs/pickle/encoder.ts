@@ -40,11 +40,25 @@ const BUILTIN_FUNCTIONS: ReadonlySet<string> = new Set(["getattr"]);
  * @throws PickleEncodeError (`code` PICKLE_ENCODE_*) when a value cannot be represented.
  */
 export function dumps(value: PyValue, options: PickleDumpOptions = {}): Buffer {
+  return dumpsAfter(undefined, value, options);
+}
+
+/**
+ * `dumps` with `prefix` bytes written first, outside the pickle (e.g. cachelib's `!` marker),
+ * so the result needs no second copy.
+ * @throws PickleEncodeError as `dumps`
+ */
+export function dumpsAfter(
+  prefix: Uint8Array | undefined,
+  value: PyValue,
+  options: PickleDumpOptions = {},
+): Buffer {
   const protocol = options.protocol ?? 5;
   if (protocol !== 4 && protocol !== 5) {
     throw new PickleEncodeError("PICKLE_ENCODE_BAD_OPTION", "$", `unsupported protocol ${String(protocol)}`);
   }
   const enc = new Encoder(protocol, options);
+  if (prefix) enc.w.bytes(prefix);
   enc.w.op1(Op.PROTO, protocol);
   if (options.framing ?? true) enc.w.startFraming();
   enc.save(value, 0);
