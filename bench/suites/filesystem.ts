@@ -25,8 +25,8 @@ const SIZES = [1024, 100 * 1024];
 const CASES = ["get", "set"] as const;
 const PY_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "python", "fs_bench.py");
 const OURS = "superset-cache";
-const OURS_CONCURRENT = `superset-cache (${CONCURRENCY} in flight)`;
-const OURS_SYNC = "superset-cache (sync_reads)";
+const OURS_ASYNC = "superset-cache (async I/O)";
+const OURS_ASYNC_CONCURRENT = `superset-cache (async I/O, ${CONCURRENCY} in flight)`;
 const THEIRS = "cachelib 0.9.0 (Python)";
 
 // statfs f_type magic numbers of the file systems this is likely to run on.
@@ -98,39 +98,40 @@ export default async function filesystemSuite(): Promise<SuiteResult> {
       const ourDir = mkdtempSync(join(base, "fs-bench-ts-"));
       dirs.push(pyDir, ourDir);
       await python.call({ op: "setup", dir: pyDir, size, keys: KEYS });
+      // Default: synchronous fs calls.
       const cache = createCache({
         CACHE_TYPE: "FileSystemCache",
         CACHE_DIR: ourDir,
         CACHE_DEFAULT_TIMEOUT: 0,
       });
-      // Same directory, second Cache with the opt-in synchronous read path.
-      const syncCache = createCache({
+      // Same directory, second Cache with every fs call through libuv's thread pool.
+      const asyncCache = createCache({
         CACHE_TYPE: "FileSystemCache",
         CACHE_DIR: ourDir,
         CACHE_DEFAULT_TIMEOUT: 0,
-        CACHE_OPTIONS: { sync_reads: true },
+        CACHE_OPTIONS: { sync_reads: false, sync_writes: false },
       });
       const value = new Uint8Array(size).map(() => Math.floor(Math.random() * 256));
       for (let i = 0; i < KEYS; i++) await cache.set(`bench:${i}`, value, 0);
       for (const kind of CASES) {
         const caseName = `${kind} ${size / 1024} KB`;
         const op = ourOp(cache, kind, value);
-        const syncOp = ourOp(syncCache, kind, value);
+        const asyncOp = ourOp(asyncCache, kind, value);
         const samples: Record<string, number[]> = {
           [THEIRS]: [],
           [OURS]: [],
-          [OURS_CONCURRENT]: [],
-          [OURS_SYNC]: [],
+          [OURS_ASYNC]: [],
+          [OURS_ASYNC_CONCURRENT]: [],
         };
         // Warm-up round for each side (JIT, page cache), not recorded.
         await python.call({ op: "round", case: kind, ms: ROUND_MS / 2 });
         await timeRound(op, ROUND_MS / 2, 1);
-        await timeRound(syncOp, ROUND_MS / 2, 1);
+        await timeRound(asyncOp, ROUND_MS / 2, 1);
         for (let r = 0; r < ROUNDS; r++) {
           samples[THEIRS]!.push((await python.call({ op: "round", case: kind, ms: ROUND_MS })).ops_per_sec!);
           samples[OURS]!.push(await timeRound(op, ROUND_MS, 1));
-          samples[OURS_CONCURRENT]!.push(await timeRound(op, ROUND_MS, CONCURRENCY));
-          samples[OURS_SYNC]!.push(await timeRound(syncOp, ROUND_MS, 1));
+          samples[OURS_ASYNC]!.push(await timeRound(asyncOp, ROUND_MS, 1));
+          samples[OURS_ASYNC_CONCURRENT]!.push(await timeRound(asyncOp, ROUND_MS, CONCURRENCY));
         }
         for (const [impl, s] of Object.entries(samples)) {
           const opsPerSec = median(s);
@@ -151,21 +152,12 @@ export default async function filesystemSuite(): Promise<SuiteResult> {
           ratio: median(samples[OURS]!) / theirs,
           target: ">= 2",
         });
-        ratios.push({
-          case: caseName,
-          ours: OURS_CONCURRENT,
-          theirs: THEIRS,
-          ratio: median(samples[OURS_CONCURRENT]!) / theirs,
-        });
-        ratios.push({
-          case: caseName,
-          ours: OURS_SYNC,
-          theirs: THEIRS,
-          ratio: median(samples[OURS_SYNC]!) / theirs,
-        });
+        for (const impl of [OURS_ASYNC, OURS_ASYNC_CONCURRENT]) {
+          ratios.push({ case: caseName, ours: impl, theirs: THEIRS, ratio: median(samples[impl]!) / theirs });
+        }
       }
       await cache.close();
-      await syncCache.close();
+      await asyncCache.close();
     }
   } finally {
     python.close();
@@ -179,8 +171,8 @@ export default async function filesystemSuite(): Promise<SuiteResult> {
       `directories: fresh dirs under ${base} (${fsType}), the same file system for both sides`,
       `${KEYS} keys cycled, values are Python bytes / Uint8Array pickled by each side, timeout 0, threshold 500`,
       `rounds alternate Python and ours (${ROUNDS} x ${ROUND_MS} ms each); ratio = median ours / median cachelib`,
-      "Python is synchronous and single-threaded; ours goes through libuv's thread pool (async fs) unless sync_reads",
-      "sync_reads only changes reads (get, has, count file, existence checks); set still writes asynchronously",
+      "Python is synchronous and single-threaded; ours uses synchronous fs calls by default (sync_reads/sync_writes)",
+      "async I/O = sync_reads: false, sync_writes: false (every fs call through libuv's thread pool; the old default)",
     ],
   };
 }

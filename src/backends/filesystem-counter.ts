@@ -15,13 +15,7 @@ import {
   isLive,
   readExpiry,
 } from "./filesystem-format.js";
-import {
-  commitTempFile,
-  errorCode,
-  type FileReader,
-  type WriteTempOptions,
-  writeTempFile,
-} from "./filesystem-io.js";
+import { errorCode, type FileReader, type FileWriter, type WriteTempOptions } from "./filesystem-io.js";
 
 export interface EntryCounterOptions {
   dir: string;
@@ -29,6 +23,7 @@ export interface EntryCounterOptions {
   /** 0 = no count file at all (cachelib's unlimited mode). */
   threshold: number;
   reader: FileReader;
+  writer: FileWriter;
   writeOptions: WriteTempOptions;
   clock: Clock;
   /** Receives every problem that cachelib would only log. */
@@ -106,12 +101,13 @@ export class EntryCounter {
   }
 
   private async writeNow(count: number): Promise<void> {
-    const temp = await writeTempFile(
+    const { writer } = this.options;
+    const temp = await writer.writeTemp(
       this.options.dir,
       [encodeHeader(0), encodeCount(count)],
       this.options.writeOptions,
     );
-    await commitTempFile(temp, this.path);
+    await writer.commit(temp, this.path);
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {

@@ -1,23 +1,19 @@
 /**
- * File operations of the file-system backend: whole-file reads, header-only reads and the
- * atomic write (temp file in the same directory, write, optional fsync, chmod, rename), all
- * async. Errors other than "no such file" reach the caller unchanged.
+ * Async file operations of the file-system backend (the `sync_io: false` path and the fsync
+ * path): whole-file reads, header-only reads and the atomic write (temp file in the same
+ * directory, write, optional fsync, chmod, rename). Errors other than "no such file" reach the
+ * caller unchanged. The synchronous twins are in filesystem-sync-io.ts.
  */
 import {
   close,
-  closeSync,
   fchmod,
   constants as fsConstants,
   fstat,
   fsync,
   open,
-  openSync,
   read,
-  readFileSync,
-  readSync,
   rename,
   stat,
-  statSync,
   unlink,
   writev,
 } from "node:fs";
@@ -165,39 +161,6 @@ export function asyncReader(onCloseError: CloseErrorHandler): FileReader {
   };
 }
 
-/**
- * Synchronous reads: each call blocks the event loop for one open/read/close of a local file,
- * but skips the thread-pool round trips that dominate small reads on a busy machine. Opt-in.
- */
-export const syncReader: FileReader = {
-  async readWhole(path) {
-    try {
-      return readFileSync(path);
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
-  },
-  async readHeader(path) {
-    let fd: number;
-    try {
-      fd = openSync(path, "r");
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
-    try {
-      const buffer = Buffer.alloc(HEADER_BYTES);
-      return buffer.subarray(0, readSync(fd, buffer, 0, HEADER_BYTES, 0));
-    } finally {
-      closeSync(fd);
-    }
-  },
-  async exists(path) {
-    return statSync(path, { throwIfNoEntry: false }) !== undefined;
-  },
-};
-
 /** writev until every byte is written (a regular file may still take a write in parts). */
 async function writeFully(fd: number, chunks: readonly Uint8Array[]): Promise<void> {
   let pending = chunks.filter((c) => c.length > 0);
@@ -292,3 +255,20 @@ export async function probeDirectory(dir: string): Promise<number> {
   await discardTempFile(temp);
   return created === TEMP_CREATE_MODE ? created : -1;
 }
+
+/** The write side of the backend: temp file, rename into place, removal. */
+export interface FileWriter {
+  /** Write `chunks` into a fresh temp file in `dir`; nothing stays behind on failure. */
+  writeTemp(dir: string, chunks: readonly Uint8Array[], options: WriteTempOptions): Promise<TempFile>;
+  /** Rename `temp` over `target`; the temp file is removed if that fails. */
+  commit(temp: TempFile, target: string): Promise<void>;
+  /** `true` when a file was removed, `false` when there was none. */
+  remove(path: string): Promise<boolean>;
+}
+
+/** Writes through libuv's thread pool: never blocks the event loop (`sync_writes: false`). */
+export const asyncWriter: FileWriter = {
+  writeTemp: writeTempFile,
+  commit: commitTempFile,
+  remove: removeFile,
+};

@@ -29,16 +29,14 @@ import {
 } from "./filesystem-format.js";
 import {
   asyncReader,
-  commitTempFile,
-  discardTempFile,
+  asyncWriter,
   errorCode,
   type FileReader,
+  type FileWriter,
   probeDirectory,
-  removeFile,
-  syncReader,
-  writeTempFile,
 } from "./filesystem-io.js";
 import { listEntryFiles, pruneDirectory } from "./filesystem-prune.js";
+import { syncReader, syncWriter } from "./filesystem-sync-io.js";
 import type { BackendContext } from "./registry.js";
 
 const BACKEND = "filesystem";
@@ -57,10 +55,17 @@ export interface FileSystemBackendOptions {
   fsync?: boolean;
   /**
    * Read files with synchronous fs calls (get, has, the count file, existence checks). Each call
-   * then blocks the event loop for one small local read, but avoids libuv thread-pool round trips,
-   * which dominate small reads on a loaded machine. Writes stay async. Default false.
+   * blocks the event loop for one local open/read/close (microseconds on a local disk) instead of
+   * paying libuv thread-pool round trips, which cost more than the read itself. Default true;
+   * set false for a directory on slow or network storage (NFS), where one read may take ms.
    */
   syncReads?: boolean;
+  /**
+   * Write, rename and remove files with synchronous fs calls (temp file open + writev + close,
+   * rename, unlink). Default true unless `fsync` is on (an fsync can block for milliseconds);
+   * set false for slow or network storage.
+   */
+  syncWrites?: boolean;
   /** Time source (milliseconds). Default the system clock. */
   clock?: Clock;
   /**
@@ -99,6 +104,7 @@ export class FileSystemBackend implements CacheBackend {
   readonly countFileName: string;
   private readonly fsync: boolean;
   private readonly reader: FileReader;
+  private readonly writer: FileWriter;
   private readonly clock: Clock;
   private readonly onDecodeError: ((error: CacheDecodeError) => void) | undefined;
   private readonly warn: (error: SupersetCacheError) => void;
@@ -122,6 +128,7 @@ export class FileSystemBackend implements CacheBackend {
     this.reader = options.syncReads
       ? syncReader
       : asyncReader((error, path) => this.warn(ioError("close (after reading)", path, error)));
+    this.writer = options.syncWrites ? syncWriter : asyncWriter;
     this.clock = options.clock;
     this.countFileName = fileNameForKey(COUNT_KEY, this.hashMethod);
     this.onDecodeError = hooks.onDecodeError;
@@ -132,6 +139,7 @@ export class FileSystemBackend implements CacheBackend {
       fileName: this.countFileName,
       threshold: this.threshold,
       reader: this.reader,
+      writer: this.writer,
       writeOptions: this.writeOptions(),
       clock: this.clock,
       warn: this.warn,
@@ -155,7 +163,8 @@ export class FileSystemBackend implements CacheBackend {
       mode: options.mode ?? DEFAULT_FILE_MODE,
       hashMethod: options.hashMethod ?? "md5",
       fsync: options.fsync ?? false,
-      syncReads: options.syncReads ?? false,
+      syncReads: options.syncReads ?? true,
+      syncWrites: options.syncWrites ?? !(options.fsync ?? false),
       clock: options.clock ?? systemClock,
     };
     let createdMode: number;
@@ -236,14 +245,14 @@ export class FileSystemBackend implements CacheBackend {
     // The temp file is written while the count and the target are checked; it only becomes
     // visible (rename) after pruning, which keeps cachelib's order of effects.
     const [written, existedBefore, pruned] = await Promise.allSettled([
-      writeTempFile(this.dir, [encodeHeader(expiry), value], this.writeOptions()),
+      this.writer.writeTemp(this.dir, [encodeHeader(expiry), value], this.writeOptions()),
       this.fileExists(path),
       this.pruneIfOverThreshold(),
     ]);
     if (written.status === "rejected") throw ioError("write temp file for", path, written.reason);
     const temp = written.value;
     if (existedBefore.status === "rejected" || pruned.status === "rejected") {
-      await discardTempFile(temp).catch(() => undefined); // the check's error is the one to report
+      await this.writer.remove(temp.path).catch(() => undefined); // the check's error is the one to report
       throw existedBefore.status === "rejected"
         ? existedBefore.reason
         : (pruned as PromiseRejectedResult).reason;
@@ -251,7 +260,7 @@ export class FileSystemBackend implements CacheBackend {
     // cachelib checks for the target after pruning, which may have removed it.
     const existed = pruned.value > 0 ? await this.fileExists(path) : existedBefore.value;
     try {
-      await commitTempFile(temp, path);
+      await this.writer.commit(temp, path);
     } catch (error) {
       throw ioError("rename temp file onto", path, error);
     }
@@ -284,7 +293,7 @@ export class FileSystemBackend implements CacheBackend {
     const path = this.pathForKey(key);
     let removed: boolean;
     try {
-      removed = await removeFile(path);
+      removed = await this.writer.remove(path);
     } catch (error) {
       throw ioError("remove", path, error);
     }
@@ -331,7 +340,7 @@ export class FileSystemBackend implements CacheBackend {
     });
     for (const [index, name] of names.entries()) {
       try {
-        await removeFile(join(this.dir, name));
+        await this.writer.remove(join(this.dir, name));
       } catch (error) {
         // cachelib logs and returns False; its `delta=-0` resets the count to 0 when the first
         // removal fails.

@@ -1,0 +1,193 @@
+/**
+ * Synchronous file operations of the file-system backend (the default since FS-PERF): each call
+ * blocks the event loop for a few local syscalls instead of sending every syscall through libuv's
+ * thread pool, whose round trips cost more than the whole operation on a busy machine (see
+ * docs/filesystem.md, "Performance"). Same results and errors as the async versions in
+ * filesystem-io.ts; "no such file" is `undefined`/`false`, anything else is thrown unchanged.
+ */
+import {
+  closeSync,
+  fchmodSync,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writevSync,
+} from "node:fs";
+import { join } from "node:path";
+import { HEADER_BYTES, tempFileName } from "./filesystem-format.js";
+import {
+  errorCode,
+  type FileReader,
+  type FileWriter,
+  isMissing,
+  TEMP_CREATE_MODE,
+  type TempFile,
+  type WriteTempOptions,
+} from "./filesystem-io.js";
+
+// One scratch buffer serves every synchronous read (no two run at once on one thread). Files that
+// fit (most cache entries) cost open + one read + close and one copy out; larger ones add an
+// fstat and are read straight into a buffer of their size.
+const SCRATCH_BYTES = 64 * 1024;
+let scratch: Buffer | undefined;
+// mkstemp gives up after this many name collisions (tempfile.TMP_MAX is 10000; collisions are rare).
+const MAX_TEMP_ATTEMPTS = 100;
+
+function openForReading(path: string): number | undefined {
+  try {
+    return openSync(path, "r");
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+function readOpenFileSync(fd: number): Buffer {
+  scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES);
+  const first = readSync(fd, scratch, 0, SCRATCH_BYTES, 0);
+  // A copy: the scratch buffer is reused by the next read.
+  if (first < SCRATCH_BYTES) return Buffer.from(scratch.subarray(0, first));
+  // Cache files are never written in place (always renamed in), so fstat's size is final.
+  const out = Buffer.allocUnsafe(Math.max(fstatSync(fd).size, first));
+  scratch.copy(out, 0, 0, first);
+  let pos = first;
+  while (pos < out.length) {
+    const n = readSync(fd, out, pos, out.length - pos, pos);
+    if (n === 0) break;
+    pos += n;
+  }
+  return out.subarray(0, pos);
+}
+
+/** Whole file (open, read, close), or `undefined` when it does not exist. */
+export function readWholeFileSync(path: string): Buffer | undefined {
+  const fd = openForReading(path);
+  if (fd === undefined) return undefined;
+  try {
+    return readOpenFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The first 4 bytes (fewer when the file is shorter), or `undefined` when it does not exist. */
+export function readHeaderSync(path: string): Uint8Array | undefined {
+  const fd = openForReading(path);
+  if (fd === undefined) return undefined;
+  try {
+    const buffer = Buffer.alloc(HEADER_BYTES);
+    return buffer.subarray(0, readSync(fd, buffer, 0, HEADER_BYTES, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Synchronous `FileReader` (promises only to fit the interface; the work is done on call). */
+export const syncReader: FileReader = {
+  readWhole: async (path) => readWholeFileSync(path),
+  readHeader: async (path) => readHeaderSync(path),
+  exists: async (path) => statSync(path, { throwIfNoEntry: false }) !== undefined,
+};
+
+/** `unlink` that reports whether it removed something (`false` when the file was already gone). */
+export function removeFileSync(path: string): boolean {
+  try {
+    unlinkSync(path);
+    return true;
+  } catch (error) {
+    if (isMissing(error)) return false;
+    throw error;
+  }
+}
+
+function writeFullySync(fd: number, chunks: readonly Uint8Array[]): void {
+  let pending = chunks.filter((c) => c.length > 0);
+  while (pending.length > 0) {
+    let written = writevSync(fd, pending as Uint8Array[]);
+    const rest: Uint8Array[] = [];
+    for (const chunk of pending) {
+      if (written >= chunk.length) written -= chunk.length;
+      else {
+        rest.push(written > 0 ? chunk.subarray(written) : chunk);
+        written = 0;
+      }
+    }
+    pending = rest;
+  }
+}
+
+/**
+ * `writeTempFile` done synchronously: a fresh `tmpXXXXXXXX.__wz_cache` opened with
+ * O_CREAT|O_EXCL and mode 0600, one writev, optional fchmod/fsync, close. On any failure the
+ * temp file is removed before the error is rethrown.
+ */
+export function writeTempFileSync(
+  dir: string,
+  chunks: readonly Uint8Array[],
+  options: WriteTempOptions,
+): TempFile {
+  for (let attempt = 0; ; attempt++) {
+    const path = join(dir, tempFileName());
+    let fd: number;
+    try {
+      fd = openSync(path, "wx", TEMP_CREATE_MODE);
+    } catch (error) {
+      if (errorCode(error) === "EEXIST" && attempt < MAX_TEMP_ATTEMPTS) continue;
+      throw error;
+    }
+    try {
+      writeFullySync(fd, chunks);
+      if (options.chmodTo !== undefined) fchmodSync(fd, options.chmodTo);
+      if (options.fsync) fsyncSync(fd);
+    } catch (error) {
+      closeQuietly(fd);
+      removeQuietly(path); // the write error is the one to report
+      throw error;
+    }
+    try {
+      closeSync(fd);
+    } catch (error) {
+      removeQuietly(path); // the close error is the one to report
+      throw error;
+    }
+    return { path };
+  }
+}
+
+/** Rename a written temp file over `target`; removes the temp file if the rename fails. */
+export function commitTempFileSync(temp: TempFile, target: string): void {
+  try {
+    renameSync(temp.path, target);
+  } catch (error) {
+    removeQuietly(temp.path); // the rename error is the one to report
+    throw error;
+  }
+}
+
+// Cleanup after a failure that is already being reported: a second error would only hide it.
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // the original error is rethrown by the caller
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // the original error is rethrown by the caller
+  }
+}
+
+/** Synchronous `FileWriter` (the default; promises only to fit the interface). */
+export const syncWriter: FileWriter = {
+  writeTemp: async (dir, chunks, options) => writeTempFileSync(dir, chunks, options),
+  commit: async (temp, target) => commitTempFileSync(temp, target),
+  remove: async (path) => removeFileSync(path),
+};
