@@ -17,6 +17,7 @@ import {
   type GetOrSetOptions,
   type GetOrSetStats,
 } from "./get-or-set.js";
+import { type CachedOptions, cached, type Memoized, type MemoizeOptions, memoize } from "./memoize.js";
 import { pythonIncrement } from "./python-increment.js";
 import type { Serializer } from "./serializer.js";
 import { CacheStats, type CacheStatsOptions, type CacheStatsSnapshot } from "./stats.js";
@@ -375,6 +376,23 @@ export class Cache {
     options?: GetOrSetOptions,
   ): Promise<T | PyValue> {
     return coordinatorFor(this).getOrSet(key, factory, options);
+  }
+
+  /**
+   * Cache `fn`'s results per argument list (key: name + stable JSON digest + version); misses go
+   * through `getOrSet`. `options.timeout` is in SECONDS. See docs/stampede.md.
+   * @throws MemoizeError `MEMOIZE_NAME_REQUIRED` for an anonymous function without `options.name`
+   */
+  memoize<A extends unknown[], R extends PyValue>(
+    fn: (...args: A) => R | Promise<R>,
+    options?: MemoizeOptions<A>,
+  ): Memoized<A, R> {
+    return memoize(this, fn, options);
+  }
+
+  /** A wrapper caching a function's result under one key (Flask-Caching `@cached`); timeout in SECONDS. */
+  cached<A extends unknown[]>(options?: CachedOptions<A>) {
+    return cached(this, options);
   }
 
   /** Counters of `getOrSet` on this cache (hits, factory runs, lock waits, stale answers, …). */
