@@ -11,29 +11,19 @@
  */
 import { Table } from "apache-arrow";
 import { saveTable } from "./arrow-encoder.js";
-import { nestPath, PickleEncodeError } from "./encode-errors.js";
+import { PickleEncodeError } from "./encode-errors.js";
 import { saveValueClass } from "./encode-stdlib.js";
-import { type EncoderContext, type PickleDumpOptions, SelfPickling } from "./encoder-context.js";
-import { FrameWriter } from "./frame-writer.js";
+import { AtomEncoder } from "./encoder-atoms.js";
+import { type PickleDumpOptions, SelfPickling } from "./encoder-context.js";
 import { isPlainObject, requireHashable } from "./hashable.js";
 import { Op } from "./opcodes.js";
 
 export type { EncoderContext, PickleDumpOptions } from "./encoder-context.js";
 
-import { isWellFormed, longBytes, utf8Surrogatepass } from "./python-bytes.js";
 import { PyBytearray, PyFloat, PyFrozenSet, PyOrderedDict, PyTuple, type PyValue } from "./values.js";
 
-const DEFAULT_MAX_DEPTH = 1000;
 /** CPython writes list/dict/set items in batches of this many (`BATCHSIZE`). */
 const BATCH_SIZE = 1000;
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
-const MAX_U8 = 0xff;
-const MAX_U16 = 0xffff;
-const MAX_U32 = 0xffffffff;
-const EMPTY_BYTES_KEY = "\u0000bytes:";
-/** Builtin functions (not types) the encoder may reference; their module string is separate. */
-const BUILTIN_FUNCTIONS: ReadonlySet<string> = new Set(["getattr"]);
 
 /**
  * Pickles `value` (see the module comment for the type mapping).
@@ -65,44 +55,7 @@ export function dumpsAfter(
   enc.w.byte(Op.STOP);
   return enc.w.finish();
 }
-
-class Encoder implements EncoderContext {
-  readonly w = new FrameWriter();
-  private memoSize = 0;
-  private readonly memo = new Map<object, number>();
-  private readonly sharedStrings = new Map<string, number>();
-  private readonly moduleStrings = new Map<string, number>();
-  private readonly globals = new Map<string, number>();
-  private readonly tuplesInProgress = new Set<object>();
-  private readonly shareEqualStrings: boolean;
-  private readonly maxDepth: number;
-
-  constructor(
-    readonly protocol: 4 | 5,
-    options: PickleDumpOptions,
-  ) {
-    this.shareEqualStrings = options.shareEqualStrings ?? false;
-    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-  }
-
-  memoize(obj?: object): void {
-    this.w.byte(Op.MEMOIZE);
-    if (obj !== undefined) this.memo.set(obj, this.memoSize);
-    this.memoSize++;
-  }
-
-  private get(index: number): void {
-    if (index <= MAX_U8) this.w.op1(Op.BINGET, index);
-    else this.w.opU32(Op.LONG_BINGET, index);
-  }
-
-  getIfMemoized(obj: object): boolean {
-    const index = this.memo.get(obj);
-    if (index === undefined) return false;
-    this.get(index);
-    return true;
-  }
-
+class Encoder extends AtomEncoder {
   save(value: PyValue, depth: number): void {
     this.w.opcodeBoundary();
     switch (typeof value) {
@@ -181,78 +134,6 @@ class Encoder implements EncoderContext {
     }
   }
 
-  private int(v: number): void {
-    if (v >= 0 && v <= MAX_U8) this.w.op1(Op.BININT1, v);
-    else if (v >= 0 && v <= MAX_U16) this.w.opU16(Op.BININT2, v);
-    else if (v >= INT32_MIN && v <= INT32_MAX) this.w.opI32(Op.BININT, v);
-    else this.long(BigInt(v));
-  }
-
-  private bigint(v: bigint): void {
-    if (v >= BigInt(INT32_MIN) && v <= BigInt(INT32_MAX)) this.int(Number(v));
-    else this.long(v);
-  }
-
-  /** LONG1/LONG4 with CPython's minimal two's-complement length. */
-  private long(v: bigint): void {
-    const data = longBytes(v);
-    if (data.length <= MAX_U8) this.w.payload(Op.LONG1, 1, data);
-    else this.w.payload(Op.LONG4, 4, data);
-  }
-
-  private savedString(s: string): void {
-    // CPython shares "" and 1-char Latin-1 strings (singletons); other strings are fresh objects.
-    const shared = this.shareEqualStrings || s.length === 0 || (s.length === 1 && s.charCodeAt(0) < 256);
-    if (shared) {
-      const index = this.sharedStrings.get(s);
-      if (index !== undefined) {
-        this.get(index);
-        return;
-      }
-      this.sharedStrings.set(s, this.memoSize);
-    }
-    this.str(s);
-  }
-
-  str(s: string): void {
-    if (s.length <= MAX_U8 && this.w.shortAscii(Op.SHORT_BINUNICODE, s)) {
-      // fast path: short ASCII text written char by char
-    } else if (isWellFormed(s)) {
-      const n = Buffer.byteLength(s, "utf8");
-      if (n <= MAX_U8) this.w.utf8Payload(Op.SHORT_BINUNICODE, 1, s, n);
-      else if (n <= MAX_U32) this.w.utf8Payload(Op.BINUNICODE, 4, s, n);
-      else this.w.utf8Payload(Op.BINUNICODE8, 8, s, n);
-    } else {
-      const data = utf8Surrogatepass(s);
-      const n = data.length;
-      if (n <= MAX_U8) this.w.payload(Op.SHORT_BINUNICODE, 1, data);
-      else if (n <= MAX_U32) this.w.payload(Op.BINUNICODE, 4, data);
-      else this.w.payload(Op.BINUNICODE8, 8, data);
-    }
-    this.memoize();
-  }
-
-  private bytes(b: Uint8Array): void {
-    if (b.length === 0) {
-      // b"" is a singleton in CPython.
-      const index = this.sharedStrings.get(EMPTY_BYTES_KEY);
-      if (index !== undefined) {
-        this.get(index);
-        return;
-      }
-      this.sharedStrings.set(EMPTY_BYTES_KEY, this.memoSize);
-    }
-    this.bytesValue(b);
-    this.memo.set(b, this.memoSize - 1);
-  }
-
-  bytesValue(b: Uint8Array): void {
-    if (b.length <= MAX_U8) this.w.payload(Op.SHORT_BINBYTES, 1, b);
-    else if (b.length <= MAX_U32) this.w.payload(Op.BINBYTES, 4, b);
-    else this.w.payload(Op.BINBYTES8, 8, b);
-    this.memoize();
-  }
-
   private bytearray(b: PyBytearray, depth: number): void {
     if (this.protocol >= 5) {
       this.w.payload(Op.BYTEARRAY8, 8, b);
@@ -284,15 +165,6 @@ class Encoder implements EncoderContext {
     }
   }
 
-  /** Saves one nested value, adding its position to the error path on failure. */
-  private item(v: PyValue, depth: number, at: string | number): void {
-    try {
-      this.save(v, depth);
-    } catch (err) {
-      throw nestPath(err, at);
-    }
-  }
-
   private tuple(items: PyTuple, depth: number): void {
     if (items.length === 0) {
       this.w.byte(Op.EMPTY_TUPLE);
@@ -305,26 +177,6 @@ class Encoder implements EncoderContext {
     this.tupleBody(items, depth);
     this.tuplesInProgress.delete(items);
     this.memoize(items);
-  }
-
-  saveTuple(items: readonly PyValue[], depth: number): void {
-    this.w.opcodeBoundary();
-    if (items.length === 0) {
-      this.w.byte(Op.EMPTY_TUPLE);
-      return;
-    }
-    this.tupleBody(items, depth);
-    this.memoize();
-  }
-
-  private tupleBody(items: readonly PyValue[], depth: number): void {
-    const n = items.length;
-    if (n > 3) this.w.byte(Op.MARK);
-    for (let i = 0; i < n; i++) this.item(items[i] as PyValue, depth, i);
-    if (n === 1) this.w.byte(Op.TUPLE1);
-    else if (n === 2) this.w.byte(Op.TUPLE2);
-    else if (n === 3) this.w.byte(Op.TUPLE3);
-    else this.w.byte(Op.TUPLE);
   }
 
   private dictFromEntries(
@@ -424,31 +276,5 @@ class Encoder implements EncoderContext {
     }
     this.w.byte(Op.FROZENSET);
     this.memoize(items);
-  }
-
-  global(module: string, name: string): void {
-    this.w.opcodeBoundary();
-    const key = `${module}\u0000${name}`;
-    const index = this.globals.get(key);
-    if (index !== undefined) {
-      this.get(index);
-      return;
-    }
-    // CPython takes the module string from the global's `__module__`; classes of one module
-    // share that string object (so it is written once), but a builtin function's `__module__`
-    // ('builtins' of `getattr`) is a different object from the builtin types' one.
-    this.w.opcodeBoundary();
-    const moduleKey = module === "builtins" && BUILTIN_FUNCTIONS.has(name) ? "builtins()" : module;
-    const moduleIndex = this.moduleStrings.get(moduleKey);
-    if (moduleIndex !== undefined) this.get(moduleIndex);
-    else {
-      this.moduleStrings.set(moduleKey, this.memoSize);
-      this.str(module);
-    }
-    this.w.opcodeBoundary();
-    this.str(name);
-    this.w.byte(Op.STACK_GLOBAL);
-    this.globals.set(key, this.memoSize);
-    this.memoize();
   }
 }
