@@ -24,8 +24,9 @@ Delete KEY through the named cache (prefix prepended).`,
 Redis-side cache numbers from INFO: hits, misses, hit ratio, memory, eviction policy, evictions, clients.`,
   doctor: `superset-cache doctor [--tier dev|"50 users"|"500 users"|multi-tenant] [--window-ms N] [--json]
 Read-only health check of the Redis: findings with severity and fix. Exit 0 ok, 5 warnings, 6 critical.`,
-  key: `superset-cache key FILE [--superset-version V] [--datasource-uid UID] [--json]
-Compute the chart-data cache key of the query object in the JSON FILE (as Superset's QueryObject.cache_key).`,
+  key: `superset-cache key FILE [--superset-version V] [--datasource-uid UID] [--changed-on ISO] [--json]
+Compute the chart-data cache key of the query object in the JSON FILE (as Superset's QueryObject.cache_key).
+--changed-on is the dataset's changed_on (naive UTC, YYYY-MM-DDTHH:MM:SS[.ffffff]); JSON integers are Python ints.`,
 };
 
 export const USAGE = `superset-cache <command> [options]

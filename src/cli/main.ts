@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { PyDatetime } from "../codecs/pickle/values.js";
 import { doctor } from "../ops/doctor.js";
 import type { SizingTier } from "../ops/doctor-types.js";
 import type { QueryObjectInput } from "../superset/query-object-key.js";
@@ -35,6 +36,7 @@ const OPTIONS = {
   "window-ms": { type: "string" },
   "superset-version": { type: "string" },
   "datasource-uid": { type: "string" },
+  "changed-on": { type: "string" },
 } as const;
 
 function arg(positionals: string[], i: number, name: string, command: string): string {
@@ -74,11 +76,29 @@ async function doctorCommand(
   return { json: report, text, exitCode };
 }
 
+/** `2024-01-15T10:30:00[.ffffff]` → naive PyDatetime (the dataset's changed_on, UTC). */
+function parseChangedOn(text: string | undefined): PyDatetime | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/.exec(text);
+  if (!m) throw new CliError(EXIT.USAGE, `--changed-on must be YYYY-MM-DDTHH:MM:SS[.ffffff], got ${text}`);
+  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  return new PyDatetime(y, mo, d, h, mi, sec, Number((m[7] ?? "").padEnd(6, "0")));
+}
+
 function keyCommand(
   file: string,
   version: string | undefined,
   datasourceUid: string | undefined,
+  changedOnText: string | undefined,
 ): CommandOutput {
+  const changedOn = parseChangedOn(changedOnText);
   let qo: QueryObjectInput;
   try {
     qo = JSON.parse(readFileSync(file, "utf8")) as QueryObjectInput;
@@ -88,6 +108,7 @@ function keyCommand(
   const key = queryObjectCacheKey(qo, {
     ...(version ? { supersetVersion: version as SupersetVersion } : {}),
     ...(datasourceUid ? { datasourceUid } : {}),
+    ...(changedOn ? { changedOn } : {}),
   });
   return { json: { key, supersetVersion: version ?? null, datasourceUid: datasourceUid ?? null }, text: key };
 }
@@ -146,7 +167,12 @@ export async function run(argv: readonly string[]): Promise<number> {
         out = await doctorCommand(requireUrl(s), v.tier, numberFlag(v["window-ms"], "window-ms"));
         break;
       default:
-        out = keyCommand(arg(rest, 0, "FILE", command), v["superset-version"], v["datasource-uid"]);
+        out = keyCommand(
+          arg(rest, 0, "FILE", command),
+          v["superset-version"],
+          v["datasource-uid"],
+          v["changed-on"],
+        );
     }
     process.stdout.write(`${v.json ? JSON.stringify(out.json, null, 2) : out.text}\n`);
     return out.exitCode ?? EXIT.OK;

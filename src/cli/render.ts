@@ -9,7 +9,9 @@ const HEX_PREVIEW_BYTES = 32;
 /** A JSON-safe rendering: tables as {columns, rows}, bytes as length + hex preview, bigints as strings. */
 export function toDisplay(value: unknown, maxRows = Number.POSITIVE_INFINITY): unknown {
   if (value === null || value === undefined) return null;
-  if (typeof value === "bigint") return value.toString();
+  // Python ints beyond 2^53 stay exact as strings.
+  if (typeof value === "bigint")
+    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
   if (typeof value !== "object") return value;
   if (value instanceof Table) {
