@@ -3,7 +3,7 @@
  * Flask-Caching 2.x): file names, the 4-byte expiry header, management-file rules and the
  * typed errors for bytes that do not fit the format. Pure functions, no I/O.
  */
-import { createHash, randomBytes } from "node:crypto";
+import * as nodeCrypto from "node:crypto";
 import { CacheDecodeError, CacheEncodeError } from "../errors.js";
 
 /** Suffix of cachelib's temporary files (`tempfile.mkstemp(suffix=...)`); such files are never entries. */
@@ -61,6 +61,7 @@ export class FileSystemKeyError extends CacheEncodeError {
   }
 }
 
+const oneShotHash = (nodeCrypto as { hash?: (method: string, data: string, encoding: "hex") => string }).hash;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
@@ -69,7 +70,9 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  */
 export function fileNameForKey(key: string, hashMethod: FileHashMethod): string {
   if (LONE_SURROGATE.test(key)) throw new FileSystemKeyError();
-  return createHash(hashMethod).update(key, "utf8").digest("hex");
+  // One-shot crypto.hash (Node ≥ 20.12) skips the Hash object; older Node 20 has only createHash.
+  if (oneShotHash) return oneShotHash(hashMethod, key, "hex");
+  return nodeCrypto.createHash(hashMethod).update(key, "utf8").digest("hex");
 }
 
 /** True for names cachelib never counts, prunes or clears: the count file and temp files. */
@@ -115,7 +118,7 @@ const TEMP_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_";
 
 /** A fresh name shaped like `tempfile.mkstemp(suffix=".__wz_cache")`: `tmpXXXXXXXX.__wz_cache`. */
 export function tempFileName(): string {
-  const random = randomBytes(8);
+  const random = nodeCrypto.randomBytes(8);
   let name = "tmp";
   for (const byte of random) name += TEMP_ALPHABET[byte % TEMP_ALPHABET.length];
   return name + TEMP_SUFFIX;

@@ -30,9 +30,9 @@ import {
 } from "./filesystem-io.js";
 
 // One scratch buffer serves every synchronous read (no two run at once on one thread). Files that
-// fit (most cache entries) cost open + one read + close and one copy out; larger ones add an
-// fstat and are read straight into a buffer of their size.
-const SCRATCH_BYTES = 64 * 1024;
+// fit (small entries) cost open + one read + close and one small copy out; larger ones add an
+// fstat and the rest is read straight into a buffer of their size (at most 16 KiB is copied).
+const SCRATCH_BYTES = 16 * 1024;
 let scratch: Buffer | undefined;
 // mkstemp gives up after this many name collisions (tempfile.TMP_MAX is 10000; collisions are rare).
 const MAX_TEMP_ATTEMPTS = 100;

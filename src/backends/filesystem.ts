@@ -40,6 +40,9 @@ import { syncReader, syncWriter } from "./filesystem-sync-io.js";
 import type { BackendContext } from "./registry.js";
 
 const BACKEND = "filesystem";
+// Memo of key → file path (see pathForKey): at most this many keys of at most this many chars.
+const PATH_MEMO_ENTRIES = 4096;
+const PATH_MEMO_MAX_KEY_CHARS = 512;
 
 /** Options of `FileSystemBackend.open`; every default is Flask-Caching's. */
 export interface FileSystemBackendOptions {
@@ -111,6 +114,7 @@ export class FileSystemBackend implements CacheBackend {
   /** `undefined` when files are created with `mode` already, so no chmod is needed. */
   private readonly chmodTo: number | undefined;
   private readonly counter: EntryCounter;
+  private readonly paths = new Map<string, string>();
   // One prune at a time per process: concurrent sets over the threshold would otherwise each
   // remove files from the same stale count and over-prune.
   private pruning: Promise<number> | undefined;
@@ -193,7 +197,17 @@ export class FileSystemBackend implements CacheBackend {
 
   /** Path of the file holding `key`. Throws `FileSystemKeyError` for a key with no UTF-8 form. */
   pathForKey(key: string): string {
-    return join(this.dir, fileNameForKey(key, this.hashMethod));
+    let path = this.paths.get(key);
+    if (path === undefined) {
+      path = join(this.dir, fileNameForKey(key, this.hashMethod));
+      // Hot keys repeat: remembering their paths saves a hash and a join per call. Bounded
+      // by entry count and key length; simply emptied when full.
+      if (key.length <= PATH_MEMO_MAX_KEY_CHARS) {
+        if (this.paths.size >= PATH_MEMO_ENTRIES) this.paths.clear();
+        this.paths.set(key, path);
+      }
+    }
+    return path;
   }
 
   private report(error: CacheDecodeError): undefined {
