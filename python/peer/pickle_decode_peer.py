@@ -4,20 +4,27 @@ Usage: pickle_decode_peer.py SEED COUNT
 Writes one JSON line per value: {"pickles": {protocol: hex, ...} for protocols 0..5,
 "expect": tagged JSON}. Values come from pickle_peer.rand_value (seeded). The tagged form
 follows test/fixtures/flask-caching/README.md with three additions the decoder needs:
-frozenset -> {"$frozenset": [...]}, complex -> {"$complex": [repr(re), repr(im)]}, and an
+frozenset -> {"$frozenset": [...]}, complex -> {"$complex": [repr(re), repr(im)]}, UUID ->
+{"$uuid": str}, enum -> {"$enum", "name", "value": None}, numpy datetime64 -> {"$datetime64":
+unit, "value"}, aware Timestamps in UTC, and an
 aware datetime/time whose zone has no fixed offset in the pickle (zoneinfo) is written
 without its offset (the pickle carries only the key; resolving it needs tz rules).
 """
 
 import datetime
 import decimal
+import enum
 import json
 import math
 import os
 import pickle
 import random
 import sys
+import uuid
 import zoneinfo
+
+import numpy as np
+import pandas as pd
 
 sys.path.insert(0, os.path.dirname(__file__))
 import pickle_peer  # noqa: E402  (seeded random value generator)
@@ -38,6 +45,21 @@ def iso_dt(v):
 def enc(v):
     if v is None or isinstance(v, (bool, str)):
         return v
+    if v is pd.NaT:
+        return {"$nat": None}
+    if isinstance(v, pd.Timestamp):
+        # aware Timestamps are described in UTC (the pickle holds UTC nanoseconds)
+        return {"$timestamp": (v.tz_convert("UTC") if v.tz is not None else v).isoformat()}
+    if isinstance(v, np.datetime64):
+        unit = np.datetime_data(v.dtype)[0]
+        return {"$datetime64": unit, "value": str(int(v.astype("int64")))}
+    if isinstance(v, np.generic):
+        return enc(v.item())
+    if isinstance(v, enum.Enum):
+        # the decoder knows member values only for Superset's StatusValues
+        return {"$enum": f"{type(v).__module__}.{type(v).__qualname__}", "name": v.name, "value": None}
+    if isinstance(v, uuid.UUID):
+        return {"$uuid": str(v)}
     if isinstance(v, int):
         return v if -SAFE_INT < v < SAFE_INT else {"$int": str(v)}
     if isinstance(v, float):

@@ -22,6 +22,7 @@ import {
   PyTime,
   PyTimedelta,
   PyTuple,
+  PyUUID,
   type PyValue,
 } from "../../src/codecs/pickle/values.js";
 
@@ -130,6 +131,7 @@ export function toConvention(v: PyValue, conv: Convention): Json {
       ? { $complex: [v.real, v.imag] }
       : { $complex: [floatRepr(v.real), floatRepr(v.imag)] };
   }
+  if (v instanceof PyUUID) return { $uuid: v.toString() };
   if (v instanceof PyEnum)
     return {
       $enum: `${v.module}.${v.qualname}`,
