@@ -104,7 +104,9 @@ export function ndarray(shape: number[], dt: Uint8Array, data: Part, fortran = f
 export function i64(values: (number | bigint)[]): Uint8Array {
   const out = new Uint8Array(values.length * 8);
   const dv = new DataView(out.buffer);
-  values.forEach((v, k) => dv.setBigInt64(k * 8, BigInt(v), true));
+  values.forEach((v, k) => {
+    dv.setBigInt64(k * 8, BigInt(v), true);
+  });
   return out;
 }
 

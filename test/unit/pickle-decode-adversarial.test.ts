@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { loads } from "../../src/codecs/pickle/decoder.js";
 import { PickleDecodeError, PickleSecurityError } from "../../src/codecs/pickle/errors.js";
 import type { NdArray } from "../../src/codecs/pickle/globals/numpy-array.js";
-import { PyObject, PyTuple } from "../../src/codecs/pickle/values.js";
+import { PyObject, PyTuple, type PyValue } from "../../src/codecs/pickle/values.js";
 import {
   b,
   ba,
@@ -228,7 +228,7 @@ describe("§11.1.9 globals are never callable", () => {
     const inner = call(g("functools", "partial"), g("os", "system"), s("id"));
     const v = loads(pk(call(g("functools", "partial"), inner))) as PyObject;
     expect(v.qualifiedName).toBe("functools.partial");
-    expect((v.args?.[0] as PyObject).qualifiedName).toBe("functools.partial");
+    expect((v.args as PyValue[])[0] as PyObject).toMatchObject({ module: "functools", name: "partial" });
   });
   it("_reconstruct with a non-ndarray class", () => {
     expect(
