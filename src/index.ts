@@ -70,9 +70,23 @@ export { Cache, type CacheMapping, type CacheOptions, type DeleteManyStrategy } 
 export { CacheArgumentError, RESULTS_BACKEND_NOT_CONFIGURED } from "./cache/cache-errors.js";
 export { type CreateCacheOptions, createCache } from "./cache/create-cache.js";
 export { type BackendErrorPolicy, type CacheErrorEvent, ERROR_CHANNEL_NAME } from "./cache/error-policy.js";
+export {
+  type CacheFailOpenEvent,
+  type CacheOperationEvent,
+  FAIL_OPEN_CHANNEL_NAME,
+  OPERATION_CHANNEL_NAME,
+  type OperationOutcome,
+} from "./cache/events.js";
+export type { LatencySummary } from "./cache/latency-histogram.js";
 export type { Serializer } from "./cache/serializer.js";
 export { PickleSerializer, type PickleSerializerOptions } from "./cache/serializers/pickle.js";
 export { RedisSerializer, type RedisSerializerOptions } from "./cache/serializers/redis.js";
+export {
+  CacheStats,
+  type CacheStatsOptions,
+  type CacheStatsSnapshot,
+  monotonicClock,
+} from "./cache/stats.js";
 export type { Clock } from "./clock.js";
 export { systemClock } from "./clock.js";
 export * as pickle from "./codecs/pickle/index.js";
@@ -86,6 +100,25 @@ export type {
   ResolvedCacheConfig,
   SupersetCacheConfig,
 } from "./manager/config-types.js";
+export { doctor, redisTargetsOf } from "./ops/doctor.js";
+export {
+  DOCTOR_DEFAULTS,
+  type DoctorOptions,
+  type DoctorReport,
+  type Finding,
+  type KeyGroup,
+  type KnownPrefix,
+  type RedisRole,
+  type Severity,
+  SIZING_TABLE,
+  type SizingTier,
+} from "./ops/doctor-types.js";
+export {
+  createPrometheusExporter,
+  LATENCY_BUCKETS_SECONDS,
+  type PrometheusExporter,
+  type PrometheusExporterOptions,
+} from "./ops/prometheus.js";
 export {
   CACHE_DISABLED_TIMEOUT,
   type ChartDataEntry,
