@@ -1,7 +1,7 @@
 /**
- * Synchronous file operations of the file-system backend (the default since FS-PERF): each call
- * blocks the event loop for a few local syscalls instead of sending every syscall through libuv's
- * thread pool, whose round trips cost more than the whole operation on a busy machine (see
+ * Synchronous file operations of the file-system backend (the default): reads and temp-file
+ * writes block the event loop for a few local syscalls instead of sending every syscall through
+ * libuv's thread pool, whose round trips cost more than the whole operation on a busy machine (see
  * docs/filesystem.md, "Performance"). Same results and errors as the async versions in
  * filesystem-io.ts; "no such file" is `undefined`/`false`, anything else is thrown unchanged.
  */
@@ -12,7 +12,6 @@ import {
   fsyncSync,
   openSync,
   readSync,
-  renameSync,
   statSync,
   unlinkSync,
   writevSync,
@@ -20,10 +19,12 @@ import {
 import { join } from "node:path";
 import { HEADER_BYTES, tempFileName } from "./filesystem-format.js";
 import {
+  commitTempFile,
   errorCode,
   type FileReader,
   type FileWriter,
   isMissing,
+  removeFile,
   TEMP_CREATE_MODE,
   type TempFile,
   type WriteTempOptions,
@@ -93,17 +94,6 @@ export const syncReader: FileReader = {
   exists: async (path) => statSync(path, { throwIfNoEntry: false }) !== undefined,
 };
 
-/** `unlink` that reports whether it removed something (`false` when the file was already gone). */
-export function removeFileSync(path: string): boolean {
-  try {
-    unlinkSync(path);
-    return true;
-  } catch (error) {
-    if (isMissing(error)) return false;
-    throw error;
-  }
-}
-
 function writeFullySync(fd: number, chunks: readonly Uint8Array[]): void {
   let pending = chunks.filter((c) => c.length > 0);
   while (pending.length > 0) {
@@ -158,16 +148,6 @@ export function writeTempFileSync(
   }
 }
 
-/** Rename a written temp file over `target`; removes the temp file if the rename fails. */
-export function commitTempFileSync(temp: TempFile, target: string): void {
-  try {
-    renameSync(temp.path, target);
-  } catch (error) {
-    removeQuietly(temp.path); // the rename error is the one to report
-    throw error;
-  }
-}
-
 // Cleanup after a failure that is already being reported: a second error would only hide it.
 function closeQuietly(fd: number): void {
   try {
@@ -185,9 +165,14 @@ function removeQuietly(path: string): void {
   }
 }
 
-/** Synchronous `FileWriter` (the default; promises only to fit the interface). */
+/**
+ * The default `FileWriter`: the temp file is written synchronously (open + writev + close only
+ * touch the page cache: microseconds), while rename and unlink, which wait for the file system's
+ * journal (about a millisecond each on ext4 under load, measured), go through the thread pool so
+ * the event loop keeps running and concurrent sets overlap.
+ */
 export const syncWriter: FileWriter = {
   writeTemp: async (dir, chunks, options) => writeTempFileSync(dir, chunks, options),
-  commit: async (temp, target) => commitTempFileSync(temp, target),
-  remove: async (path) => removeFileSync(path),
+  commit: commitTempFile,
+  remove: removeFile,
 };

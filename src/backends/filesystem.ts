@@ -64,9 +64,10 @@ export interface FileSystemBackendOptions {
    */
   syncReads?: boolean;
   /**
-   * Write, rename and remove files with synchronous fs calls (temp file open + writev + close,
-   * rename, unlink). Default true unless `fsync` is on (an fsync can block for milliseconds);
-   * set false for slow or network storage.
+   * Write the temp file (open + writev + close, page cache only) with synchronous fs calls;
+   * rename and unlink always go through the thread pool, since they wait for the file system's
+   * journal. Default true unless `fsync` is on (an fsync can block for milliseconds); set false
+   * for slow or network storage.
    */
   syncWrites?: boolean;
   /** Time source (milliseconds). Default the system clock. */
