@@ -1,0 +1,116 @@
+/**
+ * invalidate() against a real metadata database (PostgreSQL and MariaDB, throwaway databases
+ * with Superset's cache_keys table) and a real redis-server whose chart entries were written by
+ * Python Flask-Caching: Superset ≤ 6.1 deletes from CACHE_CONFIG (so data under another prefix
+ * survives, as in Superset), master deletes from DATA_CACHE_CONFIG; the rows go either way.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CacheManager } from "../../src/manager/cache-manager.js";
+import { invalidate } from "../../src/ops/invalidate.js";
+import { FlaskPeer } from "../helpers/peer.js";
+import { RedisServer } from "../helpers/redis-server.js";
+import {
+  createTestDatabase,
+  serverAvailable,
+  type TestDatabase,
+  type TestDialect,
+} from "./metastore-databases.js";
+
+const DDL: Record<TestDialect, string> = {
+  postgresql: `CREATE TABLE cache_keys (id SERIAL NOT NULL, cache_key VARCHAR(256) NOT NULL, cache_timeout INTEGER,
+    datasource_uid VARCHAR(64) NOT NULL, created_on TIMESTAMP WITHOUT TIME ZONE, PRIMARY KEY (id));
+    CREATE INDEX ix_cache_keys_datasource_uid ON cache_keys (datasource_uid);`,
+  mysql: `CREATE TABLE cache_keys (id INTEGER NOT NULL AUTO_INCREMENT, cache_key VARCHAR(256) NOT NULL, cache_timeout INTEGER,
+    datasource_uid VARCHAR(64) NOT NULL, created_on DATETIME, PRIMARY KEY (id));
+    CREATE INDEX ix_cache_keys_datasource_uid ON cache_keys (datasource_uid);`,
+};
+
+let server: RedisServer;
+let peer: FlaskPeer;
+beforeAll(async () => {
+  server = await RedisServer.start({ label: "invalidate" });
+  peer = await FlaskPeer.start();
+  await peer.open({
+    CACHE_TYPE: "RedisCache",
+    CACHE_REDIS_URL: server.url,
+    CACHE_KEY_PREFIX: "superset_data_",
+  });
+}, 30_000);
+afterAll(async () => {
+  await peer?.close();
+  await server?.stop();
+});
+
+for (const dialect of ["postgresql", "mysql"] as const) {
+  describe.skipIf(!serverAvailable(dialect))(`invalidate over ${dialect}`, () => {
+    let db: TestDatabase;
+    let manager: CacheManager;
+    beforeAll(() => {
+      db = createTestDatabase(dialect);
+      db.sql(DDL[dialect]);
+      manager = new CacheManager({
+        CACHE_CONFIG: {
+          CACHE_TYPE: "RedisCache",
+          CACHE_REDIS_URL: server.url,
+          CACHE_KEY_PREFIX: "superset_",
+        },
+        DATA_CACHE_CONFIG: {
+          CACHE_TYPE: "RedisCache",
+          CACHE_REDIS_URL: server.url,
+          CACHE_KEY_PREFIX: "superset_data_",
+        },
+        FILTER_STATE_CACHE_CONFIG: { CACHE_TYPE: "SimpleCache" },
+        EXPLORE_FORM_DATA_CACHE_CONFIG: { CACHE_TYPE: "SimpleCache" },
+      });
+    });
+    afterAll(async () => {
+      await manager?.close();
+      db?.drop();
+    });
+
+    async function seed(tag: string) {
+      for (const [key, uid] of [
+        [`${tag}k1`, "3__table"],
+        [`${tag}k2`, "3__table"],
+        [`${tag}k3`, "4__table"],
+      ] as const) {
+        await peer.call("set", { key, value: { df: null, query: `SELECT ${key}` } });
+        db.sql(
+          `INSERT INTO cache_keys (cache_key, cache_timeout, datasource_uid) VALUES ('${key}', NULL, '${uid}')`,
+        );
+      }
+    }
+    const rows = () => db.sql("SELECT cache_key FROM cache_keys ORDER BY id").map((r) => r[0]);
+
+    it("6.1 behaviour: deletes from CACHE_CONFIG (data under its own prefix survives), rows removed", async () => {
+      await seed(`${dialect}-a-`);
+      const r = await invalidate(
+        { datasourceUids: ["3__table"] },
+        { manager, databaseUri: db.uri, supersetVersion: "6.1" },
+      );
+      expect(r.cache).toBe("CACHE_CONFIG");
+      expect(r.keys).toEqual([`${dialect}-a-k1`, `${dialect}-a-k2`]);
+      expect(r.deleted).toEqual([]);
+      expect(r.rowsDeleted).toBe(2);
+      expect(await peer.call("has", { key: `${dialect}-a-k1` })).toBe(true); // Superset issue #40489
+      expect(rows()).toEqual([`${dialect}-a-k3`]);
+    });
+
+    it("master behaviour: deletes the chart data Python wrote, only for the given datasources", async () => {
+      db.sql("DELETE FROM cache_keys");
+      await seed(`${dialect}-b-`);
+      const r = await invalidate(
+        { datasourceUids: ["3__table", "9__table"] },
+        { manager, databaseUri: db.uri, supersetVersion: "master" },
+      );
+      expect(r.cache).toBe("DATA_CACHE_CONFIG");
+      expect(r.deleted).toEqual([`${dialect}-b-k1`, `${dialect}-b-k2`]);
+      expect(await peer.call("has", { key: `${dialect}-b-k1` })).toBe(false);
+      expect(await peer.call("has", { key: `${dialect}-b-k2` })).toBe(false);
+      expect(await peer.call("has", { key: `${dialect}-b-k3` })).toBe(true);
+      expect(rows()).toEqual([`${dialect}-b-k3`]);
+      const none = await invalidate({ datasourceUids: [] }, { manager, databaseUri: db.uri, target: "data" });
+      expect(none).toEqual({ cache: "DATA_CACHE_CONFIG", keys: [], deleted: [], rowsDeleted: 0 });
+    });
+  });
+}
