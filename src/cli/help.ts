@@ -24,6 +24,10 @@ Delete KEY through the named cache (prefix prepended).`,
 Redis-side cache numbers from INFO: hits, misses, hit ratio, memory, eviction policy, evictions, clients.`,
   doctor: `superset-cache doctor [--tier dev|"50 users"|"500 users"|multi-tenant] [--window-ms N] [--json]
 Read-only health check of the Redis: findings with severity and fix. Exit 0 ok, 5 warnings, 6 critical.`,
+  invalidate: `superset-cache invalidate --config FILE --datasource-uid UID [--datasource-uid UID …] [--database-uri URI] [--superset-version V | --target cache|data] [--json]
+As Superset's POST /api/v1/cachekey/invalidate: read the cache_keys rows of the datasources from the metadata
+database, delete their keys (from CACHE_CONFIG up to 6.1, DATA_CACHE_CONFIG on master or with --target data),
+then delete the rows. The database: --database-uri, SUPERSET_CACHE_DATABASE_URI or SQLALCHEMY_DATABASE_URI.`,
   key: `superset-cache key FILE [--superset-version V] [--datasource-uid UID] [--changed-on ISO] [--json]
 Compute the chart-data cache key of the query object in the JSON FILE (as Superset's QueryObject.cache_key).
 --changed-on is the dataset's changed_on (naive UTC, YYYY-MM-DDTHH:MM:SS[.ffffff]); JSON integers are Python ints.`,
@@ -38,6 +42,7 @@ Commands:
   set KEY JSON    write through a named cache
   delete KEY      delete through a named cache
   stats           Redis cache statistics
+  invalidate      delete cached chart data of datasources (cache_keys)
   doctor          Redis health check with fixes
   key FILE        chart-data key of a query-object JSON file
 

@@ -13,6 +13,7 @@ import type { SupersetVersion } from "../superset/versions.js";
 import { requireUrl, resolveCliSettings } from "./cli-config.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { COMMAND_HELP, GLOBAL_OPTIONS, USAGE } from "./help.js";
+import { invalidateCommand } from "./invalidate-command.js";
 import {
   type CommandOutput,
   deleteCommand,
@@ -35,7 +36,9 @@ const OPTIONS = {
   tier: { type: "string" },
   "window-ms": { type: "string" },
   "superset-version": { type: "string" },
-  "datasource-uid": { type: "string" },
+  "datasource-uid": { type: "string", multiple: true },
+  "database-uri": { type: "string" },
+  target: { type: "string" },
   "changed-on": { type: "string" },
 } as const;
 
@@ -160,6 +163,14 @@ export async function run(argv: readonly string[]): Promise<number> {
       case "delete":
         out = await deleteCommand(s, arg(rest, 0, "KEY", command));
         break;
+      case "invalidate":
+        out = await invalidateCommand(s, {
+          datasourceUids: v["datasource-uid"] ?? [],
+          databaseUri: v["database-uri"],
+          supersetVersion: v["superset-version"],
+          target: v.target,
+        });
+        break;
       case "stats":
         out = await statsCommand(s);
         break;
@@ -170,7 +181,7 @@ export async function run(argv: readonly string[]): Promise<number> {
         out = keyCommand(
           arg(rest, 0, "FILE", command),
           v["superset-version"],
-          v["datasource-uid"],
+          v["datasource-uid"]?.at(-1),
           v["changed-on"],
         );
     }

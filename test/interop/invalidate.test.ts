@@ -4,6 +4,10 @@
  * Python Flask-Caching: Superset ≤ 6.1 deletes from CACHE_CONFIG (so data under another prefix
  * survives, as in Superset), master deletes from DATA_CACHE_CONFIG; the rows go either way.
  */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CacheManager } from "../../src/manager/cache-manager.js";
 import { invalidate } from "../../src/ops/invalidate.js";
@@ -111,6 +115,47 @@ for (const dialect of ["postgresql", "mysql"] as const) {
       expect(rows()).toEqual([`${dialect}-b-k3`]);
       const none = await invalidate({ datasourceUids: [] }, { manager, databaseUri: db.uri, target: "data" });
       expect(none).toEqual({ cache: "DATA_CACHE_CONFIG", keys: [], deleted: [], rowsDeleted: 0 });
+    });
+
+    it("the CLI's invalidate does the same from a config file (subprocess)", async () => {
+      db.sql("DELETE FROM cache_keys");
+      await seed(`${dialect}-c-`);
+      const dir = mkdtempSync(join(tmpdir(), "superset-cache-inv-"));
+      const config = join(dir, "superset.json");
+      writeFileSync(
+        config,
+        JSON.stringify({
+          CACHE_CONFIG: {
+            CACHE_TYPE: "RedisCache",
+            CACHE_REDIS_URL: server.url,
+            CACHE_KEY_PREFIX: "superset_",
+          },
+          DATA_CACHE_CONFIG: {
+            CACHE_TYPE: "RedisCache",
+            CACHE_REDIS_URL: server.url,
+            CACHE_KEY_PREFIX: "superset_data_",
+          },
+        }),
+      );
+      const bin = join(import.meta.dirname, "..", "..", "src", "cli", "bin.ts");
+      const args = ["--import", "tsx", bin, "invalidate", "--config", config, "--database-uri", db.uri];
+      const r = spawnSync(
+        process.execPath,
+        [...args, "--datasource-uid", "4__table", "--target", "data", "--json"],
+        {
+          encoding: "utf8",
+        },
+      );
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual({
+        cache: "DATA_CACHE_CONFIG",
+        keys: [`${dialect}-c-k3`],
+        deleted: [`${dialect}-c-k3`],
+        rowsDeleted: 1,
+      });
+      expect(await peer.call("has", { key: `${dialect}-c-k3` })).toBe(false);
+      expect(spawnSync(process.execPath, [...args], { encoding: "utf8" }).status).toBe(2); // no uid
     });
   });
 }
