@@ -15,6 +15,7 @@ export {
   FileSystemHeaderError,
   FileSystemKeyError,
 } from "./backends/filesystem-format.js";
+export { createKeyvCache, KeyvBackend, type KeyvCacheOptions } from "./backends/keyv.js";
 export {
   DEFAULT_MAX_CONNECTIONS,
   MetastoreBackend,
@@ -77,7 +78,26 @@ export {
   OPERATION_CHANNEL_NAME,
   type OperationOutcome,
 } from "./cache/events.js";
+export {
+  GET_OR_SET_DEFAULTS,
+  type GetOrSetFactory,
+  type GetOrSetOptions,
+  type GetOrSetStats,
+  GetOrSetTimeoutError,
+  GRACE_KEY_SUFFIX,
+  LOCK_KEY_SUFFIX,
+} from "./cache/get-or-set.js";
+export { L1_DEFAULTS, L1Backend, type L1Invalidation, type L1Options, type L1Stats } from "./cache/l1.js";
 export type { LatencySummary } from "./cache/latency-histogram.js";
+export {
+  type CachedOptions,
+  MEMOIZE_VERSION_SUFFIX,
+  type Memoized,
+  MemoizeError,
+  type MemoizeOptions,
+  type MemoizeStampedeOptions,
+} from "./cache/memoize.js";
+export { type DistributedLock, RedisLock } from "./cache/redis-lock.js";
 export type { Serializer } from "./cache/serializer.js";
 export { PickleSerializer, type PickleSerializerOptions } from "./cache/serializers/pickle.js";
 export { RedisSerializer, type RedisSerializerOptions } from "./cache/serializers/redis.js";
@@ -93,6 +113,7 @@ export * as pickle from "./codecs/pickle/index.js";
 export { PickleDecodeError, PickleEncodeError, PickleSecurityError } from "./codecs/pickle/index.js";
 export * from "./codecs/pickle/values.js";
 export * from "./errors.js";
+export { KeyvAdapterError, KeyvStoreAdapter, type KeyvStoreAdapterOptions } from "./keyv/store-adapter.js";
 export { CacheManager, type CacheManagerOptions } from "./manager/cache-manager.js";
 export type {
   FlaskCacheConfig,
