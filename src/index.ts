@@ -135,6 +135,12 @@ export {
   type SizingTier,
 } from "./ops/doctor-types.js";
 export {
+  type InvalidateOptions,
+  type InvalidateRequest,
+  type InvalidateResult,
+  invalidate,
+} from "./ops/invalidate.js";
+export {
   createPrometheusExporter,
   LATENCY_BUCKETS_SECONDS,
   type PrometheusExporter,
