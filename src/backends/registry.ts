@@ -12,6 +12,7 @@ import type { Clock } from "../clock.js";
 import { CacheConfigError } from "../errors.js";
 import type { ResolvedCacheConfig } from "../manager/config-types.js";
 import type { CacheBackend } from "./backend.js";
+import type { RedisBackendOptions } from "./redis-options.js";
 
 /** Backend families. `implemented` below says which ones this build can create. */
 export type BackendKind =
@@ -37,8 +38,22 @@ export interface BackendSettings {
   SQLALCHEMY_DATABASE_URI?: string;
 }
 
+/**
+ * Options for backend objects that a Flask-Caching config dict cannot express (client objects,
+ * callbacks, fault-handling knobs), one entry per backend family. A family ignores the others'
+ * entries, so one object can serve caches of different kinds.
+ */
+export interface BackendOptions {
+  /**
+   * Redis family (RedisCache, RedisSentinelCache, RedisClusterCache): connection/command
+   * timeouts in MILLISECONDS, circuit breaker, offline queue bound, `allowFlushDb`, or an existing
+   * ioredis `client` (never closed by the cache). See `RedisBackendOptions` for defaults.
+   */
+  redis?: RedisBackendOptions;
+}
+
 /** What a backend factory receives besides its config. */
-export interface BackendContext {
+export interface BackendContext extends BackendOptions {
   /** Time source for expiry decisions. */
   clock: Clock;
   /** Config path for error messages, e.g. `DATA_CACHE_CONFIG`. */

@@ -6,6 +6,7 @@
 import {
   type BackendContext,
   type BackendModule,
+  type BackendOptions,
   type BackendSettings,
   requireBackend,
   resolveBackendKind,
@@ -32,6 +33,11 @@ export interface CreateCacheOptions {
   exactNumbers?: boolean;
   /** Override the `deleteMany` strategy (default: Flask-Caching's loop). */
   deleteManyStrategy?: DeleteManyStrategy;
+  /**
+   * Options of the backend object, per family (`{ redis: { commandTimeoutMs, client, … } }`).
+   * Default none: every backend's own defaults.
+   */
+  backendOptions?: BackendOptions;
 }
 
 /** Backend kinds whose Flask-Caching factory passes `CACHE_IGNORE_ERRORS` (§3.1). */
@@ -48,7 +54,12 @@ export function createCache(config: FlaskCacheConfig = {}, options: CreateCacheO
   const resolved: ResolvedCacheConfig = resolveFlaskCacheConfig(config, path, options.defaults);
   const kind = resolveBackendKind(resolved.CACHE_TYPE, `${path}.CACHE_TYPE`);
   const reg = requireBackend(kind, path);
-  const ctx: BackendContext = { clock: options.clock ?? systemClock, path, settings: options.settings ?? {} };
+  const ctx: BackendContext = {
+    ...options.backendOptions,
+    clock: options.clock ?? systemClock,
+    path,
+    settings: options.settings ?? {},
+  };
   // Nothing is imported or connected until the cache is first used.
   let module: Promise<BackendModule> | undefined;
   const load = () => {

@@ -2,7 +2,7 @@
  * `CacheManager`: Superset's `cache_manager` — six named caches built from a Superset-style
  * config with Superset's defaults and init rules.
  */
-import { isImplemented } from "../backends/registry.js";
+import { type BackendOptions, isImplemented } from "../backends/registry.js";
 import { Cache } from "../cache/cache.js";
 import { RESULTS_BACKEND_NOT_CONFIGURED } from "../cache/cache-errors.js";
 import { createCache } from "../cache/create-cache.js";
@@ -28,6 +28,24 @@ export interface CacheManagerOptions {
   onBackendError?: BackendErrorPolicy;
   /** Read integral Python floats as `PyFloat` in pickle-based caches. Default false. */
   exactNumbers?: boolean;
+  /**
+   * Backend options for every cache, per family (`{ redis: { commandTimeoutMs: 500 } }`).
+   * Default none: each backend's own defaults.
+   */
+  backendOptions?: BackendOptions;
+  /**
+   * Backend options for one named cache, by config key (`{ DATA_CACHE_CONFIG: { redis: {
+   * client } } }`). Merged over `backendOptions` family by family, option by option.
+   */
+  backends?: Partial<Record<NamedCacheConfigKey, BackendOptions>>;
+}
+
+/** `backendOptions` with the named cache's own entries laid over it, family by family. */
+function backendOptionsFor(options: CacheManagerOptions, key: NamedCacheConfigKey): BackendOptions {
+  const shared = options.backendOptions ?? {};
+  const own = options.backends?.[key];
+  if (!own) return shared;
+  return { redis: shared.redis || own.redis ? { ...shared.redis, ...own.redis } : undefined };
 }
 
 /** cachelib's default timeout for a RESULTS_BACKEND dict (it is a cachelib object in Superset), SECONDS. */
@@ -88,7 +106,8 @@ export class CacheManager {
         this.defaultTimeout,
       );
       this.requireMetastoreIfChosen(key, dict, config.SQLALCHEMY_DATABASE_URI);
-      const cache = createCache(dict, { ...options, path: key, settings });
+      const backendOptions = backendOptionsFor(options, key);
+      const cache = createCache(dict, { ...options, path: key, settings, backendOptions });
       this.owned.push(cache);
       return cache;
     };
@@ -134,6 +153,7 @@ export class CacheManager {
     const dict: FlaskCacheConfig = { CACHE_DEFAULT_TIMEOUT: CACHELIB_DEFAULT_TIMEOUT, ...value };
     const cache = createCache(dict, {
       ...options,
+      backendOptions: backendOptionsFor(options, "RESULTS_BACKEND"),
       path: "RESULTS_BACKEND",
       settings,
       defaults: { keyPrefix: "" },

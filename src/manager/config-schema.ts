@@ -10,7 +10,9 @@ export type KeyKind =
   | { type: "number"; integer?: boolean; min?: number }
   | { type: "enum"; values: readonly string[] }
   | { type: "object" }
-  | { type: "array" };
+  | { type: "array" }
+  /** A string, or a client object (checked by shape, so the client library is not imported). */
+  | { type: "string-or-client" };
 
 const str = { type: "string" } as const;
 const bool = { type: "boolean" } as const;
@@ -32,7 +34,7 @@ export const FLASK_CACHE_KEYS: Readonly<Record<string, KeyKind>> = {
   CACHE_ARGS: arr,
   CACHE_SOURCE_CHECK: bool,
   CACHE_NO_NULL_WARNING: bool,
-  CACHE_REDIS_HOST: str,
+  CACHE_REDIS_HOST: { type: "string-or-client" },
   CACHE_REDIS_PORT: { type: "number", integer: true, min: 0 },
   CACHE_REDIS_PASSWORD: str,
   CACHE_REDIS_DB: nonNegativeInt,

@@ -1,3 +1,4 @@
+import type { Cluster, Redis } from "ioredis";
 import type { Cache } from "../cache/cache.js";
 
 /**
@@ -32,7 +33,11 @@ export interface FlaskCacheConfig {
   CACHE_SOURCE_CHECK?: boolean;
   /** Silences Flask-Caching's NullCache warning; accepted for parity. */
   CACHE_NO_NULL_WARNING?: boolean;
-  CACHE_REDIS_HOST?: string;
+  /**
+   * Host name, or an existing ioredis `Redis`/`Cluster` client, which Flask-Caching also accepts
+   * (a redis-py client as host). A client is used as is and never closed by the cache.
+   */
+  CACHE_REDIS_HOST?: string | Redis | Cluster;
   CACHE_REDIS_PORT?: number;
   CACHE_REDIS_PASSWORD?: string;
   CACHE_REDIS_DB?: number;

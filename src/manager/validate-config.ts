@@ -17,6 +17,18 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * An ioredis `Redis` or `Cluster` instance, by shape: ioredis is an optional dependency, so
+ * validation does not import it to run `instanceof`.
+ */
+function isRedisClientLike(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as { getBuffer?: unknown; sendCommand?: unknown; status?: unknown };
+  return (
+    typeof v.getBuffer === "function" && typeof v.sendCommand === "function" && typeof v.status === "string"
+  );
+}
+
 /** @throws CacheConfigError `CONFIG_INVALID_TYPE` or `CONFIG_INVALID_VALUE` */
 export function checkValue(path: string, value: unknown, kind: KeyKind): void {
   if (value === undefined || value === null) return;
@@ -35,6 +47,9 @@ export function checkValue(path: string, value: unknown, kind: KeyKind): void {
       return;
     case "array":
       if (!Array.isArray(value)) bad("an array");
+      return;
+    case "string-or-client":
+      if (typeof value !== "string" && !isRedisClientLike(value)) bad("a string or an ioredis client");
       return;
     case "enum":
       if (typeof value !== "string" || !kind.values.includes(value)) bad(`one of ${kind.values.join(", ")}`);
