@@ -62,6 +62,7 @@ export {
   type BackendContext,
   type BackendKind,
   type BackendModule,
+  type BackendOptions,
   type BackendSettings,
   knownCacheTypes,
   resolveBackendKind,
