@@ -4,7 +4,7 @@
  * that both paths read files of every size class whole (scratch buffer, exactly full, larger)
  * and leave nothing behind when a rename fails.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as vitest from "vitest";
@@ -90,5 +90,19 @@ describe.each(MODES)("I/O mode $name", ({ options }) => {
     expect(await backend.delete("a")).toBe(true);
     expect(await backend.readCount()).toBe(0);
     expect(await backend.get("a")).toBeUndefined();
+  });
+});
+
+describe("synchronous temp-file write with fsync and a non-default mode", () => {
+  it("writes the same bytes with the requested mode and leaves no temp file", async () => {
+    const dir = freshDir();
+    const backend = await FileSystemBackend.open({ dir, mode: 0o640, fsync: true, syncWrites: true });
+    const value = patterned(70 * 1024, 3);
+    await backend.set("fsynced", value, 0);
+    const path = backend.pathForKey("fsynced");
+    expect(statSync(path).mode & 0o777).toBe(0o640);
+    expect(Buffer.from(readFileSync(path).subarray(4)).equals(Buffer.from(value))).toBe(true);
+    expect(statSync(join(dir, backend.countFileName)).mode & 0o777).toBe(0o640);
+    expect(readdirSync(dir).filter((n) => n.endsWith(".__wz_cache"))).toEqual([]);
   });
 });
