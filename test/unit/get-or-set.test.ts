@@ -3,6 +3,7 @@
  * against real redis-server in test/interop/stampede.test.ts): single flight, soft/hard
  * timeouts, grace copies (in-process and companion key), forced refresh, lock contract use.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createCache } from "../../src/cache/create-cache.js";
 import { GetOrSetTimeoutError, GRACE_KEY_SUFFIX } from "../../src/cache/get-or-set.js";
@@ -204,5 +205,33 @@ describe("getOrSet", () => {
     await expect(cache.getOrSet("z", () => 1, { hardTimeoutSeconds: -1 })).rejects.toMatchObject({
       code: "GET_OR_SET_INVALID_OPTION",
     });
+  });
+  it("property: any interleaving of concurrent calls runs each key's factory once, every caller gets its key's value", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 3 })), {
+          minLength: 1,
+          maxLength: 60,
+        }),
+        async (calls) => {
+          const cache = simple();
+          const runs = new Map<number, number>();
+          const results = await Promise.all(
+            calls.map(async ([k, delayTicks]) => {
+              for (let i = 0; i < delayTicks; i++) await Promise.resolve();
+              return cache.getOrSet(`k${k}`, async () => {
+                runs.set(k, (runs.get(k) ?? 0) + 1);
+                await sleep(1);
+                return { key: k };
+              });
+            }),
+          );
+          for (const [i, r] of results.entries()) expect(r).toEqual({ key: calls[i]?.[0] });
+          for (const n of runs.values()) expect(n).toBe(1);
+          expect(runs.size).toBe(new Set(calls.map(([k]) => k)).size);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
