@@ -165,7 +165,7 @@ export class Cache {
   private async guard<T>(operation: string, fallback: T, run: (r: Ready) => Promise<T>): Promise<T> {
     const r = await this.use();
     const stats = this.statsRecorder;
-    const started = stats ? stats.start() : 0;
+    const started = stats ? stats.start(operationObserved()) : 0;
     try {
       const result = await run(r);
       const ms = stats ? stats.succeeded(operation, started, result) : 0;

@@ -42,7 +42,7 @@ function setup(stats: boolean | undefined = true) {
     backend,
     serializer: new PickleSerializer(),
     name: "DATA_CACHE_CONFIG",
-    stats: stats === false ? false : { clock },
+    stats: stats === false ? false : { clock, timeEvery: 1 },
   });
   return { clock, backend, cache };
 }
@@ -124,6 +124,23 @@ describe("cache.stats()", () => {
     expect([z.hits, z.misses, z.sets, z.deletes, z.bytesRead, z.bytesWritten]).toEqual([0, 0, 0, 0, 0, 0]);
     expect(z.errors).toEqual({});
     expect(z.latency.get?.count).toBe(0);
+  });
+
+  it("latency is sampled one call in timeEvery (default 8); counters stay exact; a subscriber forces timing", async () => {
+    const clock = new FakeClock(0);
+    const backend = new TimedBackend(clock);
+    backend.delayMs = 2;
+    const cache = new Cache({ backend, serializer: new PickleSerializer(), stats: { clock } });
+    for (let i = 0; i < 80; i++) await cache.get("k");
+    let s = cache.stats()!;
+    expect(s.misses).toBe(80);
+    expect(s.latency.get!.count).toBe(10);
+    expect(s.latency.get!.p50).toBeGreaterThanOrEqual(2);
+    subscribe(OPERATION_CHANNEL_NAME, onOp);
+    for (let i = 0; i < 5; i++) await cache.get("k");
+    s = cache.stats()!;
+    expect(s.latency.get!.count).toBe(15);
+    expect(opEvents.map((e) => e.durationMs)).toEqual([2, 2, 2, 2, 2]);
   });
 
   it("stats: false collects nothing", async () => {
