@@ -18,7 +18,8 @@ const str = { type: "string" } as const;
 const bool = { type: "boolean" } as const;
 const obj = { type: "object" } as const;
 const arr = { type: "array" } as const;
-const seconds = { type: "number" } as const;
+/** Whole SECONDS: every backend takes integer timeouts (Redis rejects `SETEX k 1.5`). */
+const seconds = { type: "number", integer: true } as const;
 const nonNegativeInt = { type: "number", integer: true, min: 0 } as const;
 const hashName = { type: "enum", values: ["md5", "sha256"] } as const;
 

@@ -41,7 +41,7 @@ export function resolveFlaskCacheConfig(
   const options = { ...(c.CACHE_OPTIONS ?? {}) };
   const optionTimeout = options.default_timeout;
   if (optionTimeout !== undefined) {
-    checkValue(`${path}.CACHE_OPTIONS.default_timeout`, optionTimeout, { type: "number" });
+    checkValue(`${path}.CACHE_OPTIONS.default_timeout`, optionTimeout, { type: "number", integer: true });
   }
   const defaultTimeout = c.CACHE_DEFAULT_TIMEOUT ?? FLASK_CACHING_DEFAULT_TIMEOUT;
   return {
