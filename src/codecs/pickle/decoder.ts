@@ -277,7 +277,9 @@ class Unpickler implements HandlerContext {
     if (!(cls instanceof PyGlobal)) this.fail("PICKLE_BAD_TYPE", "NEWOBJ class argument is not a class");
     const spec = cls.spec;
     if (spec?.newObj && kwargs === undefined) return spec.newObj(args, this);
-    return new PyObject(cls.module, cls.name, args, undefined, kwargs);
+    const placeholder = new PyObject(cls.module, cls.name, args, undefined, kwargs);
+    placeholder.call = "newobj";
+    return placeholder;
   }
 
   /** INST/OBJ: `cls(*args)` when there are arguments, else `cls.__new__(cls)`. */

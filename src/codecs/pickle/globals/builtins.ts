@@ -3,7 +3,15 @@
  * spellings of bytes, bytearray, set, frozenset and complex, slices, object
  * reconstruction, OrderedDict, and the restricted `getattr` (enum members, ZoneInfo).
  */
-import { PyBytearray, PyComplex, PyEnum, PyFrozenSet, PyObject, type PyValue } from "../values.js";
+import {
+  PyBytearray,
+  PyComplex,
+  PyEnum,
+  PyFrozenSet,
+  PyObject,
+  PyOrderedDict,
+  type PyValue,
+} from "../values.js";
 import { arity, intArg, isPyDict, numArg, seqArg, strArg, tupleArg } from "./args.js";
 import { KNOWN_ENUMS } from "./enums.js";
 import { type GlobalSpec, type HandlerContext, PyGlobal } from "./registry.js";
@@ -53,14 +61,19 @@ function reconstructor(args: readonly PyValue[], ctx: HandlerContext): PyValue {
     return ctx.fail("PICKLE_BAD_ARGUMENT", "_reconstructor class must be a class");
   const plainBase = base instanceof PyGlobal && base.module === "builtins" && base.name === "object";
   if (plainBase && state === null && cls.spec?.newObj) return cls.spec.newObj([], ctx);
-  return new PyObject(cls.module, cls.name, plainBase ? [] : [base ?? null, state ?? null]);
+  const placeholder = new PyObject(cls.module, cls.name, plainBase ? [] : [base ?? null, state ?? null]);
+  // object.__new__(cls): the same object NEWOBJ builds.
+  if (plainBase) placeholder.call = "newobj";
+  return placeholder;
 }
 
 function newObjVia(args: readonly PyValue[], ctx: HandlerContext, kwargs: PyValue | undefined): PyValue {
   const [cls, ...rest] = args;
   if (!(cls instanceof PyGlobal)) return ctx.fail("PICKLE_BAD_ARGUMENT", "__newobj__ class must be a class");
   if (cls.spec?.newObj && kwargs === undefined) return cls.spec.newObj(rest, ctx);
-  return new PyObject(cls.module, cls.name, rest, undefined, kwargs);
+  const placeholder = new PyObject(cls.module, cls.name, rest, undefined, kwargs);
+  placeholder.call = "newobj";
+  return placeholder;
 }
 
 /**
@@ -176,7 +189,7 @@ export const BUILTIN_GLOBALS: ReadonlyArray<readonly [string, string, GlobalSpec
     {
       call(args, ctx) {
         arity(args, 0, 1, ctx, "OrderedDict");
-        const m = new Map<PyValue, PyValue>();
+        const m = new PyOrderedDict<PyValue, PyValue>();
         if (args[0] !== undefined) {
           for (const pair of seqArg(args[0], ctx, "OrderedDict items")) {
             const kv = seqArg(pair, ctx, "OrderedDict item");

@@ -36,6 +36,12 @@ export const SUPERSET_CLASS_GLOBALS: ReadonlyArray<readonly [string, string, Glo
   [
     "superset.utils.screenshots",
     "ScreenshotCachePayload",
-    { newObj: (args) => new PyObject("superset.utils.screenshots", "ScreenshotCachePayload", args) },
+    {
+      newObj(args) {
+        const o = new PyObject("superset.utils.screenshots", "ScreenshotCachePayload", args);
+        o.call = "newobj";
+        return o;
+      },
+    },
   ],
 ];

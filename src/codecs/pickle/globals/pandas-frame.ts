@@ -10,10 +10,10 @@ import { PyObject, PyTuple, type PyValue } from "../values.js";
 import { arity, dictEntries, dictGet, intArg, isPyDict, seqArg, strArg } from "./args.js";
 import { PySlice } from "./builtins.js";
 import { NdArray } from "./numpy-array.js";
-import { MaskedArrayShell, NdArrayBackedShell } from "./pandas-arrays.js";
-import { type BlockSource, cellValue, ndarraySource, type PdColumn } from "./pandas-column.js";
+import { MaskedArrayShell, NdArrayBackedShell, PdDtype } from "./pandas-arrays.js";
+import { type BlockSource, cellValue, ndarraySource, type PdColumn, tzLabel } from "./pandas-column.js";
 import { PdIndex } from "./pandas-index.js";
-import { castColumn, inferColumn } from "./pandas-infer.js";
+import { castColumn, categoryWithCategories, datetimeFromInt64, inferColumn } from "./pandas-infer.js";
 import { type GlobalSpec, type HandlerContext, PyShell } from "./registry.js";
 
 /** Columns and index behind a Series Table, so `DataFrame({name: Series})` can reuse them. */
@@ -252,14 +252,46 @@ function dataFrameCall(args: readonly PyValue[], ctx: HandlerContext): PyValue {
   return dataFrameToTable({ labels, columns, index: indexArg(args[1], n, ctx), attrs: undefined }, ctx);
 }
 
+/** An array column given an explicit, different dtype (e.g. int64 nanoseconds → `datetime64[ns, UTC]`). */
+function recast(column: PdColumn, dtype: string, ctx: HandlerContext): PdColumn {
+  if ((column.kind === "numeric" || column.kind === "datetime") && column.values instanceof BigInt64Array) {
+    const dt = datetimeFromInt64(column.values, dtype);
+    if (dt) return dt;
+  }
+  const cells: PyValue[] = [];
+  for (let i = 0; i < column.length; i++) cells.push(cellValue(column, i, ctx));
+  return castColumn(cells, dtype, ctx);
+}
+
+/** The dtype string of an extension dtype object (`Int64Dtype()` → `Int64`, `StringDtype()` → `string`, …). */
+function extensionDtypeString(d: PdDtype, ctx: HandlerContext): string {
+  if (d.name === "StringDtype") return "string";
+  if (d.name === "BooleanDtype") return "boolean";
+  if (d.name === "DatetimeTZDtype")
+    return d.tz ? `datetime64[${d.unit}, ${tzLabel(d.tz)}]` : `datetime64[${d.unit}]`;
+  const m = /^((?:U?Int|Float)\d+)Dtype$/.exec(d.name);
+  return m ? (m[1] as string) : ctx.fail("PICKLE_UNSUPPORTED", `Series dtype ${d.name} is not supported`);
+}
+
 /** `Series(data, index=None, dtype=None, name=None)` */
 function seriesCall(args: readonly PyValue[], ctx: HandlerContext): PyValue {
   arity(args, 1, 4, ctx, "Series");
   const data = args[0] as PyValue;
-  const dtype = args[2] === undefined || args[2] === null ? null : strArg(args[2], ctx, "Series dtype");
+  const dtypeArg = args[2];
   let column: PdColumn;
-  if (Array.isArray(data)) column = dtype ? castColumn(data, dtype, ctx) : inferColumn(data, ctx);
-  else column = columnFrom(data, ctx);
+  if (dtypeArg instanceof PdDtype && Array.isArray(data)) {
+    if (dtypeArg.name === "CategoricalDtype" && dtypeArg.categories) {
+      const cats = dtypeArg.categories.toColumn(ctx);
+      column = categoryWithCategories(data, cats, dtypeArg.ordered, (c, i) => cellValue(c, i, ctx));
+    } else column = castColumn(data, extensionDtypeString(dtypeArg, ctx), ctx);
+  } else {
+    const dtype = dtypeArg === undefined || dtypeArg === null ? null : strArg(dtypeArg, ctx, "Series dtype");
+    if (Array.isArray(data)) column = dtype ? castColumn(data, dtype, ctx) : inferColumn(data, ctx);
+    else {
+      column = columnFrom(data, ctx);
+      if (dtype && dtype !== column.dtypeName) column = recast(column, dtype, ctx);
+    }
+  }
   return seriesTable(column, indexArg(args[1], column.length, ctx), args[3] ?? null, ctx);
 }
 

@@ -150,6 +150,32 @@ function categoryColumn(values: PyValue[], ctx: HandlerContext): PdColumn {
   };
 }
 
+/** The time zone named in a `datetime64[unit, TZ]` dtype string ("UTC" → pytz UTC, else an IANA key). */
+function zoneFromName(tzName: string): PyTzInfo {
+  return tzName === "UTC"
+    ? new PyTzInfo("utc", 0, "UTC", "pytz._UTC")
+    : new PyTzInfo("zoneinfo", null, tzName, "zoneinfo.ZoneInfo");
+}
+
+/**
+ * `Series(int64 ndarray, None, "datetime64[unit(, TZ)]")`: int64 epoch values (UTC for aware
+ * dtypes, int64 min = NaT) read as datetimes. Returns null when `dtype` is not a datetime dtype.
+ */
+export function datetimeFromInt64(values: BigInt64Array, dtype: string): PdColumn | null {
+  const dt = DATETIME_DTYPE.exec(dtype);
+  if (!dt) return null;
+  const tz = dt[2] === undefined ? null : zoneFromName(dt[2]);
+  const unit = dt[1] as string;
+  return {
+    kind: "datetime",
+    dtypeName: tz ? `datetime64[${unit}, ${tzLabel(tz)}]` : `datetime64[${unit}]`,
+    values,
+    unit,
+    tz,
+    length: values.length,
+  };
+}
+
 /** `Series(list, None, dtype)`: cast a list to an explicit pandas dtype. */
 export function castColumn(values: PyValue[], dtype: string, ctx: HandlerContext): PdColumn {
   const masked = MASKED_DTYPES.get(dtype);
@@ -162,11 +188,7 @@ export function castColumn(values: PyValue[], dtype: string, ctx: HandlerContext
     let tz: PyTzInfo | null = null;
     if (tzName !== undefined) {
       const first = values.find((v) => v instanceof PyDatetime && v.tzinfo) as PyDatetime | undefined;
-      tz =
-        first?.tzinfo ??
-        (tzName === "UTC"
-          ? new PyTzInfo("utc", 0, "UTC", "pytz._UTC")
-          : new PyTzInfo("zoneinfo", null, tzName, "zoneinfo.ZoneInfo"));
+      tz = first?.tzinfo ?? zoneFromName(tzName);
     }
     return datetimeColumn(values, dt[1] as string, tz, ctx);
   }
@@ -216,4 +238,18 @@ export function inferColumn(values: PyValue[], ctx: HandlerContext): PdColumn {
     }
   }
   return { kind: "object", dtypeName: "object", values, length: values.length };
+}
+
+/** Categorical with explicit categories (`CategoricalDtype(categories, ordered)`): unknown values become missing. */
+export function categoryWithCategories(
+  values: PyValue[],
+  categories: PdColumn,
+  ordered: boolean,
+  cell: (col: PdColumn, i: number) => PyValue,
+): PdColumn {
+  const pos = new Map<PyValue, number>();
+  for (let i = 0; i < categories.length; i++) pos.set(cell(categories, i), i);
+  const codes = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) codes[i] = pos.get(values[i] as PyValue) ?? -1;
+  return { kind: "category", dtypeName: "category", codes, categories, ordered, length: values.length };
 }

@@ -6,7 +6,8 @@ import { PyDatetime64, PySentinel, PyTzInfo, type PyValue } from "../values.js";
 import { arity, bigIntArg, intArg } from "./args.js";
 import { MaskedArrayShell, PdDtype, unpickleNdArrayBacked } from "./pandas-arrays.js";
 import { FRAME_GLOBALS } from "./pandas-frame.js";
-import { INDEX_GLOBALS } from "./pandas-index.js";
+import { INDEX_GLOBALS, PdIndex } from "./pandas-index.js";
+import { inferColumn } from "./pandas-infer.js";
 import type { GlobalSpec, HandlerContext } from "./registry.js";
 
 /** numpy NPY_DATETIMEUNIT codes used by pandas' `reso` argument. */
@@ -41,6 +42,27 @@ function timedelta(args: readonly PyValue[], ctx: HandlerContext): PyValue {
   return new PyDatetime64("Timedelta", bigIntArg(args[0], ctx, "Timedelta value"), resoUnit(args[1], ctx));
 }
 
+/**
+ * Extension dtypes called directly (`CategoricalDtype(categories, ordered)`, `Int64Dtype()`,
+ * `DatetimeTZDtype(unit, tz)`), as our encoder and hand-written pickles do.
+ */
+function dtypeCall(module: string, name: string, args: readonly PyValue[], ctx: HandlerContext): PyValue {
+  const d = new PdDtype(module, name, [...args]);
+  if (name === "CategoricalDtype") {
+    const cats = args[0];
+    if (cats instanceof PdIndex) d.categories = cats;
+    else if (Array.isArray(cats))
+      d.categories = new PdIndex("Index", { kind: "values", column: inferColumn(cats, ctx) }, null);
+    else if (cats !== undefined && cats !== null)
+      ctx.fail("PICKLE_BAD_PANDAS", "CategoricalDtype categories must be a list or an Index");
+    d.ordered = args[1] === true;
+  } else if (name === "DatetimeTZDtype") {
+    if (typeof args[0] === "string") d.unit = args[0];
+    if (args[1] instanceof PyTzInfo) d.tz = args[1];
+  }
+  return d;
+}
+
 const ARRAY_TOKENS: ReadonlyArray<readonly [string, string]> = [
   ["pandas.core.arrays.datetimes", "DatetimeArray"],
   ["pandas.core.arrays.timedeltas", "TimedeltaArray"],
@@ -72,7 +94,17 @@ export const PANDAS_GLOBALS: ReadonlyArray<readonly [string, string, GlobalSpec]
   ["pandas._libs.arrays", "__pyx_unpickle_NDArrayBacked", { call: unpickleNdArrayBacked }],
   ...ARRAY_TOKENS.map(([m, n]) => [m, n, {}] as const),
   ...MASKED_ARRAYS.map(([m, n]) => [m, n, { newObj: () => new MaskedArrayShell(m, n) }] as const),
-  ...DTYPES.map(([m, n]) => [m, n, { newObj: () => new PdDtype(m, n) }] as const),
+  ...DTYPES.map(
+    ([m, n]) =>
+      [
+        m,
+        n,
+        {
+          newObj: () => new PdDtype(m, n),
+          call: (args: readonly PyValue[], ctx: HandlerContext) => dtypeCall(m, n, args, ctx),
+        },
+      ] as const,
+  ),
   ["pandas._libs.tslibs.timestamps", "_unpickle_timestamp", { call: timestamp }],
   ["pandas._libs.tslibs.timedeltas", "_timedelta_unpickle", { call: timedelta }],
   ["pandas._libs.tslibs.nattype", "__nat_unpickle", { call: () => PySentinel.NaT }],
