@@ -60,11 +60,33 @@ function fromHex(hex: string): Uint8Array {
   return Uint8Array.from(Buffer.from(hex, "hex"));
 }
 
-function parseOffset(s: string): PyTzInfo | null {
+/** UTC offset in seconds of an isoformat suffix (`+05:30`), or null without one. */
+function offsetSeconds(s: string): number | null {
   const m = /([+-])(\d\d):(\d\d)(?::(\d\d))?$/.exec(s);
   if (!m) return null;
-  const secs = (Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4] ?? 0)) * (m[1] === "-" ? -1 : 1);
-  return secs === 0 ? new PyTzInfo("utc", 0) : new PyTzInfo("fixed", secs);
+  return (Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4] ?? 0)) * (m[1] === "-" ? -1 : 1);
+}
+
+/**
+ * The tzinfo of a `datetime`/`time` the peer built with `fromisoformat`: always a
+ * `datetime.timezone` (UTC included: `timezone.utc` pickles as `timezone(timedelta(0))`), as the
+ * pickle decoder yields it.
+ */
+function parseOffset(s: string): PyTzInfo | null {
+  const secs = offsetSeconds(s);
+  return secs === null ? null : new PyTzInfo("fixed", secs, null, "datetime.timezone");
+}
+
+/**
+ * The tzinfo of a pandas 1.5 `Timestamp` parsed from an isoformat string: pytz's `UTC` for a
+ * zero offset, else `pytz.FixedOffset(minutes)`, as the pickle decoder yields them.
+ */
+function parseTimestampOffset(s: string): PyTzInfo | null {
+  const secs = offsetSeconds(s);
+  if (secs === null) return null;
+  return secs === 0
+    ? new PyTzInfo("utc", 0, "UTC", "pytz._UTC")
+    : new PyTzInfo("fixed", secs, null, "pytz.FixedOffset");
 }
 
 function parseIsoDatetime(s: string): PyDatetime {
@@ -86,7 +108,7 @@ function parseIsoDatetime(s: string): PyDatetime {
 function parseTimestampNs(s: string): PyDatetime64 {
   const m = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(.*)$/.exec(s);
   if (!m) throw new Error(`bad $timestamp ${s}`);
-  const tz = parseOffset(m[8] ?? "");
+  const tz = parseTimestampOffset(m[8] ?? "");
   const wallMs = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
   const frac = BigInt((m[7] ?? "").padEnd(9, "0") || "0");
   const ns = BigInt(wallMs) * 1_000_000n + frac - BigInt(tz?.offsetSeconds ?? 0) * 1_000_000_000n;

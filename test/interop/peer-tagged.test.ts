@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loads } from "../../src/codecs/pickle/decoder.js";
 import { FlaskPeer, PeerError } from "../helpers/peer.js";
 import { fromTagged, type Json, pyFloatRepr, toTagged } from "../helpers/tagged.js";
 
@@ -65,5 +66,25 @@ describe("flask_peer.py", () => {
     await expect(peer.call("get", { key: "x", cache: "unopened" })).rejects.toMatchObject({
       type: "KeyError",
     });
+  });
+
+  it("time zones from fromTagged equal what the decoder reads from Python's pickles of the same values", async () => {
+    // timezone.utc and fixed offsets (datetime.timezone), pandas' pytz UTC and FixedOffset.
+    const values: Json[] = [
+      { $datetime: "2024-03-01T12:30:00+00:00" },
+      { $datetime: "2024-03-01T12:30:00.000123+05:30" },
+      { $datetime: "2024-03-01T12:30:00-08:00" },
+      { $time: "10:00:00+00:00" },
+      { $time: "10:00:00-03:30" },
+      { $timestamp: "2024-03-01T12:30:00+00:00" },
+      { $timestamp: "2024-03-01T12:30:00.123456789+05:30" },
+    ];
+    for (const [i, value] of values.entries()) {
+      const key = `tz_${i}`;
+      expect(await peer.call("set", { key, value, timeout: 0 })).toBe(true);
+      const [, hex] = (await peer.call("raw_get", { key })) as [number, string];
+      const decoded = loads(Uint8Array.from(Buffer.from(hex, "hex")));
+      expect(fromTagged(value), JSON.stringify(value)).toEqual(decoded);
+    }
   });
 });
