@@ -148,6 +148,12 @@ export {
   type PrometheusExporterOptions,
 } from "./ops/prometheus.js";
 export {
+  type CacheInvalidationRequest,
+  SupersetRestClient,
+  type SupersetRestClientOptions,
+  SupersetRestError,
+} from "./ops/superset-rest.js";
+export {
   CACHE_DISABLED_TIMEOUT,
   type ChartDataEntry,
   ChartDataError,
