@@ -3,6 +3,7 @@
  * RESULTS_BACKEND handling, close(). Nothing here connects anywhere: caches are built lazily
  * and the Redis ones are never used.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Cache } from "../../src/cache/cache.js";
 import { CacheConfigError } from "../../src/errors.js";
@@ -252,5 +253,25 @@ describe("in-memory manager and close()", () => {
     await m.ready();
     await m.close();
     await m.close();
+  });
+});
+
+describe("README quickstart", () => {
+  it("its CacheManager config constructs without SQLALCHEMY_DATABASE_URI (both required caches are set)", async () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const literal = /new CacheManager\((\{[\s\S]*?\n\})\);/.exec(readme)?.[1];
+    expect(literal, "README has a `new CacheManager({...});` snippet").toBeDefined();
+    // The snippet is a plain object literal; evaluate it as JavaScript (no TypeScript syntax in it).
+    const config = new Function(`return (${literal});`)() as SupersetCacheConfig;
+    expect(config.SQLALCHEMY_DATABASE_URI).toBeUndefined();
+    const m = new CacheManager(config); // nothing connects before first use
+    expect(m.filterStateCache.config?.CACHE_TYPE).toBe("RedisCache");
+    expect(m.exploreFormDataCache.config?.CACHE_TYPE).toBe("RedisCache");
+    await m.close();
+    // Dropping either required cache from the same config fails at construction, naming the key.
+    const { EXPLORE_FORM_DATA_CACHE_CONFIG: _dropped, ...withoutExplore } = config;
+    const err = configError(() => new CacheManager(withoutExplore));
+    expect(err.code).toBe("CONFIG_METASTORE_NO_DATABASE");
+    expect(err.path).toBe("EXPLORE_FORM_DATA_CACHE_CONFIG.CACHE_TYPE");
   });
 });
