@@ -310,15 +310,28 @@ export class GetOrSetCoordinator {
         if (value !== undefined) return value;
       }
     }
-    try {
-      const value = await this.runFactory(key, factory, o, deadline);
-      await this.store(key, value, o);
-      return value;
-    } finally {
+    const release = async () => {
       if (token !== undefined && o.lock) {
         await o.lock.release(lockKey, token).catch(() => this.counters.lockErrors++);
       }
+    };
+    let value: PyValue;
+    try {
+      value = await this.runFactory(key, factory, o, deadline);
+    } catch (error) {
+      await release();
+      throw error;
     }
+    // The lock is released only after the value is stored, so waiters polling find it.
+    const storing = this.store(key, value, o).finally(release);
+    // A slow or dead backend must not hold callers past the hard timeout: they get the fresh
+    // value and the write finishes (or fails, counted) in the background.
+    const stored = await within(
+      storing.then(() => true),
+      deadline - Date.now(),
+    );
+    if (stored === undefined) storing.catch(() => this.counters.backgroundErrors++);
+    return value;
   }
 
   /** Poll the cache while another process runs the factory; `undefined` when the wait ran out. */

@@ -5,9 +5,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { SimpleBackend } from "../../src/backends/simple.js";
+import { Cache } from "../../src/cache/cache.js";
 import { createCache } from "../../src/cache/create-cache.js";
 import { GetOrSetTimeoutError, GRACE_KEY_SUFFIX } from "../../src/cache/get-or-set.js";
 import type { DistributedLock } from "../../src/cache/redis-lock.js";
+import { PickleSerializer } from "../../src/cache/serializers/pickle.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const simple = () => createCache({ CACHE_TYPE: "SimpleCache" });
@@ -233,5 +236,32 @@ describe("getOrSet", () => {
       ),
       { numRuns: 100 },
     );
+  });
+  it("a write that hangs does not hold callers past the hard timeout; the lock waits for the write", async () => {
+    const inner = new SimpleBackend();
+    let releaseWrite: () => void = () => undefined;
+    const hanging = Object.assign(Object.create(inner) as SimpleBackend, {
+      set: (key: string, value: Uint8Array, timeout: number) =>
+        new Promise<boolean>((resolve) => {
+          releaseWrite = () => void inner.set(key, value, timeout).then(resolve);
+        }),
+    });
+    const cache = new Cache({ backend: hanging, serializer: new PickleSerializer() });
+    const released: string[] = [];
+    const lock = {
+      acquire: async () => "token",
+      release: async (k: string) => {
+        released.push(k);
+        return true;
+      },
+    };
+    const t0 = Date.now();
+    expect(await cache.getOrSet("h", () => "fresh", { hardTimeoutSeconds: 0.2, lock })).toBe("fresh");
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(released).toEqual([]); // still writing
+    releaseWrite();
+    await sleep(20);
+    expect(released).toEqual(["h::lock"]);
+    expect(await cache.get("h")).toBe("fresh");
   });
 });
