@@ -103,7 +103,7 @@ export default async function stampedeSuite(): Promise<SuiteResult> {
       await redis.set(k, value, 0);
     }
     const factory = () => value;
-    const graced = { graceSeconds: 60, softTimeoutSeconds: 1 };
+    const graced = Object.freeze({ graceSeconds: 60, softTimeoutSeconds: 1 });
     m.push(
       ...(await interleaved([
         { name: "hit, SimpleCache", impl: "cache.get", fn: () => simple.get(next()), options: fast },

@@ -101,7 +101,21 @@ interface Resolved {
 
 const MS = 1000;
 
+/** Resolved forms of frozen option objects (callers usually reuse one constant per route). */
+const resolvedCache = new WeakMap<GetOrSetOptions, Resolved>();
+const NO_OPTIONS: GetOrSetOptions = Object.freeze({});
+
 function resolveOptions(o: GetOrSetOptions): Resolved {
+  let r = resolvedCache.get(o);
+  if (!r) {
+    r = computeOptions(o);
+    // Only frozen objects cannot change between calls; others are resolved on every call.
+    if (Object.isFrozen(o)) resolvedCache.set(o, r);
+  }
+  return r;
+}
+
+function computeOptions(o: GetOrSetOptions): Resolved {
   const hardSeconds = o.hardTimeoutSeconds ?? GET_OR_SET_DEFAULTS.hardTimeoutSeconds;
   for (const [name, v] of Object.entries({
     hardTimeoutSeconds: hardSeconds,
@@ -167,7 +181,7 @@ export class GetOrSetCoordinator {
   async getOrSet<T extends PyValue>(
     key: string,
     factory: GetOrSetFactory<T>,
-    options: GetOrSetOptions = {},
+    options: GetOrSetOptions = NO_OPTIONS,
   ): Promise<T | PyValue> {
     const o = resolveOptions(options);
     const start = Date.now();
