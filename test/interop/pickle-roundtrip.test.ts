@@ -61,8 +61,9 @@ describe("pickle round trip through Python", () => {
     const failures = results.filter((r) => !r.ok).map((r) => `${r.name}\n    → ${r.detail}`);
     expect(failures, failures.slice(0, 10).join("\n")).toEqual([]);
     // Bytes differ only where Python shared one object in two places, or where a value maps
-    // lossily (a numpy scalar decodes to a plain number): docs/pickle.md.
-    expect(identicalEqual / equal.length).toBeGreaterThanOrEqual(0.97);
+    // lossily (a numpy scalar decodes to a plain number): docs/pickle.md. The shared generator
+    // now emits numpy scalars too, so about 4% of values legitimately differ in bytes.
+    expect(identicalEqual / equal.length).toBeGreaterThanOrEqual(0.95);
   }, 120_000);
 
   const fixtureFiles = readdirSync(FIXTURES).filter((f) => f.endsWith(".pkl") || f.endsWith(".redis"));
