@@ -6,9 +6,12 @@
  * in DATA_CACHE_CONFIG, so with ≤ 6.1 behaviour and different prefixes nothing is actually
  * removed (Superset issue #40489); pass `target: "data"` to delete where the data is.
  */
+
+import { CacheConfigError } from "../errors.js";
 import type { CacheManager } from "../manager/cache-manager.js";
 import type { SupersetVersion } from "../superset/versions.js";
 import { openCacheKeysTable } from "./cache-keys-table.js";
+import type { DatasourceKeyIndex } from "./datasource-key-index.js";
 
 export interface InvalidateRequest {
   /** Dataset uids, `"{id}__{type}"`, e.g. `"3__table"`. */
@@ -19,7 +22,9 @@ export interface InvalidateOptions {
   /** Where the keys are deleted (its named caches). */
   manager: CacheManager;
   /** Superset's SQLALCHEMY_DATABASE_URI (the metadata database holding cache_keys). */
-  databaseUri: string;
+  databaseUri?: string;
+  /** Read keys from this Redis-side index instead of cache_keys (deployments without the table). */
+  keyIndex?: DatasourceKeyIndex;
   /** Version whose target cache to use (default 6.1: CACHE_CONFIG). `master` → DATA_CACHE_CONFIG. */
   supersetVersion?: SupersetVersion;
   /** Override the version's choice: `cache` (CACHE_CONFIG) or `data` (DATA_CACHE_CONFIG). */
@@ -33,13 +38,14 @@ export interface InvalidateResult {
   keys: string[];
   /** Keys the cache reported deleted. */
   deleted: string[];
-  /** cache_keys rows removed. */
+  /** cache_keys rows (or index SETs) removed. */
   rowsDeleted: number;
 }
 
 /**
  * Invalidate the cached chart data of datasets, as Superset's endpoint does.
- * @throws CacheBackendError when the metadata database fails (nothing deleted from it then)
+ * @throws CacheBackendError when the metadata database fails (nothing deleted from it then);
+ *   CacheConfigError `INVALIDATE_NO_SOURCE` when neither `databaseUri` nor `keyIndex` is given
  */
 export async function invalidate(
   request: InvalidateRequest,
@@ -47,6 +53,19 @@ export async function invalidate(
 ): Promise<InvalidateResult> {
   const useData = options.target ? options.target === "data" : options.supersetVersion === "master";
   const cache = useData ? options.manager.dataCache : options.manager.cache;
+  const name = useData ? "DATA_CACHE_CONFIG" : "CACHE_CONFIG";
+  if (options.keyIndex) {
+    const keys = await options.keyIndex.keys(request.datasourceUids);
+    const deleted = keys.length > 0 ? await cache.deleteMany(keys) : [];
+    const rowsDeleted = await options.keyIndex.forget(request.datasourceUids);
+    return { cache: name, keys, deleted, rowsDeleted };
+  }
+  if (!options.databaseUri)
+    throw new CacheConfigError(
+      "INVALIDATE_NO_SOURCE",
+      "databaseUri",
+      "invalidate needs databaseUri (cache_keys) or keyIndex",
+    );
   const table = await openCacheKeysTable(options.databaseUri);
   try {
     const rows = await table.select(request.datasourceUids);
@@ -54,7 +73,7 @@ export async function invalidate(
     const deleted = keys.length > 0 ? await cache.deleteMany(keys) : [];
     // Superset deletes the rows whatever delete_many reported.
     const rowsDeleted = await table.deleteIds(rows.map((r) => r.id));
-    return { cache: useData ? "DATA_CACHE_CONFIG" : "CACHE_CONFIG", keys, deleted, rowsDeleted };
+    return { cache: name, keys, deleted, rowsDeleted };
   } finally {
     await table.close();
   }

@@ -71,6 +71,12 @@ export interface ChartDataOptions {
   cacheDefaultTimeout?: number;
   /** Time source for `dttm`/`queried_dttm`. Default the system clock. */
   clock?: Clock;
+  /**
+   * Opt-in index of keys per datasource (ops/datasource-key-index.ts): `set(…, datasourceUid)`
+   * records each stored key, so `invalidate({ datasourceUids }, { keyIndex })` works without
+   * Superset's cache_keys table. Default none.
+   */
+  keyIndex?: { record(datasourceUid: string, key: string, timeoutSeconds: number): Promise<void> };
 }
 
 export interface ChartDataReadOptions {
@@ -163,6 +169,7 @@ export class QueryCacheManager {
   private readonly profile: SupersetVersionProfile;
   private readonly cacheDefaultTimeout: number;
   private readonly clock: Clock;
+  private readonly keyIndex: ChartDataOptions["keyIndex"];
 
   constructor(
     readonly cache: Cache,
@@ -171,6 +178,7 @@ export class QueryCacheManager {
     this.profile = versionProfile(options.supersetVersion, options.profile);
     this.cacheDefaultTimeout = options.cacheDefaultTimeout ?? SUPERSET_CACHE_DEFAULT_TIMEOUT;
     this.clock = options.clock ?? systemClock;
+    this.keyIndex = options.keyIndex;
   }
 
   /**
@@ -255,11 +263,26 @@ export class QueryCacheManager {
    *   `CACHE_DEFAULT_TIMEOUT`; 0 = no expiry; -1 = skipped (6.0+) or stored without expiry (≤ 5.x).
    * @returns true when stored; false for a NullCache, a skipped -1, or a backend failure (fail-open).
    * @throws CacheEncodeError when the value cannot be pickled.
+   * @param datasourceUid recorded in the `keyIndex` option (when set) after a successful store
    */
-  async set(key: string, entry: ChartDataWrite, timeout?: number | null): Promise<boolean> {
+  async set(
+    key: string,
+    entry: ChartDataWrite,
+    timeout?: number | null,
+    datasourceUid?: string,
+  ): Promise<boolean> {
     if ((await this.cache.backend()).kind === "null") return false;
     const t = timeout ?? this.cacheDefaultTimeout;
     if (t === CACHE_DISABLED_TIMEOUT && this.profile.timeoutMinusOne === "skip-write") return false;
-    return this.cache.set(key, this.buildValue(entry), t);
+    const stored = await this.cache.set(key, this.buildValue(entry), t);
+    if (stored && datasourceUid !== undefined && this.keyIndex) {
+      // As Superset's "Could not cache key" path: an index failure never fails the write, but is reported.
+      await this.keyIndex.record(datasourceUid, key, t).catch((err: unknown) => {
+        process.emitWarning(`could not index cache key ${key} for ${datasourceUid}: ${String(err)}`, {
+          code: "CHART_DATA_KEY_INDEX_FAILED",
+        });
+      });
+    }
+    return stored;
   }
 }

@@ -159,3 +159,48 @@ for (const dialect of ["postgresql", "mysql"] as const) {
     });
   });
 }
+
+describe("invalidate over the opt-in Redis key index (no cache_keys table)", () => {
+  it("QueryCacheManager records keys per datasource; invalidate deletes exactly those, Python sees them gone", async () => {
+    const { DatasourceKeyIndex } = await import("../../src/ops/datasource-key-index.js");
+    const { QueryCacheManager } = await import("../../src/superset/chart-data.js");
+    const { tableFromArrays } = await import("apache-arrow");
+    const manager = new CacheManager({
+      DATA_CACHE_CONFIG: {
+        CACHE_TYPE: "RedisCache",
+        CACHE_REDIS_URL: server.url,
+        CACHE_KEY_PREFIX: "superset_data_",
+      },
+      CACHE_CONFIG: { CACHE_TYPE: "SimpleCache" },
+      FILTER_STATE_CACHE_CONFIG: { CACHE_TYPE: "SimpleCache" },
+      EXPLORE_FORM_DATA_CACHE_CONFIG: { CACHE_TYPE: "SimpleCache" },
+    });
+    const keyIndex = new DatasourceKeyIndex({ redisUrl: server.url });
+    try {
+      const q = new QueryCacheManager(manager.dataCache, { keyIndex });
+      const df = tableFromArrays({ n: Int32Array.from([1]) });
+      expect(await q.set("idx-a1", { df, query: "SELECT 1" }, 600, "7__table")).toBe(true);
+      expect(await q.set("idx-a2", { df, query: "SELECT 2" }, 60, "7__table")).toBe(true);
+      expect(await q.set("idx-b1", { df, query: "SELECT 3" }, 600, "8__table")).toBe(true);
+      const ttl = Number(server.cli(["TTL", "superset_cache_index:7__table"]).out);
+      expect(ttl).toBeGreaterThan(500); // the longest entry's timeout wins
+      expect(await peer.call("has", { key: "idx-a1" })).toBe(true);
+      const r = await invalidate({ datasourceUids: ["7__table"] }, { manager, keyIndex, target: "data" });
+      expect(r).toEqual({
+        cache: "DATA_CACHE_CONFIG",
+        keys: ["idx-a1", "idx-a2"],
+        deleted: ["idx-a1", "idx-a2"],
+        rowsDeleted: 1,
+      });
+      expect(await peer.call("has", { key: "idx-a1" })).toBe(false);
+      expect(await peer.call("has", { key: "idx-a2" })).toBe(false);
+      expect(await peer.call("has", { key: "idx-b1" })).toBe(true);
+      await expect(invalidate({ datasourceUids: ["x"] }, { manager })).rejects.toMatchObject({
+        code: "INVALIDATE_NO_SOURCE",
+      });
+    } finally {
+      await keyIndex.close();
+      await manager.close();
+    }
+  });
+});
