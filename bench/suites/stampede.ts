@@ -56,6 +56,29 @@ async function interleaved(
   }));
 }
 
+/**
+ * Median over rounds of ours/theirs measured in the same round: on a loaded machine a round's
+ * speed swings by 10x, and both sides of a pair share the swing.
+ */
+function pairedRatio(
+  m: readonly Measurement[],
+  caseName: string,
+  ours: string,
+  theirs: string,
+  target?: string,
+) {
+  const a = m.find((x) => x.case === caseName && x.impl === ours)!;
+  const b = m.find((x) => x.case === caseName && x.impl === theirs)!;
+  const perRound = a.samples.map((v, r) => v / b.samples[r]!);
+  return {
+    case: `${caseName} [paired rounds]`,
+    ours,
+    theirs,
+    ratio: median(perRound),
+    ...(target ? { target } : {}),
+  };
+}
+
 export default async function stampedeSuite(): Promise<SuiteResult> {
   const serializer = new RedisSerializer();
   const encoded = serializer.dumps(value);
@@ -150,6 +173,17 @@ export default async function stampedeSuite(): Promise<SuiteResult> {
       ratio(m, "hit, SimpleCache", "cache.getOrSet", "cache.get", ">= 0.9 (overhead <= 10%)"),
       ratio(m, "hit, RedisCache", "cache.getOrSet", "cache.get", ">= 0.9 (overhead <= 10%)"),
       ratio(m, "hit, RedisCache", "cache.getOrSet grace+soft", "cache.get"),
+      pairedRatio(m, "L1 hit (bytes)", "superset-cache L1Backend.get", "lru-cache get", ">= 0.8"),
+      pairedRatio(
+        m,
+        "L1 hit (value)",
+        "superset-cache Cache over L1",
+        "lru-cache get + same serializer.loads",
+        ">= 0.8",
+      ),
+      pairedRatio(m, "hit, SimpleCache", "cache.getOrSet", "cache.get", ">= 0.9"),
+      pairedRatio(m, "hit, RedisCache", "cache.getOrSet", "cache.get", ">= 0.9"),
+      pairedRatio(m, "hit, RedisCache", "cache.getOrSet grace+soft", "cache.get"),
     ],
     notes: [
       `${KEYS} keys cycled; value is a small chart-like dict ("!"+pickle, ${encoded.byteLength} bytes).`,
