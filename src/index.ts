@@ -122,6 +122,12 @@ export type {
   ResolvedCacheConfig,
   SupersetCacheConfig,
 } from "./manager/config-types.js";
+export { type CacheKeyRow, type CacheKeysTable, openCacheKeysTable } from "./ops/cache-keys-table.js";
+export {
+  DatasourceKeyIndex,
+  type DatasourceKeyIndexOptions,
+  DEFAULT_INDEX_PREFIX,
+} from "./ops/datasource-key-index.js";
 export { doctor, redisTargetsOf } from "./ops/doctor.js";
 export {
   DOCTOR_DEFAULTS,
