@@ -164,32 +164,69 @@ export class Cache {
    */
   private async guard<T>(operation: string, fallback: T, run: (r: Ready) => Promise<T>): Promise<T> {
     const r = await this.use();
-    const stats = this.statsRecorder;
-    const started = stats ? stats.start(operationObserved()) : 0;
+    const started = this.startTimer();
     try {
-      const result = await run(r);
-      const ms = stats ? stats.succeeded(operation, started, result) : 0;
-      if (operationObserved())
-        publishOperation({ cache: this.name, operation, outcome: "ok", durationMs: ms });
-      return result;
+      return this.succeeded(operation, started, await run(r));
     } catch (err) {
-      if (
-        err instanceof CacheConfigError ||
-        err instanceof CacheArgumentError ||
-        err instanceof CacheEncodeError
-      )
-        throw err;
-      const code = errorCode(err);
-      const keys = Array.isArray(fallback) ? fallback.length : 1;
-      const ms = stats ? stats.failed(operation, started, code, keys) : 0;
-      const outcome = this.policy === "throw" ? "error" : "fail-open";
-      if (operationObserved())
-        publishOperation({ cache: this.name, operation, outcome, durationMs: ms, code });
-      if (this.policy === "throw") throw this.errors.toThrowable(operation, err);
-      this.errors.record(operation, err);
-      publishFailOpen({ cache: this.name, operation, code, returned: fallback, error: err });
-      return fallback;
+      return this.failed(operation, started, fallback, err);
     }
+  }
+
+  /** Latency start (MILLISECONDS) for `succeeded`/`failed`; 0 without stats. */
+  private startTimer(): number {
+    const stats = this.statsRecorder;
+    return stats ? stats.start(operationObserved()) : 0;
+  }
+
+  /** Count a finished operation and publish it when observed; returns `result`. */
+  private succeeded<T>(operation: string, started: number, result: T): T {
+    const stats = this.statsRecorder;
+    const ms = stats ? stats.succeeded(operation, started, result) : 0;
+    if (operationObserved()) publishOperation({ cache: this.name, operation, outcome: "ok", durationMs: ms });
+    return result;
+  }
+
+  /**
+   * Apply the error policy to a failed operation: config, argument and encode errors rethrow;
+   * otherwise count, publish, and throw (`throw`) or return `fallback` (`fail-open`).
+   */
+  private failed<T>(operation: string, started: number, fallback: T, err: unknown): T {
+    if (
+      err instanceof CacheConfigError ||
+      err instanceof CacheArgumentError ||
+      err instanceof CacheEncodeError
+    )
+      throw err;
+    const stats = this.statsRecorder;
+    const code = errorCode(err);
+    const keys = Array.isArray(fallback) ? fallback.length : 1;
+    const ms = stats ? stats.failed(operation, started, code, keys) : 0;
+    const outcome = this.policy === "throw" ? "error" : "fail-open";
+    if (operationObserved()) publishOperation({ cache: this.name, operation, outcome, durationMs: ms, code });
+    if (this.policy === "throw") throw this.errors.toThrowable(operation, err);
+    this.errors.record(operation, err);
+    publishFailOpen({ cache: this.name, operation, code, returned: fallback, error: err });
+    return fallback;
+  }
+
+  /**
+   * `set`/`add` once the backend exists: the backend's promise under the policy, without an
+   * async frame or `guard` closure (hot path). A backend that throws synchronously is treated
+   * like one that rejects.
+   */
+  private write(operation: "set" | "add", b: CacheBackend, key: string, bytes: Uint8Array, t: number) {
+    const started = this.startTimer();
+    let p: Promise<boolean>;
+    try {
+      const storageKey = this.keyPrefix + key;
+      p = operation === "set" ? b.set(storageKey, bytes, t) : b.add(storageKey, bytes, t);
+    } catch (err) {
+      p = Promise.reject(err);
+    }
+    return p.then(
+      (stored) => this.succeeded(operation, started, stored),
+      (err: unknown) => this.failed(operation, started, false, err),
+    );
   }
 
   private decode(r: Ready, operation: string, bytes: Uint8Array | undefined): PyValue | undefined {
@@ -207,9 +244,32 @@ export class Cache {
   }
 
   /** The value under `key`; `undefined` when missing, expired or undecodable (fail-open). */
-  async get(key: string): Promise<PyValue | undefined> {
-    return this.guard("get", undefined, async (r) =>
-      this.decode(r, "get", await r.backend.get(this.storageKey(key))),
+  get(key: string): Promise<PyValue | undefined> {
+    const r = this.ready;
+    if (r === undefined) {
+      return this.guard("get", undefined, async (ready) =>
+        this.decode(ready, "get", await ready.backend.get(this.storageKey(key))),
+      );
+    }
+    // Hot path once the backend exists: one promise hop over the backend's, no async frames.
+    const started = this.startTimer();
+    let p: Promise<Uint8Array | undefined>;
+    try {
+      p = r.backend.get(this.keyPrefix + key);
+    } catch (err) {
+      p = Promise.reject(err);
+    }
+    return p.then(
+      (bytes) => {
+        let value: PyValue | undefined;
+        try {
+          value = this.decode(r, "get", bytes);
+        } catch (err) {
+          return this.failed("get", started, undefined, err);
+        }
+        return this.succeeded("get", started, value);
+      },
+      (err: unknown) => this.failed("get", started, undefined, err),
     );
   }
 
@@ -239,21 +299,50 @@ export class Cache {
    * @returns true when stored; false on a backend failure (fail-open)
    * @throws CacheEncodeError for values the serializer cannot encode; CacheArgumentError for a bad timeout
    */
-  async set(key: string, value: PyValue, timeout?: number | null): Promise<boolean> {
-    const t = resolveTimeout(timeout, this.defaultTimeout);
-    const r = await this.use();
-    const bytes = r.serializer.dumps(value);
-    this.statsRecorder?.written(bytes.length);
-    return this.guard("set", false, () => r.backend.set(this.storageKey(key), bytes, t));
+  set(key: string, value: PyValue, timeout?: number | null): Promise<boolean> {
+    return this.encodeAndWrite("set", key, value, timeout);
   }
 
   /** Store only when `key` is absent. @param timeout SECONDS. @returns true when this call stored it. */
-  async add(key: string, value: PyValue, timeout?: number | null): Promise<boolean> {
-    const t = resolveTimeout(timeout, this.defaultTimeout);
-    const r = await this.use();
-    const bytes = r.serializer.dumps(value);
+  add(key: string, value: PyValue, timeout?: number | null): Promise<boolean> {
+    return this.encodeAndWrite("add", key, value, timeout);
+  }
+
+  /** Shared body of `set`/`add`: argument and encode errors reject, backend errors follow the policy. */
+  private encodeAndWrite(
+    operation: "set" | "add",
+    key: string,
+    value: PyValue,
+    timeout: number | null | undefined,
+  ): Promise<boolean> {
+    let t: number;
+    try {
+      t = resolveTimeout(timeout, this.defaultTimeout);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const r = this.ready;
+    if (r === undefined) {
+      return this.use().then((ready) => this.encodeAndWriteReady(operation, ready, key, value, t));
+    }
+    return this.encodeAndWriteReady(operation, r, key, value, t);
+  }
+
+  private encodeAndWriteReady(
+    operation: "set" | "add",
+    r: Ready,
+    key: string,
+    value: PyValue,
+    t: number,
+  ): Promise<boolean> {
+    let bytes: Uint8Array;
+    try {
+      bytes = r.serializer.dumps(value);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     this.statsRecorder?.written(bytes.length);
-    return this.guard("add", false, () => r.backend.add(this.storageKey(key), bytes, t));
+    return this.write(operation, r.backend, key, bytes, t);
   }
 
   /** Store several entries. @param timeout SECONDS. @returns the keys that were stored, in order. */
