@@ -403,7 +403,8 @@ export class GetOrSetCoordinator {
     }
     const timeout = o.timeout ?? this.cache.defaultTimeout;
     // timeout 0 (never expires) keeps the grace copy forever too; negatives are left to the backend.
-    const graceTimeout = timeout > 0 ? timeout + o.graceSeconds : timeout;
+    // Whole seconds: cache.set refuses fractional timeouts (INVALID_TIMEOUT), grace may be fractional.
+    const graceTimeout = timeout > 0 ? Math.ceil(timeout + o.graceSeconds) : timeout;
     const until = timeout === 0 ? Number.POSITIVE_INFINITY : Date.now() + graceTimeout * MS;
     this.stale.remember(key, value, until);
     await Promise.all([

@@ -264,4 +264,9 @@ describe("getOrSet", () => {
     expect(released).toEqual(["h::lock"]);
     expect(await cache.get("h")).toBe("fresh");
   });
+  it("a fractional grace period still writes a whole-second companion timeout", async () => {
+    const cache = simple();
+    expect(await cache.getOrSet("fg", () => "v", { timeout: 10, graceSeconds: 0.5 })).toBe("v");
+    expect(await cache.get(`fg${GRACE_KEY_SUFFIX}`)).toBe("v");
+  });
 });
