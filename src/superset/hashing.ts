@@ -2,9 +2,9 @@
  * Superset's `superset.utils.hashing`: `md5_sha_from_str`/`md5_sha_from_dict` (≤ 6.0)
  * and `hash_from_str`/`hash_from_dict` (6.1+, `HASH_ALGORITHM`). Output is lowercase hex.
  */
-import { createHash } from "node:crypto";
+import * as nodeCrypto from "node:crypto";
 import { SupersetCacheError } from "../errors.js";
-import { dumps, type PyJsonDumpsOptions } from "./pyjson/dumps.js";
+import { dumps, dumpsUtf8, type PyJsonDumpsOptions } from "./pyjson/dumps.js";
 import { PyJsonEncodeError } from "./pyjson/errors.js";
 import { type HashAlgorithm, type HashJsonMode, type SupersetVersion, versionProfile } from "./versions.js";
 
@@ -28,6 +28,17 @@ export interface HashFromDictOptions extends HashFromStrOptions {
   jsonMode?: HashJsonMode;
 }
 
+// One-shot `crypto.hash` (Node >= 20.12) skips the Hash object; older Node 20 has only createHash.
+const oneShotHash: ((algorithm: string, data: string | Uint8Array, encoding: "hex") => string) | undefined =
+  typeof nodeCrypto.hash === "function" ? nodeCrypto.hash : undefined;
+
+/** Lowercase hex digest of `data` (a string is hashed as its UTF-8 bytes). */
+function hexDigest(algorithm: HashAlgorithm, data: string | Uint8Array): string {
+  if (oneShotHash !== undefined) return oneShotHash(algorithm, data, "hex");
+  const h = nodeCrypto.createHash(algorithm);
+  return (typeof data === "string" ? h.update(data, "utf8") : h.update(data)).digest("hex");
+}
+
 function resolveAlgorithm(options: HashFromStrOptions): HashAlgorithm {
   const algorithm = options.algorithm ?? versionProfile(options.supersetVersion).hashAlgorithm;
   if (!ALGORITHMS.has(algorithm)) {
@@ -41,7 +52,7 @@ function resolveAlgorithm(options: HashFromStrOptions): HashAlgorithm {
  * @throws SupersetCacheError `UNSUPPORTED_HASH_ALGORITHM` for anything but md5/sha256.
  */
 export function hashFromStr(value: string, options: HashFromStrOptions = {}): string {
-  return createHash(resolveAlgorithm(options)).update(value, "utf8").digest("hex");
+  return hexDigest(resolveAlgorithm(options), value);
 }
 
 /**
@@ -49,6 +60,18 @@ export function hashFromStr(value: string, options: HashFromStrOptions = {}): st
  * @throws PyJsonEncodeError where Superset's call raises (e.g. NaN under 4.1 – 6.0 without `ignoreNan`).
  */
 export function hashInputJson(value: unknown, options: HashFromDictOptions = {}): string {
+  return encodeForHash(value, options, dumps);
+}
+
+/**
+ * Superset's `json.dumps(value, sort_keys=True, …)` of the version, through `encode`
+ * (`dumps`, or `dumpsUtf8` feeding a digest).
+ */
+function encodeForHash<R>(
+  value: unknown,
+  options: HashFromDictOptions,
+  encode: (value: unknown, options: PyJsonDumpsOptions) => R,
+): R {
   const mode = options.jsonMode ?? versionProfile(options.supersetVersion).hashJson;
   const json: PyJsonDumpsOptions = {
     sortKeys: true,
@@ -56,14 +79,14 @@ export function hashInputJson(value: unknown, options: HashFromDictOptions = {})
     allowNan: mode !== "superset-json",
     default: options.default,
   };
-  if (mode === "simplejson") return dumps(value, json);
+  if (mode === "simplejson") return encode(value, json);
   try {
-    return dumps(value, json);
+    return encode(value, json);
   } catch (err) {
     // superset.utils.json.dumps retries with encoding=None on UnicodeDecodeError, which
     // sends every bytes value to the `default` hook.
     if (err instanceof PyJsonEncodeError && err.code === "PYJSON_BYTES_NOT_UTF8") {
-      return dumps(value, { ...json, encoding: null });
+      return encode(value, { ...json, encoding: null });
     }
     throw err;
   }
@@ -75,5 +98,6 @@ export function hashInputJson(value: unknown, options: HashFromDictOptions = {})
  */
 export function hashFromDict(value: unknown, options: HashFromDictOptions = {}): string {
   const algorithm = resolveAlgorithm(options);
-  return createHash(algorithm).update(hashInputJson(value, options), "utf8").digest("hex");
+  const digest = (utf8: Uint8Array | string) => hexDigest(algorithm, utf8);
+  return encodeForHash(value, options, (v, json) => dumpsUtf8(v, json, digest));
 }

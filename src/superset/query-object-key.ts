@@ -170,17 +170,16 @@ export function queryObjectCacheDict(qo: QueryObjectInput, options: QueryObjectK
     dict.changed_on = options.changedOn ?? null;
   }
   Object.assign(dict, options.extra ?? {});
-  if (!truthy(effective.apply_fetch_values_predicate)) delete dict.apply_fetch_values_predicate;
+  // Members Python deletes are left out by a rest copy at the end: `delete` would turn the
+  // dict into a slow dictionary-mode object for the encoder.
+  const dropPredicate = !truthy(effective.apply_fetch_values_predicate);
   if (options.datasourceUid !== undefined) dict.datasource = options.datasourceUid;
   if (truthy(resultType)) dict.result_type = resultType as string;
   if (truthy(qo.time_range)) dict.time_range = qo.time_range as string;
   const postProcessing = postProcessingOf(qo, profile);
   if (postProcessing.length > 0) dict.post_processing = postProcessing;
   if (truthy(qo.time_offsets)) dict.time_offsets = qo.time_offsets as string[];
-  if (!(profile.keepBoundsWithoutTimeRange && !truthy(qo.time_range))) {
-    delete dict.from_dttm;
-    delete dict.to_dttm;
-  }
+  const dropBounds = !(profile.keepBoundsWithoutTimeRange && !truthy(qo.time_range));
   const layers = annotationLayersOf(qo).map((layer) => {
     const projected: Dict = {};
     for (const field of ANNOTATION_FIELDS) if (field in layer) projected[field] = layer[field] as PyValue;
@@ -194,6 +193,23 @@ export function queryObjectCacheDict(qo: QueryObjectInput, options: QueryObjectK
   if (profile.normalizeAdhocSql) {
     for (const field of ["metrics", "columns", "orderby"])
       if (field in dict) dict[field] = normalizeSql(dict[field] as PyValue);
+  }
+  return withoutDropped(dict, dropPredicate, dropBounds);
+}
+
+/** `dict` without `apply_fetch_values_predicate` and/or the bounds, order kept. */
+function withoutDropped(dict: Dict, dropPredicate: boolean, dropBounds: boolean): Dict {
+  if (dropPredicate && dropBounds) {
+    const { apply_fetch_values_predicate: _p, from_dttm: _f, to_dttm: _t, ...rest } = dict;
+    return rest;
+  }
+  if (dropPredicate) {
+    const { apply_fetch_values_predicate: _p, ...rest } = dict;
+    return rest;
+  }
+  if (dropBounds) {
+    const { from_dttm: _f, to_dttm: _t, ...rest } = dict;
+    return rest;
   }
   return dict;
 }

@@ -8,7 +8,9 @@
  */
 import { PyBytearray, PyDecimal, PyEnum, PyFloat } from "../../codecs/pickle/values.js";
 import { PyJsonEncodeError } from "./errors.js";
+import { type FlatEncoder, flatEncode } from "./flat-encoder.js";
 import { pythonFloatRepr } from "./float-repr.js";
+import { keyInfo } from "./key-info.js";
 import { pythonKeyClass } from "./key-memo.js";
 import { compareCodePoints } from "./key-order.js";
 import { quoteAscii, quoteUnicode } from "./string-escape.js";
@@ -73,6 +75,27 @@ interface Encoder {
  * @throws PyJsonEncodeError (codes in {@link PyJsonErrorCode}) where simplejson raises.
  */
 export function dumps(value: unknown, options: PyJsonDumpsOptions = {}): string {
+  const enc = encoderOf(options);
+  const flat = flatEncoderOf(enc);
+  return flat ? flatEncode(flat, value, (out) => out.text()) : encode(enc, value, 0, 0);
+}
+
+/**
+ * `dumps(value, options)` handed to `consume` as its UTF-8 bytes (a view valid only during
+ * the call) or, where no byte form is at hand, as the string; for hashing without a string.
+ * @throws PyJsonEncodeError as {@link dumps}.
+ */
+export function dumpsUtf8<T>(
+  value: unknown,
+  options: PyJsonDumpsOptions,
+  consume: (utf8: Uint8Array | string) => T,
+): T {
+  const enc = encoderOf(options);
+  const flat = flatEncoderOf(enc);
+  return flat ? flatEncode(flat, value, (out) => consume(out.utf8())) : consume(encode(enc, value, 0, 0));
+}
+
+function encoderOf(options: PyJsonDumpsOptions): Encoder {
   const indentOpt = options.indent;
   const indent =
     indentOpt === undefined || indentOpt === null
@@ -80,10 +103,11 @@ export function dumps(value: unknown, options: PyJsonDumpsOptions = {}): string 
       : typeof indentOpt === "number"
         ? " ".repeat(indentOpt)
         : indentOpt;
-  const [itemSep, keySep] = options.separators ?? (indent === null ? [", ", ": "] : [",", ": "]);
-  const enc: Encoder = {
+  const [itemSep, keySep] = options.separators ?? (indent === null ? DEFAULT_SEPARATORS : INDENT_SEPARATORS);
+  const sortKeys = options.sortKeys ?? false;
+  return {
     quote: options.ensureAscii === false ? quoteUnicode : quoteAscii,
-    sortKeys: options.sortKeys ?? false,
+    sortKeys,
     ignoreNan: options.ignoreNan ?? false,
     allowNan: options.allowNan ?? true,
     itemSep,
@@ -95,11 +119,28 @@ export function dumps(value: unknown, options: PyJsonDumpsOptions = {}): string 
     bytesAsText: options.encoding !== null,
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
     active: new Set(),
-    keyMemo: null,
+    keyMemo: !sortKeys && indent === null ? new Map() : null,
     flat: { sep: itemSep, open: "", close: "" },
   };
-  if (!enc.sortKeys && indent === null) enc.keyMemo = new Map();
-  return encode(enc, value, 0, 0);
+}
+
+const DEFAULT_SEPARATORS = [", ", ": "] as const;
+const INDENT_SEPARATORS = [",", ": "] as const;
+const ASCII_ONLY = /^\p{ASCII}*$/u;
+
+/** The flat (byte-writing) encoder for one-line `ensure_ascii` output with ASCII separators, else null. */
+function flatEncoderOf(enc: Encoder): FlatEncoder | null {
+  if (enc.indent !== null || enc.quote !== quoteAscii) return null;
+  if (!ASCII_ONLY.test(enc.itemSep) || !ASCII_ONLY.test(enc.keySep)) return null;
+  return {
+    sortKeys: enc.sortKeys,
+    itemSep: enc.itemSep,
+    keySep: enc.keySep,
+    flatLimit: Math.min(CYCLE_CHECK_NESTING, enc.maxDepth),
+    numberText: (x) => numberText(enc, x),
+    // One-line output: `level` only matters with `indent`, so nesting stands in for it.
+    fallback: (v, nesting) => encode(enc, v, nesting, nesting),
+  };
 }
 
 function floatText(enc: Encoder, x: number): string {
@@ -171,8 +212,6 @@ function scalarText(enc: Encoder, v: unknown): string | undefined {
  * case skips the bookkeeping.
  */
 const CYCLE_CHECK_NESTING = 32;
-// Keys with a code unit >= U+D800 are the only ones whose UTF-16 order differs from Python's.
-const NEEDS_CODE_POINT_ORDER = /[\ud800-\uffff]/;
 
 /** `level` drives indentation; `nesting` counts every step (hook calls too) against `maxDepth`. */
 function encode(enc: Encoder, v: unknown, level: number, nesting: number): string {
@@ -250,26 +289,6 @@ function encodeList(enc: Encoder, list: readonly unknown[], level: number, nesti
     out += encode(enc, list[i], level + 1, nesting + 1);
   }
   return `${out}${close}]`;
-}
-
-/** What is known about a str key: its ASCII-quoted form and whether it sorts differently by code point. */
-interface KeyInfo {
-  quoted: string;
-  codePointOrder: boolean;
-}
-
-/** Keys seen recently (keys repeat across calls: `columns`, `extras`, …); bounded. */
-const KEY_INFO_CACHE_LIMIT = 4096;
-const keyInfos = new Map<string, KeyInfo>();
-
-function keyInfo(key: string): KeyInfo {
-  let info = keyInfos.get(key);
-  if (info === undefined) {
-    if (keyInfos.size >= KEY_INFO_CACHE_LIMIT) keyInfos.clear();
-    info = { quoted: quoteAscii(key), codePointOrder: NEEDS_CODE_POINT_ORDER.test(key) };
-    keyInfos.set(key, info);
-  }
-  return info;
 }
 
 function quoteKey(enc: Encoder, key: string): string {
