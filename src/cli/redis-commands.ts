@@ -20,6 +20,14 @@ export interface CommandOutput {
 
 const SCAN_COUNT = 1000;
 const PROGRESS_EVERY_KEYS = 10_000;
+const PROGRESS_BAR_WIDTH = 30;
+
+/** `[#######.......]  45%  45000/100000 keys` (DBSIZE is the total; SCAN may return a key twice). */
+function progressBar(scanned: number, total: number): string {
+  const share = total > 0 ? Math.min(1, scanned / total) : 1;
+  const filled = Math.round(share * PROGRESS_BAR_WIDTH);
+  return `[${"#".repeat(filled)}${".".repeat(PROGRESS_BAR_WIDTH - filled)}] ${String(Math.round(share * 100)).padStart(3)}%  ${scanned}/${total} keys`;
+}
 const CONNECT_TIMEOUT_MS = 3000;
 
 export async function withRedis<T>(url: string, run: (r: Redis) => Promise<T>): Promise<T> {
@@ -107,6 +115,7 @@ export async function keysCommand(
   return withRedis(requireUrl(s), async (r) => {
     const db = Number(new URL(requireUrl(s)).pathname.slice(1) || 0);
     const groups = new Map<string, { name: string; prefix: string; keys: number; bytes: number }>();
+    const total = progress ? await r.dbsize() : 0;
     let cursor = "0";
     let scanned = 0;
     do {
@@ -131,7 +140,7 @@ export async function keysCommand(
       const before = scanned;
       scanned += keys.length;
       if (progress && Math.floor(scanned / PROGRESS_EVERY_KEYS) > Math.floor(before / PROGRESS_EVERY_KEYS))
-        process.stderr.write(`\rscanned ${scanned} keys…`);
+        process.stderr.write(`\r${progressBar(scanned, total)}`);
     } while (cursor !== "0");
     if (progress && scanned >= PROGRESS_EVERY_KEYS) process.stderr.write("\n");
     const list = [...groups.values()].sort((a, b) => b.bytes - a.bytes);
