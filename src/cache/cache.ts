@@ -6,11 +6,9 @@
  */
 import type { CacheBackend } from "../backends/backend.js";
 import type { PyFloat, PyValue } from "../codecs/pickle/values.js";
-import { CacheConfigError, CacheEncodeError } from "../errors.js";
 import type { ResolvedCacheConfig } from "../manager/config-types.js";
 import { CacheArgumentError } from "./cache-errors.js";
-import { type BackendErrorPolicy, ErrorRecorder, errorCode } from "./error-policy.js";
-import { operationObserved, publishFailOpen, publishOperation } from "./events.js";
+import { type BackendErrorPolicy, ErrorRecorder } from "./error-policy.js";
 import {
   coordinatorFor,
   type GetOrSetFactory,
@@ -18,6 +16,7 @@ import {
   type GetOrSetStats,
 } from "./get-or-set.js";
 import { type CachedOptions, cached, type Memoized, type MemoizeOptions, memoize } from "./memoize.js";
+import { OperationOutcomes } from "./operation-outcomes.js";
 import { pythonIncrement } from "./python-increment.js";
 import type { Serializer } from "./serializer.js";
 import { CacheStats, type CacheStatsOptions, type CacheStatsSnapshot } from "./stats.js";
@@ -95,6 +94,7 @@ export class Cache {
   private readonly errors: ErrorRecorder;
   /** Undefined when stats are off (`stats: false`). */
   private readonly statsRecorder: CacheStats | undefined;
+  private readonly outcomes: OperationOutcomes;
   private closed = false;
 
   constructor(options: CacheOptions) {
@@ -107,6 +107,7 @@ export class Cache {
     this.errors = new ErrorRecorder(this.name, () => this.ready?.backend.kind ?? "unknown");
     this.config = options.config;
     this.statsRecorder = options.stats === false ? undefined : new CacheStats(this.name, options.stats);
+    this.outcomes = new OperationOutcomes(this.name, this.policy, this.errors, this.statsRecorder);
     this.backendSource = options.backend;
     this.serializerSource = options.serializer;
   }
@@ -164,49 +165,12 @@ export class Cache {
    */
   private async guard<T>(operation: string, fallback: T, run: (r: Ready) => Promise<T>): Promise<T> {
     const r = await this.use();
-    const started = this.startTimer();
+    const started = this.outcomes.start();
     try {
-      return this.succeeded(operation, started, await run(r));
+      return this.outcomes.succeeded(operation, started, await run(r));
     } catch (err) {
-      return this.failed(operation, started, fallback, err);
+      return this.outcomes.failed(operation, started, fallback, err);
     }
-  }
-
-  /** Latency start (MILLISECONDS) for `succeeded`/`failed`; 0 without stats. */
-  private startTimer(): number {
-    const stats = this.statsRecorder;
-    return stats ? stats.start(operationObserved()) : 0;
-  }
-
-  /** Count a finished operation and publish it when observed; returns `result`. */
-  private succeeded<T>(operation: string, started: number, result: T): T {
-    const stats = this.statsRecorder;
-    const ms = stats ? stats.succeeded(operation, started, result) : 0;
-    if (operationObserved()) publishOperation({ cache: this.name, operation, outcome: "ok", durationMs: ms });
-    return result;
-  }
-
-  /**
-   * Apply the error policy to a failed operation: config, argument and encode errors rethrow;
-   * otherwise count, publish, and throw (`throw`) or return `fallback` (`fail-open`).
-   */
-  private failed<T>(operation: string, started: number, fallback: T, err: unknown): T {
-    if (
-      err instanceof CacheConfigError ||
-      err instanceof CacheArgumentError ||
-      err instanceof CacheEncodeError
-    )
-      throw err;
-    const stats = this.statsRecorder;
-    const code = errorCode(err);
-    const keys = Array.isArray(fallback) ? fallback.length : 1;
-    const ms = stats ? stats.failed(operation, started, code, keys) : 0;
-    const outcome = this.policy === "throw" ? "error" : "fail-open";
-    if (operationObserved()) publishOperation({ cache: this.name, operation, outcome, durationMs: ms, code });
-    if (this.policy === "throw") throw this.errors.toThrowable(operation, err);
-    this.errors.record(operation, err);
-    publishFailOpen({ cache: this.name, operation, code, returned: fallback, error: err });
-    return fallback;
   }
 
   /**
@@ -215,7 +179,7 @@ export class Cache {
    * like one that rejects.
    */
   private write(operation: "set" | "add", b: CacheBackend, key: string, bytes: Uint8Array, t: number) {
-    const started = this.startTimer();
+    const started = this.outcomes.start();
     let p: Promise<boolean>;
     try {
       const storageKey = this.keyPrefix + key;
@@ -224,8 +188,8 @@ export class Cache {
       p = Promise.reject(err);
     }
     return p.then(
-      (stored) => this.succeeded(operation, started, stored),
-      (err: unknown) => this.failed(operation, started, false, err),
+      (stored) => this.outcomes.succeeded(operation, started, stored),
+      (err: unknown) => this.outcomes.failed(operation, started, false, err),
     );
   }
 
@@ -235,11 +199,7 @@ export class Cache {
     try {
       return r.serializer.loads(bytes);
     } catch (err) {
-      this.statsRecorder?.undecodable(errorCode(err));
-      if (this.policy === "throw") throw this.errors.toThrowable(operation, err);
-      this.errors.record(operation, err);
-      publishFailOpen({ cache: this.name, operation, code: errorCode(err), returned: undefined, error: err });
-      return undefined;
+      return this.outcomes.undecodable(operation, err);
     }
   }
 
@@ -252,7 +212,7 @@ export class Cache {
       );
     }
     // Hot path once the backend exists: one promise hop over the backend's, no async frames.
-    const started = this.startTimer();
+    const started = this.outcomes.start();
     let p: Promise<Uint8Array | undefined>;
     try {
       p = r.backend.get(this.keyPrefix + key);
@@ -265,11 +225,11 @@ export class Cache {
         try {
           value = this.decode(r, "get", bytes);
         } catch (err) {
-          return this.failed("get", started, undefined, err);
+          return this.outcomes.failed("get", started, undefined, err);
         }
-        return this.succeeded("get", started, value);
+        return this.outcomes.succeeded("get", started, value);
       },
-      (err: unknown) => this.failed("get", started, undefined, err),
+      (err: unknown) => this.outcomes.failed("get", started, undefined, err),
     );
   }
 
