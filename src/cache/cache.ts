@@ -97,9 +97,11 @@ export class Cache {
   private readonly outcomes: OperationOutcomes;
   private closed = false;
 
+  /** @throws CacheArgumentError `INVALID_TIMEOUT` when `options.defaultTimeout` is not whole SECONDS */
   constructor(options: CacheOptions) {
     this.keyPrefix = options.keyPrefix ?? "";
-    this.defaultTimeout = options.defaultTimeout ?? FLASK_CACHING_DEFAULT_TIMEOUT;
+    // Same rule as a per-call timeout: whole SECONDS (createCache validated the config already).
+    this.defaultTimeout = resolveTimeout(options.defaultTimeout, FLASK_CACHING_DEFAULT_TIMEOUT);
     this.name = options.name ?? "cache";
     this.policy = options.onBackendError ?? "fail-open";
     this.ignoreErrors = options.ignoreErrors ?? false;

@@ -118,3 +118,15 @@ describe("config timeouts are whole seconds", () => {
     expect(error).toMatchObject({ code: "CONFIG_INVALID_VALUE", path });
   });
 });
+
+describe("a Cache built directly", () => {
+  it("refuses a fractional defaultTimeout with INVALID_TIMEOUT", () => {
+    const backend = {} as CacheBackend;
+    expect(() => new Cache({ backend, serializer: new PickleSerializer(), defaultTimeout: 2.5 })).toThrow(
+      expect.objectContaining({ code: "INVALID_TIMEOUT" }),
+    );
+    expect(new Cache({ backend, serializer: new PickleSerializer(), defaultTimeout: 0 }).defaultTimeout).toBe(
+      0,
+    );
+  });
+});
