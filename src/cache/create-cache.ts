@@ -17,6 +17,7 @@ import { type FlaskDefaults, resolveFlaskCacheConfig } from "../manager/flask-co
 import { Cache, type DeleteManyStrategy } from "./cache.js";
 import type { BackendErrorPolicy } from "./error-policy.js";
 import { loadSerializer } from "./serializer-choice.js";
+import type { CacheStatsOptions } from "./stats.js";
 
 export interface CreateCacheOptions {
   /** Time source for expiry; default the system clock. Tests pass a `FakeClock`. */
@@ -38,6 +39,8 @@ export interface CreateCacheOptions {
    * Default none: every backend's own defaults.
    */
   backendOptions?: BackendOptions;
+  /** Statistics options (latency clock, `timeEvery`), or `false` for none. Default on; see `Cache.stats()`. */
+  stats?: CacheStatsOptions | false;
 }
 
 /** Backend kinds whose Flask-Caching factory passes `CACHE_IGNORE_ERRORS` (§3.1). */
@@ -80,6 +83,7 @@ export function createCache(config: FlaskCacheConfig = {}, options: CreateCacheO
     ignoreErrors: IGNORE_ERRORS_KINDS.has(kind) && resolved.CACHE_IGNORE_ERRORS,
     onBackendError: options.onBackendError,
     deleteManyStrategy: options.deleteManyStrategy ?? reg.deleteMany,
+    ...(options.stats !== undefined ? { stats: options.stats } : {}),
     name: path,
   });
 }

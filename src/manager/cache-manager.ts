@@ -7,7 +7,7 @@ import { Cache } from "../cache/cache.js";
 import { RESULTS_BACKEND_NOT_CONFIGURED } from "../cache/cache-errors.js";
 import { createCache } from "../cache/create-cache.js";
 import type { BackendErrorPolicy } from "../cache/error-policy.js";
-import type { CacheStatsSnapshot } from "../cache/stats.js";
+import type { CacheStatsOptions, CacheStatsSnapshot } from "../cache/stats.js";
 import type { Clock } from "../clock.js";
 import { CacheConfigError } from "../errors.js";
 import { SUPERSET_KEYS } from "./config-schema.js";
@@ -38,6 +38,8 @@ export interface CacheManagerOptions {
    * client } } }`). Merged over `backendOptions` family by family, option by option.
    */
   backends?: Partial<Record<NamedCacheConfigKey, BackendOptions>>;
+  /** Statistics options of every cache (latency clock, `timeEvery`), or `false` for none. Default on. */
+  stats?: CacheStatsOptions | false;
 }
 
 /** `backendOptions` with the named cache's own entries laid over it, family by family. */

@@ -274,3 +274,30 @@ describe("LatencyHistogram", () => {
     );
   });
 });
+
+const SIMPLE_REQUIRED = {
+  FILTER_STATE_CACHE_CONFIG: { CACHE_TYPE: "SimpleCache" },
+  EXPLORE_FORM_DATA_CACHE_CONFIG: { CACHE_TYPE: "SimpleCache" },
+} as const;
+
+describe("stats options through createCache/CacheManager", () => {
+  it("CacheManager({ stats }) reaches every cache: an injected clock and timeEvery 1, or false", async () => {
+    const clock = new FakeClock(0);
+    const m = new CacheManager(
+      {
+        ...SIMPLE_REQUIRED,
+        DATA_CACHE_CONFIG: { CACHE_TYPE: "SimpleCache" },
+        RESULTS_BACKEND: { CACHE_TYPE: "SimpleCache" },
+      },
+      { stats: { clock, timeEvery: 1 } },
+    );
+    await m.dataCache.get("a");
+    await m.resultsBackend.get("b");
+    expect(m.stats().DATA_CACHE_CONFIG!.latency.get!.count).toBe(1);
+    expect(m.stats().RESULTS_BACKEND!.latency.get!.count).toBe(1);
+    const off = new CacheManager({ ...SIMPLE_REQUIRED }, { stats: false });
+    expect(off.stats()).toEqual({});
+    await m.close();
+    await off.close();
+  });
+});
