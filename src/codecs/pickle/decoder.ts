@@ -6,6 +6,8 @@
 import type { LoadsOptions } from "./decode-options.js";
 import { PickleDecodeError, PickleSecurityError } from "./errors.js";
 import { WHITELIST } from "./globals/index.js";
+import { NdArray } from "./globals/numpy-array.js";
+import { NpDtype } from "./globals/numpy-dtype.js";
 import {
   globalKey,
   type HandlerContext,
@@ -18,6 +20,7 @@ import { type PickleLimits, resolveLimits } from "./limits.js";
 import { HIGHEST_PROTOCOL, OPCODE_NAMES, Op } from "./opcodes.js";
 import { ByteReader, decodeLatin1 } from "./reader.js";
 import { ContainerOps } from "./stack-containers.js";
+import { scanStrCells } from "./str-cells-scan.js";
 import {
   decodeRawUnicodeEscape,
   parseDecimalInt,
@@ -25,6 +28,7 @@ import {
   parseMemoIndex,
   parseQuotedString,
 } from "./text-args.js";
+import { Utf8Cells } from "./utf8-cells.js";
 import { PyBytearray, PyFloat, PyObject, PyTuple, type PyValue } from "./values.js";
 
 export type { LoadsOptions } from "./decode-options.js";
@@ -45,6 +49,18 @@ const SLOT_BYTES = 8;
  *   persistent id, an extension code or an out-of-band buffer without `buffers`;
  *   PickleSecurityError for a non-whitelisted global when `unknownGlobals: "error"`.
  */
+/** A scanned list as its plain array; a tuple holding one gets the array in place. */
+function materialize(v: PyValue): PyValue {
+  if ((v as unknown) instanceof Utf8Cells) return (v as unknown as Utf8Cells).toArray();
+  if (v instanceof PyTuple) {
+    for (let k = 0; k < v.length; k++) {
+      const x = v[k] as unknown;
+      if (x instanceof Utf8Cells) v[k] = x.toArray();
+    }
+  }
+  return v;
+}
+
 export function loads(bytes: Uint8Array, options: LoadsOptions = {}): PyValue {
   return new Unpickler(bytes, options).load();
 }
@@ -69,6 +85,12 @@ class Unpickler implements HandlerContext {
   private allocated = 0;
   private readonly globals = new Map<string, PyValue>();
   private readonly buffers: Iterator<Uint8Array> | null;
+  /** Opcodes consumed by str-cell scans (counted against maxOpcodes with the main loop's). */
+  private scannedOps = 0;
+  /** Str-cell lists scanned so far, with the memo ranges of their strs (null until the first). */
+  private cellRuns: { memoFrom: number; memoCells: number[]; cells: Utf8Cells }[] | null = null;
+  /** A scanned list on its way into its ndarray's BUILD (see `guardCells`). */
+  private liveCells: Utf8Cells | null = null;
 
   constructor(bytes: Uint8Array, options: LoadsOptions) {
     this.limits = resolveLimits(options.limits);
@@ -108,7 +130,8 @@ class Unpickler implements HandlerContext {
     for (;;) {
       r.opStart = r.pos;
       const op = r.u8();
-      if ((++ops & BUDGET_CHECK_MASK) === 0) this.checkBudget(ops);
+      if ((++ops & BUDGET_CHECK_MASK) === 0) this.checkBudget(ops + this.scannedOps);
+      if (this.liveCells !== null) this.guardCells(op);
       if (op === Op.STOP) return this.pop();
       this.step(op);
     }
@@ -154,8 +177,10 @@ class Unpickler implements HandlerContext {
   // ---- memo --------------------------------------------------------------------------
   private memoGet(i: number): PyValue {
     let v = i < this.memoDense.length ? this.memoDense[i] : this.memoSparse?.get(i);
+    if (v === undefined && this.cellRuns !== null) v = this.cellMemo(i);
     if (v === undefined) this.fail("PICKLE_MEMO_MISSING", `Memo value not found at index ${i}`);
     if (v instanceof PyShell && v.replacement !== undefined) v = v.replacement;
+    else if (this.cellRuns !== null && this.materializesCells(v)) v = materialize(v);
     else if (this.c.anyReplaced && typeof v === "object" && v !== null) v = this.c.replaced.get(v) ?? v;
     return v;
   }
@@ -308,7 +333,99 @@ class Unpickler implements HandlerContext {
     return v;
   }
 
-  // ---- dispatch ----------------------------------------------------------------------
+  // ---- str cells (see str-cells-scan.ts) ----------------------------------------------
+  /**
+   * EMPTY_LIST as the data of an object ndarray's BUILD state: the stack holds the unbuilt
+   * ndarray, MARK, version, shape, dtype('O'), is_fortran. Only then may the list be scanned.
+   */
+  private atObjectArrayData(): boolean {
+    const stack = this.stack;
+    const n = stack.length;
+    if (n - this.fence !== 4 || this.fence < 1) return false;
+    const arr = stack[this.fence - 1];
+    const dtype = stack[n - 2];
+    return (
+      arr instanceof NdArray &&
+      arr.dtype === null &&
+      dtype instanceof NpDtype &&
+      dtype.kind === "O" &&
+      typeof stack[n - 1] === "boolean" &&
+      this.memoSparse === null &&
+      this.memoDense.length === this.memoCount
+    );
+  }
+
+  /** Scan the list; on success push it as `Utf8Cells` and add its memo entries. */
+  private scanCells(): boolean {
+    const start = this.r.snapshot();
+    const scan = scanStrCells(this.r, this.memoCount, {
+      maxItems: this.limits.maxContainerItems,
+      maxStringBytes: this.limits.maxStringBytes,
+    });
+    if (scan === null) return false;
+    const { cells, memoCells } = scan;
+    const memoAdded = memoCells.length + (scan.listMemo ? 1 : 0);
+    const bytes = scan.textBytes * 2 + cells.count * SLOT_BYTES;
+    if (
+      this.memoCount + memoAdded > this.limits.maxMemo ||
+      this.allocated + bytes > this.limits.maxTotalAllocation ||
+      this.scannedOps + scan.ops > this.limits.maxOpcodes
+    ) {
+      // Let the general machine meet the limit at its exact opcode.
+      this.r.rewind(start);
+      return false;
+    }
+    this.charge(bytes);
+    this.scannedOps += scan.ops;
+    const dense = this.memoDense;
+    if (scan.listMemo) dense.push(cells as unknown as PyValue);
+    const memoFrom = dense.length;
+    // str memo slots stay undefined until read: `cellMemo` decodes them on demand.
+    for (let k = 0; k < memoCells.length; k++) dense.push(undefined);
+    this.memoCount += memoAdded;
+    this.cellRuns ??= [];
+    this.cellRuns.push({ memoFrom, memoCells, cells });
+    this.stack.push(cells as unknown as PyValue);
+    this.liveCells = cells;
+    return true;
+  }
+
+  /** A str memoized inside a scanned list, decoded on first read (undefined if not one). */
+  private cellMemo(i: number): PyValue | undefined {
+    for (const run of this.cellRuns ?? []) {
+      const k = i - run.memoFrom;
+      if (k >= 0 && k < run.memoCells.length) {
+        const s = run.cells.cell(run.memoCells[k] as number);
+        this.memoDense[i] = s;
+        return s;
+      }
+    }
+    return undefined;
+  }
+
+  /** True for a scanned list, or a tuple holding one (its BUILD state), read from the memo. */
+  private materializesCells(v: PyValue): boolean {
+    if ((v as unknown) instanceof Utf8Cells) return true;
+    return v instanceof PyTuple && v.some((x) => (x as unknown) instanceof Utf8Cells);
+  }
+
+  /**
+   * Before each opcode while a scanned list is pending: the list may only be wrapped into its
+   * state tuple (TUPLE), the tuple memoized (MEMOIZE) and given to BUILD (FRAMEs may come
+   * between). Any other opcode first turns the list into a plain array, so `Utf8Cells` never
+   * escapes to anything but the ndarray.
+   */
+  private guardCells(op: number): void {
+    const stack = this.stack;
+    const i = stack.length - 1;
+    const top = stack[i];
+    if (op === Op.FRAME) return;
+    if ((top as unknown) === this.liveCells && op === Op.TUPLE) return;
+    if (top instanceof PyTuple && (op === Op.MEMOIZE || op === Op.BUILD)) return;
+    this.liveCells = null;
+    if (i >= 0) stack[i] = materialize(top as PyValue);
+  }
+
   private step(op: number): void {
     const r = this.r;
     const stack = this.stack;
@@ -419,6 +536,7 @@ class Unpickler implements HandlerContext {
         stack.push(this.py2String(parseQuotedString(r.line(), r)));
         return;
       case Op.EMPTY_LIST:
+        if (this.atObjectArrayData() && this.scanCells()) return;
         stack.push([]);
         return;
       case Op.EMPTY_TUPLE:
@@ -597,6 +715,7 @@ class Unpickler implements HandlerContext {
         const state = this.pop();
         const obj = this.pop();
         stack.push(this.build(obj, state));
+        this.liveCells = null;
         return;
       }
       case Op.PERSID:

@@ -371,6 +371,12 @@ export function columnData(col: PdColumn, ctx: HandlerContext): { data: Data; me
     default:
       break;
   }
+  if (col.kind === "object" && col.utf8 !== undefined) {
+    // All cells are str/None with strict UTF-8 payloads: copy the bytes, no JS strings.
+    const { cells, from } = col.utf8;
+    meta.set(ARROW_METADATA.objectEncoding, "str");
+    return { data: cells.toUtf8Data(from, from + n), meta };
+  }
   const cells: PyValue[] =
     col.kind === "object" ? col.values : Array.from({ length: n }, (_, i) => cellValue(col, i, ctx));
   const { data, encoding } = objectData(cells, ctx);

@@ -26,6 +26,13 @@ const nodeAsciiSlice: ((this: Uint8Array, start: number, end: number) => string)
       ).latin1Slice
     : null;
 
+/** See `ByteReader.snapshot`. */
+export interface ReaderState {
+  readonly pos: number;
+  readonly limit: number;
+  readonly frameEnd: number;
+}
+
 export class ByteReader {
   readonly buf: Uint8Array;
   readonly view: DataView;
@@ -46,6 +53,28 @@ export class ByteReader {
     this.pos = 0;
     this.end = buf.length;
     this.limit = buf.length;
+  }
+
+  /** Position and frame state, so a speculative scan can be rewound exactly. */
+  snapshot(): ReaderState {
+    return { pos: this.pos, limit: this.limit, frameEnd: this.frameEnd };
+  }
+
+  /** Go back to a state taken by `snapshot()`. */
+  rewind(state: ReaderState): void {
+    this.pos = state.pos;
+    this.limit = state.limit;
+    this.frameEnd = state.frameEnd;
+  }
+
+  /**
+   * The `n` bytes at `start` as a string, without moving; the caller has already checked
+   * them with `validateUtf8` (strict UTF-8, no encoded surrogates).
+   */
+  validatedTextAt(start: number, n: number): string {
+    const end = start + n;
+    if (nodeUtf8Slice !== null) return nodeUtf8Slice.call(this.buf, start, end);
+    return utf8Fatal.decode(this.buf.subarray(start, end));
   }
 
   /** Bytes left in the whole input. */
@@ -187,14 +216,14 @@ export class ByteReader {
 }
 
 const UTF8_INVALID = 0;
-const UTF8_VALID = 1;
+export const UTF8_VALID = 1;
 const UTF8_SURROGATES = 2;
 
 /**
  * Strict UTF-8 check of `b[start..end)`: `UTF8_VALID`, `UTF8_SURROGATES` (valid except for
  * encoded surrogates ED A0..BF xx, which Python's surrogatepass accepts) or `UTF8_INVALID`.
  */
-function validateUtf8(b: Uint8Array, start: number, end: number): number {
+export function validateUtf8(b: Uint8Array, start: number, end: number): number {
   let result = UTF8_VALID;
   let i = start;
   while (i < end) {

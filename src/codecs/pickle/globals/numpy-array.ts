@@ -3,6 +3,7 @@
  * Raw data stays a view over the pickle bytes; typed views are zero-copy when the offset is
  * aligned and the byte order is little-endian, and a copy otherwise.
  */
+import { Utf8Cells } from "../utf8-cells.js";
 import { PyTuple, type PyValue } from "../values.js";
 import { intArg, seqArg } from "./args.js";
 import { NpDtype } from "./numpy-dtype.js";
@@ -105,12 +106,19 @@ export class NdArray extends PyShell {
   fortran = false;
   /** Raw element bytes in storage order (C, or Fortran when `fortran`). */
   raw: Uint8Array | null = null;
-  /** Object-dtype elements, always in C (row-major) logical order. */
-  objects: PyValue[] | null = null;
+  /** Object-dtype elements as str references into the pickle (see utf8-cells.ts), or null. */
+  cells: Utf8Cells | null = null;
+  private objectList: PyValue[] | null = null;
   private typedCache: NumericArray | null = null;
 
   constructor() {
     super("numpy", "ndarray");
+  }
+
+  /** Object-dtype elements, always in C (row-major) logical order (null for other dtypes). */
+  get objects(): PyValue[] | null {
+    if (this.objectList === null && this.cells !== null) this.objectList = this.cells.toArray();
+    return this.objectList;
   }
 
   /** Number of elements. */
@@ -142,11 +150,17 @@ export class NdArray extends PyShell {
       ctx.fail("PICKLE_LIMIT_EXCEEDED", "ndarray larger than maxContainerItems");
     if (dtype.structured) ctx.fail("PICKLE_BAD_NUMPY", "structured dtypes are not supported");
     const n = Number(count);
-    if (dtype.kind === "O") {
+    this.cells = null;
+    this.objectList = null;
+    this.raw = null;
+    if (dtype.kind === "O" && data instanceof Utf8Cells) {
+      if (data.count !== n) ctx.fail("PICKLE_BAD_NUMPY", "object array length does not match its shape");
+      this.cells = data;
+    } else if (dtype.kind === "O") {
       if (!Array.isArray(data) || data instanceof PyTuple)
         ctx.fail("PICKLE_BAD_NUMPY", "object array data must be a list");
       if (data.length !== n) ctx.fail("PICKLE_BAD_NUMPY", "object array length does not match its shape");
-      this.objects = data;
+      this.objectList = data;
     } else {
       if (!(data instanceof Uint8Array)) ctx.fail("PICKLE_BAD_NUMPY", "array data must be bytes");
       if (count * BigInt(dtype.itemsize) !== BigInt(data.length)) {

@@ -3,6 +3,7 @@
  * DataFrame column, with its pandas dtype string. Rows of 2-D blocks are views when the
  * block is C-ordered (zero-copy for numeric data) and gathered copies when Fortran-ordered.
  */
+import type { Utf8Cells } from "../utf8-cells.js";
 import { PyComplex, PyDatetime64, PyFloat, PySentinel, type PyTzInfo, type PyValue } from "../values.js";
 import { arrayElement } from "./numpy.js";
 import type { NdArray, NumericArray } from "./numpy-array.js";
@@ -42,7 +43,14 @@ export type PdColumn =
   /** pandas `string` dtype (StringArray): str or NA. */
   | { kind: "string"; dtypeName: string; values: PyValue[]; length: number }
   /** Object column (and numpy str/bytes columns): Python values. */
-  | { kind: "object"; dtypeName: string; values: PyValue[]; length: number };
+  | {
+      kind: "object";
+      dtypeName: string;
+      values: PyValue[];
+      length: number;
+      /** All-str/None cells as references into the pickle, starting at cell `from` (fast path). */
+      utf8?: { cells: Utf8Cells; from: number };
+    };
 
 /** Something that can supply block rows: a 2-D (or 1-D) array of one dtype. */
 export interface BlockSource {
@@ -116,6 +124,20 @@ export function ndarraySource(arr: NdArray, ctx: HandlerContext): BlockSource {
       const values = numericRow(arr, r);
       if (values && dtype.kind !== "S" && dtype.kind !== "U") {
         return { kind: "numeric", dtype, dtypeName: dtype.numpyName, values, length: rowLength };
+      }
+      if (arr.cells !== null) {
+        // `values` only when someone asks: the Arrow path copies the cells' UTF-8 directly.
+        let values: PyValue[] | null = null;
+        return {
+          kind: "object",
+          dtypeName: dtype.numpyName,
+          get values(): PyValue[] {
+            values ??= objectRow(arr, r, c);
+            return values;
+          },
+          length: rowLength,
+          utf8: { cells: arr.cells, from: arr.shape.length < 2 ? 0 : r * rowLength },
+        };
       }
       return { kind: "object", dtypeName: dtype.numpyName, values: objectRow(arr, r, c), length: rowLength };
     },
