@@ -51,9 +51,6 @@ export interface CacheStatsSnapshot {
   sinceMs: number;
 }
 
-const READS = new Set(["get", "getRaw"]);
-const WRITES = new Set(["set", "add", "setRaw"]);
-
 export class CacheStats {
   readonly clock: Clock;
   private readonly timeEvery: number;
@@ -97,24 +94,38 @@ export class CacheStats {
 
   /** Record a completed operation and classify its result. @returns the duration in MILLISECONDS (0 when untimed) */
   succeeded(operation: string, startedMs: number, result: unknown): number {
-    const duration = this.elapsed(operation, startedMs);
-    if (READS.has(operation)) {
-      if (result === undefined) this.misses++;
-      else this.hits++;
-    } else if (WRITES.has(operation)) {
-      if (result === true) this.sets++;
-    } else if (operation === "delete") {
-      if (result === true) this.deletes++;
-    } else if (operation === "getMany" && Array.isArray(result)) {
-      for (const v of result) {
-        if (v === undefined) this.misses++;
+    const duration = Number.isNaN(startedMs) ? 0 : this.elapsed(operation, startedMs);
+    // A switch on the operation name: cheaper than Set lookups on the hot path.
+    switch (operation) {
+      case "get":
+      case "getRaw":
+        if (result === undefined) this.misses++;
         else this.hits++;
-      }
-    } else if ((operation === "setMany" || operation === "deleteMany") && Array.isArray(result)) {
-      let n = 0;
-      for (const ok of result) if (ok === true) n++;
-      if (operation === "setMany") this.sets += n;
-      else this.deletes += n;
+        break;
+      case "set":
+      case "add":
+      case "setRaw":
+        if (result === true) this.sets++;
+        break;
+      case "delete":
+        if (result === true) this.deletes++;
+        break;
+      case "getMany":
+        if (Array.isArray(result))
+          for (const v of result) {
+            if (v === undefined) this.misses++;
+            else this.hits++;
+          }
+        break;
+      case "setMany":
+      case "deleteMany":
+        if (Array.isArray(result)) {
+          let n = 0;
+          for (const ok of result) if (ok === true) n++;
+          if (operation === "setMany") this.sets += n;
+          else this.deletes += n;
+        }
+        break;
     }
     return duration;
   }
@@ -124,7 +135,7 @@ export class CacheStats {
     const duration = this.elapsed(operation, startedMs);
     this.errorCounts.set(code, (this.errorCounts.get(code) ?? 0) + 1);
     // A read that failed is a miss for the caller, as fail-open returns one.
-    if (READS.has(operation)) this.misses++;
+    if (operation === "get" || operation === "getRaw") this.misses++;
     else if (operation === "getMany") this.misses += keys;
     return duration;
   }
