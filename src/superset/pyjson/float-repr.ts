@@ -11,6 +11,9 @@
 /** Decimal exponents at which Python's repr leaves positional notation (`float_repr_style` "short"). */
 const MIN_POSITIONAL_EXPONENT = -4;
 const MAX_POSITIONAL_EXPONENT = 15;
+/** Python writes |x| in [1e-4, 1e16) positionally; JS `String(x)` does so for [1e-7, 1e21). */
+const POSITIONAL_MIN = 1e-4;
+const POSITIONAL_LIMIT = 1e16;
 
 /** `repr(x)` of a Python float: `1.0`, `0.1`, `1e+16`, `1e-05`, `-0.0`, `nan`, `inf`, `-inf`. */
 export function pythonFloatRepr(x: number): string {
@@ -18,6 +21,12 @@ export function pythonFloatRepr(x: number): string {
   if (x === Number.POSITIVE_INFINITY) return "inf";
   if (x === Number.NEGATIVE_INFINITY) return "-inf";
   if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const magnitude = x < 0 ? -x : x;
+  // Fast path: where both languages write positional notation, JS's shortest round-trip
+  // text is Python's, bar the `.0` Python keeps on integral values.
+  if (magnitude >= POSITIONAL_MIN && magnitude < POSITIONAL_LIMIT) {
+    return Number.isInteger(x) ? `${x}.0` : `${x}`;
+  }
   const negative = x < 0;
   // "d.ddde±x": shortest round-trip digits and the decimal exponent.
   const exp = (negative ? -x : x).toExponential();
