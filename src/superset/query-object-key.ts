@@ -162,7 +162,17 @@ export function queryObjectCacheDict(qo: QueryObjectInput, options: QueryObjectK
       ? (qo.row_limit ?? null)
       : applyRowLimit(qo.row_limit, resultType, options.rowLimits ?? {});
   const effective: QueryObjectInput = { ...qo, row_limit: rowLimit };
-  const dict = queryObjectToDict(effective, profile);
+  // Members Python deletes at the end are never added (`delete` would turn the dict into a
+  // slow dictionary-mode object for the encoder), unless `extra` may add them back.
+  const dropPredicate = !truthy(effective.apply_fetch_values_predicate);
+  const dropBounds = !(profile.keepBoundsWithoutTimeRange && !truthy(qo.time_range));
+  const extraAddsDropped =
+    options.extra !== undefined && DROPPED_KEYS.some((k) => k in (options.extra as Dict));
+  const dict = queryObjectToDict(
+    effective,
+    profile,
+    extraAddsDropped ? {} : { applyFetchValuesPredicate: dropPredicate, bounds: dropBounds },
+  );
   if (options.datasourceUid !== undefined) {
     dict.datasource = options.datasourceUid;
     dict.extra_cache_keys = options.extraCacheKeys ?? [];
@@ -170,16 +180,12 @@ export function queryObjectCacheDict(qo: QueryObjectInput, options: QueryObjectK
     dict.changed_on = options.changedOn ?? null;
   }
   Object.assign(dict, options.extra ?? {});
-  // Members Python deletes are left out by a rest copy at the end: `delete` would turn the
-  // dict into a slow dictionary-mode object for the encoder.
-  const dropPredicate = !truthy(effective.apply_fetch_values_predicate);
   if (options.datasourceUid !== undefined) dict.datasource = options.datasourceUid;
   if (truthy(resultType)) dict.result_type = resultType as string;
   if (truthy(qo.time_range)) dict.time_range = qo.time_range as string;
   const postProcessing = postProcessingOf(qo, profile);
   if (postProcessing.length > 0) dict.post_processing = postProcessing;
   if (truthy(qo.time_offsets)) dict.time_offsets = qo.time_offsets as string[];
-  const dropBounds = !(profile.keepBoundsWithoutTimeRange && !truthy(qo.time_range));
   const layers = annotationLayersOf(qo).map((layer) => {
     const projected: Dict = {};
     for (const field of ANNOTATION_FIELDS) if (field in layer) projected[field] = layer[field] as PyValue;
@@ -194,8 +200,10 @@ export function queryObjectCacheDict(qo: QueryObjectInput, options: QueryObjectK
     for (const field of ["metrics", "columns", "orderby"])
       if (field in dict) dict[field] = normalizeSql(dict[field] as PyValue);
   }
-  return withoutDropped(dict, dropPredicate, dropBounds);
+  return extraAddsDropped ? withoutDropped(dict, dropPredicate, dropBounds) : dict;
 }
+
+const DROPPED_KEYS = ["apply_fetch_values_predicate", "from_dttm", "to_dttm"] as const;
 
 /** `dict` without `apply_fetch_values_predicate` and/or the bounds, order kept. */
 function withoutDropped(dict: Dict, dropPredicate: boolean, dropBounds: boolean): Dict {
