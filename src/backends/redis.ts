@@ -5,7 +5,7 @@
  * `deleteMany`). Values stay Buffers end to end (getBuffer/mgetBuffer). Keys arrive already
  * prefixed by `Cache`; this layer never rewrites them.
  */
-import { Cluster, Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { CacheConfigError } from "../errors.js";
 import type { BackendEntry, CacheBackend } from "./backend.js";
 import { clearPrefixOnNode } from "./redis-clear.js";
@@ -75,7 +75,7 @@ export class RedisBackend implements CacheBackend {
       this.#writer = options.client;
       this.#reader = options.client;
       this.#owned = false;
-      this.topology = options.client instanceof Cluster ? "cluster" : "standalone";
+      this.topology = isClusterClient(options.client) ? "cluster" : "standalone";
       this.#describe = `${this.topology} (caller's client)`;
     } else {
       if (!resolved) throw new TypeError("RedisBackend needs a resolved config or options.client");
@@ -86,7 +86,7 @@ export class RedisBackend implements CacheBackend {
       this.topology = resolved.topology;
       this.#describe = resolved.describe;
     }
-    this.#cluster = this.#writer instanceof Cluster;
+    this.#cluster = isClusterClient(this.#writer);
     this.#coalesce = this.#cluster || options.autoPipelining === false ? undefined : new WriteCoalescer();
     // ioredis emits 'error' for every failed (re)connect; without a listener Node would throw.
     const onError = (e: unknown) => {
@@ -120,8 +120,10 @@ export class RedisBackend implements CacheBackend {
     base = "CACHE_CONFIG",
   ): RedisBackend {
     const host = config.CACHE_REDIS_HOST;
-    if (!options.client && (host instanceof Redis || host instanceof Cluster)) {
-      return new RedisBackend(undefined, { ...options, client: host });
+    // Any ioredis client, also one from another copy of ioredis (config validation has already
+    // checked its shape), is used as is: never fall back to localhost for an object host.
+    if (!options.client && host !== null && typeof host === "object") {
+      return new RedisBackend(undefined, { ...options, client: host as Redis | Cluster });
     }
     return new RedisBackend(resolveRedisConfig(config, base), options);
   }
@@ -174,7 +176,7 @@ export class RedisBackend implements CacheBackend {
   #queued<T>(client: Redis | Cluster, p: Promise<T>): Promise<T> {
     // ioredis times out commands on a single connection, but a Cluster re-queues commands of a
     // dead node into its own offline queue, which has no timer: bound every cluster call here.
-    const bounded = client instanceof Cluster ? withDeadline(p, this.#commandTimeoutMs, this.#describe) : p;
+    const bounded = isClusterClient(client) ? withDeadline(p, this.#commandTimeoutMs, this.#describe) : p;
     if (client.status === READY) return bounded;
     this.#offline++;
     p.then(this.#dequeue, this.#dequeue);
@@ -209,7 +211,7 @@ export class RedisBackend implements CacheBackend {
     if (keys.length === 0) return [];
     const c = this.#readClient();
     this.#admit(c);
-    if (!(c instanceof Cluster)) {
+    if (!isClusterClient(c)) {
       const values = await this.#queued(c, c.mgetBuffer(...keys)).catch(this.#fail.MGET);
       return values.map(toUndefined);
     }
@@ -331,7 +333,7 @@ export class RedisBackend implements CacheBackend {
   async clear(prefix: string): Promise<boolean> {
     const c = this.#writer;
     this.#admit(c);
-    const nodes = c instanceof Cluster ? c.nodes("master") : [c];
+    const nodes = isClusterClient(c) ? c.nodes("master") : [c];
     if (prefix === "") {
       if (!this.#options.allowFlushDb) {
         throw new CacheConfigError(
@@ -346,7 +348,7 @@ export class RedisBackend implements CacheBackend {
     const opts = {
       scanCount: this.#options.scanCount ?? REDIS_BACKEND_DEFAULTS.scanCount,
       unlinkBatchSize: this.#options.unlinkBatchSize ?? REDIS_BACKEND_DEFAULTS.unlinkBatchSize,
-      perSlot: c instanceof Cluster,
+      perSlot: isClusterClient(c),
     };
     const counts = await Promise.all(nodes.map((n) => clearPrefixOnNode(n, prefix, opts))).catch(
       this.#fail.CLEAR,
@@ -372,7 +374,7 @@ export class RedisBackend implements CacheBackend {
   ): Promise<boolean[]> {
     const c = this.#writer;
     this.#admit(c);
-    const groups = c instanceof Cluster ? groupBySlot(items, keyOf) : [items.map((_, i) => i)];
+    const groups = isClusterClient(c) ? groupBySlot(items, keyOf) : [items.map((_, i) => i)];
     const out = new Array<boolean>(items.length).fill(false);
     await Promise.all(
       groups.map(async (g) => {
@@ -409,4 +411,9 @@ export function createBackend(config: FlaskRedisConfig, ctx: RedisBackendContext
     ...ctx.redis,
     path: ctx.redis?.path ?? ctx.path ?? "CACHE_CONFIG",
   });
+}
+
+/** ioredis marks clusters with `isCluster`; unlike `instanceof`, this also holds for clients built by another copy of ioredis. */
+function isClusterClient(client: Redis | Cluster): client is Cluster {
+  return client.isCluster === true;
 }
