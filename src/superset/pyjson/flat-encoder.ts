@@ -23,6 +23,8 @@ export interface FlatEncoder {
 
 /** Up to this many keys an insertion sort beats the built-in sort (measured on query dicts). */
 const INSERTION_SORT_MAX = 32;
+const DEFAULT_ITEM_SEP = ", ";
+const DEFAULT_KEY_SEP = ": ";
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
@@ -79,12 +81,21 @@ function writeObject(enc: FlatEncoder, w: AsciiWriter, o: Record<string, unknown
   }
   if (enc.sortKeys) sortInfos(infos, codePointOrder);
   w.byte(OPEN_BRACE);
-  for (let i = 0; i < n; i++) {
-    const info = infos[i] as KeyInfo;
-    if (i > 0) w.ascii(enc.itemSep);
-    w.ascii(info.quoted);
-    w.ascii(enc.keySep);
-    writeValue(enc, w, o[info.key], nesting + 1);
+  if (enc.itemSep === DEFAULT_ITEM_SEP && enc.keySep === DEFAULT_KEY_SEP) {
+    // Default separators: each member's prefix is one cached string.
+    for (let i = 0; i < n; i++) {
+      const info = infos[i] as KeyInfo;
+      w.ascii(i > 0 ? info.next : info.first);
+      writeValue(enc, w, o[info.key], nesting + 1);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const info = infos[i] as KeyInfo;
+      if (i > 0) w.ascii(enc.itemSep);
+      w.ascii(info.quoted);
+      w.ascii(enc.keySep);
+      writeValue(enc, w, o[info.key], nesting + 1);
+    }
   }
   w.byte(CLOSE_BRACE);
 }

@@ -11,6 +11,10 @@ export interface KeyInfo {
   quoted: string;
   /** The key has a code unit >= U+D800, so `<` on it may disagree with code-point order. */
   codePointOrder: boolean;
+  /** `quoted + ": "`: a first member with simplejson's default separators. */
+  first: string;
+  /** `", " + quoted + ": "`: any later member with the default separators. */
+  next: string;
 }
 
 /** Bound on the cache; it is emptied when full (hostile key streams stay bounded). */
@@ -24,7 +28,14 @@ export function keyInfo(key: string): KeyInfo {
   let info = keyInfos.get(key);
   if (info === undefined) {
     if (keyInfos.size >= KEY_INFO_CACHE_LIMIT) keyInfos.clear();
-    info = { key, quoted: quoteAscii(key), codePointOrder: NEEDS_CODE_POINT_ORDER.test(key) };
+    const quoted = quoteAscii(key);
+    info = {
+      key,
+      quoted,
+      codePointOrder: NEEDS_CODE_POINT_ORDER.test(key),
+      first: `${quoted}: `,
+      next: `, ${quoted}: `,
+    };
     keyInfos.set(key, info);
   }
   return info;
