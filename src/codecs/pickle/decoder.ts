@@ -40,6 +40,10 @@ const DENSE_MEMO_SLACK = 1024;
 const BUDGET_CHECK_MASK = 1023;
 /** Bytes charged per container slot when estimating allocation. */
 const SLOT_BYTES = 8;
+/** Above this many items the stack is truncated with the `length` setter. */
+const TRUNCATE_BY_POP = 64;
+/** Longest SHORT_BINUNICODE payload. */
+const MAX_SHORT_STR = 255;
 
 /**
  * Decode a pickle (protocols 0–5) into JS values (mapping in docs/pickle.md).
@@ -49,6 +53,12 @@ const SLOT_BYTES = 8;
  *   persistent id, an extension code or an out-of-band buffer without `buffers`;
  *   PickleSecurityError for a non-whitelisted global when `unknownGlobals: "error"`.
  */
+/** Shorten the stack to `m` items: pops beat the `length` setter (a runtime call) for short runs. */
+function truncate(stack: PyValue[], m: number): void {
+  if (stack.length - m > TRUNCATE_BY_POP) stack.length = m;
+  else while (stack.length > m) stack.pop();
+}
+
 /** A scanned list as its plain array; a tuple holding one gets the array in place. */
 function materialize(v: PyValue): PyValue {
   if ((v as unknown) instanceof Utf8Cells) return (v as unknown as Utf8Cells).toArray();
@@ -126,15 +136,76 @@ class Unpickler implements HandlerContext {
   load(): PyValue {
     const r = this.r;
     if (!r.hasMore()) this.fail("PICKLE_EMPTY", "empty pickle");
+    const stack = this.stack;
+    const shortStrings = this.limits.maxStringBytes >= MAX_SHORT_STR;
     let ops = 0;
     for (;;) {
       r.opStart = r.pos;
       const op = r.u8();
       if ((++ops & BUDGET_CHECK_MASK) === 0) this.checkBudget(ops + this.scannedOps);
       if (this.liveCells !== null) this.guardCells(op);
-      if (op === Op.STOP) return this.pop();
+      // The opcodes of JSON-like payloads, inline: no call into the big switch, no closures.
+      switch (op) {
+        case Op.BINGET:
+          stack.push(this.memoGet(r.u8()));
+          continue;
+        case Op.MEMOIZE:
+          this.memoize();
+          continue;
+        case Op.SHORT_BINUNICODE:
+          if (!shortStrings) break;
+          stack.push(this.shortStr(r.u8()));
+          continue;
+        case Op.MARK:
+          if (this.marks.length >= this.maxDepth) break;
+          this.marks.push(stack.length);
+          this.fence = stack.length;
+          continue;
+        case Op.NONE:
+          stack.push(null);
+          continue;
+        case Op.NEWTRUE:
+          stack.push(true);
+          continue;
+        case Op.NEWFALSE:
+          stack.push(false);
+          continue;
+        case Op.BININT1:
+          stack.push(r.u8());
+          continue;
+        case Op.BININT2:
+          stack.push(r.u16());
+          continue;
+        case Op.BININT:
+          stack.push(r.s32());
+          continue;
+        case Op.BINFLOAT:
+          stack.push(this.float(r.f64be()));
+          continue;
+        case Op.STOP:
+          return this.pop();
+      }
       this.step(op);
     }
+  }
+
+  /** MEMOIZE: the memo is dense while only MEMOIZE fills it, so this is an append. */
+  private memoize(): void {
+    const dense = this.memoDense;
+    if (dense.length === this.memoCount && this.memoSparse === null && this.memoCount < this.limits.maxMemo) {
+      if (this.stack.length <= this.fence) this.underflow();
+      this.memoCount++;
+      dense.push(this.stack[this.stack.length - 1] as PyValue);
+      return;
+    }
+    this.memoPut(this.memoCount);
+  }
+
+  /** SHORT_BINUNICODE payload (at most 255 bytes, so within maxStringBytes; checked by the caller). */
+  private shortStr(n: number): string {
+    if (n > this.r.remaining) this.fail("PICKLE_TRUNCATED", "pickle data was truncated");
+    this.charge(n * 2);
+    return this.r.utf8(n);
   }
 
   private checkBudget(ops: number): void {
@@ -601,7 +672,7 @@ class Unpickler implements HandlerContext {
         if (m - 1 < this.fence) this.underflow();
         this.charge((stack.length - m) * SLOT_BYTES);
         this.c.append(stack[m - 1] as PyValue, stack, m, stack.length);
-        stack.length = m;
+        truncate(stack, m);
         return;
       }
       case Op.SETITEM: {
@@ -619,7 +690,7 @@ class Unpickler implements HandlerContext {
         if (m - 1 < this.fence) this.underflow();
         this.charge(count * SLOT_BYTES);
         const target = this.c.setItems(stack[m - 1] as PyValue, stack, m, stack.length);
-        stack.length = m;
+        truncate(stack, m);
         stack[m - 1] = target;
         return;
       }
