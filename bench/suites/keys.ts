@@ -79,7 +79,10 @@ async function sideBySide(
   const js: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     py.push(pythonRound(version, mode));
-    js.push((await measure(caseName, "ours", ours, { rounds: 1, roundMs: ROUND_SECONDS * 1000, batch: BATCH })).opsPerSec);
+    js.push(
+      (await measure(caseName, "ours", ours, { rounds: 1, roundMs: ROUND_SECONDS * 1000, batch: BATCH }))
+        .opsPerSec,
+    );
   }
   return [
     { case: caseName, impl: "ours", opsPerSec: median(js), rounds: ROUNDS, samples: js },
