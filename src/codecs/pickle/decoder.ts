@@ -91,6 +91,10 @@ class Unpickler implements HandlerContext {
   private readonly memoDense: (PyValue | undefined)[] = [];
   private memoSparse: Map<number, PyValue> | null = null;
   private memoCount = 0;
+  /** Memo indices held by scanned strs instead of dense slots (they precede the later slots). */
+  private memoSkipped = 0;
+  /** Scanned strs read from (or PUT over in) the memo, by memo index. */
+  private readonly cellStrs = new Map<number, PyValue>();
   private proto = 0;
   private allocated = 0;
   private readonly globals = new Map<string, PyValue>();
@@ -192,7 +196,11 @@ class Unpickler implements HandlerContext {
   /** MEMOIZE: the memo is dense while only MEMOIZE fills it, so this is an append. */
   private memoize(): void {
     const dense = this.memoDense;
-    if (dense.length === this.memoCount && this.memoSparse === null && this.memoCount < this.limits.maxMemo) {
+    if (
+      dense.length + this.memoSkipped === this.memoCount &&
+      this.memoSparse === null &&
+      this.memoCount < this.limits.maxMemo
+    ) {
       if (this.stack.length <= this.fence) this.underflow();
       this.memoCount++;
       dense.push(this.stack[this.stack.length - 1] as PyValue);
@@ -246,18 +254,31 @@ class Unpickler implements HandlerContext {
   }
 
   // ---- memo --------------------------------------------------------------------------
-  private memoGet(i: number): PyValue {
-    let v = i < this.memoDense.length ? this.memoDense[i] : this.memoSparse?.get(i);
-    if (v === undefined && this.cellRuns !== null) v = this.cellMemo(i);
-    if (v === undefined) this.fail("PICKLE_MEMO_MISSING", `Memo value not found at index ${i}`);
+  private memoGet(index: number): PyValue {
+    let v: PyValue | undefined;
+    if (this.cellRuns !== null) v = this.cellMemo(index);
+    if (v === undefined) {
+      const i = this.cellRuns !== null ? this.denseIndex(index) : index;
+      v = i < this.memoDense.length ? this.memoDense[i] : this.memoSparse?.get(i);
+    }
+    if (v === undefined) this.fail("PICKLE_MEMO_MISSING", `Memo value not found at index ${index}`);
     if (v instanceof PyShell && v.replacement !== undefined) v = v.replacement;
     else if (this.cellRuns !== null && this.materializesCells(v)) v = materialize(v);
     else if (this.c.anyReplaced && typeof v === "object" && v !== null) v = this.c.replaced.get(v) ?? v;
     return v;
   }
 
-  private memoPut(i: number): void {
+  private memoPut(index: number): void {
     const v = this.top();
+    let i = index;
+    if (this.cellRuns !== null) {
+      if (this.cellRunOf(i) !== null) {
+        // Overwriting a scanned str's slot (PUT to an index in use): the new value wins.
+        this.cellStrs.set(i, v);
+        return;
+      }
+      i = this.denseIndex(i);
+    }
     const dense = this.memoDense;
     if (i === dense.length && i < this.limits.maxMemo + DENSE_MEMO_SLACK) {
       // MEMOIZE and sequential PUTs: append without reading past the end (slow in V8).
@@ -422,7 +443,7 @@ class Unpickler implements HandlerContext {
       dtype.kind === "O" &&
       typeof stack[n - 1] === "boolean" &&
       this.memoSparse === null &&
-      this.memoDense.length === this.memoCount
+      this.memoDense.length + this.memoSkipped === this.memoCount
     );
   }
 
@@ -448,11 +469,10 @@ class Unpickler implements HandlerContext {
     }
     this.charge(bytes);
     this.scannedOps += scan.ops;
-    const dense = this.memoDense;
-    if (scan.listMemo) dense.push(cells as unknown as PyValue);
-    const memoFrom = dense.length;
-    // str memo slots stay undefined until read: `cellMemo` decodes them on demand.
-    for (let k = 0; k < memoCells.length; k++) dense.push(undefined);
+    if (scan.listMemo) this.memoDense.push(cells as unknown as PyValue);
+    // The strs' memo indices get no dense slots (see `denseIndex`); `cellMemo` reads them.
+    const memoFrom = this.memoDense.length + this.memoSkipped;
+    this.memoSkipped += memoCells.length;
     this.memoCount += memoAdded;
     this.cellRuns ??= [];
     this.cellRuns.push({ memoFrom, memoCells, cells });
@@ -461,17 +481,32 @@ class Unpickler implements HandlerContext {
     return true;
   }
 
+  /** The scanned list whose strs' memo indices include `i`, or null. */
+  private cellRunOf(i: number): { memoFrom: number; memoCells: number[]; cells: Utf8Cells } | null {
+    for (const run of this.cellRuns ?? []) {
+      if (i >= run.memoFrom && i < run.memoFrom + run.memoCells.length) return run;
+    }
+    return null;
+  }
+
   /** A str memoized inside a scanned list, decoded on first read (undefined if not one). */
   private cellMemo(i: number): PyValue | undefined {
-    for (const run of this.cellRuns ?? []) {
-      const k = i - run.memoFrom;
-      if (k >= 0 && k < run.memoCells.length) {
-        const s = run.cells.cell(run.memoCells[k] as number);
-        this.memoDense[i] = s;
-        return s;
-      }
+    const run = this.cellRunOf(i);
+    if (run === null) return undefined;
+    let s = this.cellStrs.get(i);
+    if (s === undefined) {
+      s = run.cells.cell(run.memoCells[i - run.memoFrom] as number) as PyValue;
+      this.cellStrs.set(i, s);
     }
-    return undefined;
+    return s;
+  }
+
+  /** Position in the dense memo of a memo index outside every scanned list's str range. */
+  private denseIndex(i: number): number {
+    let j = i;
+    for (const run of this.cellRuns ?? [])
+      if (i >= run.memoFrom + run.memoCells.length) j -= run.memoCells.length;
+    return j;
   }
 
   /** True for a scanned list, or a tuple holding one (its BUILD state), read from the memo. */

@@ -32,6 +32,19 @@ export interface CellsScanLimits {
   maxStringBytes: number;
 }
 
+// Opcodes as module constants: plain numbers in the hot switch below.
+const OP_MEMOIZE = Op.MEMOIZE;
+const OP_FRAME = Op.FRAME;
+const OP_MARK = Op.MARK;
+const OP_SHORT_BINUNICODE = Op.SHORT_BINUNICODE;
+const OP_BINUNICODE = Op.BINUNICODE;
+const OP_BINGET = Op.BINGET;
+const OP_LONG_BINGET = Op.LONG_BINGET;
+const OP_NONE = Op.NONE;
+const OP_APPENDS = Op.APPENDS;
+const OP_APPEND = Op.APPEND;
+const OP_TUPLE = Op.TUPLE;
+
 /** Marker thrown inside the scan to give up; never leaves this module. */
 const GIVE_UP = Symbol("give up");
 
@@ -66,7 +79,7 @@ function scan(r: ByteReader, firstMemo: number, limits: CellsScanLimits): CellsS
     ops++;
     let n = -1;
     switch (op) {
-      case Op.MEMOIZE:
+      case OP_MEMOIZE:
         if (ops === 1) {
           listMemo = true;
           firstStrMemo = firstMemo + 1;
@@ -76,47 +89,47 @@ function scan(r: ByteReader, firstMemo: number, limits: CellsScanLimits): CellsS
         memoCells.push(cells.count - 1);
         prevStr = false;
         continue;
-      case Op.FRAME:
+      case OP_FRAME:
         r.startFrame(r.u64());
         continue;
-      case Op.MARK:
+      case OP_MARK:
         if (inMark) throw GIVE_UP;
         inMark = true;
         prevStr = false;
         continue;
-      case Op.SHORT_BINUNICODE:
+      case OP_SHORT_BINUNICODE:
         n = r.u8();
         break;
-      case Op.BINUNICODE:
+      case OP_BINUNICODE:
         n = r.u32();
         if (n > limits.maxStringBytes) throw GIVE_UP;
         break;
-      case Op.BINGET:
-      case Op.LONG_BINGET: {
-        const k = (op === Op.BINGET ? r.u8() : r.u32()) - firstStrMemo;
+      case OP_BINGET:
+      case OP_LONG_BINGET: {
+        const k = (op === OP_BINGET ? r.u8() : r.u32()) - firstStrMemo;
         if (k < 0 || k >= memoCells.length) throw GIVE_UP;
         cells.pushCopy(memoCells[k] as number);
         pending++;
         prevStr = false;
         break;
       }
-      case Op.NONE:
+      case OP_NONE:
         cells.pushNone();
         pending++;
         prevStr = false;
         break;
-      case Op.APPENDS:
+      case OP_APPENDS:
         if (!inMark) throw GIVE_UP;
         inMark = false;
         pending = 0;
         prevStr = false;
         continue;
-      case Op.APPEND:
+      case OP_APPEND:
         if (inMark || pending !== 1) throw GIVE_UP;
         pending = 0;
         prevStr = false;
         continue;
-      case Op.TUPLE:
+      case OP_TUPLE:
         if (inMark || pending !== 0) throw GIVE_UP;
         r.pos -= 1; // the machine executes the TUPLE itself
         return { cells, listMemo, memoCells, ops: ops - 1, textBytes };
