@@ -60,6 +60,9 @@ def escapes():
     # escaped as references would show inside it.
     appends_end = body.rindex(b"e") + 1  # the last APPENDS closes the list body
     cases.append(("nested-tuple", b"\x80\x04(" + body[:appends_end] + b"t\x85\x85t."))
+    # A PUT over a scanned str's memo slot, then reads of that slot and of the state tuple.
+    put = b"\x72" + str_idx.to_bytes(4, "little")  # LONG_BINPUT
+    cases.append(("put-over", b"\x80\x04(" + body + b"K\x07" + put + b"0" + get(str_idx) + get(tuple_idx) + b"t."))
     out = []
     for name, data in cases:
         value = pickle.loads(data)
@@ -67,6 +70,8 @@ def escapes():
         # The state tuple holds a dtype and shape; keep only its data list.
         if name == "state-after":
             expect = [expect[0], list(value[1][4])]
+        if name == "put-over":
+            expect = [expect[0], value[1], list(value[2][4])]
         if name == "nested-tuple":
             expect = [list(value[1][0][0][4])]
         out.append({"name": name, "hex": data.hex(), "expect": expect})

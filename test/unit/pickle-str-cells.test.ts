@@ -111,6 +111,13 @@ describe("str cells of object ndarrays", () => {
     expect(Array.isArray(state[4])).toBe(true);
     expect(state[4]).toEqual(stateAfter.expect[1]);
 
+    // A PUT over a scanned str's slot wins; the memo index after the list still finds the state.
+    const putOver = byName.get("put-over");
+    if (!putOver) throw new Error("peer did not write the put-over case");
+    const d = loads(fromHex(putOver.hex)) as PyValue[];
+    expect(d[1]).toBe(putOver.expect[1]);
+    expect((d[2] as PyValue[])[4]).toEqual(putOver.expect[2]);
+
     // The state tuple wrapped in tuples instead of reaching BUILD: a plain list inside.
     const c = loads(fromHex(nested.hex)) as PyValue[];
     const inner = ((c[1] as PyValue[])[0] as PyValue[])[0] as PyValue[];
