@@ -104,7 +104,7 @@ function frombuffer(args: readonly PyValue[], ctx: HandlerContext): PyValue {
     if (axes !== null && !isPermutation)
       ctx.fail("PICKLE_BAD_NUMPY", "axis_order is not a permutation of the axes");
     const identity = axes === null || axes.every((a, i) => a === i);
-    const reversed = axes !== null && axes.every((a, i) => a === axes.length - 1 - i);
+    const reversed = axes?.every((a, i) => a === axes.length - 1 - i);
     if (identity) fortran = false;
     else if (reversed) {
       // C data for `shape`, transposed: Fortran data for the reversed shape.
