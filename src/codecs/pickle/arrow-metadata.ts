@@ -4,6 +4,7 @@
  * dtypes, column labels and row index: the tagged JSON of cells, labels and index values is
  * turned back into Python value classes here.
  */
+import { ARROW_METADATA } from "./arrow-metadata-keys.js";
 import { PickleEncodeError } from "./encode-errors.js";
 import { ndarray } from "./numpy-forms.js";
 import {
@@ -25,15 +26,8 @@ import {
   type PyValue,
 } from "./values.js";
 
-/** Metadata keys (the decoder's `ARROW_METADATA`; duplicated so the encoder does not load the decoder). */
-export const META = Object.freeze({
-  pandasDtype: "pandas_dtype",
-  objectEncoding: "pandas_object_encoding",
-  label: "pandas_label",
-  indexLevel: "pandas_index_level",
-  index: "pandas_index",
-  kind: "pandas_kind",
-});
+/** Metadata keys (shared with the decoder). */
+export const META = ARROW_METADATA;
 
 type Tagged = null | boolean | number | string | Tagged[] | { [key: string]: Tagged };
 

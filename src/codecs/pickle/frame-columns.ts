@@ -27,30 +27,13 @@ import {
   Uint64,
   Utf8,
 } from "apache-arrow";
+import { ARROW_METADATA } from "./arrow-metadata-keys.js";
 import { cellValue, NAT_VALUE, type PdColumn } from "./globals/pandas-column.js";
 import type { HandlerContext } from "./globals/registry.js";
 import { TaggedJsonBudgetError, toTaggedJson } from "./tagged-json.js";
 import { PyDate, PyDecimal, PyFloat, PySentinel, type PyTzInfo, type PyValue } from "./values.js";
 
-/** Metadata keys written on the Arrow schema and fields (stable; the encoder reads them). */
-export const ARROW_METADATA = Object.freeze({
-  /** Field: the pandas dtype string (`int64`, `datetime64[ns, UTC]`, `Int64`, `category`, `object`, …). */
-  pandasDtype: "pandas_dtype",
-  /** Field: how an object column was encoded (`str`, `int`, `float`, `bool`, `bytes`, `decimal`, `date`, `tagged-json`). */
-  objectEncoding: "pandas_object_encoding",
-  /** Field: the column label as tagged JSON, when it is not a str. */
-  label: "pandas_label",
-  /** Field: set on index columns (`dataFrameIndex: "columns"`): the level number. */
-  indexLevel: "pandas_index_level",
-  /** Schema: JSON array of the pandas dtype strings of the data columns, in order. */
-  dtypes: "pandas_dtypes",
-  /** Schema: JSON description of the row index (see docs/pickle.md). */
-  index: "pandas_index",
-  /** Schema: `DataFrame` or `Series`. */
-  kind: "pandas_kind",
-  /** Schema: `DataFrame.attrs` as tagged JSON (only when non-empty). */
-  attrs: "pandas_attrs",
-});
+export { ARROW_METADATA };
 
 const JSON_NODE_BUDGET = 1_000_000;
 /** Recursion bound of tagged-JSON conversion (kept well inside the JS call stack). */
