@@ -165,17 +165,21 @@ export function asyncReader(onCloseError: CloseErrorHandler): FileReader {
 async function writeFully(fd: number, chunks: readonly Uint8Array[]): Promise<void> {
   let pending = chunks.filter((c) => c.length > 0);
   while (pending.length > 0) {
-    let written = (await writevAsync(fd, pending as Uint8Array[])).bytesWritten;
-    const rest: Uint8Array[] = [];
-    for (const chunk of pending) {
-      if (written >= chunk.length) written -= chunk.length;
-      else {
-        rest.push(written > 0 ? chunk.subarray(written) : chunk);
-        written = 0;
-      }
-    }
-    pending = rest;
+    pending = unwrittenChunks(pending, (await writevAsync(fd, pending as Uint8Array[])).bytesWritten);
   }
+}
+
+/** What is left of `chunks` after a writev that wrote `written` bytes (shared by the sync writer). */
+export function unwrittenChunks(chunks: readonly Uint8Array[], written: number): Uint8Array[] {
+  const rest: Uint8Array[] = [];
+  for (const chunk of chunks) {
+    if (written >= chunk.length) written -= chunk.length;
+    else {
+      rest.push(written > 0 ? chunk.subarray(written) : chunk);
+      written = 0;
+    }
+  }
+  return rest;
 }
 
 export interface TempFile {

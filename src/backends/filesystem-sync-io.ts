@@ -27,6 +27,7 @@ import {
   removeFile,
   TEMP_CREATE_MODE,
   type TempFile,
+  unwrittenChunks,
   type WriteTempOptions,
 } from "./filesystem-io.js";
 
@@ -97,16 +98,7 @@ export const syncReader: FileReader = {
 function writeFullySync(fd: number, chunks: readonly Uint8Array[]): void {
   let pending = chunks.filter((c) => c.length > 0);
   while (pending.length > 0) {
-    let written = writevSync(fd, pending as Uint8Array[]);
-    const rest: Uint8Array[] = [];
-    for (const chunk of pending) {
-      if (written >= chunk.length) written -= chunk.length;
-      else {
-        rest.push(written > 0 ? chunk.subarray(written) : chunk);
-        written = 0;
-      }
-    }
-    pending = rest;
+    pending = unwrittenChunks(pending, writevSync(fd, pending as Uint8Array[]));
   }
 }
 

@@ -67,3 +67,19 @@ export class TemporaryCacheCommandFailedError extends TemporaryCacheError {
     super(`TEMPORARY_CACHE_${operation.toUpperCase()}_FAILED`, FAILED_MESSAGES[operation], 500, options);
   }
 }
+
+/**
+ * Runs one command of a temporary-cache store: typed errors pass through; anything else (a
+ * failing cache) becomes the command's `TemporaryCacheCommandFailedError`, as Superset answers.
+ */
+export async function runTemporaryCacheCommand<T>(
+  operation: TemporaryCacheOperation,
+  body: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof TemporaryCacheError) throw error;
+    throw new TemporaryCacheCommandFailedError(operation, { cause: error });
+  }
+}

@@ -23,6 +23,7 @@ import {
   storedDatasourceType,
 } from "./entries.js";
 import {
+  runTemporaryCacheCommand,
   TemporaryCacheAccessDeniedError,
   TemporaryCacheCommandFailedError,
   TemporaryCacheError,
@@ -110,7 +111,7 @@ export class ExploreFormDataStore {
    */
   async create(identity: RequestIdentity, input: ExploreFormDataInput): Promise<string> {
     validateJson(input.formData);
-    return this.run("create", async () => {
+    return runTemporaryCacheCommand("create", async () => {
       const chartId = input.chartId ?? null;
       const datasourceType = datasourceTypeValue(input.datasourceType);
       await this.checkAccess({ datasourceId: input.datasourceId, chartId, datasourceType }, identity);
@@ -144,7 +145,7 @@ export class ExploreFormDataStore {
    * against the STORED ids; the (fixed-up) state is re-set when REFRESH_TIMEOUT_ON_RETRIEVAL is on.
    */
   async get(identity: RequestIdentity, key: string): Promise<PyValue | undefined> {
-    return this.run("get", async () => {
+    return runTemporaryCacheCommand("get", async () => {
       const state = await this.read(key);
       if (!pyTruthy(state) || !isDict(state)) return undefined;
       const target = storedTarget(state);
@@ -161,7 +162,7 @@ export class ExploreFormDataStore {
    */
   async update(identity: RequestIdentity, key: string, input: ExploreFormDataInput): Promise<string> {
     validateJson(input.formData);
-    return this.run("update", async () => {
+    return runTemporaryCacheCommand("update", async () => {
       const chartId = input.chartId ?? null;
       const datasourceType = datasourceTypeValue(input.datasourceType);
       await this.checkAccess({ datasourceId: input.datasourceId, chartId, datasourceType }, identity);
@@ -201,7 +202,7 @@ export class ExploreFormDataStore {
    * @throws TemporaryCacheAccessDeniedError when the state's owner is not `identity.userId`
    */
   async delete(identity: RequestIdentity, key: string): Promise<boolean> {
-    return this.run("delete", async () => {
+    return runTemporaryCacheCommand("delete", async () => {
       const state = await this.read(key);
       if (!pyTruthy(state) || !isDict(state)) return false;
       const target = storedTarget(state);
@@ -218,15 +219,6 @@ export class ExploreFormDataStore {
       await this.cache.delete(contextual);
       return this.cache.delete(key);
     });
-  }
-
-  private async run<T>(operation: TemporaryCacheOperation, body: () => Promise<T>): Promise<T> {
-    try {
-      return await body();
-    } catch (error) {
-      if (error instanceof TemporaryCacheError) throw error;
-      throw new TemporaryCacheCommandFailedError(operation, { cause: error });
-    }
   }
 }
 

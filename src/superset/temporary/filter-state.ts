@@ -14,6 +14,7 @@ import {
 } from "./context.js";
 import { field, filterStateEntry } from "./entries.js";
 import {
+  runTemporaryCacheCommand,
   TemporaryCacheAccessDeniedError,
   TemporaryCacheCommandFailedError,
   TemporaryCacheError,
@@ -77,7 +78,7 @@ export class FilterStateStore {
     tabId: string | null | undefined,
     value: string,
   ): Promise<string> {
-    return this.run("create", async () => {
+    return runTemporaryCacheCommand("create", async () => {
       const contextual = FilterStateStore.contextualKey(identity.sessionId, tabId, dashboardId);
       let key = await this.cache.get(contextual);
       if (!pyTruthy(key) || !tabId) key = this.newKey();
@@ -102,7 +103,7 @@ export class FilterStateStore {
     dashboardId: number | string,
     key: string,
   ): Promise<PyValue | undefined> {
-    return this.run("get", async () => {
+    return runTemporaryCacheCommand("get", async () => {
       const k = FilterStateStore.entryKey(dashboardId, key);
       await this.checkAccess(dashboardId, identity);
       const entry = await this.cache.get(k);
@@ -125,7 +126,7 @@ export class FilterStateStore {
     tabId: string | null | undefined,
     value: string,
   ): Promise<string> {
-    return this.run("update", async () => {
+    return runTemporaryCacheCommand("update", async () => {
       await this.checkAccess(dashboardId, identity);
       const entry = await this.cache.get(FilterStateStore.entryKey(dashboardId, key));
       if (!pyTruthy(entry)) return key;
@@ -154,7 +155,7 @@ export class FilterStateStore {
    * @throws TemporaryCacheAccessDeniedError when the entry's owner is not `identity.userId`
    */
   async delete(identity: RequestIdentity, dashboardId: number | string, key: string): Promise<boolean> {
-    return this.run("delete", async () => {
+    return runTemporaryCacheCommand("delete", async () => {
       const k = FilterStateStore.entryKey(dashboardId, key);
       await this.checkAccess(dashboardId, identity);
       const entry = await this.cache.get(k);
@@ -165,15 +166,5 @@ export class FilterStateStore {
       await this.cache.delete(FilterStateStore.contextualKey(identity.sessionId, null, dashboardId));
       return this.cache.delete(k);
     });
-  }
-
-  /** Typed errors pass through; anything else (a failing cache) becomes the command's FailedError. */
-  private async run<T>(operation: TemporaryCacheOperation, body: () => Promise<T>): Promise<T> {
-    try {
-      return await body();
-    } catch (error) {
-      if (error instanceof TemporaryCacheError) throw error;
-      throw new TemporaryCacheCommandFailedError(operation, { cause: error });
-    }
   }
 }
