@@ -1,0 +1,55 @@
+/**
+ * DirectSetCommand writes the same RESP bytes ioredis would, split as header + the caller's value
+ * (never copied) + trailer, inside one cork; without a socket it falls back to ioredis's own path.
+ */
+import { Command } from "ioredis";
+import { describe, expect, it } from "vitest";
+import { DirectSetCommand } from "../../src/backends/redis-direct-set.js";
+
+class RecordingSocket {
+  readonly chunks: (string | Buffer)[] = [];
+  corked = 0;
+  cork(): void {
+    this.corked++;
+  }
+  uncork(): void {
+    this.corked--;
+  }
+  write(chunk: string | Buffer): boolean {
+    this.chunks.push(chunk);
+    return true;
+  }
+}
+
+const asBuffer = (c: string | Buffer) => (typeof c === "string" ? Buffer.from(c) : c);
+
+describe("DirectSetCommand", () => {
+  for (const [key, timeout] of [
+    ["k", 0],
+    ["clé ✓ 🎉", 0],
+    ["k", 600],
+    ["", 1],
+  ] as const) {
+    it(`same bytes as ioredis for key ${JSON.stringify(key)}, timeout ${timeout}`, async () => {
+      const value = Buffer.alloc(20_000, 7);
+      const cmd = new DirectSetCommand(key, value, timeout);
+      const socket = new RecordingSocket();
+      const tail = cmd.toWritable(socket);
+      expect(socket.corked).toBe(1);
+      expect(socket.chunks[1]).toBe(value); // the caller's buffer itself, not a copy
+      const ours = Buffer.concat([...socket.chunks.map(asBuffer), asBuffer(tail)]);
+      const args = timeout > 0 ? [key, value, "EX", String(timeout)] : [key, value];
+      const theirs = asBuffer(new Command("set", args).toWritable({}));
+      expect(ours.equals(theirs)).toBe(true);
+      await new Promise((r) => process.nextTick(r));
+      expect(socket.corked).toBe(0);
+    });
+  }
+
+  it("falls back to ioredis's single buffer when given something that is not a socket", () => {
+    const value = Buffer.alloc(17_000, 1);
+    const cmd = new DirectSetCommand("k", value, 5);
+    const out = asBuffer(cmd.toWritable({}));
+    expect(out.equals(asBuffer(new Command("set", ["k", value, "EX", "5"]).toWritable({})))).toBe(true);
+  });
+});
