@@ -20,6 +20,11 @@ export interface CacheBackend {
 
   /** Stored bytes, or `undefined` when missing or expired. */
   get(key: string): Promise<Uint8Array | undefined>;
+  /**
+   * Optional synchronous read from an in-process store (SimpleCache, the L1 tier): the bytes when
+   * held there and live, else `undefined` without asking any slower tier. Never throws.
+   */
+  peek?(key: string): Uint8Array | undefined;
   /** Stored bytes per key, in the caller's order. */
   getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]>;
   /** Store `value`; `true` when stored. */

@@ -82,6 +82,11 @@ export class SimpleBackend implements CacheBackend {
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
+    return this.peek(key);
+  }
+
+  /** Synchronous `get`: the live bytes under `key`, or `undefined`. */
+  peek(key: string): Uint8Array | undefined {
     const e = this.entries.get(key);
     return e && this.isLive(e) ? e.value : undefined;
   }

@@ -235,6 +235,28 @@ export class Cache {
     );
   }
 
+  /**
+   * Synchronous read from the backend's in-process store only (an `L1Backend` tier, or
+   * SimpleCache): the decoded value when held there, else `undefined` — also before the backend
+   * exists and for backends without one (Redis, file system: use `get`). Counted like `get`;
+   * undecodable bytes follow the error policy like `get`.
+   * @throws CacheBackendError for undecodable bytes under the `throw` policy
+   */
+  peek(key: string): PyValue | undefined {
+    const r = this.ready;
+    if (r?.backend.peek === undefined) return undefined;
+    const started = this.outcomes.start();
+    try {
+      return this.outcomes.succeeded(
+        "get",
+        started,
+        this.decode(r, "get", r.backend.peek(this.keyPrefix + key)),
+      );
+    } catch (err) {
+      return this.outcomes.failed("get", started, undefined, err);
+    }
+  }
+
   /** Values in the order of `keys`, `undefined` for each miss. */
   async getMany(keys: readonly string[]): Promise<(PyValue | undefined)[]> {
     const misses = keys.map(() => undefined);

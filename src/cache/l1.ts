@@ -128,6 +128,17 @@ export class L1Backend implements CacheBackend {
       .catch(() => this.counters.publishErrors++);
   }
 
+  /**
+   * Synchronous L1 read: the bytes when this process's L1 holds a live copy (counted as a hit),
+   * else `undefined` (counted as a miss) without asking the inner backend.
+   */
+  peek(key: string): Uint8Array | undefined {
+    const hit = this.lru.get(key);
+    if (hit !== undefined) this.counters.hits++;
+    else this.counters.misses++;
+    return hit;
+  }
+
   async get(key: string): Promise<Uint8Array | undefined> {
     const hit = this.lru.get(key);
     if (hit !== undefined) {

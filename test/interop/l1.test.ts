@@ -101,4 +101,42 @@ describe("L1Backend", () => {
     await bytes.cache.close();
     await entries.cache.close();
   });
+
+  it("peek: synchronous L1 read, never asks Redis; invalidation and TTL apply to it too", async () => {
+    const a = l1Cache(true);
+    const b = l1Cache(true);
+    await a.l1.ready();
+    await b.l1.ready();
+    expect(a.cache.peek("p")).toBeUndefined(); // backend not created yet: nothing held
+    await a.cache.set("p", { rows: [1, 2.5, "x"] });
+    expect(a.cache.peek("p")).toEqual({ rows: [1, 2.5, "x"] });
+    expect(b.cache.peek("p")).toBeUndefined(); // in Redis, but not in b's L1: peek does not fetch
+    expect(await b.cache.get("p")).toEqual({ rows: [1, 2.5, "x"] });
+    expect(b.cache.peek("p")).toEqual({ rows: [1, 2.5, "x"] });
+    const hits = b.cache.stats()!.hits;
+    b.cache.peek("p");
+    expect(b.cache.stats()!.hits).toBe(hits + 1);
+    await a.cache.set("p", "new");
+    await eventually(async () => b.cache.peek("p") === undefined);
+    // Values are decoded per call: a caller mutating its copy cannot change another's.
+    await a.cache.set("obj", { n: 1 });
+    const first = a.cache.peek("obj") as { n: number };
+    first.n = 99;
+    expect(a.cache.peek("obj")).toEqual({ n: 1 });
+    await a.cache.close();
+    await b.cache.close();
+  });
+
+  it("peek on a backend without an in-process store is always undefined (use get)", async () => {
+    const cache = new Cache({
+      backend: new RedisBackend(
+        resolveRedisConfig({ CACHE_TYPE: "RedisCache", CACHE_REDIS_URL: `${server.url}/0` }),
+      ),
+      serializer: new RedisSerializer(),
+    });
+    await cache.set("only-redis", 1);
+    expect(await cache.get("only-redis")).toBe(1);
+    expect(cache.peek("only-redis")).toBeUndefined();
+    await cache.close();
+  });
 });
