@@ -102,7 +102,7 @@ class Unpickler implements HandlerContext {
   /** Opcodes consumed by str-cell scans (counted against maxOpcodes with the main loop's). */
   private scannedOps = 0;
   /** Str-cell lists scanned so far, with the memo ranges of their strs (null until the first). */
-  private cellRuns: { memoFrom: number; memoCells: number[]; cells: Utf8Cells }[] | null = null;
+  private cellRuns: { memoFrom: number; memoCells: ArrayLike<number>; cells: Utf8Cells }[] | null = null;
   /** A scanned list on its way into its ndarray's BUILD (see `guardCells`). */
   private liveCells: Utf8Cells | null = null;
 
@@ -482,7 +482,7 @@ class Unpickler implements HandlerContext {
   }
 
   /** The scanned list whose strs' memo indices include `i`, or null. */
-  private cellRunOf(i: number): { memoFrom: number; memoCells: number[]; cells: Utf8Cells } | null {
+  private cellRunOf(i: number): { memoFrom: number; memoCells: ArrayLike<number>; cells: Utf8Cells } | null {
     for (const run of this.cellRuns ?? []) {
       if (i >= run.memoFrom && i < run.memoFrom + run.memoCells.length) return run;
     }
