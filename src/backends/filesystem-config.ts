@@ -8,7 +8,7 @@ import type { ResolvedCacheConfig } from "../manager/config-types.js";
 import type { FileSystemBackendOptions } from "./filesystem.js";
 import { FILE_HASH_METHODS, type FileHashMethod } from "./filesystem-format.js";
 
-// CACHE_OPTIONS keys the Python constructor accepts (plus `fsync`, `sync_reads` and `sync_writes`, Node-only
+// CACHE_OPTIONS keys the Python constructor accepts (plus `fsync`, `sync_reads`, `sync_writes` and `atomic_replace`, Node-only
 // switches); anything else is a TypeError in Python, so it is refused here too.
 const KNOWN_OPTIONS = new Set([
   "default_timeout",
@@ -19,12 +19,14 @@ const KNOWN_OPTIONS = new Set([
   "fsync",
   "sync_reads",
   "sync_writes",
+  "atomic_replace",
 ]);
 // Node-only boolean switches: CACHE_OPTIONS key → backend option.
 const BOOLEAN_OPTIONS = [
   ["fsync", "fsync"],
   ["sync_reads", "syncReads"],
   ["sync_writes", "syncWrites"],
+  ["atomic_replace", "atomicReplace"],
 ] as const;
 const MAX_MODE = 0o7777;
 

@@ -12,6 +12,7 @@ import {
   fsyncSync,
   openSync,
   readSync,
+  renameSync,
   statSync,
   unlinkSync,
   writevSync,
@@ -157,13 +158,45 @@ function removeQuietly(path: string): void {
   }
 }
 
+/** `commitTempFile` done synchronously: rename `temp` to `target`; the temp file is removed on failure. */
+export function commitTempFileSync(temp: TempFile, target: string): void {
+  try {
+    renameSync(temp.path, target);
+  } catch (error) {
+    removeQuietly(temp.path); // the rename error is the one to report
+    throw error;
+  }
+}
+
+/** `unlink` that reports whether it removed something (`false` when the file was already gone). */
+export function removeFileSync(path: string): boolean {
+  try {
+    unlinkSync(path);
+    return true;
+  } catch (error) {
+    if (isMissing(error)) return false;
+    throw error;
+  }
+}
+
 /**
- * The default `FileWriter`: the temp file is written synchronously (open + writev + close only
- * touch the page cache: microseconds), while rename and unlink, which wait for the file system's
- * journal (about a millisecond each on ext4 under load, measured), go through the thread pool so
- * the event loop keeps running and concurrent sets overlap.
+ * The default `FileWriter`: every step synchronous. Writing the temp file only touches the page
+ * cache; a rename onto a name that no longer exists (the backend unlinks the old entry first, see
+ * docs/filesystem.md "Write strategy") and an unlink are metadata updates of tens of
+ * microseconds, less than a thread-pool round trip costs the event loop.
  */
 export const syncWriter: FileWriter = {
+  writeTemp: async (dir, chunks, options) => writeTempFileSync(dir, chunks, options),
+  commit: async (temp, target) => commitTempFileSync(temp, target),
+  remove: async (path) => removeFileSync(path),
+};
+
+/**
+ * Sync temp-file writes with rename and unlink through the thread pool: for `atomicReplace`,
+ * where a rename over an existing file waits for ext4 to start writeback of the new data
+ * (hundreds of microseconds to milliseconds), which must not block the event loop.
+ */
+export const syncTempAsyncCommitWriter: FileWriter = {
   writeTemp: async (dir, chunks, options) => writeTempFileSync(dir, chunks, options),
   commit: commitTempFile,
   remove: removeFile,

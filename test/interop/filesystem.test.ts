@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileSystemBackend } from "../../src/backends/filesystem.js";
 import { createCache } from "../../src/cache/create-cache.js";
 import type { Clock } from "../../src/clock.js";
+import { dumps } from "../../src/codecs/pickle/encoder.js";
 import type { CacheDecodeError } from "../../src/errors.js";
 import golden from "../fixtures/flask-caching/fs_fc2.0.2_cachelib0.9.0.json" with { type: "json" };
 import { fromTagged, type Json, toTagged } from "../helpers/tagged.js";
@@ -353,6 +354,35 @@ describe("other operations against the same directory", () => {
     expect((await peer.call({ op: "has", key: "garbage" })).result).toBe(true);
     // Nothing else in the directory was lost.
     expect(entryNames(dir)).toHaveLength(5);
+    await cache.close();
+  });
+
+  it("what a crash can leave after an unlink-then-rename write is a miss on both sides", async () => {
+    // Without a rename over the old file ext4 does not force the new data out early, so after a
+    // power loss the entry may be empty or cut short (delayed allocation); a zero-filled tail is
+    // included for file systems that may expose one. Both runtimes must read each as a miss.
+    const dir = freshDir();
+    const ours = await FileSystemBackend.open({ dir, onDecodeError: () => undefined });
+    const pickle = dumps(new Uint8Array(100_000).fill(7));
+    const header = Buffer.alloc(4); // expiry 0: never expires
+    writeFileSync(ours.pathForKey("empty"), Buffer.alloc(0));
+    writeFileSync(ours.pathForKey("cut"), Buffer.concat([header, pickle.subarray(0, 40_000)]));
+    writeFileSync(
+      ours.pathForKey("cut_stop"),
+      Buffer.concat([header, pickle.subarray(0, pickle.length - 1)]),
+    );
+    writeFileSync(ours.pathForKey("zeros"), Buffer.concat([header, Buffer.alloc(pickle.length)]));
+    await ours.set("whole", pickle, 0);
+    await peer.call({ op: "open", dir });
+    await peer.call({ op: "time", now: null });
+    const cache = createCache({ CACHE_TYPE: "FileSystemCache", CACHE_DIR: dir });
+    for (const key of ["empty", "cut", "cut_stop", "zeros"]) {
+      expect((await peer.call({ op: "get", key })).found, `python ${key}`).toBe(false);
+      expect(await cache.get(key), `ours ${key}`).toBeUndefined();
+    }
+    expect((await peer.call({ op: "get", key: "whole" })).found).toBe(true);
+    expect((await cache.get("whole")) as Uint8Array).toHaveLength(100_000);
+    expect(Object.values(cache.errorCounts()).reduce((a, b) => a + b, 0)).toBe(4);
     await cache.close();
   });
 });

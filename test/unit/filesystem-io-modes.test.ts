@@ -24,6 +24,12 @@ function freshDir(): string {
 }
 
 runBackendConformance(
+  "filesystem (atomicReplace: rename over the old entry)",
+  ({ clock }) => FileSystemBackend.open({ dir: freshDir(), clock, atomicReplace: true }),
+  { vitest, deleteMissingReturns: true },
+);
+
+runBackendConformance(
   "filesystem (async reads and writes)",
   ({ clock }) => FileSystemBackend.open({ dir: freshDir(), clock, syncReads: false, syncWrites: false }),
   { vitest, deleteMissingReturns: true },
@@ -34,6 +40,8 @@ const MODES = [
   { name: "async", options: { syncReads: false, syncWrites: false } },
   { name: "sync reads, async writes", options: { syncReads: true, syncWrites: false } },
   { name: "async reads, sync writes", options: { syncReads: false, syncWrites: true } },
+  { name: "atomic replace (rename over the old file)", options: { atomicReplace: true } },
+  { name: "atomic replace, async", options: { atomicReplace: true, syncReads: false, syncWrites: false } },
 ];
 // Around the 16 KiB and 64 KiB/128 KiB scratch sizes of the two read paths, and well past them.
 const SIZES = [
@@ -81,6 +89,20 @@ describe.each(MODES)("I/O mode $name", ({ options }) => {
     await expect(backend.set("blocked", patterned(10, 1), 0)).rejects.toMatchObject({ code: "FS_IO_ERROR" });
     expect(readdirSync(dir).filter((n) => n.endsWith(".__wz_cache"))).toEqual([]);
     expect(await backend.readCount()).toBe(0); // made after open: not counted, and the set failed
+  });
+
+  it("an overwrite replaces the file (new inode, mode kept) and counts the key once", async () => {
+    const dir = freshDir();
+    const backend = await FileSystemBackend.open({ dir, mode: 0o640, ...options });
+    await backend.set("k", patterned(100, 1), 0);
+    const before = statSync(backend.pathForKey("k"));
+    await backend.set("k", patterned(200, 2), 0);
+    const after = statSync(backend.pathForKey("k"));
+    expect(after.ino).not.toBe(before.ino);
+    expect(after.mode & 0o777).toBe(0o640);
+    expect(after.size).toBe(204);
+    expect(await backend.readCount()).toBe(1);
+    expect(readdirSync(dir).filter((n) => n.endsWith(".__wz_cache"))).toEqual([]);
   });
 
   it("delete removes the file once and lowers the count once", async () => {

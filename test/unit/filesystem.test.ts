@@ -443,6 +443,12 @@ describe("config", () => {
       ),
     ).toEqual({ dir: "/x", threshold: 0, mode: 0o644, hashMethod: "sha256" });
     expect(
+      fileSystemOptionsFromConfig(
+        resolve({ CACHE_DIR: "/x", CACHE_OPTIONS: { atomic_replace: true, sync_writes: false } }),
+        "P",
+      ),
+    ).toEqual({ dir: "/x", threshold: 500, atomicReplace: true, syncWrites: false });
+    expect(
       fileSystemOptionsFromConfig(resolve({ CACHE_DIR: "/x", CACHE_FILE_HASH_METHOD: "sha256" }), "P")
         .hashMethod,
     ).toBe("sha256");
@@ -461,6 +467,14 @@ describe("config", () => {
     expect(() =>
       fileSystemOptionsFromConfig(resolve({ CACHE_DIR: "/x", CACHE_OPTIONS: { hash_method: "crc32" } }), "P"),
     ).toThrow(expect.objectContaining({ code: "CONFIG_INVALID_VALUE" }));
+    expect(() =>
+      fileSystemOptionsFromConfig(
+        resolve({ CACHE_DIR: "/x", CACHE_OPTIONS: { atomic_replace: "yes" } }),
+        "P",
+      ),
+    ).toThrow(
+      expect.objectContaining({ code: "CONFIG_INVALID_VALUE", path: "P.CACHE_OPTIONS.atomic_replace" }),
+    );
   });
 
   it("every CACHE_TYPE spelling of FileSystemCache builds a working cache", async () => {
