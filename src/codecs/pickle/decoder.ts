@@ -17,6 +17,7 @@ import {
   PyShell,
 } from "./globals/registry.js";
 import { type PickleLimits, resolveLimits } from "./limits.js";
+import { MemoTable } from "./memo-table.js";
 import { HIGHEST_PROTOCOL, OPCODE_NAMES, Op } from "./opcodes.js";
 import { ByteReader, decodeLatin1 } from "./reader.js";
 import { ContainerOps } from "./stack-containers.js";
@@ -88,7 +89,7 @@ class Unpickler implements HandlerContext {
   private stack: PyValue[] = [];
   private readonly marks: number[] = [];
   private fence = 0;
-  private readonly memoDense: (PyValue | undefined)[] = [];
+  private readonly memoDense = new MemoTable();
   private memoSparse: Map<number, PyValue> | null = null;
   private memoCount = 0;
   /** Memo indices held by scanned strs instead of dense slots (they precede the later slots). */
@@ -259,7 +260,7 @@ class Unpickler implements HandlerContext {
     if (this.cellRuns !== null) v = this.cellMemo(index);
     if (v === undefined) {
       const i = this.cellRuns !== null ? this.denseIndex(index) : index;
-      v = i < this.memoDense.length ? this.memoDense[i] : this.memoSparse?.get(i);
+      v = i < this.memoDense.length ? this.memoDense.get(i) : this.memoSparse?.get(i);
     }
     if (v === undefined) this.fail("PICKLE_MEMO_MISSING", `Memo value not found at index ${index}`);
     if (v instanceof PyShell && v.replacement !== undefined) v = v.replacement;
@@ -287,9 +288,8 @@ class Unpickler implements HandlerContext {
       return;
     }
     if (i < dense.length + DENSE_MEMO_SLACK && i < this.limits.maxMemo + DENSE_MEMO_SLACK) {
-      if (dense[i] === undefined) this.memoAdded();
-      while (dense.length < i) dense.push(undefined);
-      dense[i] = v;
+      if (dense.get(i) === undefined) this.memoAdded();
+      dense.set(i, v);
     } else {
       this.memoSparse ??= new Map();
       if (!this.memoSparse.has(i)) this.memoAdded();

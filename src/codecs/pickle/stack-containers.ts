@@ -73,17 +73,8 @@ export class ContainerOps {
       const obj = target as PyDictObject;
       for (let i = from; i < to; i += 2) {
         const k = items[i] as PyValue;
-        if (typeof k === "string") {
-          obj[k] = items[i + 1] as PyValue;
-          continue;
-        }
-        // First non-str key: the dict becomes a Map (values that are the dict itself follow).
-        const map = new Map<PyValue, PyValue>(Object.entries(obj));
-        for (const [key, value] of map) if (value === obj) map.set(key, map);
-        this.replaced.set(obj, map);
-        this.anyReplaced = true;
-        const rest = items.slice(i, to).map((x) => (x === obj ? map : x));
-        return this.setItems(map, rest);
+        if (typeof k !== "string") return this.becomeMap(obj, items, i, to);
+        obj[k] = items[i + 1] as PyValue;
       }
       return obj;
     }
@@ -94,6 +85,19 @@ export class ContainerOps {
       return target;
     }
     this.ctx.fail("PICKLE_BAD_TYPE", "SETITEM(S) target is not a dict");
+  }
+
+  /**
+   * First non-str key: the dict becomes a Map (values that are the dict itself follow).
+   * Kept out of `setItems` so its closure does not make every call allocate a context.
+   */
+  private becomeMap(obj: PyDictObject, items: PyValue[], from: number, to: number): PyValue {
+    const map = new Map<PyValue, PyValue>(Object.entries(obj));
+    for (const [key, value] of map) if (value === obj) map.set(key, map);
+    this.replaced.set(obj, map);
+    this.anyReplaced = true;
+    const rest = items.slice(from, to).map((x) => (x === obj ? map : x));
+    return this.setItems(map, rest);
   }
 
   append(target: PyValue, items: PyValue[], from = 0, to = items.length): void {
