@@ -178,13 +178,34 @@ export class GetOrSetCoordinator {
   constructor(private readonly cache: Cache) {}
 
   /** See `Cache.getOrSet`. */
-  async getOrSet<T extends PyValue>(
+  getOrSet<T extends PyValue>(
     key: string,
     factory: GetOrSetFactory<T>,
     options: GetOrSetOptions = NO_OPTIONS,
   ): Promise<T | PyValue> {
-    const o = resolveOptions(options);
+    let o: Resolved;
+    try {
+      o = resolveOptions(options);
+    } catch (err) {
+      return Promise.reject(err); // invalid options reject, as from an async function
+    }
     const start = Date.now();
+    if (o.forceRefresh || o.graceSeconds > 0) return this.readWithGrace(key, factory, o, start);
+    // Hot path (no grace): one promise hop over `get`, no async frame.
+    return this.cache.get(key).then((value) => {
+      if (value === undefined) return this.fill(key, factory, o, start);
+      this.counters.hits++;
+      return value;
+    });
+  }
+
+  /** `getOrSet` with grace copies (stale-if-error) or a forced refresh. */
+  private async readWithGrace<T extends PyValue>(
+    key: string,
+    factory: GetOrSetFactory<T>,
+    o: Resolved,
+    start: number,
+  ): Promise<T | PyValue> {
     if (!o.forceRefresh) {
       const errorsBefore = o.graceSeconds > 0 ? this.errorTotal() : 0;
       const read = this.cache.get(key);
@@ -221,6 +242,16 @@ export class GetOrSetCoordinator {
         }
       }
     }
+    return this.fill(key, factory, o, start);
+  }
+
+  /** The miss path: join this key's run in flight or start one, then answer (stale rules apply). */
+  private fill<T extends PyValue>(
+    key: string,
+    factory: GetOrSetFactory<T>,
+    o: Resolved,
+    start: number,
+  ): Promise<T | PyValue> {
     this.counters.misses++;
     let flight = this.flights.get(key);
     if (flight) {
