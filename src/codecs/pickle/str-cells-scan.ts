@@ -6,12 +6,17 @@
  * TUPLE that closes the state, and records each cell as a reference into the input bytes.
  *
  * It never changes decoder state: anything unexpected (another opcode, a non-strict-UTF-8 or
- * surrogate payload, a limit, truncation) rewinds the reader and returns null, and the general
- * machine decodes the same bytes, raising the exact error where there is one.
+ * surrogate payload, a limit, truncation, an opcode straddling a frame end) rewinds the reader
+ * and returns null, and the general machine decodes the same bytes, raising the exact error
+ * where there is one.
+ *
+ * The loop is one function over local variables (position, frame limit, output arrays): it
+ * runs once per column block over hundreds of thousands of opcodes, so reader method calls,
+ * property loads and exceptions would dominate the time.
  */
-import { Op } from "./opcodes.js";
-import { type ByteReader, UTF8_VALID, validateUtf8 } from "./reader.js";
-import { Utf8Cells } from "./utf8-cells.js";
+import type { ByteReader } from "./reader.js";
+import { UTF8_VALID, validateUtf8 } from "./reader.js";
+import { NONE_CELL, Utf8Cells } from "./utf8-cells.js";
 
 /** What a successful scan produced; the decoder applies the memo entries. */
 export interface CellsScan {
@@ -19,7 +24,7 @@ export interface CellsScan {
   /** True when the list itself was memoized (MEMOIZE right after EMPTY_LIST). */
   listMemo: boolean;
   /** Cell index of each str memoized in the list, in memo order. */
-  memoCells: number[];
+  memoCells: Int32Array;
   /** Opcodes consumed (the closing TUPLE is left for the machine). */
   ops: number;
   /** Payload bytes of the str cells. */
@@ -30,23 +35,26 @@ export interface CellsScan {
 export interface CellsScanLimits {
   maxItems: number;
   maxStringBytes: number;
+  /** Expected number of cells (the ndarray's shape), to size the cell arrays once; optional. */
+  expectedCells?: number;
 }
 
-// Opcodes as module constants: plain numbers in the hot switch below.
-const OP_MEMOIZE = Op.MEMOIZE;
-const OP_FRAME = Op.FRAME;
-const OP_MARK = Op.MARK;
-const OP_SHORT_BINUNICODE = Op.SHORT_BINUNICODE;
-const OP_BINUNICODE = Op.BINUNICODE;
-const OP_BINGET = Op.BINGET;
-const OP_LONG_BINGET = Op.LONG_BINGET;
-const OP_NONE = Op.NONE;
-const OP_APPENDS = Op.APPENDS;
-const OP_APPEND = Op.APPEND;
-const OP_TUPLE = Op.TUPLE;
+// Opcode bytes as literals (opcodes.ts), so the dispatch below compiles to plain compares.
+const MEMOIZE = 0x94;
+const FRAME = 0x95;
+const MARK = 0x28;
+const SHORT_BINUNICODE = 0x8c;
+const BINUNICODE = 0x58;
+const BINGET = 0x68;
+const LONG_BINGET = 0x6a;
+const NONE = 0x4e;
+const APPENDS = 0x65;
+const APPEND = 0x61;
+const TUPLE = 0x74;
 
-/** Marker thrown inside the scan to give up; never leaves this module. */
-const GIVE_UP = Symbol("give up");
+const MIN_CELLS = 1024;
+/** Presizing from the shape is trusted up to this many cells; beyond, the arrays grow. */
+const MAX_PRESIZE = 1 << 24;
 
 /**
  * Scan the list body starting at the reader position (just after EMPTY_LIST).
@@ -54,19 +62,22 @@ const GIVE_UP = Symbol("give up");
  */
 export function scanStrCells(r: ByteReader, firstMemo: number, limits: CellsScanLimits): CellsScan | null {
   const start = r.snapshot();
-  try {
-    return scan(r, firstMemo, limits);
-  } catch {
-    // GIVE_UP or a reader error (truncation, bad frame): let the general machine decide.
-    r.rewind(start);
-    return null;
-  }
-}
-
-function scan(r: ByteReader, firstMemo: number, limits: CellsScanLimits): CellsScan {
   const buf = r.buf;
-  const cells = new Utf8Cells(buf, (s, n) => r.validatedTextAt(s, n));
-  const memoCells: number[] = [];
+  const end = buf.length;
+  let pos = start.pos;
+  let limit = start.limit;
+  let frameEnd = start.frameEnd;
+  const maxItems = limits.maxItems;
+  const maxStr = limits.maxStringBytes;
+  // Each cell takes at least one input byte, so the remaining input bounds the presize.
+  const hint = Math.min(limits.expectedCells ?? 0, end - pos, MAX_PRESIZE);
+  let cap = Math.max(MIN_CELLS, hint);
+  let starts: Int32Array = new Int32Array(cap);
+  let lengths: Int32Array = new Int32Array(cap);
+  let count = 0;
+  // Cell index of each memoized str (CPython memoizes every str, so about one per cell).
+  let memoCells: Int32Array = new Int32Array(cap);
+  let memoCount = 0;
   let listMemo = false;
   let firstStrMemo = firstMemo;
   let inMark = false;
@@ -75,80 +86,149 @@ function scan(r: ByteReader, firstMemo: number, limits: CellsScanLimits): CellsS
   let ops = 0;
   let textBytes = 0;
   for (;;) {
-    const op = r.u8();
+    if (pos >= limit) {
+      // Reading at a frame's end leaves the frame (ByteReader.ensure); else truncated.
+      if (pos !== frameEnd || pos >= end) return null;
+      frameEnd = -1;
+      limit = end;
+    }
+    const op = buf[pos++] as number;
     ops++;
+    let s = 0;
     let n = -1;
-    switch (op) {
-      case OP_MEMOIZE:
-        if (ops === 1) {
-          listMemo = true;
-          firstStrMemo = firstMemo + 1;
-          continue;
-        }
-        if (!prevStr) throw GIVE_UP;
-        memoCells.push(cells.count - 1);
+    if (op === MEMOIZE) {
+      if (prevStr) {
+        if (memoCount === memoCells.length) memoCells = grow(memoCells, memoCount * 2);
+        memoCells[memoCount++] = count - 1;
         prevStr = false;
         continue;
-      case OP_FRAME:
-        r.startFrame(r.u64());
-        continue;
-      case OP_MARK:
-        if (inMark) throw GIVE_UP;
-        inMark = true;
-        prevStr = false;
-        continue;
-      case OP_SHORT_BINUNICODE:
-        n = r.u8();
-        break;
-      case OP_BINUNICODE:
-        n = r.u32();
-        if (n > limits.maxStringBytes) throw GIVE_UP;
-        break;
-      case OP_BINGET:
-      case OP_LONG_BINGET: {
-        const k = (op === OP_BINGET ? r.u8() : r.u32()) - firstStrMemo;
-        if (k < 0 || k >= memoCells.length) throw GIVE_UP;
-        cells.pushCopy(memoCells[k] as number);
-        pending++;
-        prevStr = false;
-        break;
       }
-      case OP_NONE:
-        cells.pushNone();
-        pending++;
-        prevStr = false;
-        break;
-      case OP_APPENDS:
-        if (!inMark) throw GIVE_UP;
-        inMark = false;
-        pending = 0;
-        prevStr = false;
-        continue;
-      case OP_APPEND:
-        if (inMark || pending !== 1) throw GIVE_UP;
-        pending = 0;
-        prevStr = false;
-        continue;
-      case OP_TUPLE:
-        if (inMark || pending !== 0) throw GIVE_UP;
-        r.pos -= 1; // the machine executes the TUPLE itself
-        return { cells, listMemo, memoCells, ops: ops - 1, textBytes };
-      default:
-        throw GIVE_UP;
+      if (ops !== 1) return null;
+      listMemo = true;
+      firstStrMemo = firstMemo + 1;
+      continue;
     }
-    if (n >= 0) {
-      r.ensure(n);
-      const s = r.pos;
-      const end = s + n;
-      let i = s;
-      while (i < end && (buf[i] as number) < 0x80) i++;
-      if (i < end && validateUtf8(buf, i, end) !== UTF8_VALID) throw GIVE_UP;
-      r.pos = end;
-      cells.pushStr(s, n);
-      textBytes += n;
+    if (op === SHORT_BINUNICODE) {
+      if (pos >= limit) return null;
+      n = buf[pos] as number;
+      s = pos + 1;
+    } else if (op === LONG_BINGET || op === BINGET) {
+      let k: number;
+      if (op === BINGET) {
+        if (pos >= limit) return null;
+        k = buf[pos++] as number;
+      } else {
+        if (pos + 4 > limit) return null;
+        k = u32le(buf, pos);
+        pos += 4;
+      }
+      k -= firstStrMemo;
+      if (k < 0 || k >= memoCount) return null;
+      const c = memoCells[k] as number;
+      if (count === cap) {
+        cap *= 2;
+        starts = grow(starts, cap);
+        lengths = grow(lengths, cap);
+      }
+      starts[count] = starts[c] as number;
+      lengths[count++] = lengths[c] as number;
       pending++;
-      prevStr = true;
+      prevStr = false;
+      if (count > maxItems) return null;
+      continue;
+    } else if (op === NONE) {
+      if (count === cap) {
+        cap *= 2;
+        starts = grow(starts, cap);
+        lengths = grow(lengths, cap);
+      }
+      starts[count] = NONE_CELL;
+      lengths[count++] = 0;
+      pending++;
+      prevStr = false;
+      if (count > maxItems) return null;
+      continue;
+    } else if (op === MARK) {
+      if (inMark) return null;
+      inMark = true;
+      prevStr = false;
+      continue;
+    } else if (op === APPENDS) {
+      if (!inMark) return null;
+      inMark = false;
+      pending = 0;
+      prevStr = false;
+      continue;
+    } else if (op === BINUNICODE) {
+      if (pos + 4 > limit) return null;
+      n = u32le(buf, pos);
+      s = pos + 4;
+    } else if (op === FRAME) {
+      // A new frame only where none is open (as ByteReader.startFrame; stricter is safe).
+      if (frameEnd >= 0 || pos + 8 > limit) return null;
+      const lo = u32le(buf, pos);
+      const hi = u32le(buf, pos + 4);
+      pos += 8;
+      if (hi !== 0 || lo > end - pos) return null;
+      frameEnd = pos + lo;
+      limit = frameEnd;
+      continue;
+    } else if (op === APPEND) {
+      if (inMark || pending !== 1) return null;
+      pending = 0;
+      prevStr = false;
+      continue;
+    } else if (op === TUPLE) {
+      if (inMark || pending !== 0) return null;
+      // The machine executes the TUPLE itself.
+      r.rewind({ pos: pos - 1, limit, frameEnd });
+      const cells = new Utf8Cells(buf, (a, b) => r.validatedTextAt(a, b), starts, lengths, count);
+      return { cells, listMemo, memoCells: memoCells.subarray(0, memoCount), ops: ops - 1, textBytes };
+    } else {
+      return null;
     }
-    if (cells.count > limits.maxItems) throw GIVE_UP;
+    // A str payload buf[s, s + n): bounds, limit, strict UTF-8 without encoded surrogates.
+    const e = s + n;
+    if (e > limit || n > maxStr) return null;
+    let or = 0;
+    for (let i = s; i < e; i++) or |= buf[i] as number;
+    if (or >= 0x80 && validateUtf8(buf, s, e) !== UTF8_VALID) return null;
+    pos = e;
+    if (count === cap) {
+      cap *= 2;
+      starts = grow(starts, cap);
+      lengths = grow(lengths, cap);
+    }
+    starts[count] = s;
+    lengths[count++] = n;
+    textBytes += n;
+    pending++;
+    prevStr = true;
+    if (count > maxItems) return null;
   }
+}
+
+/** Unsigned little-endian 32-bit value at `buf[pos]` (bounds checked by the caller). */
+function u32le(buf: Uint8Array, pos: number): number {
+  return (
+    ((buf[pos] as number) | ((buf[pos + 1] as number) << 8) | ((buf[pos + 2] as number) << 16)) +
+    (buf[pos + 3] as number) * 0x1000000
+  );
+}
+
+function grow(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(cap);
+  b.set(a);
+  return b;
+}
+
+/** Cells of an ndarray with this shape (the BUILD state's shape tuple), or 0 when it is not one. */
+export function shapeCells(shape: unknown): number {
+  if (!Array.isArray(shape)) return 0;
+  let n = 1;
+  for (const d of shape) {
+    if (typeof d !== "number" || !(d >= 0)) return 0;
+    n *= d;
+  }
+  return Number.isSafeInteger(n) ? n : 0;
 }

@@ -9,16 +9,11 @@ import { type Data, makeData, Utf8 } from "apache-arrow";
 import type { PyValue } from "./values.js";
 
 /** `starts` value marking a None cell. */
-const NONE_CELL = -1;
-const INITIAL_CELLS = 1024;
+export const NONE_CELL = -1;
 /** Below this many bytes a hand loop beats `Uint8Array#set` (call and view overhead). */
 const SHORT_COPY_BYTES = 16;
 
 export class Utf8Cells {
-  /** Number of cells. */
-  count = 0;
-  private starts = new Int32Array(INITIAL_CELLS);
-  private lengths = new Int32Array(INITIAL_CELLS);
   private array: (string | null)[] | null = null;
 
   constructor(
@@ -26,33 +21,13 @@ export class Utf8Cells {
     readonly src: Uint8Array,
     /** Turns one payload into a JS string (the decoder's `surrogatepass` UTF-8 decoder). */
     private readonly decode: (start: number, length: number) => string,
+    /** Payload start of each cell in `src` (`NONE_CELL` for None); may be longer than `count`. */
+    private readonly starts: Int32Array,
+    /** Payload length of each cell. */
+    private readonly lengths: Int32Array,
+    /** Number of cells. */
+    readonly count: number,
   ) {}
-
-  private grow(): void {
-    const starts = new Int32Array(this.starts.length * 2);
-    starts.set(this.starts);
-    this.starts = starts;
-    const lengths = new Int32Array(this.lengths.length * 2);
-    lengths.set(this.lengths);
-    this.lengths = lengths;
-  }
-
-  /** Append a str cell whose UTF-8 payload is `src[start, start + length)`. */
-  pushStr(start: number, length: number): void {
-    if (this.count === this.starts.length) this.grow();
-    this.starts[this.count] = start;
-    this.lengths[this.count++] = length;
-  }
-
-  /** Append a None cell. */
-  pushNone(): void {
-    this.pushStr(NONE_CELL, 0);
-  }
-
-  /** Append a copy of cell `i` (a memo reference to an earlier cell). */
-  pushCopy(i: number): void {
-    this.pushStr(this.starts[i] as number, this.lengths[i] as number);
-  }
 
   /** Cell `i` as a JS value (str or null). */
   cell(i: number): string | null {
