@@ -4,11 +4,10 @@
  * or string is created, so a hostile length never allocates.
  */
 import { PickleDecodeError } from "./errors.js";
+import { TINY_STR_MAX, tinyAscii } from "./tiny-strings.js";
 
 const NEWLINE = 0x0a;
 const SHORT_STRING_BYTES = 32;
-/** Strings up to this many bytes are built with `String.fromCharCode` when ASCII. */
-const TINY_STRING_BYTES = 6;
 const utf8Fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const latin1 = new TextDecoder("latin1");
 /** Node's native `Buffer#latin1Slice` (exact for ASCII), when running on Node; null elsewhere. */
@@ -198,7 +197,7 @@ export class ByteReader {
     const start = this.pos;
     const end = start + n;
     const buf = this.buf;
-    if (n <= TINY_STRING_BYTES) {
+    if (n <= TINY_STR_MAX) {
       const s = tinyAscii(buf, start, n);
       if (s !== null) {
         this.pos = end;
@@ -221,51 +220,6 @@ export class ByteReader {
     }
     this.pos = end;
     return decodeUtf8(buf.subarray(start, end), this);
-  }
-}
-
-/**
- * ASCII `b[s, s + n)` for n <= TINY_STRING_BYTES as a string, or null if a byte is >= 0x80.
- * `String.fromCharCode` with fixed arguments beats a native slice call for keys and short cells.
- */
-function tinyAscii(b: Uint8Array, s: number, n: number): string | null {
-  let or = 0;
-  for (let i = s; i < s + n; i++) or |= b[i] as number;
-  if (or >= 0x80) return null;
-  const c = String.fromCharCode;
-  switch (n) {
-    case 0:
-      return "";
-    case 1:
-      return c(b[s] as number);
-    case 2:
-      return c(b[s] as number, b[s + 1] as number);
-    case 3:
-      return c(b[s] as number, b[s + 1] as number, b[s + 2] as number);
-    case 4:
-      return c(b[s] as number, b[s + 1] as number, b[s + 2] as number, b[s + 3] as number);
-    case 5:
-      return c(
-        b[s] as number,
-        b[s + 1] as number,
-        b[s + 2] as number,
-        b[s + 3] as number,
-        b[s + 4] as number,
-      );
-    case 6:
-      return c(
-        b[s] as number,
-        b[s + 1] as number,
-        b[s + 2] as number,
-        b[s + 3] as number,
-        b[s + 4] as number,
-        b[s + 5] as number,
-      );
-    default: {
-      let out = c(b[s] as number, b[s + 1] as number, b[s + 2] as number, b[s + 3] as number);
-      for (let i = s + 4; i < s + n; i++) out += c(b[i] as number);
-      return out;
-    }
   }
 }
 
