@@ -40,8 +40,8 @@ export interface CacheBackend {
   /** `true` when the key exists and has not expired. */
   has(key: string): Promise<boolean>;
   /**
-   * Remove every entry whose key starts with `prefix` (matched literally). Backends that do
-   * not use prefixes (simple, filesystem) clear everything they own.
+   * Remove every entry whose key starts with `prefix` (matched literally). Backends that cannot
+   * select by key (filesystem: hashed names; metastore) clear everything they own.
    */
   clear(prefix: string): Promise<boolean>;
   /**

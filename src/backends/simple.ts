@@ -139,8 +139,10 @@ export class SimpleBackend implements CacheBackend {
     return e !== undefined && this.isLive(e);
   }
 
-  async clear(_prefix: string): Promise<boolean> {
-    this.entries.clear();
+  /** Entries whose key starts with `prefix` (all of them for `""`, as cachelib's clear). */
+  async clear(prefix: string): Promise<boolean> {
+    if (prefix === "") this.entries.clear();
+    else for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
     return true;
   }
 

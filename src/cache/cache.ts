@@ -385,8 +385,13 @@ export class Cache {
   }
 
   /** Remove every entry of this cache (Redis family: keys starting with the prefix). */
-  async clear(): Promise<boolean> {
-    return this.guard("clear", false, (r) => r.backend.clear(this.keyPrefix));
+  /**
+   * With `subPrefix` (e.g. a Keyv namespace), only entries whose key starts with it — on backends
+   * that keep keys literally (Redis family, SimpleCache); the file system and metastore backends
+   * cannot select by key and clear everything they own.
+   */
+  async clear(subPrefix = ""): Promise<boolean> {
+    return this.guard("clear", false, (r) => r.backend.clear(this.keyPrefix + subPrefix));
   }
 
   /**

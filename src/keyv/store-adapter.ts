@@ -35,7 +35,7 @@ function ttlSeconds(ttlMs: number | undefined): number {
 export class KeyvStoreAdapter extends EventEmitter {
   /** Keyv reads this (as it reads every store's options). */
   readonly opts: { dialect: string; url?: string };
-  /** Set by Keyv; informational here (Keyv already puts it in the keys). */
+  /** Set by Keyv (it already puts it in the keys); scopes `clear`. */
   namespace: string | undefined;
   private readonly serialized: boolean;
   private readonly ownsCache: boolean;
@@ -110,9 +110,13 @@ export class KeyvStoreAdapter extends EventEmitter {
     return Promise.all(keys.map((k) => this.cache.has(k)));
   }
 
-  /** Clears the whole cache (Redis family: every key under its prefix), not only Keyv's namespace. */
+  /**
+   * Clears Keyv's namespace only (keys `namespace:*`) on backends that keep keys literally (Redis
+   * family, SimpleCache); the file system and metastore backends clear the whole cache. Without a
+   * namespace: the whole cache.
+   */
   async clear(): Promise<void> {
-    await this.cache.clear();
+    await this.cache.clear(this.namespace ? `${this.namespace}:` : "");
   }
 
   async disconnect(): Promise<void> {

@@ -87,10 +87,15 @@ describe("SimpleBackend (cachelib 0.9.0 SimpleCache)", () => {
     ]);
   });
 
-  it("clear empties everything and close is idempotent", async () => {
+  it("clear removes the keys under a prefix (all for the empty prefix); close is idempotent", async () => {
     const s = new SimpleBackend();
     await s.set("x", b("1"), 0);
-    expect(await s.clear("ignored-prefix")).toBe(true);
+    await s.set("ns:a", b("2"), 0);
+    await s.set("ns:b", b("3"), 0);
+    expect(await s.clear("ns:")).toBe(true);
+    expect(s.size).toBe(1);
+    expect(s.peek("x")).toEqual(b("1"));
+    expect(await s.clear("")).toBe(true);
     expect(s.size).toBe(0);
     await s.close();
     await s.close();
