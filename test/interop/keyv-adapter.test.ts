@@ -1,8 +1,8 @@
 /**
  * KeyvStoreAdapter: Keyv 5 and cache-manager 7 driving our RedisCache on a real redis-server;
  * entries they write are read by Python Flask-Caching (RedisCache, same prefix) as normal
- * entries. Plus the cases of @keyv/test-suite's store API run as an equivalent set (the
- * package is not installed here) over SimpleCache and Redis.
+ * entries. Plus the store-API cases of @keyv/test-suite rewritten for the non-serialized mode
+ * (Python-readable values); the package itself runs in keyv-test-suite.test.ts (serialized mode).
  */
 import { createCache as createCacheManager } from "cache-manager";
 import { Redis } from "ioredis";
@@ -89,7 +89,7 @@ describe("Keyv and cache-manager on our Redis cache, read by Flask-Caching", () 
   });
 });
 
-// The store-API cases of @keyv/test-suite (keyvApiTests / keyvValueTests), as an equivalent run.
+// The store-API cases of @keyv/test-suite (keyvApiTests / keyvValueTests) in non-serialized mode.
 for (const kind of ["simple", "redis"] as const) {
   describe(`Keyv API cases over KeyvStoreAdapter (${kind})`, () => {
     const cacheOf = () => (kind === "redis" ? redisCache : createCache({ CACHE_TYPE: "SimpleCache" }));
