@@ -106,6 +106,14 @@ class Unpickler implements HandlerContext {
   private cellRuns: { memoFrom: number; memoCells: ArrayLike<number>; cells: Utf8Cells }[] | null = null;
   /** A scanned list on its way into its ndarray's BUILD (see `guardCells`). */
   private liveCells: Utf8Cells | null = null;
+  /**
+   * The last EMPTY_LIST while nothing else can reference it (see `fillFreshList`): only
+   * push-only opcodes ran since, it was not read from the memo or DUPed, and at most the one
+   * MEMOIZE right after it stored it, at dense slot `freshSlot` (-1: none yet).
+   */
+  private freshList: PyValue[] | null = null;
+  private freshPos = -1;
+  private freshSlot = -1;
 
   constructor(bytes: Uint8Array, options: LoadsOptions) {
     this.limits = resolveLimits(options.limits);
@@ -151,9 +159,12 @@ class Unpickler implements HandlerContext {
       if (this.liveCells !== null) this.guardCells(op);
       // The opcodes of JSON-like payloads, inline: no call into the big switch, no closures.
       switch (op) {
-        case Op.BINGET:
-          stack.push(this.memoGet(r.u8()));
+        case Op.BINGET: {
+          const v = this.memoGet(r.u8());
+          if (v === this.freshList) this.freshList = null;
+          stack.push(v);
           continue;
+        }
         case Op.MEMOIZE:
           this.memoize();
           continue;
@@ -204,9 +215,15 @@ class Unpickler implements HandlerContext {
     ) {
       if (this.stack.length <= this.fence) this.underflow();
       this.memoCount++;
-      dense.push(this.stack[this.stack.length - 1] as PyValue);
+      const top = this.stack[this.stack.length - 1] as PyValue;
+      if (top === this.freshList) {
+        if (this.freshSlot < 0) this.freshSlot = dense.length;
+        else this.freshList = null;
+      }
+      dense.push(top);
       return;
     }
+    this.freshList = null;
     this.memoPut(this.memoCount);
   }
 
@@ -510,6 +527,32 @@ class Unpickler implements HandlerContext {
     return j;
   }
 
+  /**
+   * APPEND(S) onto the list EMPTY_LIST just made, while nothing else can hold it (see
+   * `freshList`): a list of exactly the items (`stack[from..]`) takes its stack and memo
+   * slots. Filling `[]` by push would reserve at least 17 slots (V8's growth rule), most of
+   * the memory of the short lists in JSON-like data. False (nothing done) for any other target.
+   */
+  private fillFreshList(from: number): boolean {
+    const stack = this.stack;
+    const list = this.freshList;
+    this.freshList = null;
+    if (list === null || stack[from - 1] !== list || from - 1 !== this.freshPos || list.length !== 0) {
+      return false;
+    }
+    const count = stack.length - from;
+    if (count > this.maxContainerItems) {
+      this.fail("PICKLE_LIMIT_EXCEEDED", "container larger than maxContainerItems");
+    }
+    const filled = stack.slice(from);
+    truncate(stack, from);
+    stack[from - 1] = filled;
+    if (this.freshSlot >= 0 && this.memoDense.get(this.freshSlot) === list) {
+      this.memoDense.set(this.freshSlot, filled);
+    }
+    return true;
+  }
+
   /** True for a scanned list, or a tuple holding one (its BUILD state), read from the memo. */
   private materializesCells(v: PyValue): boolean {
     if ((v as unknown) instanceof Utf8Cells) return true;
@@ -536,6 +579,10 @@ class Unpickler implements HandlerContext {
   private step(op: number): void {
     const r = this.r;
     const stack = this.stack;
+    // Only APPEND(S) may use the fresh list; any other opcode here might take a reference.
+    if (this.freshList !== null && op !== Op.APPENDS && op !== Op.APPEND && op !== Op.FRAME) {
+      this.freshList = null;
+    }
     switch (op) {
       case Op.MARK:
         if (this.marks.length >= this.limits.maxDepth)
@@ -642,10 +689,15 @@ class Unpickler implements HandlerContext {
       case Op.STRING:
         stack.push(this.py2String(parseQuotedString(r.line(), r)));
         return;
-      case Op.EMPTY_LIST:
+      case Op.EMPTY_LIST: {
         if (this.atObjectArrayData() && this.scanCells()) return;
-        stack.push([]);
+        const list: PyValue[] = [];
+        stack.push(list);
+        this.freshList = list;
+        this.freshPos = stack.length - 1;
+        this.freshSlot = -1;
         return;
+      }
       case Op.EMPTY_TUPLE:
         stack.push(new PyTuple());
         return;
@@ -698,6 +750,8 @@ class Unpickler implements HandlerContext {
         return;
       }
       case Op.APPEND: {
+        const one = stack.length - 1;
+        if (this.freshList !== null && one - 1 >= this.fence && this.fillFreshList(one)) return;
         const v = this.pop();
         this.c.append(this.top(), [v]);
         return;
@@ -707,6 +761,7 @@ class Unpickler implements HandlerContext {
         const m = this.takeMark();
         if (m - 1 < this.fence) this.underflow();
         this.charge((stack.length - m) * SLOT_BYTES);
+        if (this.freshList !== null && this.fillFreshList(m)) return;
         this.c.append(stack[m - 1] as PyValue, stack, m, stack.length);
         truncate(stack, m);
         return;
