@@ -3,7 +3,8 @@
  * `(1, shape, dtype('O'), False, [ ... ])`), which is how pandas pickles str columns. Right
  * after its EMPTY_LIST, the scan reads the list body CPython writes — strs (with MEMOIZE),
  * None, BINGETs of strs memoized in this same list, MARK/APPENDS batches, FRAMEs — up to the
- * TUPLE that closes the state, and records each cell as a reference into the input bytes.
+ * TUPLE that closes the state, and copies each str's UTF-8 payload straight into one Arrow-ready
+ * value buffer with its offsets (no JS string, no per-cell object, one pass over the bytes).
  *
  * It never changes decoder state: anything unexpected (another opcode, a non-strict-UTF-8 or
  * surrogate payload, a limit, truncation, an opcode straddling a frame end) rewinds the reader
@@ -16,7 +17,7 @@
  */
 import type { ByteReader } from "./reader.js";
 import { UTF8_VALID, validateUtf8 } from "./reader.js";
-import { NONE_CELL, Utf8Cells } from "./utf8-cells.js";
+import { Utf8Cells } from "./utf8-cells.js";
 
 /** What a successful scan produced; the decoder applies the memo entries. */
 export interface CellsScan {
@@ -54,7 +55,17 @@ const TUPLE = 0x74;
 
 const MIN_CELLS = 1024;
 /** Presizing from the shape is trusted up to this many cells; beyond, the arrays grow. */
-const MAX_PRESIZE = 1 << 24;
+const MAX_PRESIZE = 1 << 22;
+/** First guess of UTF-8 bytes per cell when sizing the value buffer from the shape. */
+const BYTES_PER_CELL_GUESS = 12;
+/** Below this many bytes a hand loop beats `copyWithin` (call overhead). */
+const SHORT_COPY_BYTES = 16;
+/**
+ * BINGET copies may make the cells larger than the input; past this factor (and Arrow's int32
+ * offsets) the scan gives up and the general machine, which shares strs by reference, decodes.
+ */
+const MAX_COPY_FACTOR = 4;
+const MAX_UTF8_BYTES = 0x7fffffff;
 
 /**
  * Scan the list body starting at the reader position (just after EMPTY_LIST).
@@ -69,15 +80,21 @@ export function scanStrCells(r: ByteReader, firstMemo: number, limits: CellsScan
   let frameEnd = start.frameEnd;
   const maxItems = limits.maxItems;
   const maxStr = limits.maxStringBytes;
+  const maxOut = Math.min(MAX_UTF8_BYTES, MAX_COPY_FACTOR * end + 65536);
   // Each cell takes at least one input byte, so the remaining input bounds the presize.
   const hint = Math.min(limits.expectedCells ?? 0, end - pos, MAX_PRESIZE);
   let cap = Math.max(MIN_CELLS, hint);
-  let starts: Int32Array = new Int32Array(cap);
-  let lengths: Int32Array = new Int32Array(cap);
+  // Cell i is data[offsets[i], offsets[i + 1]) (empty for None).
+  let offsets: Int32Array = new Int32Array(cap + 1);
+  let data: Uint8Array = new Uint8Array(Math.min(end - pos, cap * BYTES_PER_CELL_GUESS));
+  let out = 0;
   let count = 0;
   // Cell index of each memoized str (CPython memoizes every str, so about one per cell).
   let memoCells: Int32Array = new Int32Array(cap);
   let memoCount = 0;
+  // Cell indices of the None cells, ascending.
+  let noneCells: Int32Array = new Int32Array(16);
+  let noneCount = 0;
   let listMemo = false;
   let firstStrMemo = firstMemo;
   let inMark = false;
@@ -94,8 +111,6 @@ export function scanStrCells(r: ByteReader, firstMemo: number, limits: CellsScan
     }
     const op = buf[pos++] as number;
     ops++;
-    let s = 0;
-    let n = -1;
     if (op === MEMOIZE) {
       if (prevStr) {
         if (memoCount === memoCells.length) memoCells = grow(memoCells, memoCount * 2);
@@ -108,6 +123,8 @@ export function scanStrCells(r: ByteReader, firstMemo: number, limits: CellsScan
       firstStrMemo = firstMemo + 1;
       continue;
     }
+    let s: number;
+    let n: number;
     if (op === SHORT_BINUNICODE) {
       if (pos >= limit) return null;
       n = buf[pos] as number;
@@ -124,29 +141,37 @@ export function scanStrCells(r: ByteReader, firstMemo: number, limits: CellsScan
       }
       k -= firstStrMemo;
       if (k < 0 || k >= memoCount) return null;
+      // A str memoized earlier in this list: copy its bytes from the value buffer.
       const c = memoCells[k] as number;
+      const from = offsets[c] as number;
+      const len = (offsets[c + 1] as number) - from;
+      if (out + len > data.length) {
+        if (out + len > maxOut) return null;
+        data = growBytes(data, out, out + len, maxOut);
+      }
+      if (len < SHORT_COPY_BYTES) for (let b = 0; b < len; b++) data[out + b] = data[from + b] as number;
+      else data.copyWithin(out, from, from + len);
+      out += len;
       if (count === cap) {
         cap *= 2;
-        starts = grow(starts, cap);
-        lengths = grow(lengths, cap);
+        offsets = grow(offsets, cap + 1);
       }
-      starts[count] = starts[c] as number;
-      lengths[count++] = lengths[c] as number;
+      offsets[++count] = out;
+      if (count > maxItems) return null;
       pending++;
       prevStr = false;
-      if (count > maxItems) return null;
       continue;
     } else if (op === NONE) {
+      if (noneCount === noneCells.length) noneCells = grow(noneCells, noneCount * 2);
+      noneCells[noneCount++] = count;
       if (count === cap) {
         cap *= 2;
-        starts = grow(starts, cap);
-        lengths = grow(lengths, cap);
+        offsets = grow(offsets, cap + 1);
       }
-      starts[count] = NONE_CELL;
-      lengths[count++] = 0;
+      offsets[++count] = out;
+      if (count > maxItems) return null;
       pending++;
       prevStr = false;
-      if (count > maxItems) return null;
       continue;
     } else if (op === MARK) {
       if (inMark) return null;
@@ -182,7 +207,7 @@ export function scanStrCells(r: ByteReader, firstMemo: number, limits: CellsScan
       if (inMark || pending !== 0) return null;
       // The machine executes the TUPLE itself.
       r.rewind({ pos: pos - 1, limit, frameEnd });
-      const cells = new Utf8Cells(buf, (a, b) => r.validatedTextAt(a, b), starts, lengths, count);
+      const cells = new Utf8Cells(data, offsets, count, noneCells.subarray(0, noneCount));
       return { cells, listMemo, memoCells: memoCells.subarray(0, memoCount), ops: ops - 1, textBytes };
     } else {
       return null;
@@ -190,21 +215,29 @@ export function scanStrCells(r: ByteReader, firstMemo: number, limits: CellsScan
     // A str payload buf[s, s + n): bounds, limit, strict UTF-8 without encoded surrogates.
     const e = s + n;
     if (e > limit || n > maxStr) return null;
+    if (out + n > data.length) {
+      if (out + n > maxOut) return null;
+      data = growBytes(data, out, out + n, maxOut);
+    }
+    // Copy while checking for ASCII: one pass over the payload.
     let or = 0;
-    for (let i = s; i < e; i++) or |= buf[i] as number;
+    for (let i = s, o = out; i < e; i++, o++) {
+      const b = buf[i] as number;
+      or |= b;
+      data[o] = b;
+    }
     if (or >= 0x80 && validateUtf8(buf, s, e) !== UTF8_VALID) return null;
+    out += n;
     pos = e;
     if (count === cap) {
       cap *= 2;
-      starts = grow(starts, cap);
-      lengths = grow(lengths, cap);
+      offsets = grow(offsets, cap + 1);
     }
-    starts[count] = s;
-    lengths[count++] = n;
+    offsets[++count] = out;
+    if (count > maxItems) return null;
     textBytes += n;
     pending++;
     prevStr = true;
-    if (count > maxItems) return null;
   }
 }
 
@@ -219,6 +252,13 @@ function u32le(buf: Uint8Array, pos: number): number {
 function grow(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
   const b = new Int32Array(cap);
   b.set(a);
+  return b;
+}
+
+/** A larger value buffer holding `data[0, used)`, with room for at least `need` bytes. */
+function growBytes(data: Uint8Array, used: number, need: number, max: number): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(Math.min(max, Math.max(need, data.length * 2, 4096)));
+  b.set(data.subarray(0, used));
   return b;
 }
 

@@ -1,38 +1,50 @@
 /**
- * A list of Python str/None cells kept as (start, length) references into the pickle's bytes,
- * so an object ndarray of strings reaches Arrow's Utf8 buffers without creating one JS string
- * per cell. The decoder only builds one after checking every payload is strict UTF-8 without
- * encoded surrogates, so the bytes are exactly the UTF-8 Arrow stores. Anything that needs the
- * cells as values calls `toArray()` (cached, so the list keeps one identity).
+ * A list of Python str/None cells held as Arrow-ready UTF-8: one value buffer and the offsets
+ * of each cell, filled by the str-cell scan straight from the pickle's bytes (str-cells-scan.ts),
+ * so an object ndarray of strings reaches Arrow's Utf8 data without one JS string per cell.
+ * The scan only succeeds when every payload is strict UTF-8 without encoded surrogates, so
+ * the bytes are exactly the UTF-8 Arrow stores. Anything that needs the cells as values calls
+ * `toArray()` (cached, so the list keeps one identity).
  */
 import { type Data, makeData, Utf8 } from "apache-arrow";
 import type { PyValue } from "./values.js";
 
-/** `starts` value marking a None cell. */
-export const NONE_CELL = -1;
-/** Below this many bytes a hand loop beats `Uint8Array#set` (call and view overhead). */
-const SHORT_COPY_BYTES = 16;
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+/** Node's native `Buffer#utf8Slice` (no view, no validation: the bytes are validated already). */
+const nodeUtf8Slice: ((this: Uint8Array, start: number, end: number) => string) | null =
+  typeof Buffer === "function" &&
+  typeof (Buffer.prototype as unknown as { utf8Slice?: unknown }).utf8Slice === "function"
+    ? (Buffer.prototype as unknown as { utf8Slice: (this: Uint8Array, start: number, end: number) => string })
+        .utf8Slice
+    : null;
 
 export class Utf8Cells {
   private array: (string | null)[] | null = null;
 
   constructor(
-    /** The whole pickle input (payload offsets index into it). */
-    readonly src: Uint8Array,
-    /** Turns one payload into a JS string (the decoder's `surrogatepass` UTF-8 decoder). */
-    private readonly decode: (start: number, length: number) => string,
-    /** Payload start of each cell in `src` (`NONE_CELL` for None); may be longer than `count`. */
-    private readonly starts: Int32Array,
-    /** Payload length of each cell. */
-    private readonly lengths: Int32Array,
+    /** UTF-8 of every str cell, back to back (may be longer than the cells need). */
+    private readonly data: Uint8Array,
+    /** Cell i is `data[offsets[i], offsets[i + 1])`; at least `count + 1` entries. */
+    private readonly offsets: Int32Array,
     /** Number of cells. */
     readonly count: number,
+    /** Indices of the None cells, ascending. */
+    private readonly noneCells: Int32Array,
   ) {}
+
+  /** True when cell `i` is None. */
+  private isNone(i: number): boolean {
+    const k = lowerBound(this.noneCells, i);
+    return k < this.noneCells.length && this.noneCells[k] === i;
+  }
 
   /** Cell `i` as a JS value (str or null). */
   cell(i: number): string | null {
-    const start = this.starts[i] as number;
-    return start === NONE_CELL ? null : this.decode(start, this.lengths[i] as number);
+    if (this.noneCells.length > 0 && this.isNone(i)) return null;
+    const start = this.offsets[i] as number;
+    const end = this.offsets[i + 1] as number;
+    if (nodeUtf8Slice !== null) return nodeUtf8Slice.call(this.data, start, end);
+    return utf8.decode(this.data.subarray(start, end));
   }
 
   /** The cells as a JS array (built once; later calls return the same array). */
@@ -45,42 +57,54 @@ export class Utf8Cells {
     return this.array;
   }
 
-  /** Cells `[from, to)` as Arrow Utf8 data: payload bytes copied straight from the pickle. */
+  /**
+   * Cells `[from, to)` as Arrow Utf8 data: zero-based offsets (one copy of the int32s) over a
+   * view of the shared value buffer, and a validity bitmap only when a None is in range.
+   */
   toUtf8Data(from: number, to: number): Data<Utf8> {
     const n = to - from;
-    const starts = this.starts;
-    const lengths = this.lengths;
-    let total = 0;
-    let nulls = 0;
-    for (let i = from; i < to; i++) {
-      total += lengths[i] as number;
-      if (starts[i] === NONE_CELL) nulls++;
-    }
+    const src = this.offsets;
+    const base = src[from] as number;
     const offsets = new Int32Array(n + 1);
-    const bytes = new Uint8Array(total);
-    const bitmap = nulls > 0 ? new Uint8Array((n + 7) >> 3) : undefined;
-    const src = this.src;
-    let pos = 0;
-    for (let k = 0; k < n; k++) {
-      const start = starts[from + k] as number;
-      const len = lengths[from + k] as number;
-      if (start !== NONE_CELL) {
-        if (bitmap) bitmap[k >> 3] = (bitmap[k >> 3] as number) | (1 << (k & 7));
-        if (len < SHORT_COPY_BYTES) for (let b = 0; b < len; b++) bytes[pos + b] = src[start + b] as number;
-        else bytes.set(src.subarray(start, start + len), pos);
-        pos += len;
-      }
-      offsets[k + 1] = pos;
-    }
+    for (let k = 1; k <= n; k++) offsets[k] = (src[from + k] as number) - base;
+    const { bitmap, nulls } = this.validity(from, to);
     return makeData({
       type: new Utf8(),
       length: n,
       nullCount: nulls,
       nullBitmap: bitmap,
       valueOffsets: offsets,
-      data: bytes,
+      data: this.data.subarray(base, base + (offsets[n] as number)),
     });
   }
+
+  /** Validity bits of cells `[from, to)` (undefined when none is None). */
+  private validity(from: number, to: number): { bitmap: Uint8Array | undefined; nulls: number } {
+    const a = this.noneCells;
+    const lo = lowerBound(a, from);
+    const hi = lowerBound(a, to);
+    if (hi === lo) return { bitmap: undefined, nulls: 0 };
+    const n = to - from;
+    const bitmap = new Uint8Array((n + 7) >> 3).fill(0xff);
+    if (n & 7) bitmap[bitmap.length - 1] = (1 << (n & 7)) - 1;
+    for (let j = lo; j < hi; j++) {
+      const k = (a[j] as number) - from;
+      bitmap[k >> 3] = (bitmap[k >> 3] as number) & ~(1 << (k & 7));
+    }
+    return { bitmap, nulls: hi - lo };
+  }
+}
+
+/** First index of the ascending `a` whose value is >= `x`. */
+function lowerBound(a: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((a[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Replace a `Utf8Cells` by its array form (values that leave the fast path). */

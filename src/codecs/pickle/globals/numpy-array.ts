@@ -94,8 +94,8 @@ export function typedView(raw: Uint8Array, dtype: NpDtype): NumericArray | null 
     return new Ctor(copy.buffer, 0, count);
   }
   if (raw.byteOffset % size === 0) return new Ctor(raw.buffer as ArrayBuffer, raw.byteOffset, count);
-  // Misaligned offset: copy (Uint8Array.from, since Buffer#slice would not copy).
-  const aligned = Uint8Array.from(raw);
+  // Misaligned offset: one copy (the typed-array constructor is a memcpy; Buffer#slice would not copy).
+  const aligned = new Uint8Array(raw);
   return new Ctor(aligned.buffer, 0, count);
 }
 
