@@ -13,7 +13,8 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { type Cache, createCache } from "../../src/index.js";
+import type { Cache } from "../../src/cache/cache.js";
+import { createCache } from "../../src/cache/create-cache.js";
 import { debianPython } from "../../test/helpers/python.js";
 import { type Measurement, median, type Ratio, type SuiteResult } from "../harness.js";
 
@@ -21,8 +22,10 @@ const ROUNDS = 5;
 const ROUND_MS = 400;
 const KEYS = 100;
 const CONCURRENCY = 8;
-const SIZES = [1024, 100 * 1024];
-const CASES = ["get", "set"] as const;
+// FS_BENCH_SIZES=1024,102400 and FS_BENCH_OPS=get,set pick a subset (for quick iterations).
+const ALL_CASES = ["get", "set"] as const;
+const SIZES = (process.env.FS_BENCH_SIZES ?? "1024,102400").split(",").map(Number);
+const CASES = ALL_CASES.filter((kind) => (process.env.FS_BENCH_OPS ?? "get,set").split(",").includes(kind));
 const PY_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "python", "fs_bench.py");
 const OURS = "superset-cache";
 const OURS_CONCURRENT = `superset-cache (${CONCURRENCY} in flight)`;
@@ -74,7 +77,7 @@ async function timeRound(op: (i: number) => Promise<unknown>, ms: number, worker
 
 function ourOp(
   cache: Cache,
-  kind: (typeof CASES)[number],
+  kind: (typeof ALL_CASES)[number],
   value: Uint8Array,
 ): (i: number) => Promise<unknown> {
   if (kind === "get") {

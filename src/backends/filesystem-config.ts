@@ -8,7 +8,7 @@ import type { ResolvedCacheConfig } from "../manager/config-types.js";
 import type { FileSystemBackendOptions } from "./filesystem.js";
 import { FILE_HASH_METHODS, type FileHashMethod } from "./filesystem-format.js";
 
-// CACHE_OPTIONS keys the Python constructor accepts (plus `fsync`, `sync_reads`, `sync_writes` and `atomic_replace`, Node-only
+// CACHE_OPTIONS keys the Python constructor accepts (plus `fsync`, `sync_reads`, `sync_writes`, `atomic_replace` and `read_memo_bytes`, Node-only
 // switches); anything else is a TypeError in Python, so it is refused here too.
 const KNOWN_OPTIONS = new Set([
   "default_timeout",
@@ -20,6 +20,7 @@ const KNOWN_OPTIONS = new Set([
   "sync_reads",
   "sync_writes",
   "atomic_replace",
+  "read_memo_bytes",
 ]);
 // Node-only boolean switches: CACHE_OPTIONS key → backend option.
 const BOOLEAN_OPTIONS = [
@@ -99,6 +100,17 @@ export function fileSystemOptionsFromConfig(
   if (hash !== undefined) {
     const where = options.hash_method !== undefined ? "CACHE_OPTIONS.hash_method" : "CACHE_FILE_HASH_METHOD";
     result.hashMethod = parseHashMethod(hash, `${path}.${where}`);
+  }
+  const memo = options.read_memo_bytes;
+  if (memo !== undefined) {
+    if (typeof memo !== "number" || !Number.isSafeInteger(memo) || memo < 0) {
+      throw new CacheConfigError(
+        "CONFIG_INVALID_VALUE",
+        `${path}.CACHE_OPTIONS.read_memo_bytes`,
+        `must be an integer >= 0 (bytes; 0 = off), got ${JSON.stringify(memo)}`,
+      );
+    }
+    result.readMemoBytes = memo;
   }
   for (const [key, option] of BOOLEAN_OPTIONS) {
     const value = options[key];

@@ -142,6 +142,10 @@ export interface FileReader {
   readWhole(path: string): Promise<Buffer | undefined>;
   readHeader(path: string): Promise<Uint8Array | undefined>;
   exists(path: string): Promise<boolean>;
+  /** Drop anything remembered about `path` (this process just replaced or removed it). */
+  forget?(path: string): void;
+  /** Drop everything remembered. */
+  forgetAll?(): void;
 }
 
 /** Reads through libuv's thread pool (the default): never blocks the event loop. */

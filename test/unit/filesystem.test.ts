@@ -449,6 +449,20 @@ describe("config", () => {
       ),
     ).toEqual({ dir: "/x", threshold: 500, atomicReplace: true, syncWrites: false });
     expect(
+      fileSystemOptionsFromConfig(resolve({ CACHE_DIR: "/x", CACHE_OPTIONS: { read_memo_bytes: 0 } }), "P")
+        .readMemoBytes,
+    ).toBe(0);
+    for (const bad of [-1, 1.5, "16M"]) {
+      expect(() =>
+        fileSystemOptionsFromConfig(
+          resolve({ CACHE_DIR: "/x", CACHE_OPTIONS: { read_memo_bytes: bad } }),
+          "P",
+        ),
+      ).toThrow(
+        expect.objectContaining({ code: "CONFIG_INVALID_VALUE", path: "P.CACHE_OPTIONS.read_memo_bytes" }),
+      );
+    }
+    expect(
       fileSystemOptionsFromConfig(resolve({ CACHE_DIR: "/x", CACHE_FILE_HASH_METHOD: "sha256" }), "P")
         .hashMethod,
     ).toBe("sha256");
