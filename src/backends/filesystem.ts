@@ -102,6 +102,16 @@ export interface FileSystemBackendOptions {
   onWarning?: (error: SupersetCacheError) => void;
 }
 
+/**
+ * What `createCache({ backendOptions: { filesystem } })` / `CacheManager` pass to FileSystem
+ * caches: the callbacks a config dict cannot hold, and defaults for the Node-only switches
+ * (a key in the cache dict's `CACHE_OPTIONS` wins over the same switch here).
+ */
+export type FileSystemFamilyOptions = Pick<
+  FileSystemBackendOptions,
+  "onDecodeError" | "onWarning" | "fsync" | "syncReads" | "syncWrites" | "atomicReplace" | "readMemoBytes"
+>;
+
 /** Default `onWarning`: a Node process warning, as cachelib logs `logging.warning`. */
 function emitWarning(error: SupersetCacheError): void {
   process.emitWarning(error.message, { type: "SupersetCacheWarning", code: error.code });
@@ -125,7 +135,8 @@ export class FileSystemBackend implements CacheBackend {
   /** Name of the count file (md5 `2029240f6d1128be89ddc32729463129`). */
   readonly countFileName: string;
   private readonly fsync: boolean;
-  private readonly atomicReplace: boolean;
+  /** Write strategy: `true` = rename over the old entry; `false` = unlink it, then rename in. */
+  readonly atomicReplace: boolean;
   private readonly reader: FileReader;
   private readonly writer: FileWriter;
   private readonly clock: Clock;
@@ -483,5 +494,5 @@ export class FileSystemBackend implements CacheBackend {
  */
 export async function createBackend(config: ResolvedCacheConfig, ctx: BackendContext): Promise<CacheBackend> {
   const options = fileSystemOptionsFromConfig(config, ctx.path);
-  return FileSystemBackend.open({ ...options, clock: ctx.clock });
+  return FileSystemBackend.open({ ...ctx.filesystem, ...options, clock: ctx.clock });
 }

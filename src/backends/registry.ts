@@ -12,6 +12,7 @@ import type { Clock } from "../clock.js";
 import { CacheConfigError } from "../errors.js";
 import type { ResolvedCacheConfig } from "../manager/config-types.js";
 import type { CacheBackend } from "./backend.js";
+import type { FileSystemFamilyOptions } from "./filesystem.js";
 import type { RedisBackendOptions } from "./redis-options.js";
 
 /** Backend families. `implemented` below says which ones this build can create. */
@@ -50,6 +51,12 @@ export interface BackendOptions {
    * ioredis `client` (never closed by the cache). See `RedisBackendOptions` for defaults.
    */
   redis?: RedisBackendOptions;
+  /**
+   * FileSystemCache: `onDecodeError`/`onWarning` callbacks and defaults for the Node-only
+   * switches (`fsync`, `syncReads`, `syncWrites`, `atomicReplace`, `readMemoBytes`); the cache
+   * dict's `CACHE_OPTIONS` win. See `FileSystemBackendOptions`.
+   */
+  filesystem?: FileSystemFamilyOptions;
 }
 
 /** What a backend factory receives besides its config. */

@@ -47,7 +47,10 @@ function backendOptionsFor(options: CacheManagerOptions, key: NamedCacheConfigKe
   const shared = options.backendOptions ?? {};
   const own = options.backends?.[key];
   if (!own) return shared;
-  return { redis: shared.redis || own.redis ? { ...shared.redis, ...own.redis } : undefined };
+  return {
+    redis: shared.redis || own.redis ? { ...shared.redis, ...own.redis } : undefined,
+    filesystem: shared.filesystem || own.filesystem ? { ...shared.filesystem, ...own.filesystem } : undefined,
+  };
 }
 
 /** cachelib's default timeout for a RESULTS_BACKEND dict (it is a cachelib object in Superset), SECONDS. */

@@ -510,6 +510,55 @@ describe("config", () => {
     }
   });
 
+  it("backendOptions.filesystem reach the backend (createCache and CacheManager); CACHE_OPTIONS win", async () => {
+    const decodeErrors: string[] = [];
+    const dir = freshDir();
+    const cache = createCache(
+      { CACHE_TYPE: "FileSystemCache", CACHE_DIR: dir },
+      {
+        backendOptions: {
+          filesystem: { atomicReplace: true, onDecodeError: (e) => decodeErrors.push(e.code) },
+          redis: { allowFlushDb: true }, // another family's entry is ignored
+        },
+      },
+    );
+    const backend = (await cache.backend()) as FileSystemBackend;
+    expect(backend.atomicReplace).toBe(true);
+    writeFileSync(backend.pathForKey("short"), Buffer.from([1]));
+    expect(await cache.get("short")).toBeUndefined();
+    expect(decodeErrors).toEqual(["FS_SHORT_HEADER"]); // reported to the hook, not thrown and counted
+    expect(cache.errorCounts()).toEqual({});
+    await cache.close();
+
+    const overridden = createCache(
+      { CACHE_TYPE: "FileSystemCache", CACHE_DIR: freshDir(), CACHE_OPTIONS: { atomic_replace: false } },
+      { backendOptions: { filesystem: { atomicReplace: true } } },
+    );
+    expect(((await overridden.backend()) as FileSystemBackend).atomicReplace).toBe(false);
+    await overridden.close();
+
+    const manager = new CacheManager(
+      {
+        DATA_CACHE_CONFIG: { CACHE_TYPE: "FileSystemCache", CACHE_DIR: freshDir() },
+        CACHE_CONFIG: { CACHE_TYPE: "FileSystemCache", CACHE_DIR: freshDir() },
+        FILTER_STATE_CACHE_CONFIG: { CACHE_TYPE: "SimpleCache" },
+        EXPLORE_FORM_DATA_CACHE_CONFIG: { CACHE_TYPE: "SimpleCache" },
+      },
+      {
+        backendOptions: { filesystem: { readMemoBytes: 0 } },
+        backends: { DATA_CACHE_CONFIG: { filesystem: { atomicReplace: true } } },
+      },
+    );
+    try {
+      expect(((await manager.dataCache.backend()) as FileSystemBackend).atomicReplace).toBe(true);
+      expect(((await manager.cache.backend()) as FileSystemBackend).atomicReplace).toBe(false);
+      expect(await manager.dataCache.set("k", "v", 0)).toBe(true);
+      expect(await manager.dataCache.get("k")).toBe("v");
+    } finally {
+      await manager.close();
+    }
+  });
+
   it("an unusable CACHE_DIR fails at whenReady(), not on the first request", async () => {
     const parent = freshDir();
     writeFileSync(join(parent, "file"), "x");
