@@ -1,9 +1,10 @@
 /**
- * `SET key value [EX seconds]` for large values without ioredis's copy: ioredis writes a command
- * with Buffer arguments by concatenating everything into one fresh Buffer, which for a 100 KB
- * value costs an allocation (page faults on fresh memory) and a copy per call. This command
- * writes the RESP header and the caller's value straight to the corked socket instead and hands
- * ioredis only the trailer, so the socket sends header, value and trailer in one writev.
+ * `SET key value [EX seconds]` without ioredis's copy: ioredis writes a command with Buffer
+ * arguments by concatenating everything into one fresh Buffer (for a 100 KB value an allocation,
+ * page faults on fresh memory, and a copy per call; for small values a measurable share of a
+ * pipelined set). This command writes the RESP header and the caller's value straight to the
+ * corked socket instead and hands ioredis only the trailer, so the socket sends header, value and
+ * trailer in one writev.
  *
  * Only for a single command sent with `client.sendCommand(cmd)` on a single-node client: inside a
  * pipeline ioredis collects `toWritable` results to write later, and writing to the socket here
@@ -12,9 +13,6 @@
  */
 import type { Socket } from "node:net";
 import { Command } from "ioredis";
-
-/** Values at least this many BYTES take the direct path; below it the copy is cheaper than a writev. */
-export const DIRECT_SET_MIN_BYTES = 16 * 1024;
 
 const CRLF = "\r\n";
 

@@ -18,7 +18,7 @@ import {
   type ResolvedRedisConfig,
   resolveRedisConfig,
 } from "./redis-config.js";
-import { DIRECT_SET_MIN_BYTES, DirectSetCommand } from "./redis-direct-set.js";
+import { DirectSetCommand } from "./redis-direct-set.js";
 import { RedisBackendError, RedisErrorCode, toRedisError } from "./redis-errors.js";
 import { REDIS_BACKEND_DEFAULTS, type RedisBackendOptions, type RedisBackendStats } from "./redis-options.js";
 import {
@@ -238,12 +238,11 @@ export class RedisBackend implements CacheBackend {
     const bytes = toBuffer(value);
     if (!this.#cluster && c.status === READY && !this.#closed) {
       this.#coalesce?.cork(c as Redis);
-      const p =
-        this.#owned && bytes.length >= DIRECT_SET_MIN_BYTES
-          ? (c.sendCommand(new DirectSetCommand(key, bytes, Math.max(timeout, 0))) as Promise<unknown>)
-          : timeout > 0
-            ? c.set(key, bytes, "EX", timeout)
-            : c.set(key, bytes);
+      const p = this.#owned
+        ? (c.sendCommand(new DirectSetCommand(key, bytes, Math.max(timeout, 0))) as Promise<unknown>)
+        : timeout > 0
+          ? c.set(key, bytes, "EX", timeout)
+          : c.set(key, bytes);
       return p.then(isOk, this.#fail.SET);
     }
     const refused = this.#refuse(c);

@@ -7,7 +7,6 @@ import fc from "fast-check";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisBackend } from "../../src/backends/redis.js";
-import { DIRECT_SET_MIN_BYTES } from "../../src/backends/redis-direct-set.js";
 import { RedisServer } from "../helpers/redis-server.js";
 import {
   FlaskPeer,
@@ -291,9 +290,9 @@ describe("write coalescing (one socket write per tick)", () => {
   });
 });
 
-describe("large values skip ioredis's copy (header and value written straight to the socket)", () => {
-  it("values across the direct-path threshold are stored byte for byte, with TTLs, and Python reads them", async () => {
-    for (const size of [DIRECT_SET_MIN_BYTES - 1, DIRECT_SET_MIN_BYTES, 100 * 1024, 1024 * 1024 + 7]) {
+describe("sets skip ioredis's copy (header and value written straight to the socket)", () => {
+  it("values of every size (empty to 1 MB) are stored byte for byte, with TTLs, and Python reads them", async () => {
+    for (const size of [0, 1, 16 * 1024, 100 * 1024, 1024 * 1024 + 7]) {
       const value = Buffer.alloc(size);
       for (let i = 0; i < size; i++) value[i] = (i * 31 + size) & 0xff;
       const key = `big é ${size}`;
@@ -306,9 +305,7 @@ describe("large values skip ioredis's copy (header and value written straight to
 
   it("large and small commands issued in one tick keep their order and replies", async () => {
     const n = 60;
-    const values = Array.from({ length: n }, (_, i) =>
-      Buffer.alloc(i % 2 === 0 ? DIRECT_SET_MIN_BYTES + i : 10 + i, i),
-    );
+    const values = Array.from({ length: n }, (_, i) => Buffer.alloc(i % 2 === 0 ? 20_000 + i : 10 + i, i));
     const ops = values.flatMap((v, i) => [
       ours.set(`${PREFIX}mix:${i}`, v, i % 3),
       ours.get(`${PREFIX}mix:${i}`),
@@ -322,7 +319,7 @@ describe("large values skip ioredis's copy (header and value written straight to
 
   it("a large set on a client still connecting takes the queued path and is stored once", async () => {
     const spare = RedisBackend.fromConfig({ CACHE_REDIS_URL: `${server.url}/0` });
-    const value = Buffer.alloc(DIRECT_SET_MIN_BYTES * 2, 9);
+    const value = Buffer.alloc(40_000, 9);
     expect(await spare.set(`${PREFIX}offline-big`, value, 0)).toBe(true);
     expect(Buffer.from((await raw.getBuffer(`${PREFIX}offline-big`))!).equals(value)).toBe(true);
     await spare.close();

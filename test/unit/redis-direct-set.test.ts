@@ -30,20 +30,22 @@ describe("DirectSetCommand", () => {
     ["k", 600],
     ["", 1],
   ] as const) {
-    it(`same bytes as ioredis for key ${JSON.stringify(key)}, timeout ${timeout}`, async () => {
-      const value = Buffer.alloc(20_000, 7);
-      const cmd = new DirectSetCommand(key, value, timeout);
-      const socket = new RecordingSocket();
-      const tail = cmd.toWritable(socket);
-      expect(socket.corked).toBe(1);
-      expect(socket.chunks[1]).toBe(value); // the caller's buffer itself, not a copy
-      const ours = Buffer.concat([...socket.chunks.map(asBuffer), asBuffer(tail)]);
-      const args = timeout > 0 ? [key, value, "EX", String(timeout)] : [key, value];
-      const theirs = asBuffer(new Command("set", args).toWritable({}));
-      expect(ours.equals(theirs)).toBe(true);
-      await new Promise((r) => process.nextTick(r));
-      expect(socket.corked).toBe(0);
-    });
+    for (const size of [0, 3, 20_000]) {
+      it(`same bytes as ioredis for key ${JSON.stringify(key)}, timeout ${timeout}, ${size} bytes`, async () => {
+        const value = Buffer.alloc(size, 7);
+        const cmd = new DirectSetCommand(key, value, timeout);
+        const socket = new RecordingSocket();
+        const tail = cmd.toWritable(socket);
+        expect(socket.corked).toBe(1);
+        expect(socket.chunks[1]).toBe(value); // the caller's buffer itself, not a copy
+        const ours = Buffer.concat([...socket.chunks.map(asBuffer), asBuffer(tail)]);
+        const args = timeout > 0 ? [key, value, "EX", String(timeout)] : [key, value];
+        const theirs = asBuffer(new Command("set", args).toWritable({}));
+        expect(ours.equals(theirs)).toBe(true);
+        await new Promise((r) => process.nextTick(r));
+        expect(socket.corked).toBe(0);
+      });
+    }
   }
 
   it("falls back to ioredis's single buffer when given something that is not a socket", () => {
