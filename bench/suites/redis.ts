@@ -19,11 +19,12 @@ import { createCache } from "../../src/cache/create-cache.js";
 import { debianPython } from "../../test/helpers/python.js";
 import { RedisServer } from "../../test/helpers/redis-server.js";
 import { type Measurement, median, type Ratio, ratio, type SuiteResult } from "../harness.js";
+import { FLOOR_IMPL, redisBenchmarkFloor } from "../redis-floor.js";
 
 const SIZES = { "1KB": 1024, "100KB": 100 * 1024 } as const;
 const CONCURRENCY = [1, 64] as const;
-const ROUNDS = 7;
-const ROUND_MS = 150;
+const ROUNDS = 9;
+const ROUND_MS = 250;
 const WARMUP_MS = 100;
 const KEYS = 64;
 
@@ -265,10 +266,12 @@ export default async function redisSuite(): Promise<SuiteResult> {
       const bytes = Buffer.alloc(size, 0x78);
       const { impls, close } = await makeImpls(server, bytes, "x".repeat(size));
       const python = await pythonImpl(`${server.url}/1`, size);
+      const floorImpl = redisBenchmarkFloor(server.host, server.port, size);
+      const floor: Impl = { ...floorImpl, get: python.impl.get, set: python.impl.set };
       for (const c of CONCURRENCY) {
         for (const op of ["get", "set"] as const) {
           const caseName = `${op} ${label} c=${c}`;
-          const contenders = c === 1 ? [...impls, python.impl] : impls;
+          const contenders = c === 1 ? [...impls, python.impl, floor] : impls;
           measurements.push(...(await measureCase(caseName, contenders, op, c)));
         }
       }
@@ -294,7 +297,14 @@ export default async function redisSuite(): Promise<SuiteResult> {
             if (c === 1) {
               ratios.push(ratio(measurements, caseName, ours, "flask-caching (python)", ">= 3 (ops/s)"));
               ratios.push(p50Ratio(inCase, caseName, ours, "flask-caching (python)", ">= 3 (p50)"));
+              ratios.push(ratio(measurements, caseName, ours, FLOOR_IMPL, "<= 1: nothing beats the floor"));
             }
+          }
+          if (c === 1) {
+            // How far above Python the C floor itself is: the most any client could reach here.
+            ratios.push(
+              ratio(measurements, caseName, FLOOR_IMPL, "flask-caching (python)", "the ceiling for '>= 3'"),
+            );
           }
         }
       }
@@ -313,6 +323,7 @@ export default async function redisSuite(): Promise<SuiteResult> {
       `ops/s = median of ${ROUNDS} interleaved rounds × ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up; p50/p99 per call over all rounds`,
       "ratios come in two forms: ops/s (ours/theirs) and p50 latency (theirs/ours); both > 1 mean ours is faster",
       "Python: Flask-Caching 2.0.2 RedisCache in a subprocess timing its own loop (concurrency 1), driven round by round so its rounds interleave with ours",
+      "redis-benchmark (C, hiredis, -c 1) on the same server, round by round: the concurrency-1 floor (one loopback round trip per call); its p50/p99 are its own percentiles",
     ],
   };
 }
