@@ -32,8 +32,8 @@ export interface HashFromDictOptions extends HashFromStrOptions {
 const oneShotHash: ((algorithm: string, data: string | Uint8Array, encoding: "hex") => string) | undefined =
   typeof nodeCrypto.hash === "function" ? nodeCrypto.hash : undefined;
 
-/** Lowercase hex digest of `data` (a string is hashed as its UTF-8 bytes). */
-function hexDigest(algorithm: HashAlgorithm, data: string | Uint8Array): string {
+/** Lowercase hex digest of `data` (a string is hashed as its UTF-8 bytes); `dumpsUtf8`'s consumer. */
+function hexDigest(data: string | Uint8Array, algorithm: HashAlgorithm): string {
   if (oneShotHash !== undefined) return oneShotHash(algorithm, data, "hex");
   const h = nodeCrypto.createHash(algorithm);
   return (typeof data === "string" ? h.update(data, "utf8") : h.update(data)).digest("hex");
@@ -52,7 +52,7 @@ function resolveAlgorithm(options: HashFromStrOptions): HashAlgorithm {
  * @throws SupersetCacheError `UNSUPPORTED_HASH_ALGORITHM` for anything but md5/sha256.
  */
 export function hashFromStr(value: string, options: HashFromStrOptions = {}): string {
-  return hexDigest(resolveAlgorithm(options), value);
+  return hexDigest(value, resolveAlgorithm(options));
 }
 
 /**
@@ -60,35 +60,14 @@ export function hashFromStr(value: string, options: HashFromStrOptions = {}): st
  * @throws PyJsonEncodeError where Superset's call raises (e.g. NaN under 4.1 – 6.0 without `ignoreNan`).
  */
 export function hashInputJson(value: unknown, options: HashFromDictOptions = {}): string {
-  return encodeForHash(value, options, dumps);
-}
-
-/**
- * Superset's `json.dumps(value, sort_keys=True, …)` of the version, through `encode`
- * (`dumps`, or `dumpsUtf8` feeding a digest).
- */
-function encodeForHash<R>(
-  value: unknown,
-  options: HashFromDictOptions,
-  encode: (value: unknown, options: PyJsonDumpsOptions) => R,
-): R {
-  const mode = options.jsonMode ?? versionProfile(options.supersetVersion).hashJson;
-  const json: PyJsonDumpsOptions = {
-    sortKeys: true,
-    ignoreNan: options.ignoreNan ?? false,
-    allowNan: mode !== "superset-json",
-    default: options.default,
-  };
-  if (mode === "simplejson") return encode(value, json);
+  const mode = jsonModeOf(options);
+  const json = dumpsOptionsOf(options, mode);
+  if (mode === "simplejson") return dumps(value, json);
   try {
-    return encode(value, json);
+    return dumps(value, json);
   } catch (err) {
-    // superset.utils.json.dumps retries with encoding=None on UnicodeDecodeError, which
-    // sends every bytes value to the `default` hook.
-    if (err instanceof PyJsonEncodeError && err.code === "PYJSON_BYTES_NOT_UTF8") {
-      return encode(value, { ...json, encoding: null });
-    }
-    throw err;
+    if (!retriesWithoutEncoding(err)) throw err;
+    return dumps(value, { ...json, encoding: null });
   }
 }
 
@@ -98,6 +77,35 @@ function encodeForHash<R>(
  */
 export function hashFromDict(value: unknown, options: HashFromDictOptions = {}): string {
   const algorithm = resolveAlgorithm(options);
-  const digest = (utf8: Uint8Array | string) => hexDigest(algorithm, utf8);
-  return encodeForHash(value, options, (v, json) => dumpsUtf8(v, json, digest));
+  const mode = jsonModeOf(options);
+  const json = dumpsOptionsOf(options, mode);
+  if (mode === "simplejson") return dumpsUtf8(value, json, hexDigest, algorithm);
+  try {
+    return dumpsUtf8(value, json, hexDigest, algorithm);
+  } catch (err) {
+    if (!retriesWithoutEncoding(err)) throw err;
+    return dumpsUtf8(value, { ...json, encoding: null }, hexDigest, algorithm);
+  }
+}
+
+function jsonModeOf(options: HashFromDictOptions): HashJsonMode {
+  return options.jsonMode ?? versionProfile(options.supersetVersion).hashJson;
+}
+
+/** Superset's `json.dumps(value, sort_keys=True, …)` keywords under `mode`. */
+function dumpsOptionsOf(options: HashFromDictOptions, mode: HashJsonMode): PyJsonDumpsOptions {
+  return {
+    sortKeys: true,
+    ignoreNan: options.ignoreNan ?? false,
+    allowNan: mode !== "superset-json",
+    default: options.default,
+  };
+}
+
+/**
+ * `superset.utils.json.dumps` (every mode but plain `simplejson`) retries with
+ * `encoding=None` on UnicodeDecodeError, which sends every bytes value to the `default` hook.
+ */
+function retriesWithoutEncoding(err: unknown): boolean {
+  return err instanceof PyJsonEncodeError && err.code === "PYJSON_BYTES_NOT_UTF8";
 }

@@ -36,13 +36,34 @@ interface Aside {
   text: string;
 }
 
+/**
+ * ASCII text packed as little-endian 32-bit words (the last one zero-padded), which
+ * {@link AsciiWriter.words} copies four bytes at a time: member prefixes (`, "key": `)
+ * make up most of a query key's bytes.
+ */
+export function asciiWords(s: string): Int32Array {
+  const words = new Int32Array((s.length + 3) >> 2);
+  for (let i = 0; i < s.length; i++)
+    words[i >> 2] = (words[i >> 2] as number) | (s.charCodeAt(i) << ((i & 3) * 8));
+  return words;
+}
+
+function viewOf(buf: Buffer): DataView {
+  return new DataView(buf.buffer, buf.byteOffset, buf.length);
+}
+
 export class AsciiWriter {
   buf: Buffer = Buffer.allocUnsafe(INITIAL_BYTES);
+  /** `buf` for the 32-bit stores of {@link words}. */
+  view: DataView = viewOf(this.buf);
   pos = 0;
   asides: Aside[] | null = null;
 
   reset(): void {
-    if (this.buf.length > KEEP_BYTES) this.buf = Buffer.allocUnsafe(INITIAL_BYTES);
+    if (this.buf.length > KEEP_BYTES) {
+      this.buf = Buffer.allocUnsafe(INITIAL_BYTES);
+      this.view = viewOf(this.buf);
+    }
     this.pos = 0;
     this.asides = null;
   }
@@ -53,6 +74,7 @@ export class AsciiWriter {
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+    this.view = viewOf(next);
   }
 
   byte(c: number): void {
@@ -68,6 +90,19 @@ export class AsciiWriter {
     let p = this.pos;
     for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
     this.pos = p;
+  }
+
+  /**
+   * `length` ASCII bytes packed by {@link asciiWords}. Whole words are stored, so up to 3
+   * padding bytes land past the end; the next write overwrites them.
+   */
+  words(words: Int32Array, length: number): void {
+    const n = words.length;
+    if (this.pos + n * 4 > this.buf.length) this.grow(n * 4);
+    const view = this.view;
+    const p = this.pos;
+    for (let i = 0; i < n; i++) view.setInt32(p + i * 4, words[i] as number, true);
+    this.pos = p + length;
   }
 
   /** Text of unknown content, written as is (set aside when not ASCII). */

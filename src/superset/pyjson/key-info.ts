@@ -1,8 +1,10 @@
 /**
  * What is known about a `str` dict key, cached across `dumps` calls because chart-query
- * keys repeat (`columns`, `extras`, …): its ASCII-quoted form and whether UTF-16 order
- * can differ from Python's code-point order for it.
+ * keys repeat (`columns`, `extras`, …): its ASCII-quoted form (also as a member prefix
+ * ready to copy into the output) and whether UTF-16 order can differ from Python's
+ * code-point order for it.
  */
+import { asciiWords } from "./ascii-writer.js";
 import { quoteAscii } from "./string-escape.js";
 
 export interface KeyInfo {
@@ -15,6 +17,10 @@ export interface KeyInfo {
   first: string;
   /** `", " + quoted + ": "`: any later member with the default separators. */
   next: string;
+  /** {@link first} packed by `asciiWords` for the writer. */
+  firstWords: Int32Array;
+  /** {@link next} packed by `asciiWords` for the writer. */
+  nextWords: Int32Array;
 }
 
 /** Bound on the cache; it is emptied when full (hostile key streams stay bounded). */
@@ -29,12 +35,16 @@ export function keyInfo(key: string): KeyInfo {
   if (info === undefined) {
     if (keyInfos.size >= KEY_INFO_CACHE_LIMIT) keyInfos.clear();
     const quoted = quoteAscii(key);
+    const first = `${quoted}: `;
+    const next = `, ${quoted}: `;
     info = {
       key,
       quoted,
       codePointOrder: NEEDS_CODE_POINT_ORDER.test(key),
-      first: `${quoted}: `,
-      next: `, ${quoted}: `,
+      first,
+      next,
+      firstWords: asciiWords(first),
+      nextWords: asciiWords(next),
     };
     keyInfos.set(key, info);
   }
