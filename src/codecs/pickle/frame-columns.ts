@@ -28,6 +28,7 @@ import {
   Utf8,
 } from "apache-arrow";
 import { ARROW_METADATA } from "./arrow-metadata-keys.js";
+import { bitsOfBytes, validityOfDatetimes, validityOfMask } from "./column-bits.js";
 import { cellValue, NAT_VALUE, type PdColumn } from "./globals/pandas-column.js";
 import type { HandlerContext } from "./globals/registry.js";
 import { TaggedJsonBudgetError, toTaggedJson } from "./tagged-json.js";
@@ -288,7 +289,7 @@ export function columnData(col: PdColumn, ctx: HandlerContext): { data: Data; me
     case "numeric":
     case "masked": {
       const mask = col.kind === "masked" ? col.mask : null;
-      const { bitmap, nulls } = mask ? validity(n, (i) => mask[i] !== 0) : { bitmap: undefined, nulls: 0 };
+      const { bitmap, nulls } = mask ? validityOfMask(mask, n) : { bitmap: undefined, nulls: 0 };
       if (col.dtype.kind === "b") {
         const v = col.values as Uint8Array;
         return {
@@ -297,7 +298,7 @@ export function columnData(col: PdColumn, ctx: HandlerContext): { data: Data; me
             length: n,
             nullCount: nulls,
             nullBitmap: bitmap,
-            data: boolBits(n, (i) => v[i] !== 0),
+            data: bitsOfBytes(v, n),
           }),
           meta,
         };
@@ -322,7 +323,7 @@ export function columnData(col: PdColumn, ctx: HandlerContext): { data: Data; me
       const unit = UNITS[col.unit];
       if (unit === undefined) break;
       const v = col.values;
-      const { bitmap, nulls } = validity(n, (i) => v[i] === NAT_VALUE);
+      const { bitmap, nulls } = validityOfDatetimes(v, n);
       const type =
         col.kind === "datetime" ? new Timestamp(unit, col.tz ? arrowZone(col.tz) : null) : new Duration(unit);
       return {

@@ -63,36 +63,43 @@ export class Utf8Cells {
    */
   toUtf8Data(from: number, to: number): Data<Utf8> {
     const n = to - from;
-    const src = this.offsets;
-    const base = src[from] as number;
-    const offsets = new Int32Array(n + 1);
-    for (let k = 1; k <= n; k++) offsets[k] = (src[from + k] as number) - base;
-    const { bitmap, nulls } = this.validity(from, to);
+    const base = this.offsets[from] as number;
+    const offsets = rebased(this.offsets, from, n);
+    const a = this.noneCells;
+    const lo = lowerBound(a, from);
+    const nulls = lowerBound(a, to) - lo;
     return makeData({
       type: new Utf8(),
       length: n,
       nullCount: nulls,
-      nullBitmap: bitmap,
+      nullBitmap: nulls > 0 ? validity(a, lo, nulls, from, n) : undefined,
       valueOffsets: offsets,
       data: this.data.subarray(base, base + (offsets[n] as number)),
     });
   }
+}
 
-  /** Validity bits of cells `[from, to)` (undefined when none is None). */
-  private validity(from: number, to: number): { bitmap: Uint8Array | undefined; nulls: number } {
-    const a = this.noneCells;
-    const lo = lowerBound(a, from);
-    const hi = lowerBound(a, to);
-    if (hi === lo) return { bitmap: undefined, nulls: 0 };
-    const n = to - from;
-    const bitmap = new Uint8Array((n + 7) >> 3).fill(0xff);
-    if (n & 7) bitmap[bitmap.length - 1] = (1 << (n & 7)) - 1;
-    for (let j = lo; j < hi; j++) {
-      const k = (a[j] as number) - from;
-      bitmap[k >> 3] = (bitmap[k >> 3] as number) & ~(1 << (k & 7));
-    }
-    return { bitmap, nulls: hi - lo };
+// The loops below live in their own small functions so they are optimized as whole functions;
+// a loop inside `toUtf8Data` (called a few times per decode) would run as on-stack-replaced
+// code that deoptimizes on the statements after the loop at every call.
+
+/** `src[from, from + n]` minus `src[from]`: zero-based offsets of one column. */
+function rebased(src: Int32Array, from: number, n: number): Int32Array {
+  const base = src[from] as number;
+  const out = new Int32Array(n + 1);
+  for (let k = 1; k <= n; k++) out[k] = (src[from + k] as number) - base;
+  return out;
+}
+
+/** Validity bits of `n` cells from `from`, where `none[lo, lo + nulls)` are the None cells. */
+function validity(none: Int32Array, lo: number, nulls: number, from: number, n: number): Uint8Array {
+  const bitmap = new Uint8Array((n + 7) >> 3).fill(0xff);
+  if (n & 7) bitmap[bitmap.length - 1] = (1 << (n & 7)) - 1;
+  for (let j = lo; j < lo + nulls; j++) {
+    const k = (none[j] as number) - from;
+    bitmap[k >> 3] = (bitmap[k >> 3] as number) & ~(1 << (k & 7));
   }
+  return bitmap;
 }
 
 /** First index of the ascending `a` whose value is >= `x`. */
