@@ -201,6 +201,24 @@ describe("options", () => {
       "8005950e000000000000005d94288c0473616d65946801652e",
     );
   });
+  it("equal str dict keys are written once, as CPython writes keys from json.loads or dict literals", () => {
+    const value = [
+      { ab: 1, cd: "x" },
+      new Map<string, number | string>([
+        ["ab", 3],
+        ["cd", "y"],
+        ["e", 5],
+      ]),
+    ];
+    // pickle.dumps(json.loads('[{"ab": 1, "cd": "x"}, {"ab": 3, "cd": "y", "e": 5}]'), 5)
+    expect(hex(dumps(value))).toBe(
+      "8005952d000000000000005d94287d94288c026162944b018c026364948c017894757d942868024b0368038c0179948c0165944b0575652e",
+    );
+    // Keys built separately in Python (''.join(...)) are separate objects: shareDictKeys: false.
+    expect(hex(dumps(value, { shareDictKeys: false }))).toBe(
+      "80059533000000000000005d94287d94288c026162944b018c026364948c017894757d94288c026162944b038c026364948c0179948c0165944b0575652e",
+    );
+  });
   it("the same JS object twice is written once (BINGET), as CPython does for one object", () => {
     const inner = [1];
     expect(hex(dumps([inner, inner]))).toBe("8005950c000000000000005d94285d944b01616801652e");

@@ -6,6 +6,7 @@
 import { nestPath } from "./encode-errors.js";
 import type { EncoderContext, PickleDumpOptions } from "./encoder-context.js";
 import { FrameWriter } from "./frame-writer.js";
+import { IdentityMemo } from "./identity-memo.js";
 import { Op } from "./opcodes.js";
 import { isWellFormed, longBytes, utf8Surrogatepass } from "./python-bytes.js";
 import type { PyValue } from "./values.js";
@@ -24,12 +25,15 @@ const BUILTIN_FUNCTIONS: ReadonlySet<string> = new Set(["getattr"]);
 export abstract class AtomEncoder implements EncoderContext {
   readonly w = new FrameWriter();
   protected memoSize = 0;
-  protected readonly memo = new Map<object, number>();
+  protected readonly memo = new IdentityMemo();
   protected readonly sharedStrings = new Map<string, number>();
+  /** str dict keys written so far (`shareDictKeys`), by value → memo index. */
+  private readonly sharedKeys = new Map<string, number>();
   protected readonly moduleStrings = new Map<string, number>();
   protected readonly globals = new Map<string, number>();
   protected readonly tuplesInProgress = new Set<object>();
   protected readonly shareEqualStrings: boolean;
+  private readonly shareDictKeys: boolean;
   protected readonly maxDepth: number;
 
   constructor(
@@ -37,6 +41,7 @@ export abstract class AtomEncoder implements EncoderContext {
     options: PickleDumpOptions,
   ) {
     this.shareEqualStrings = options.shareEqualStrings ?? false;
+    this.shareDictKeys = options.shareDictKeys ?? true;
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   }
 
@@ -89,6 +94,23 @@ export abstract class AtomEncoder implements EncoderContext {
       this.sharedStrings.set(s, this.memoSize);
     }
     this.str(s);
+  }
+
+  /** A str dict key (saved as `save` would: opcode boundary first); see `shareDictKeys`. */
+  protected savedKey(k: string): void {
+    this.w.opcodeBoundary();
+    // "" and 1-char keys go the way of any str (CPython's singletons, shared with values too).
+    if (!this.shareDictKeys || this.shareEqualStrings || k.length <= 1) {
+      this.savedString(k);
+      return;
+    }
+    const index = this.sharedKeys.get(k);
+    if (index !== undefined) {
+      this.get(index);
+      return;
+    }
+    this.sharedKeys.set(k, this.memoSize);
+    this.str(k);
   }
 
   str(s: string): void {

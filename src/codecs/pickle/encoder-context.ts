@@ -18,6 +18,14 @@ export interface PickleDumpOptions {
    * CPython always shares — "" and one-character Latin-1 strings — are shared).
    */
   shareEqualStrings?: boolean;
+  /**
+   * Emit each distinct str dict key once and refer back to it (BINGET) for later dicts
+   * (default true). CPython shares repeated keys whenever they are the same object, which is
+   * the usual case: keys from `json.loads`, pandas `to_dict("records")`, dict literals in one
+   * code object. `false` writes every key anew (keys built separately in Python, e.g. by
+   * f-strings). Either form loads to an equal value.
+   */
+  shareDictKeys?: boolean;
   /** Maximum nesting depth of containers (default 1000, Python's recursion limit). */
   maxDepth?: number;
 }

@@ -215,7 +215,7 @@ class Encoder extends AtomEncoder {
     if (n === 0) return;
     if (n === 1) {
       const k = keys[0] as string;
-      this.item(k, depth, k);
+      this.savedKey(k);
       this.item(record[k] as PyValue, depth, k);
       this.w.byte(Op.SETITEM);
       return;
@@ -225,7 +225,7 @@ class Encoder extends AtomEncoder {
       const end = Math.min(n, start + BATCH_SIZE);
       for (let i = start; i < end; i++) {
         const k = keys[i] as string;
-        this.item(k, depth, k);
+        this.savedKey(k);
         this.item(record[k] as PyValue, depth, k);
       }
       this.w.byte(Op.SETITEMS);
@@ -245,7 +245,8 @@ class Encoder extends AtomEncoder {
   private pair(k: PyValue, v: PyValue, depth: number): void {
     const label = typeof k === "string" || typeof k === "number" ? k : "<key>";
     requireHashable(k, label);
-    this.item(k, depth, label);
+    if (typeof k === "string") this.savedKey(k);
+    else this.item(k, depth, label);
     this.item(v, depth, label);
   }
 
