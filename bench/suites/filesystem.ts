@@ -47,7 +47,12 @@ class PythonBench {
   private readonly waiting: ((line: string) => void)[] = [];
 
   constructor() {
-    this.child = spawn(debianPython(), [PY_SCRIPT], { stdio: ["pipe", "pipe", "inherit"] });
+    // cachelib as users run it: glibc malloc tuning meant for the Node process (MALLOC_*, see
+    // docs/filesystem.md) is not passed on.
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith("MALLOC_")),
+    );
+    this.child = spawn(debianPython(), [PY_SCRIPT], { stdio: ["pipe", "pipe", "inherit"], env });
     createInterface({ input: this.child.stdout }).on("line", (line) => this.waiting.shift()?.(line));
   }
 
@@ -177,9 +182,15 @@ export default async function filesystemSuite(): Promise<SuiteResult> {
       `directories: fresh dirs under ${base} (${fsType}), the same file system for both sides`,
       `${KEYS} keys cycled, values are Python bytes / Uint8Array pickled by each side, timeout 0, threshold 500`,
       `rounds alternate Python and ours (${ROUNDS} x ${ROUND_MS} ms each); ratio = median ours / median cachelib`,
-      "Python is synchronous and single-threaded; ours reads and writes temp files with synchronous fs calls by default (sync_reads/sync_writes), rename/unlink via the thread pool",
+      "Python is synchronous and single-threaded; ours uses synchronous fs calls by default (sync_reads/sync_writes): unlink the old entry + rename the temp file in, gets through the stat-validated read memo",
       `${CONCURRENCY} in flight: ${CONCURRENCY} concurrent loops in our one process (a Node server's normal case); Python stays one loop`,
       "async I/O = sync_reads: false, sync_writes: false (every fs call through libuv's thread pool; the old default)",
+      `glibc malloc env of the Node process: ${
+        Object.entries(process.env)
+          .filter(([name]) => name.startsWith("MALLOC_"))
+          .map(([n, v]) => `${n}=${v}`)
+          .join(" ") || "none (defaults)"
+      }`,
     ],
   };
 }
