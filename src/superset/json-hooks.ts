@@ -224,6 +224,26 @@ export function makeJsonIntDttmSer(options: JsonHookOptions = {}): (value: unkno
   };
 }
 
+/** Hooks made by {@link jsonIntDttmSerOf}, at 2 × rule ("replace" 0, "astimezone" 1) + (UTF-16 fallback ? 1 : 0). */
+const intDttmSers: ((value: unknown) => unknown)[] = [];
+
+/**
+ * `json_int_dttm_ser` for `options`, made once per distinct setting and then shared
+ * (the hooks keep no state), so per-key callers do not build two closures per call.
+ */
+export function jsonIntDttmSerOf(options: JsonHookOptions): (value: unknown) => unknown {
+  const rule = options.awareDatetime ?? "astimezone";
+  const utf16 = options.bytesUtf16Fallback ?? true;
+  if (rule !== "replace" && rule !== "astimezone") return makeJsonIntDttmSer(options);
+  const slot = (rule === "replace" ? 0 : 2) + (utf16 ? 1 : 0);
+  let hook = intDttmSers[slot];
+  if (hook === undefined) {
+    hook = makeJsonIntDttmSer({ awareDatetime: rule, bytesUtf16Fallback: utf16 });
+    intDttmSers[slot] = hook;
+  }
+  return hook;
+}
+
 /** `json_iso_dttm_ser`: datetimes and dates → `isoformat()`, else `base_json_conv` (or a placeholder when `pessimistic`). */
 export function makeJsonIsoDttmSer(
   options: JsonHookOptions & { pessimistic?: boolean } = {},

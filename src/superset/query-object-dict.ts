@@ -73,41 +73,56 @@ function isAdhocMetric(m: PyValue): boolean {
   return typeof m === "object" && m !== null && !Array.isArray(m) && "expressionType" in m;
 }
 
-function metricsOf(metrics: PyValue[] | null | undefined, profile: SupersetVersionProfile): PyValue[] | null {
-  const mapped = (list: PyValue[]) =>
-    list.map((m) => (typeof m === "string" || isAdhocMetric(m) ? m : ((m as Dict).label ?? null)));
-  if (profile.emptyMetricsAsNull) return metrics && metrics.length > 0 ? mapped(metrics) : null;
-  // ≤ 5.x: `metrics and [...]` keeps `[]` as `[]` and None as None.
-  if (metrics === undefined || metrics === null) return null;
-  return metrics.length > 0 ? mapped(metrics) : metrics;
+/** `m if keep(m) else m["label"]` for each metric (a plain loop: no per-call closure). */
+function metricNames(list: PyValue[]): PyValue[] {
+  const out = new Array<PyValue>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const m = list[i] as PyValue;
+    out[i] = typeof m === "string" || isAdhocMetric(m) ? m : ((m as Dict).label ?? null);
+  }
+  return out;
 }
 
-function stripContributionTotals(steps: PyValue[]): PyValue[] {
-  return steps.map((step) => {
-    const s = step as Dict;
-    const options = s?.options as Dict | undefined;
-    if (
-      s?.operation !== "contribution" ||
-      !options ||
-      typeof options !== "object" ||
-      !("contribution_totals" in options)
-    ) {
-      return step;
-    }
-    const { contribution_totals: _dropped, ...rest } = options;
-    return { ...s, options: rest };
-  });
+function metricsOf(metrics: PyValue[] | null | undefined, profile: SupersetVersionProfile): PyValue[] | null {
+  if (profile.emptyMetricsAsNull) return metrics && metrics.length > 0 ? metricNames(metrics) : null;
+  // ≤ 5.x: `metrics and [...]` keeps `[]` as `[]` and None as None.
+  if (metrics === undefined || metrics === null) return null;
+  return metrics.length > 0 ? metricNames(metrics) : metrics;
 }
+
+function withoutContributionTotals(step: PyValue): PyValue {
+  const s = step as Dict;
+  const options = s?.options as Dict | undefined;
+  if (
+    s?.operation !== "contribution" ||
+    !options ||
+    typeof options !== "object" ||
+    !("contribution_totals" in options)
+  ) {
+    return step;
+  }
+  const { contribution_totals: _dropped, ...rest } = options;
+  return { ...s, options: rest };
+}
+
+const NO_STEPS: readonly PyValue[] = Object.freeze([]);
 
 /** `self.post_processing` (falsy steps dropped), with the version's normalisation. */
 export function postProcessingOf(qo: QueryObjectInput, profile: SupersetVersionProfile): PyValue[] {
-  const steps = (qo.post_processing ?? []).filter((s) => truthy(s)) as PyValue[];
-  return profile.stripContributionTotals ? stripContributionTotals(steps) : steps;
+  const input = qo.post_processing ?? NO_STEPS;
+  const steps: PyValue[] = [];
+  for (let i = 0; i < input.length; i++) {
+    const step = input[i] as PyValue;
+    if (truthy(step)) steps.push(profile.stripContributionTotals ? withoutContributionTotals(step) : step);
+  }
+  return steps;
 }
 
 /** `annotation_layers` minus FORMULA layers (Python drops them in `__init__`). */
 export function annotationLayersOf(qo: QueryObjectInput): Record<string, PyValue>[] {
-  return (qo.annotation_layers ?? []).filter((layer) => layer.annotationType !== "FORMULA");
+  const layers = qo.annotation_layers;
+  if (layers === undefined || layers === null || layers.length === 0) return [];
+  return layers.filter((layer) => layer.annotationType !== "FORMULA");
 }
 
 /** Members of `to_dict()` that `cache_key()` deletes, left out from the start when asked. */
@@ -118,6 +133,14 @@ export interface ToDictOmissions {
   bounds?: boolean;
 }
 
+/** What the caller already knows, so `to_dict()` need not work it out (or copy `qo`) again. */
+export interface ToDictInputs {
+  /** `row_limit` after `QueryObjectFactory`'s rule. Default `qo.row_limit`. */
+  rowLimit?: number | null;
+  /** `postProcessingOf(qo, profile)`. Default: computed. */
+  postProcessing?: PyValue[];
+}
+
 /**
  * The dict `QueryObject(**qo).to_dict()` returns under `profile`, minus `omit`ted members
  * (built without them rather than deleted: `delete` makes a slow dictionary-mode object).
@@ -126,6 +149,7 @@ export function queryObjectToDict(
   qo: QueryObjectInput,
   profile: SupersetVersionProfile,
   omit: ToDictOmissions = {},
+  inputs: ToDictInputs = {},
 ): Dict {
   const columnsArg = qo.columns ?? [];
   const extras: Dict = { ...(qo.extras ?? {}) };
@@ -167,7 +191,7 @@ export function queryObjectToDict(
   dict.metrics = metricsOf(qo.metrics, profile);
   dict.order_desc = keywordOr(qo.order_desc, true);
   dict.orderby = qo.orderby ?? [];
-  dict.row_limit = qo.row_limit ?? null;
+  dict.row_limit = ("rowLimit" in inputs ? inputs.rowLimit : qo.row_limit) ?? null;
   dict.row_offset = qo.row_offset || 0;
   dict.series_columns = seriesColumns;
   dict.series_limit = seriesLimit;
@@ -176,7 +200,8 @@ export function queryObjectToDict(
   if (profile.toDictTimeShift) dict.time_shift = qo.time_shift ?? null;
   if (profile.toDictGroupOthers)
     dict.group_others_when_limit_reached = keywordOr(qo.group_others_when_limit_reached, false);
-  if (profile.toDictPostProcessing) dict.post_processing = postProcessingOf(qo, profile);
+  if (profile.toDictPostProcessing)
+    dict.post_processing = inputs.postProcessing ?? postProcessingOf(qo, profile);
   if (profile.toDictGroupingSets) {
     dict.grouping_sets = qo.grouping_sets ?? [];
     dict.time_compare_full_range = keywordOr(qo.time_compare_full_range, false);

@@ -8,7 +8,7 @@
  */
 import type { PyValue } from "../codecs/pickle/values.js";
 import { hashFromDict } from "./hashing.js";
-import { makeJsonIntDttmSer } from "./json-hooks.js";
+import { jsonIntDttmSerOf } from "./json-hooks.js";
 import { pythonFloatRepr } from "./pyjson/float-repr.js";
 import { compareCodePoints } from "./pyjson/key-order.js";
 import {
@@ -100,9 +100,9 @@ export interface QueryObjectKeyOptions extends KeyVersionOptions {
 export function applyRowLimit(
   rowLimit: number | null | undefined,
   resultType: string | null,
-  limits: RowLimitConfig = {},
+  limits: RowLimitConfig = DEFAULT_ROW_LIMITS,
 ): number {
-  const cfg = { ...DEFAULT_ROW_LIMITS, ...limits };
+  const cfg = limits === DEFAULT_ROW_LIMITS ? DEFAULT_ROW_LIMITS : { ...DEFAULT_ROW_LIMITS, ...limits };
   const fallback = resultType === "samples" ? cfg.SAMPLES_ROW_LIMIT : cfg.ROW_LIMIT;
   const limit = rowLimit || fallback;
   return limit !== 0 ? Math.min(cfg.SQL_MAX_ROW, limit) : cfg.SQL_MAX_ROW;
@@ -150,7 +150,14 @@ function normalizeSql(items: PyValue): PyValue {
  * Steps and their version rules: spec §2.1.
  */
 export function queryObjectCacheDict(qo: QueryObjectInput, options: QueryObjectKeyOptions = {}): Dict {
-  const profile = versionProfile(options.supersetVersion, options.profile);
+  return cacheDictOf(qo, options, versionProfile(options.supersetVersion, options.profile));
+}
+
+function cacheDictOf(
+  qo: QueryObjectInput,
+  options: QueryObjectKeyOptions,
+  profile: SupersetVersionProfile,
+): Dict {
   const resultType =
     qo.result_type !== undefined
       ? qo.result_type
@@ -160,18 +167,19 @@ export function queryObjectCacheDict(qo: QueryObjectInput, options: QueryObjectK
   const rowLimit =
     options.rowLimits === null
       ? (qo.row_limit ?? null)
-      : applyRowLimit(qo.row_limit, resultType, options.rowLimits ?? {});
-  const effective: QueryObjectInput = { ...qo, row_limit: rowLimit };
+      : applyRowLimit(qo.row_limit, resultType, options.rowLimits ?? DEFAULT_ROW_LIMITS);
+  const extra = options.extra;
   // Members Python deletes at the end are never added (`delete` would turn the dict into a
   // slow dictionary-mode object for the encoder), unless `extra` may add them back.
-  const dropPredicate = !truthy(effective.apply_fetch_values_predicate);
+  const dropPredicate = !truthy(qo.apply_fetch_values_predicate);
   const dropBounds = !(profile.keepBoundsWithoutTimeRange && !truthy(qo.time_range));
-  const extraAddsDropped =
-    options.extra !== undefined && DROPPED_KEYS.some((k) => k in (options.extra as Dict));
+  const extraAddsDropped = extra !== undefined && addsDropped(extra);
+  const postProcessing = postProcessingOf(qo, profile);
   const dict = queryObjectToDict(
-    effective,
+    qo,
     profile,
     extraAddsDropped ? {} : { applyFetchValuesPredicate: dropPredicate, bounds: dropBounds },
+    { rowLimit, postProcessing },
   );
   if (options.datasourceUid !== undefined) {
     dict.datasource = options.datasourceUid;
@@ -179,19 +187,14 @@ export function queryObjectCacheDict(qo: QueryObjectInput, options: QueryObjectK
     dict.rls = options.rls ?? [];
     dict.changed_on = options.changedOn ?? null;
   }
-  Object.assign(dict, options.extra ?? {});
+  if (extra !== undefined) Object.assign(dict, extra);
   if (options.datasourceUid !== undefined) dict.datasource = options.datasourceUid;
   if (truthy(resultType)) dict.result_type = resultType as string;
   if (truthy(qo.time_range)) dict.time_range = qo.time_range as string;
-  const postProcessing = postProcessingOf(qo, profile);
   if (postProcessing.length > 0) dict.post_processing = postProcessing;
   if (truthy(qo.time_offsets)) dict.time_offsets = qo.time_offsets as string[];
-  const layers = annotationLayersOf(qo).map((layer) => {
-    const projected: Dict = {};
-    for (const field of ANNOTATION_FIELDS) if (field in layer) projected[field] = layer[field] as PyValue;
-    return projected;
-  });
-  if (layers.length > 0) dict.annotation_layers = layers;
+  const layers = annotationLayersOf(qo);
+  if (layers.length > 0) dict.annotation_layers = layers.map(projectAnnotationLayer);
   if (truthy(options.impersonationKey)) dict.impersonation_key = options.impersonationKey as string;
   if (profile.sortExtraCacheKeys && Array.isArray(dict.extra_cache_keys)) {
     dict.extra_cache_keys = sortExtraCacheKeys(dict.extra_cache_keys);
@@ -201,6 +204,16 @@ export function queryObjectCacheDict(qo: QueryObjectInput, options: QueryObjectK
       if (field in dict) dict[field] = normalizeSql(dict[field] as PyValue);
   }
   return extraAddsDropped ? withoutDropped(dict, dropPredicate, dropBounds) : dict;
+}
+
+function projectAnnotationLayer(layer: Record<string, PyValue>): Dict {
+  const projected: Dict = {};
+  for (const field of ANNOTATION_FIELDS) if (field in layer) projected[field] = layer[field] as PyValue;
+  return projected;
+}
+
+function addsDropped(extra: Dict): boolean {
+  return DROPPED_KEYS.some((k) => k in extra);
 }
 
 const DROPPED_KEYS = ["apply_fetch_values_predicate", "from_dttm", "to_dttm"] as const;
@@ -230,11 +243,11 @@ function withoutDropped(dict: Dict, dropPredicate: boolean, dropBounds: boolean)
  */
 export function queryObjectCacheKey(qo: QueryObjectInput, options: QueryObjectKeyOptions = {}): string {
   const profile = versionProfile(options.supersetVersion, options.profile);
-  return hashFromDict(queryObjectCacheDict(qo, options), {
+  return hashFromDict(cacheDictOf(qo, options, profile), {
     algorithm: options.algorithm ?? profile.hashAlgorithm,
     jsonMode: profile.hashJson,
     ignoreNan: true,
-    default: makeJsonIntDttmSer(profile),
+    default: jsonIntDttmSerOf(profile),
   });
 }
 
@@ -293,7 +306,7 @@ export function generateCacheKey(values: Dict, prefix = "", options: KeyVersionO
       algorithm: options.algorithm ?? profile.hashAlgorithm,
       jsonMode: profile.hashJson,
       ignoreNan: false,
-      default: makeJsonIntDttmSer(profile),
+      default: jsonIntDttmSerOf(profile),
     })
   );
 }
