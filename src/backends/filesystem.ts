@@ -14,6 +14,7 @@ import { type Clock, systemClock, unixSeconds } from "../clock.js";
 import { CacheBackendError, type CacheDecodeError, type SupersetCacheError } from "../errors.js";
 import type { ResolvedCacheConfig } from "../manager/config-types.js";
 import type { BackendEntry, CacheBackend } from "./backend.js";
+import { bytesPickleChunks } from "./filesystem-bytes-pickle.js";
 import { fileSystemOptionsFromConfig } from "./filesystem-config.js";
 import { EntryCounter } from "./filesystem-counter.js";
 import {
@@ -295,12 +296,26 @@ export class FileSystemBackend implements CacheBackend {
    *   (the temp file is removed; the old entry stays, unless it was already unlinked).
    */
   async set(key: string, value: Uint8Array, timeout: number): Promise<boolean> {
+    return this.store(key, [value], timeout);
+  }
+
+  /**
+   * `set` of the pickle of a Python `bytes` value (a plain `Uint8Array`) without building it:
+   * the file gets header + pickle head + `value` + pickle tail in one `writev`, the same bytes
+   * as `set(key, dumps(value), timeout)` but with no copy of `value` (bytesPickleChunks).
+   * `value` must not change until the promise settles.
+   */
+  async setPickledBytes(key: string, value: Uint8Array, timeout: number): Promise<boolean> {
+    return this.store(key, bytesPickleChunks(value), timeout);
+  }
+
+  private async store(key: string, chunks: readonly Uint8Array[], timeout: number): Promise<boolean> {
     const path = this.pathForKey(key);
     const expiry = expiryFor(timeout, unixSeconds(this.clock));
     // The temp file is written while the count (and, for atomicReplace, the target) is checked;
     // it only becomes visible (rename) after pruning, which keeps cachelib's order of effects.
     const [written, existedBefore, pruned] = await Promise.allSettled([
-      this.writer.writeTemp(this.dir, [encodeHeader(expiry), value], this.writeOptions()),
+      this.writer.writeTemp(this.dir, [encodeHeader(expiry), ...chunks], this.writeOptions()),
       this.atomicReplace ? this.fileExists(path) : false,
       this.pruneIfOverThreshold(),
     ]);
