@@ -80,6 +80,13 @@ function copyOf(bytes: Buffer): Buffer {
   return out;
 }
 
+/** The memo's own copy: its own memory (never a slice of Node's shared pool), so the budget is exact. */
+function keptCopyOf(bytes: Buffer): Buffer {
+  const out = Buffer.allocUnsafeSlow(bytes.length);
+  bytes.copy(out);
+  return out;
+}
+
 /** Read the whole open file of `size` bytes into a fresh buffer (fewer if it is shorter). */
 function readAll(fd: number, size: number): Buffer {
   const out = Buffer.allocUnsafe(size);
@@ -161,7 +168,7 @@ export class ReadMemo {
       bytes.length <= this.budgetBytes &&
       oldEnough(stats, Date.now())
     ) {
-      this.remember(path, stats, copyOf(bytes));
+      this.remember(path, stats, keptCopyOf(bytes));
     }
     return bytes;
   }

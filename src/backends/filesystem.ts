@@ -452,8 +452,10 @@ export class FileSystemBackend implements CacheBackend {
     return true;
   }
 
-  /** Nothing to release: every call opens and closes its own files. */
-  async close(): Promise<void> {}
+  /** Drops the read memo's copies; every call opens and closes its own files. */
+  async close(): Promise<void> {
+    this.reader.forgetAll?.();
+  }
 
   /** Entry count as recorded in the count file (0 when absent, unreadable or threshold is 0). */
   async readCount(): Promise<number> {
