@@ -160,6 +160,8 @@ export class AsciiWriter {
 
   /** The output's UTF-8 bytes (a view, valid until the next write), or its text when set-aside text is present. */
   utf8(): Uint8Array | string {
-    return this.asides === null ? this.buf.subarray(0, this.pos) : this.text();
+    return this.asides === null
+      ? new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.pos)
+      : this.text();
   }
 }
