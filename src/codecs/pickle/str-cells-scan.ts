@@ -11,12 +11,11 @@
  * and returns null, and the general machine decodes the same bytes, raising the exact error
  * where there is one.
  *
- * The loop is one function over local variables (position, frame limit, output arrays): it
- * runs once per column block over hundreds of thousands of opcodes, so reader method calls,
- * property loads and exceptions would dominate the time.
+ * This file drives the list structure (the list's MEMOIZE, MARK/APPENDS batches, APPEND, the
+ * closing TUPLE); the cells themselves are read by `scanRun` (str-cells-run.ts).
  */
 import type { ByteReader } from "./reader.js";
-import { UTF8_VALID, validateUtf8 } from "./reader.js";
+import { GIVE_UP, ScanState, scanRun } from "./str-cells-run.js";
 import { Utf8Cells } from "./utf8-cells.js";
 
 /** What a successful scan produced; the decoder applies the memo entries. */
@@ -40,15 +39,9 @@ export interface CellsScanLimits {
   expectedCells?: number;
 }
 
-// Opcode bytes as literals (opcodes.ts), so the dispatch below compiles to plain compares.
+// Opcode bytes as literals (opcodes.ts).
 const MEMOIZE = 0x94;
-const FRAME = 0x95;
 const MARK = 0x28;
-const SHORT_BINUNICODE = 0x8c;
-const BINUNICODE = 0x58;
-const BINGET = 0x68;
-const LONG_BINGET = 0x6a;
-const NONE = 0x4e;
 const APPENDS = 0x65;
 const APPEND = 0x61;
 const TUPLE = 0x74;
@@ -58,8 +51,6 @@ const MIN_CELLS = 1024;
 const MAX_PRESIZE = 1 << 22;
 /** First guess of UTF-8 bytes per cell when sizing the value buffer from the shape. */
 const BYTES_PER_CELL_GUESS = 12;
-/** Below this many bytes a hand loop beats `copyWithin` (call overhead). */
-const SHORT_COPY_BYTES = 16;
 /**
  * BINGET copies may make the cells larger than the input; past this factor (and Arrow's int32
  * offsets) the scan gives up and the general machine, which shares strs by reference, decodes.
@@ -74,192 +65,59 @@ const MAX_UTF8_BYTES = 0x7fffffff;
 export function scanStrCells(r: ByteReader, firstMemo: number, limits: CellsScanLimits): CellsScan | null {
   const start = r.snapshot();
   const buf = r.buf;
-  const end = buf.length;
-  let pos = start.pos;
-  let limit = start.limit;
-  let frameEnd = start.frameEnd;
-  const maxItems = limits.maxItems;
-  const maxStr = limits.maxStringBytes;
-  const maxOut = Math.min(MAX_UTF8_BYTES, MAX_COPY_FACTOR * end + 65536);
+  const remaining = buf.length - start.pos;
   // Each cell takes at least one input byte, so the remaining input bounds the presize.
-  const hint = Math.min(limits.expectedCells ?? 0, end - pos, MAX_PRESIZE);
-  let cap = Math.max(MIN_CELLS, hint);
-  // Cell i is data[offsets[i], offsets[i + 1]) (empty for None).
-  let offsets: Int32Array = new Int32Array(cap + 1);
-  let data: Uint8Array = new Uint8Array(Math.min(end - pos, cap * BYTES_PER_CELL_GUESS));
-  let out = 0;
-  let count = 0;
-  // Cell index of each memoized str (CPython memoizes every str, so about one per cell).
-  let memoCells: Int32Array = new Int32Array(cap);
-  let memoCount = 0;
-  // Cell indices of the None cells, ascending.
-  let noneCells: Int32Array = new Int32Array(16);
-  let noneCount = 0;
-  let listMemo = false;
-  let firstStrMemo = firstMemo;
-  let inMark = false;
-  let pending = 0;
-  let prevStr = false;
-  let ops = 0;
-  let textBytes = 0;
-  for (;;) {
-    if (pos >= limit) {
-      // Reading at a frame's end leaves the frame (ByteReader.ensure); else truncated.
-      if (pos !== frameEnd || pos >= end) return null;
-      frameEnd = -1;
-      limit = end;
-    }
-    const op = buf[pos++] as number;
-    ops++;
-    if (op === MEMOIZE) {
-      if (prevStr) {
-        if (memoCount === memoCells.length) memoCells = grow(memoCells, memoCount * 2);
-        memoCells[memoCount++] = count - 1;
-        prevStr = false;
-        continue;
-      }
-      if (ops !== 1) return null;
-      listMemo = true;
-      firstStrMemo = firstMemo + 1;
-      continue;
-    }
-    let s: number;
-    let n: number;
-    if (op === SHORT_BINUNICODE) {
-      if (pos >= limit) return null;
-      n = buf[pos] as number;
-      s = pos + 1;
-    } else if (op === LONG_BINGET || op === BINGET) {
-      let k: number;
-      if (op === BINGET) {
-        if (pos >= limit) return null;
-        k = buf[pos++] as number;
-      } else {
-        if (pos + 4 > limit) return null;
-        k = u32le(buf, pos);
-        pos += 4;
-      }
-      k -= firstStrMemo;
-      if (k < 0 || k >= memoCount) return null;
-      // A str memoized earlier in this list: copy its bytes from the value buffer.
-      const c = memoCells[k] as number;
-      const from = offsets[c] as number;
-      const len = (offsets[c + 1] as number) - from;
-      if (out + len > data.length) {
-        if (out + len > maxOut) return null;
-        data = growBytes(data, out, out + len, maxOut);
-      }
-      if (len < SHORT_COPY_BYTES) for (let b = 0; b < len; b++) data[out + b] = data[from + b] as number;
-      else data.copyWithin(out, from, from + len);
-      out += len;
-      if (count === cap) {
-        cap *= 2;
-        offsets = grow(offsets, cap + 1);
-      }
-      offsets[++count] = out;
-      if (count > maxItems) return null;
-      pending++;
-      prevStr = false;
-      continue;
-    } else if (op === NONE) {
-      if (noneCount === noneCells.length) noneCells = grow(noneCells, noneCount * 2);
-      noneCells[noneCount++] = count;
-      if (count === cap) {
-        cap *= 2;
-        offsets = grow(offsets, cap + 1);
-      }
-      offsets[++count] = out;
-      if (count > maxItems) return null;
-      pending++;
-      prevStr = false;
-      continue;
-    } else if (op === MARK) {
-      if (inMark) return null;
-      inMark = true;
-      prevStr = false;
-      continue;
-    } else if (op === APPENDS) {
-      if (!inMark) return null;
-      inMark = false;
-      pending = 0;
-      prevStr = false;
-      continue;
-    } else if (op === BINUNICODE) {
-      if (pos + 4 > limit) return null;
-      n = u32le(buf, pos);
-      s = pos + 4;
-    } else if (op === FRAME) {
-      // A new frame only where none is open (as ByteReader.startFrame; stricter is safe).
-      if (frameEnd >= 0 || pos + 8 > limit) return null;
-      const lo = u32le(buf, pos);
-      const hi = u32le(buf, pos + 4);
-      pos += 8;
-      if (hi !== 0 || lo > end - pos) return null;
-      frameEnd = pos + lo;
-      limit = frameEnd;
-      continue;
-    } else if (op === APPEND) {
-      if (inMark || pending !== 1) return null;
-      pending = 0;
-      prevStr = false;
-      continue;
-    } else if (op === TUPLE) {
-      if (inMark || pending !== 0) return null;
-      // The machine executes the TUPLE itself.
-      r.rewind({ pos: pos - 1, limit, frameEnd });
-      const cells = new Utf8Cells(data, offsets, count, noneCells.subarray(0, noneCount));
-      return { cells, listMemo, memoCells: memoCells.subarray(0, memoCount), ops: ops - 1, textBytes };
-    } else {
-      return null;
-    }
-    // A str payload buf[s, s + n): bounds, limit, strict UTF-8 without encoded surrogates.
-    const e = s + n;
-    if (e > limit || n > maxStr) return null;
-    if (out + n > data.length) {
-      if (out + n > maxOut) return null;
-      data = growBytes(data, out, out + n, maxOut);
-    }
-    // Copy while checking for ASCII: one pass over the payload.
-    let or = 0;
-    for (let i = s, o = out; i < e; i++, o++) {
-      const b = buf[i] as number;
-      or |= b;
-      data[o] = b;
-    }
-    if (or >= 0x80 && validateUtf8(buf, s, e) !== UTF8_VALID) return null;
-    out += n;
-    pos = e;
-    if (count === cap) {
-      cap *= 2;
-      offsets = grow(offsets, cap + 1);
-    }
-    offsets[++count] = out;
-    if (count > maxItems) return null;
-    textBytes += n;
-    pending++;
-    prevStr = true;
-  }
-}
-
-/** Unsigned little-endian 32-bit value at `buf[pos]` (bounds checked by the caller). */
-function u32le(buf: Uint8Array, pos: number): number {
-  return (
-    ((buf[pos] as number) | ((buf[pos + 1] as number) << 8) | ((buf[pos + 2] as number) << 16)) +
-    (buf[pos + 3] as number) * 0x1000000
+  const cells = Math.max(MIN_CELLS, Math.min(limits.expectedCells ?? 0, remaining, MAX_PRESIZE));
+  const st = new ScanState(
+    buf,
+    start,
+    cells,
+    Math.min(remaining, cells * BYTES_PER_CELL_GUESS),
+    firstMemo,
+    limits.maxItems,
+    limits.maxStringBytes,
+    Math.min(MAX_UTF8_BYTES, MAX_COPY_FACTOR * buf.length + 65536),
   );
-}
-
-function grow(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(cap);
-  b.set(a);
-  return b;
-}
-
-/** A larger value buffer holding `data[0, used)`, with room for at least `need` bytes. */
-function growBytes(data: Uint8Array, used: number, need: number, max: number): Uint8Array<ArrayBuffer> {
-  const b = new Uint8Array(Math.min(max, Math.max(need, data.length * 2, 4096)));
-  b.set(data.subarray(0, used));
-  return b;
+  let listMemo = false;
+  let inMark = false;
+  for (;;) {
+    const op = scanRun(st);
+    if (op === GIVE_UP) break;
+    if (op === TUPLE) {
+      if (inMark || st.pending !== 0) break;
+      // The machine executes the TUPLE itself.
+      r.rewind({ pos: st.pos, limit: st.limit, frameEnd: st.frameEnd });
+      return {
+        cells: new Utf8Cells(st.data, st.offsets, st.count, st.noneCells.subarray(0, st.noneCount)),
+        listMemo,
+        memoCells: st.memoCells.subarray(0, st.memoCount),
+        ops: st.ops,
+        textBytes: st.textBytes,
+      };
+    }
+    if (op === MARK) {
+      // Items left on the list before a MARK would be appended to the wrong object.
+      if (inMark || st.pending !== 0) break;
+      inMark = true;
+    } else if (op === APPENDS) {
+      if (!inMark) break;
+      inMark = false;
+      st.pending = 0;
+    } else if (op === APPEND) {
+      if (inMark || st.pending !== 1) break;
+      st.pending = 0;
+    } else if (op === MEMOIZE && st.ops === 0) {
+      listMemo = true;
+      st.firstStrMemo = firstMemo + 1;
+    } else {
+      break;
+    }
+    st.pos++;
+    st.ops++;
+    st.prevStr = false;
+  }
+  r.rewind(start);
+  return null;
 }
 
 /** Cells of an ndarray with this shape (the BUILD state's shape tuple), or 0 when it is not one. */
