@@ -6,7 +6,7 @@
  * allocates per value beyond `Object.keys`: member order comes from the shape cache.
  */
 import { PyDecimal, PyEnum, PyFloat } from "../../codecs/pickle/values.js";
-import { AsciiWriter } from "./ascii-writer.js";
+import { AsciiWriter, asciiWords } from "./ascii-writer.js";
 import {
   CYCLE_CHECK_NESTING,
   type Encoder,
@@ -29,6 +29,10 @@ const CLOSE_BRACKET = 0x5d;
 /** Python's repr writes |x| in [1e-4, 1e16) positionally, as JS's `String(x)` does there. */
 const POSITIONAL_MIN = 1e-4;
 const POSITIONAL_LIMIT = 1e16;
+const ITEM_SEP_WORDS = asciiWords(DEFAULT_ITEM_SEP);
+const NULL_WORDS = asciiWords("null");
+const TRUE_WORDS = asciiWords("true");
+const FALSE_WORDS = asciiWords("false");
 
 function writeObject(enc: Encoder, w: AsciiWriter, o: Record<string, unknown>, nesting: number): void {
   const keys = Object.keys(o);
@@ -65,9 +69,17 @@ function writeList(enc: Encoder, w: AsciiWriter, list: readonly unknown[], nesti
   const n = list.length;
   const inner = nesting + 1;
   w.byte(OPEN_BRACKET);
-  for (let i = 0; i < n; i++) {
-    if (i > 0) w.ascii(enc.itemSep);
-    writeValue(enc, w, list[i], inner);
+  if (n > 0) writeValue(enc, w, list[0], inner);
+  if (enc.itemSep === DEFAULT_ITEM_SEP) {
+    for (let i = 1; i < n; i++) {
+      w.words(ITEM_SEP_WORDS, 2);
+      writeValue(enc, w, list[i], inner);
+    }
+  } else {
+    for (let i = 1; i < n; i++) {
+      w.ascii(enc.itemSep);
+      writeValue(enc, w, list[i], inner);
+    }
   }
   w.byte(CLOSE_BRACKET);
 }
@@ -84,11 +96,12 @@ function writeValue(enc: Encoder, w: AsciiWriter, v: unknown, nesting: number): 
       else writeFloat(enc, w, v);
       return;
     case "boolean":
-      w.ascii(v ? "true" : "false");
+      if (v) w.words(TRUE_WORDS, 4);
+      else w.words(FALSE_WORDS, 5);
       return;
     case "object":
       if (v === null) {
-        w.ascii("null");
+        w.words(NULL_WORDS, 4);
         return;
       }
       if (Array.isArray(v)) {
