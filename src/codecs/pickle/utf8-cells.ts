@@ -7,6 +7,7 @@
  * `toArray()` (cached, so the list keeps one identity).
  */
 import { type Data, makeData, Utf8 } from "apache-arrow";
+import { uninitInt32 } from "./uninit-buffers.js";
 import type { PyValue } from "./values.js";
 
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
@@ -86,7 +87,8 @@ export class Utf8Cells {
 /** `src[from, from + n]` minus `src[from]`: zero-based offsets of one column. */
 function rebased(src: Int32Array, from: number, n: number): Int32Array {
   const base = src[from] as number;
-  const out = new Int32Array(n + 1);
+  const out = uninitInt32(n + 1);
+  out[0] = 0;
   for (let k = 1; k <= n; k++) out[k] = (src[from + k] as number) - base;
   return out;
 }

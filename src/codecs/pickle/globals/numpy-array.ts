@@ -3,6 +3,7 @@
  * Raw data stays a view over the pickle bytes; typed views are zero-copy when the offset is
  * aligned and the byte order is little-endian, and a copy otherwise.
  */
+import { copyBytes } from "../uninit-buffers.js";
 import { Utf8Cells } from "../utf8-cells.js";
 import { PyTuple, type PyValue } from "../values.js";
 import { intArg, seqArg } from "./args.js";
@@ -94,8 +95,8 @@ export function typedView(raw: Uint8Array, dtype: NpDtype): NumericArray | null 
     return new Ctor(copy.buffer, 0, count);
   }
   if (raw.byteOffset % size === 0) return new Ctor(raw.buffer as ArrayBuffer, raw.byteOffset, count);
-  // Misaligned offset: one copy (the typed-array constructor is a memcpy; Buffer#slice would not copy).
-  const aligned = new Uint8Array(raw);
+  // Misaligned offset: one copy into a fresh (so aligned) buffer.
+  const aligned = copyBytes(raw);
   return new Ctor(aligned.buffer, 0, count);
 }
 
