@@ -13,7 +13,6 @@
  * the first decodes of a process several times slower. State lives in locals during a run.
  */
 import { UTF8_VALID, validateUtf8 } from "./reader.js";
-import { uninitArrayBuffer, uninitInt32 } from "./uninit-buffers.js";
 
 // Opcode bytes as literals (opcodes.ts), so the dispatch below compiles to plain compares.
 const MEMOIZE = 0x94;
@@ -74,11 +73,10 @@ export class ScanState {
     this.limit = reader.limit;
     this.frameEnd = reader.frameEnd;
     this.end = buf.length;
-    // Not zero-filled: the scan writes every slot it uses and clears the rest on success.
-    this.offsets = uninitInt32(cells + 1);
-    this.offsets[0] = 0;
-    this.data = new Uint8Array(uninitArrayBuffer(dataBytes));
-    this.memoCells = uninitInt32(cells);
+    // Zero-filled (calloc): fresh pages are not touched until written, so slack costs nothing.
+    this.offsets = new Int32Array(cells + 1);
+    this.data = new Uint8Array(dataBytes);
+    this.memoCells = new Int32Array(cells);
     this.firstStrMemo = firstMemo;
   }
 }
@@ -251,14 +249,14 @@ function u32le(buf: Uint8Array, pos: number): number {
 }
 
 function grow(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
-  const b = uninitInt32(Math.max(cap, 16));
+  const b = new Int32Array(Math.max(cap, 16));
   b.set(a);
   return b;
 }
 
 /** A larger value buffer holding `data[0, used)`, with room for at least `need` bytes. */
 function growBytes(data: Uint8Array, used: number, need: number, max: number): Uint8Array<ArrayBuffer> {
-  const b = new Uint8Array(uninitArrayBuffer(Math.min(max, Math.max(need, data.length * 2, 4096))));
+  const b = new Uint8Array(Math.min(max, Math.max(need, data.length * 2, 4096)));
   b.set(data.subarray(0, used));
   return b;
 }

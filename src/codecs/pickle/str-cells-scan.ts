@@ -87,11 +87,6 @@ export function scanStrCells(r: ByteReader, firstMemo: number, limits: CellsScan
       if (inMark || st.pending !== 0) break;
       // The machine executes the TUPLE itself.
       r.rewind({ pos: st.pos, limit: st.limit, frameEnd: st.frameEnd });
-      // The buffers were not zero-filled: clear what the cells do not use.
-      st.data.fill(0, st.out);
-      st.offsets.fill(0, st.count + 1);
-      st.memoCells.fill(0, st.memoCount);
-      st.noneCells.fill(0, st.noneCount);
       return {
         cells: new Utf8Cells(st.data, st.offsets, st.count, st.noneCells.subarray(0, st.noneCount)),
         listMemo,

@@ -1,9 +1,11 @@
 /**
- * Large typed arrays without zero-filling, for buffers that are overwritten before anything can
- * read them (copies of numpy blocks, offsets). Zero-filling megabytes per DataFrame costs time
- * and touches every page twice; on Node, `Buffer.allocUnsafeSlow` gives an ArrayBuffer of its
- * own (offset 0, so aligned for any element size) without the fill. Callers that keep slack must
- * clear it themselves, so no stale process memory is ever reachable from a decoded value.
+ * Large typed arrays without zero-filling, only for buffers that are overwritten completely
+ * before anything can read them (copies of numpy blocks, rebased offsets), so no stale process
+ * memory is ever reachable from a decoded value. When the allocator reuses freed memory, the
+ * zero fill would be a wasted pass over megabytes per DataFrame. On Node,
+ * `Buffer.allocUnsafeSlow` gives an ArrayBuffer of its own (offset 0, so aligned for any element
+ * size) without the fill. Buffers with slack stay zero-filled: fresh pages from calloc are not
+ * touched until written.
  */
 
 const unsafeAlloc: ((bytes: number) => Uint8Array) | null =
