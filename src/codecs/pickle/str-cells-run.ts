@@ -29,16 +29,28 @@ const SHORT_COPY_BYTES = 16;
 /** Returned by `scanRun` when the scan must give up (the general machine decodes instead). */
 export const GIVE_UP = -1;
 
-/** Everything the scan has read so far; the cells are `data[offsets[i], offsets[i + 1])`. */
+/**
+ * Everything the scan has read so far. The cells are laid out column by column (`rowLength`
+ * cells each: a pandas block's rows), so each column's Arrow offsets are a zero-based view:
+ * column r's offsets are `offsets[r * (rowLength + 1) …]` and its bytes start at `colBases[r]`.
+ * Cell i of column r = ⌊i / rowLength⌋ is `data[colBases[r] + offsets[i + r], colBases[r] + offsets[i + r + 1])`.
+ */
 export class ScanState {
   /** Input position, end of the readable part (frame end or input end), open frame's end or -1. */
   pos: number;
   limit: number;
   frameEnd: number;
   readonly end: number;
-  /** Cell offsets into `data` (`count + 1` used) and the UTF-8 of the str cells. */
+  /** Per-column cell offsets (one extra slot per column) and the UTF-8 of the str cells. */
   offsets: Int32Array;
   count = 0;
+  /** Cells per column (Infinity: one column), current column, where it ends, its first byte. */
+  readonly rowLength: number;
+  col = 0;
+  colEnd: number;
+  colBase = 0;
+  /** First byte in `data` of each column. */
+  colBases: Int32Array;
   data: Uint8Array;
   out = 0;
   /** Cell index of each memoized str, in memo order. */
@@ -62,6 +74,7 @@ export class ScanState {
     readonly buf: Uint8Array,
     reader: { pos: number; limit: number; frameEnd: number },
     cells: number,
+    rowLength: number,
     dataBytes: number,
     firstMemo: number,
     readonly maxItems: number,
@@ -74,7 +87,11 @@ export class ScanState {
     this.frameEnd = reader.frameEnd;
     this.end = buf.length;
     // Zero-filled (calloc): fresh pages are not touched until written, so slack costs nothing.
-    this.offsets = new Int32Array(cells + 1);
+    this.rowLength = rowLength > 0 ? rowLength : Number.POSITIVE_INFINITY;
+    this.colEnd = this.rowLength;
+    const columns = rowLength > 0 ? Math.ceil(cells / rowLength) : 1;
+    this.colBases = new Int32Array(columns + 1);
+    this.offsets = new Int32Array(cells + columns + 1);
     this.data = new Uint8Array(dataBytes);
     this.memoCells = new Int32Array(cells);
     this.firstStrMemo = firstMemo;
@@ -95,6 +112,10 @@ export function scanRun(st: ScanState): number {
   let frameEnd = st.frameEnd;
   let offsets = st.offsets;
   let count = st.count;
+  let col = st.col;
+  let colEnd = st.colEnd;
+  let colBase = st.colBase;
+  const rowLength = st.rowLength;
   let data = st.data;
   let out = st.out;
   let memoCells = st.memoCells;
@@ -110,6 +131,16 @@ export function scanRun(st: ScanState): number {
       if (pos !== frameEnd || pos >= end) break;
       frameEnd = -1;
       limit = end;
+    }
+    if (count === colEnd) {
+      // The next cell starts a new column: its offsets start at 0 in a slot of their own.
+      col++;
+      colEnd += rowLength;
+      colBase = out;
+      if (col >= st.colBases.length) st.colBases = grow(st.colBases, 2 * col + 2);
+      st.colBases[col] = out;
+      if (count + col + 2 > offsets.length) offsets = grow(offsets, 2 * (count + col) + 2);
+      offsets[count + col] = 0;
     }
     const op = buf[pos] as number;
     let s: number;
@@ -144,8 +175,9 @@ export function scanRun(st: ScanState): number {
       if (k < 0 || k >= memoCount) break;
       // A str memoized earlier in this list: copy its bytes within the value buffer.
       const c = memoCells[k] as number;
-      const from = offsets[c] as number;
-      const len = (offsets[c + 1] as number) - from;
+      const cc = Math.floor(c / rowLength);
+      const from = (st.colBases[cc] as number) + (offsets[c + cc] as number);
+      const len = (offsets[c + cc + 1] as number) - (offsets[c + cc] as number);
       if (out + len > data.length) {
         if (out + len > st.maxOut) break;
         data = growBytes(data, out, out + len, st.maxOut);
@@ -153,8 +185,9 @@ export function scanRun(st: ScanState): number {
       if (len < SHORT_COPY_BYTES) for (let b = 0; b < len; b++) data[out + b] = data[from + b] as number;
       else data.copyWithin(out, from, from + len);
       out += len;
-      if (count + 1 === offsets.length) offsets = grow(offsets, 2 * count + 1);
-      offsets[++count] = out;
+      if (count + col + 2 > offsets.length) offsets = grow(offsets, 2 * (count + col) + 2);
+      offsets[count + col + 1] = out - colBase;
+      count++;
       if (count > maxItems) break;
       ops++;
       pending++;
@@ -163,8 +196,9 @@ export function scanRun(st: ScanState): number {
     } else if (op === NONE) {
       if (st.noneCount === st.noneCells.length) st.noneCells = grow(st.noneCells, 2 * st.noneCount);
       st.noneCells[st.noneCount++] = count;
-      if (count + 1 === offsets.length) offsets = grow(offsets, 2 * count + 1);
-      offsets[++count] = out;
+      if (count + col + 2 > offsets.length) offsets = grow(offsets, 2 * (count + col) + 2);
+      offsets[count + col + 1] = out - colBase;
+      count++;
       if (count > maxItems) break;
       pos++;
       ops++;
@@ -207,8 +241,9 @@ export function scanRun(st: ScanState): number {
     if (or >= 0x80 && validateUtf8(buf, s, e) !== UTF8_VALID) break;
     out += n;
     textBytes += n;
-    if (count + 1 === offsets.length) offsets = grow(offsets, 2 * count + 1);
-    offsets[++count] = out;
+    if (count + col + 2 > offsets.length) offsets = grow(offsets, 2 * (count + col) + 2);
+    offsets[count + col + 1] = out - colBase;
+    count++;
     if (count > maxItems) break;
     ops++;
     pending++;
@@ -229,6 +264,9 @@ export function scanRun(st: ScanState): number {
   st.frameEnd = frameEnd;
   st.offsets = offsets;
   st.count = count;
+  st.col = col;
+  st.colEnd = colEnd;
+  st.colBase = colBase;
   st.data = data;
   st.out = out;
   st.memoCells = memoCells;

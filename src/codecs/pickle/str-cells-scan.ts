@@ -37,6 +37,11 @@ export interface CellsScanLimits {
   maxStringBytes: number;
   /** Expected number of cells (the ndarray's shape), to size the cell arrays once; optional. */
   expectedCells?: number;
+  /**
+   * Cells per column (the last dimension of a 2-D block's shape), so each column's Arrow
+   * offsets come out zero-based; 0 or absent: one column.
+   */
+  rowLength?: number;
 }
 
 // Opcode bytes as literals (opcodes.ts).
@@ -72,6 +77,7 @@ export function scanStrCells(r: ByteReader, firstMemo: number, limits: CellsScan
     buf,
     start,
     cells,
+    limits.rowLength ?? 0,
     Math.min(remaining, cells * BYTES_PER_CELL_GUESS),
     firstMemo,
     limits.maxItems,
@@ -88,7 +94,14 @@ export function scanStrCells(r: ByteReader, firstMemo: number, limits: CellsScan
       // The machine executes the TUPLE itself.
       r.rewind({ pos: st.pos, limit: st.limit, frameEnd: st.frameEnd });
       return {
-        cells: new Utf8Cells(st.data, st.offsets, st.count, st.noneCells.subarray(0, st.noneCount)),
+        cells: new Utf8Cells(
+          st.data,
+          st.offsets,
+          st.count,
+          st.noneCells.subarray(0, st.noneCount),
+          st.rowLength,
+          st.colBases,
+        ),
         listMemo,
         memoCells: st.memoCells.subarray(0, st.memoCount),
         ops: st.ops,
@@ -129,4 +142,15 @@ export function shapeCells(shape: unknown): number {
     n *= d;
   }
   return Number.isSafeInteger(n) ? n : 0;
+}
+
+/**
+ * Sizing hints for the scan from an ndarray's BUILD-state shape: its number of cells and, for a
+ * 2-D block (pandas stores one column per row), the cells per column.
+ */
+export function shapeHints(shape: unknown): { expectedCells: number; rowLength: number } {
+  const expectedCells = shapeCells(shape);
+  const rowLength =
+    expectedCells > 0 && Array.isArray(shape) && shape.length === 2 ? (shape[1] as number) : expectedCells;
+  return { expectedCells, rowLength };
 }

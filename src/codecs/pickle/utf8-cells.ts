@@ -23,14 +23,21 @@ export class Utf8Cells {
   private array: (string | null)[] | null = null;
 
   constructor(
-    /** UTF-8 of every str cell, back to back (may be longer than the cells need). */
+    /** UTF-8 of every str cell, column after column (may be longer than the cells need). */
     private readonly data: Uint8Array,
-    /** Cell i is `data[offsets[i], offsets[i + 1])`; at least `count + 1` entries. */
+    /**
+     * Per-column offsets: column r (cells r·rowLength …) has its `rowLength + 1` offsets,
+     * starting at 0, from index r·(rowLength + 1), relative to `colBases[r]`.
+     */
     private readonly offsets: Int32Array,
     /** Number of cells. */
     readonly count: number,
     /** Indices of the None cells, ascending. */
     private readonly noneCells: Int32Array,
+    /** Cells per column (Infinity: one column). */
+    private readonly rowLength: number,
+    /** First byte in `data` of each column. */
+    private readonly colBases: Int32Array,
   ) {}
 
   /** True when cell `i` is None. */
@@ -39,11 +46,23 @@ export class Utf8Cells {
     return k < this.noneCells.length && this.noneCells[k] === i;
   }
 
+  /** First byte of cell `i` in `data`. */
+  private start(i: number): number {
+    const c = Math.floor(i / this.rowLength);
+    return (this.colBases[c] as number) + (this.offsets[i + c] as number);
+  }
+
+  /** End (exclusive) of cell `i` in `data`. */
+  private end(i: number): number {
+    const c = Math.floor(i / this.rowLength);
+    return (this.colBases[c] as number) + (this.offsets[i + c + 1] as number);
+  }
+
   /** Cell `i` as a JS value (str or null). */
   cell(i: number): string | null {
     if (this.noneCells.length > 0 && this.isNone(i)) return null;
-    const start = this.offsets[i] as number;
-    const end = this.offsets[i + 1] as number;
+    const start = this.start(i);
+    const end = this.end(i);
     if (nodeUtf8Slice !== null) return nodeUtf8Slice.call(this.data, start, end);
     return utf8.decode(this.data.subarray(start, end));
   }
@@ -59,16 +78,28 @@ export class Utf8Cells {
   }
 
   /**
-   * Cells `[from, to)` as Arrow Utf8 data: zero-based offsets (one copy of the int32s) over a
-   * view of the shared value buffer, and a validity bitmap only when a None is in range.
+   * Cells `[from, to)` as Arrow Utf8 data over a view of the value buffer. A whole column's
+   * offsets are already zero-based (a view, no copy); any other range gets rebased offsets.
+   * A validity bitmap only when a None is in range.
    */
   toUtf8Data(from: number, to: number): Data<Utf8> {
     const n = to - from;
-    const base = this.offsets[from] as number;
-    const offsets = rebased(this.offsets, from, n);
     const a = this.noneCells;
     const lo = lowerBound(a, from);
     const nulls = lowerBound(a, to) - lo;
+    let offsets: Int32Array;
+    let base = 0;
+    const L = this.rowLength;
+    const column = L === Number.POSITIVE_INFINITY ? (from === 0 ? 0 : -1) : from % L === 0 ? from / L : -1;
+    if (n === 0) {
+      offsets = new Int32Array(1);
+    } else if (column >= 0 && (n === L || (L === Number.POSITIVE_INFINITY && to === this.count))) {
+      base = this.colBases[column] as number;
+      offsets = this.offsets.subarray(from + column, to + column + 1);
+    } else {
+      base = this.start(from);
+      offsets = this.rebased(from, n, base);
+    }
     return makeData({
       type: new Utf8(),
       length: n,
@@ -78,20 +109,18 @@ export class Utf8Cells {
       data: this.data.subarray(base, base + (offsets[n] as number)),
     });
   }
+
+  /** Offsets of cells `[from, from + n)` relative to `base` (a range that is not one column). */
+  private rebased(from: number, n: number, base: number): Int32Array {
+    const out = uninitInt32(n + 1);
+    out[0] = 0;
+    for (let k = 0; k < n; k++) out[k + 1] = this.end(from + k) - base;
+    return out;
+  }
 }
 
-// The loops below live in their own small functions so they are optimized as whole functions;
-// a loop inside `toUtf8Data` (called a few times per decode) would run as on-stack-replaced
-// code that deoptimizes on the statements after the loop at every call.
-
-/** `src[from, from + n]` minus `src[from]`: zero-based offsets of one column. */
-function rebased(src: Int32Array, from: number, n: number): Int32Array {
-  const base = src[from] as number;
-  const out = uninitInt32(n + 1);
-  out[0] = 0;
-  for (let k = 1; k <= n; k++) out[k] = (src[from + k] as number) - base;
-  return out;
-}
+// A loop inside `toUtf8Data` (called a few times per decode) would run as on-stack-replaced
+// code that deoptimizes on the statements after the loop at every call: loops live apart.
 
 /** Validity bits of `n` cells from `from`, where `none[lo, lo + nulls)` are the None cells. */
 function validity(none: Int32Array, lo: number, nulls: number, from: number, n: number): Uint8Array {
