@@ -21,7 +21,7 @@ import { MemoTable } from "./memo-table.js";
 import { HIGHEST_PROTOCOL, OPCODE_NAMES, Op } from "./opcodes.js";
 import { ByteReader, decodeLatin1 } from "./reader.js";
 import { ContainerOps } from "./stack-containers.js";
-import { scanStrCells, shapeCells } from "./str-cells-scan.js";
+import { scanStrCells, shapeHints } from "./str-cells-scan.js";
 import {
   decodeRawUnicodeEscape,
   parseDecimalInt,
@@ -470,7 +470,7 @@ class Unpickler implements HandlerContext {
     const scan = scanStrCells(this.r, this.memoCount, {
       maxItems: this.limits.maxContainerItems,
       maxStringBytes: this.limits.maxStringBytes,
-      expectedCells: shapeCells(this.stack[this.stack.length - 3]),
+      ...shapeHints(this.stack[this.stack.length - 3]),
     });
     if (scan === null) return false;
     const { cells, memoCells } = scan;
