@@ -30,6 +30,11 @@ const SHORT_ESCAPE_LETTER: Readonly<Record<number, number>> = {
   92: BACKSLASH,
 };
 
+/** 1 for the ASCII code units `encode_basestring_ascii` copies as they are. */
+const PLAIN = new Uint8Array(FIRST_NON_ASCII);
+for (let c = FIRST_PRINTABLE; c <= LAST_ASCII_PRINTABLE; c++)
+  PLAIN[c] = c === QUOTE || c === BACKSLASH ? 0 : 1;
+
 /** A string written as is at byte offset `at` (it may hold non-ASCII characters). */
 interface Aside {
   at: number;
@@ -126,7 +131,7 @@ export class AsciiWriter {
     buf[p++] = QUOTE;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c >= FIRST_PRINTABLE && c <= LAST_ASCII_PRINTABLE && c !== QUOTE && c !== BACKSLASH) {
+      if (c < FIRST_NON_ASCII && PLAIN[c] === 1) {
         buf[p++] = c;
         continue;
       }
