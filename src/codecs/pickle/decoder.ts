@@ -4,23 +4,26 @@
  * or called; unknown globals become inert `PyObject` placeholders (or an error, by option).
  */
 import type { LoadsOptions } from "./decode-options.js";
-import { PickleDecodeError, PickleSecurityError } from "./errors.js";
-import { WHITELIST } from "./globals/index.js";
+import { PickleDecodeError } from "./errors.js";
+import {
+  buildObject,
+  callGlobal,
+  GlobalResolver,
+  instantiate,
+  newObject,
+  tupleArgs,
+} from "./global-calls.js";
 import { NdArray } from "./globals/numpy-array.js";
 import { NpDtype } from "./globals/numpy-dtype.js";
-import {
-  globalKey,
-  type HandlerContext,
-  PY2_MODULES,
-  PY2_NAMES,
-  PyGlobal,
-  PyShell,
-} from "./globals/registry.js";
+import { type HandlerContext, PyShell } from "./globals/registry.js";
 import { type PickleLimits, resolveLimits } from "./limits.js";
+import { decodeLong } from "./long-bytes.js";
 import { MemoTable } from "./memo-table.js";
-import { HIGHEST_PROTOCOL, OPCODE_NAMES, Op } from "./opcodes.js";
+import { HIGHEST_PROTOCOL, Op } from "./opcodes.js";
 import { ByteReader, decodeLatin1 } from "./reader.js";
+import { rejectOpcode } from "./rejected-opcodes.js";
 import { ContainerOps } from "./stack-containers.js";
+import { materialize, materializesCells, StrCellMemo } from "./str-cell-memo.js";
 import { scanStrCells, shapeHints } from "./str-cells-scan.js";
 import {
   decodeRawUnicodeEscape,
@@ -29,12 +32,11 @@ import {
   parseMemoIndex,
   parseQuotedString,
 } from "./text-args.js";
-import { Utf8Cells } from "./utf8-cells.js";
-import { PyBytearray, PyFloat, PyObject, PyTuple, type PyValue } from "./values.js";
+import type { Utf8Cells } from "./utf8-cells.js";
+import { PyBytearray, PyFloat, PyTuple, type PyValue } from "./values.js";
 
 export type { LoadsOptions } from "./decode-options.js";
 
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 /** Memo indices below this (and not far past the dense part) live in an array; the rest in a Map. */
 const DENSE_MEMO_SLACK = 1024;
 /** How often (in opcodes) the stack size, opcode count and allocation budget are checked. */
@@ -60,18 +62,6 @@ function truncate(stack: PyValue[], m: number): void {
   else while (stack.length > m) stack.pop();
 }
 
-/** A scanned list as its plain array; a tuple holding one gets the array in place. */
-function materialize(v: PyValue): PyValue {
-  if ((v as unknown) instanceof Utf8Cells) return (v as unknown as Utf8Cells).toArray();
-  if (v instanceof PyTuple) {
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k] as unknown;
-      if (x instanceof Utf8Cells) v[k] = x.toArray();
-    }
-  }
-  return v;
-}
-
 export function loads(bytes: Uint8Array, options: LoadsOptions = {}): PyValue {
   return new Unpickler(bytes, options).load();
 }
@@ -94,16 +84,14 @@ class Unpickler implements HandlerContext {
   private memoCount = 0;
   /** Memo indices held by scanned strs instead of dense slots (they precede the later slots). */
   private memoSkipped = 0;
-  /** Scanned strs read from (or PUT over in) the memo, by memo index. */
-  private readonly cellStrs = new Map<number, PyValue>();
   private proto = 0;
   private allocated = 0;
-  private readonly globals = new Map<string, PyValue>();
+  private readonly resolver: GlobalResolver;
   private readonly buffers: Iterator<Uint8Array> | null;
   /** Opcodes consumed by str-cell scans (counted against maxOpcodes with the main loop's). */
   private scannedOps = 0;
-  /** Str-cell lists scanned so far, with the memo ranges of their strs (null until the first). */
-  private cellRuns: { memoFrom: number; memoCells: ArrayLike<number>; cells: Utf8Cells }[] | null = null;
+  /** Memo entries of the str-cell lists scanned so far (null until the first). */
+  private cellMemo: StrCellMemo | null = null;
   /** A scanned list on its way into its ndarray's BUILD (see `guardCells`). */
   private liveCells: Utf8Cells | null = null;
   /**
@@ -127,6 +115,7 @@ class Unpickler implements HandlerContext {
     this.maxDepth = this.limits.maxDepth;
     this.strictGlobals = options.unknownGlobals === "error";
     this.lenient = !this.strictGlobals;
+    this.resolver = new GlobalResolver(this.strictGlobals);
     this.c = new ContainerOps(this, options.dicts === "map");
     this.buffers = options.buffers ? options.buffers[Symbol.iterator]() : null;
   }
@@ -274,14 +263,15 @@ class Unpickler implements HandlerContext {
   // ---- memo --------------------------------------------------------------------------
   private memoGet(index: number): PyValue {
     let v: PyValue | undefined;
-    if (this.cellRuns !== null) v = this.cellMemo(index);
+    const cells = this.cellMemo;
+    if (cells !== null) v = cells.get(index);
     if (v === undefined) {
-      const i = this.cellRuns !== null ? this.denseIndex(index) : index;
+      const i = cells !== null ? cells.denseIndex(index) : index;
       v = i < this.memoDense.length ? this.memoDense.get(i) : this.memoSparse?.get(i);
     }
     if (v === undefined) this.fail("PICKLE_MEMO_MISSING", `Memo value not found at index ${index}`);
     if (v instanceof PyShell && v.replacement !== undefined) v = v.replacement;
-    else if (this.cellRuns !== null && this.materializesCells(v)) v = materialize(v);
+    else if (cells !== null && materializesCells(v)) v = materialize(v);
     else if (this.c.anyReplaced && typeof v === "object" && v !== null) v = this.c.replaced.get(v) ?? v;
     return v;
   }
@@ -289,13 +279,10 @@ class Unpickler implements HandlerContext {
   private memoPut(index: number): void {
     const v = this.top();
     let i = index;
-    if (this.cellRuns !== null) {
-      if (this.cellRunOf(i) !== null) {
-        // Overwriting a scanned str's slot (PUT to an index in use): the new value wins.
-        this.cellStrs.set(i, v);
-        return;
-      }
-      i = this.denseIndex(i);
+    const cells = this.cellMemo;
+    if (cells !== null) {
+      if (cells.overwrite(i, v)) return;
+      i = cells.denseIndex(i);
     }
     const dense = this.memoDense;
     if (i === dense.length && i < this.limits.maxMemo + DENSE_MEMO_SLACK) {
@@ -324,27 +311,11 @@ class Unpickler implements HandlerContext {
     return this.exactNumbers && Number.isInteger(v) ? new PyFloat(v) : v;
   }
 
-  private bigToValue(b: bigint): number | bigint {
-    return b <= MAX_SAFE && b >= -MAX_SAFE ? Number(b) : b;
-  }
-
-  /** LONG1/LONG4 payload: signed little-endian two's complement. */
+  /** LONG1/LONG4 payload (see long-bytes.ts), within maxIntBytes. */
   private long(n: number): number | bigint {
     if (n > this.limits.maxIntBytes)
       this.fail("PICKLE_LIMIT_EXCEEDED", `integer of ${n} bytes exceeds maxIntBytes`);
-    const b = this.r.bytes(n);
-    if (n === 0) return 0;
-    if (n <= 6) {
-      let v = 0;
-      for (let i = n - 1; i >= 0; i--) v = v * 256 + (b[i] as number);
-      const neg = ((b[n - 1] as number) & 0x80) !== 0;
-      return neg ? v - 2 ** (8 * n) : v;
-    }
-    let hex = "";
-    for (let i = n - 1; i >= 0; i--) hex += (b[i] as number).toString(16).padStart(2, "0");
-    let v = BigInt(`0x${hex}`);
-    if (((b[n - 1] as number) & 0x80) !== 0) v -= 1n << BigInt(8 * n);
-    return this.bigToValue(v);
+    return decodeLong(this.r.bytes(n));
   }
 
   private checkedLength(n: number | bigint, max: number, what: string): number {
@@ -375,71 +346,9 @@ class Unpickler implements HandlerContext {
     return decodeLatin1(raw);
   }
 
-  // ---- globals -----------------------------------------------------------------------
+  // ---- globals (see global-calls.ts) ----------------------------------------------
   private resolveGlobal(module: string, name: string): PyValue {
-    if (this.proto < 3) {
-      const moved = PY2_NAMES.get(globalKey(module, name));
-      if (moved) [module, name] = moved;
-      else module = PY2_MODULES.get(module) ?? module;
-    }
-    const key = globalKey(module, name);
-    const cached = this.globals.get(key);
-    if (cached !== undefined) return cached;
-    const spec = WHITELIST.get(key);
-    if (spec === undefined && this.strictGlobals) throw new PickleSecurityError(this.r.opStart, module, name);
-    const value = spec?.value !== undefined ? spec.value : new PyGlobal(module, name, spec);
-    this.globals.set(key, value);
-    return value;
-  }
-
-  private call(callee: PyValue, args: PyValue[]): PyValue {
-    if (!(callee instanceof PyGlobal)) {
-      if (callee instanceof PyObject && !(callee instanceof PyShell)) {
-        // Calling an opaque object: record the call, never perform it.
-        return new PyObject(callee.module, callee.name, args);
-      }
-      this.fail("PICKLE_BAD_TYPE", "REDUCE target is not callable");
-    }
-    const spec = callee.spec;
-    if (spec?.call) return spec.call(args, this);
-    if (spec === undefined) return new PyObject(callee.module, callee.name, args);
-    if (spec.newObj) return spec.newObj(args, this);
-    this.fail("PICKLE_BAD_TYPE", `${callee.module}.${callee.name} cannot be called`);
-  }
-
-  private newObj(cls: PyValue, args: PyValue[], kwargs?: PyValue): PyValue {
-    if (!(cls instanceof PyGlobal)) this.fail("PICKLE_BAD_TYPE", "NEWOBJ class argument is not a class");
-    const spec = cls.spec;
-    if (spec?.newObj && kwargs === undefined) return spec.newObj(args, this);
-    const placeholder = new PyObject(cls.module, cls.name, args, undefined, kwargs);
-    placeholder.call = "newobj";
-    return placeholder;
-  }
-
-  /** INST/OBJ: `cls(*args)` when there are arguments, else `cls.__new__(cls)`. */
-  private instantiate(cls: PyValue, args: PyValue[]): PyValue {
-    return args.length > 0 ? this.call(cls, args) : this.newObj(cls, args);
-  }
-
-  private build(obj: PyValue, state: PyValue): PyValue {
-    if (obj instanceof PyShell) {
-      const replacement = obj.build(state, this);
-      if (replacement !== undefined) {
-        obj.replacement = replacement;
-        return replacement;
-      }
-      return obj;
-    }
-    if (obj instanceof PyObject && !(obj instanceof PyGlobal)) {
-      obj.state = obj.state === undefined ? state : this.c.mergeState(obj.state, state);
-      return obj;
-    }
-    this.fail("PICKLE_BAD_TYPE", "BUILD target does not accept state");
-  }
-
-  private tupleArgs(v: PyValue, what: string): PyValue[] {
-    if (!(v instanceof PyTuple)) this.fail("PICKLE_BAD_TYPE", `${what} arguments must be a tuple`);
-    return v;
+    return this.resolver.resolve(module, name, this.proto, this.r.opStart);
   }
 
   // ---- str cells (see str-cells-scan.ts) ----------------------------------------------
@@ -488,43 +397,15 @@ class Unpickler implements HandlerContext {
     this.charge(bytes);
     this.scannedOps += scan.ops;
     if (scan.listMemo) this.memoDense.push(cells as unknown as PyValue);
-    // The strs' memo indices get no dense slots (see `denseIndex`); `cellMemo` reads them.
+    // The strs' memo indices get no dense slots; `cellMemo` reads them (see str-cell-memo.ts).
     const memoFrom = this.memoDense.length + this.memoSkipped;
     this.memoSkipped += memoCells.length;
     this.memoCount += memoAdded;
-    this.cellRuns ??= [];
-    this.cellRuns.push({ memoFrom, memoCells, cells });
+    this.cellMemo ??= new StrCellMemo();
+    this.cellMemo.add(memoFrom, memoCells, cells);
     this.stack.push(cells as unknown as PyValue);
     this.liveCells = cells;
     return true;
-  }
-
-  /** The scanned list whose strs' memo indices include `i`, or null. */
-  private cellRunOf(i: number): { memoFrom: number; memoCells: ArrayLike<number>; cells: Utf8Cells } | null {
-    for (const run of this.cellRuns ?? []) {
-      if (i >= run.memoFrom && i < run.memoFrom + run.memoCells.length) return run;
-    }
-    return null;
-  }
-
-  /** A str memoized inside a scanned list, decoded on first read (undefined if not one). */
-  private cellMemo(i: number): PyValue | undefined {
-    const run = this.cellRunOf(i);
-    if (run === null) return undefined;
-    let s = this.cellStrs.get(i);
-    if (s === undefined) {
-      s = run.cells.cell(run.memoCells[i - run.memoFrom] as number) as PyValue;
-      this.cellStrs.set(i, s);
-    }
-    return s;
-  }
-
-  /** Position in the dense memo of a memo index outside every scanned list's str range. */
-  private denseIndex(i: number): number {
-    let j = i;
-    for (const run of this.cellRuns ?? [])
-      if (i >= run.memoFrom + run.memoCells.length) j -= run.memoCells.length;
-    return j;
   }
 
   /**
@@ -551,12 +432,6 @@ class Unpickler implements HandlerContext {
       this.memoDense.set(this.freshSlot, filled);
     }
     return true;
-  }
-
-  /** True for a scanned list, or a tuple holding one (its BUILD state), read from the memo. */
-  private materializesCells(v: PyValue): boolean {
-    if ((v as unknown) instanceof Utf8Cells) return true;
-    return v instanceof PyTuple && v.some((x) => (x as unknown) instanceof Utf8Cells);
   }
 
   /**
@@ -838,61 +713,46 @@ class Unpickler implements HandlerContext {
         return;
       }
       case Op.REDUCE: {
-        const args = this.tupleArgs(this.pop(), "REDUCE");
+        const args = tupleArgs(this.pop(), "REDUCE", this);
         const f = this.pop();
-        stack.push(this.call(f, args));
+        stack.push(callGlobal(f, args, this));
         return;
       }
       case Op.NEWOBJ: {
-        const args = this.tupleArgs(this.pop(), "NEWOBJ");
+        const args = tupleArgs(this.pop(), "NEWOBJ", this);
         const cls = this.pop();
-        stack.push(this.newObj(cls, args));
+        stack.push(newObject(cls, args, this));
         return;
       }
       case Op.NEWOBJ_EX: {
         const kwargs = this.pop();
-        const args = this.tupleArgs(this.pop(), "NEWOBJ_EX");
+        const args = tupleArgs(this.pop(), "NEWOBJ_EX", this);
         const cls = this.pop();
         const hasKw =
           kwargs instanceof Map ? kwargs.size > 0 : this.c.isDict(kwargs) && Object.keys(kwargs).length > 0;
         if (!this.c.isDict(kwargs)) this.fail("PICKLE_BAD_TYPE", "NEWOBJ_EX kwargs must be a dict");
-        stack.push(this.newObj(cls, args, hasKw ? kwargs : undefined));
+        stack.push(newObject(cls, args, this, hasKw ? kwargs : undefined));
         return;
       }
       case Op.INST: {
         const module = r.lineText();
         const name = r.lineText();
         const args = this.popMark();
-        stack.push(this.instantiate(this.resolveGlobal(module, name), args));
+        stack.push(instantiate(this.resolveGlobal(module, name), args, this));
         return;
       }
       case Op.OBJ: {
         const items = this.popMark();
         if (items.length === 0) this.underflow();
         const cls = items.shift() as PyValue;
-        stack.push(this.instantiate(cls, items));
+        stack.push(instantiate(cls, items, this));
         return;
       }
       case Op.BUILD: {
         const state = this.pop();
         const obj = this.pop();
-        stack.push(this.build(obj, state));
+        stack.push(buildObject(obj, state, this, this.c));
         this.liveCells = null;
-        return;
-      }
-      case Op.PERSID:
-      case Op.BINPERSID:
-        this.fail(
-          "PICKLE_PERSISTENT_ID",
-          "A load persistent id instruction was encountered, but no persistent_load function was specified",
-        );
-        return;
-      case Op.EXT1:
-      case Op.EXT2:
-      case Op.EXT4: {
-        const code = op === Op.EXT1 ? r.u8() : op === Op.EXT2 ? r.u16() : r.s32();
-        if (code <= 0) this.fail("PICKLE_EXTENSION_CODE", "EXT specifies code <= 0");
-        this.fail("PICKLE_EXTENSION_CODE", `unregistered extension code ${code}`);
         return;
       }
       case Op.NEXT_BUFFER: {
@@ -914,10 +774,7 @@ class Unpickler implements HandlerContext {
         return;
       }
       default:
-        this.fail(
-          "PICKLE_UNKNOWN_OPCODE",
-          `invalid load key, '\\x${op.toString(16).padStart(2, "0")}'${OPCODE_NAMES.has(op) ? "" : ""}`,
-        );
+        rejectOpcode(op, r, this);
     }
   }
 }
