@@ -10,17 +10,16 @@
  * a half-written file.
  */
 import { join, resolve } from "node:path";
-import { type Clock, systemClock, unixSeconds } from "../clock.js";
+import { type Clock, unixSeconds } from "../clock.js";
 import { CacheBackendError, type CacheDecodeError, type SupersetCacheError } from "../errors.js";
 import type { ResolvedCacheConfig } from "../manager/config-types.js";
 import type { BackendEntry, CacheBackend } from "./backend.js";
 import { bytesPickleChunks } from "./filesystem-bytes-pickle.js";
 import { fileSystemOptionsFromConfig } from "./filesystem-config.js";
 import { EntryCounter } from "./filesystem-counter.js";
+import { EntryPaths } from "./filesystem-entry-paths.js";
 import {
   COUNT_KEY,
-  DEFAULT_FILE_MODE,
-  DEFAULT_THRESHOLD,
   encodeHeader,
   expiryFor,
   type FileHashMethod,
@@ -38,85 +37,20 @@ import {
   type FileWriter,
   probeDirectory,
 } from "./filesystem-io.js";
+import {
+  emitWarning,
+  type FileSystemBackendOptions,
+  type ResolvedFileSystemOptions,
+  withFileSystemDefaults,
+} from "./filesystem-options.js";
 import { listEntryFiles, pruneDirectory } from "./filesystem-prune.js";
-import { DEFAULT_READ_MEMO_BYTES, memoReader, ReadMemo, supportsReadMemo } from "./filesystem-read-memo.js";
+import { memoReader, ReadMemo, supportsReadMemo } from "./filesystem-read-memo.js";
 import { syncReader, syncTempAsyncCommitWriter, syncWriter } from "./filesystem-sync-io.js";
 import type { BackendContext } from "./registry.js";
 
+export type { FileSystemBackendOptions, FileSystemFamilyOptions } from "./filesystem-options.js";
+
 const BACKEND = "filesystem";
-// Memo of key → file path (see pathForKey): at most this many keys of at most this many chars.
-const PATH_MEMO_ENTRIES = 4096;
-const PATH_MEMO_MAX_KEY_CHARS = 512;
-
-/** Options of `FileSystemBackend.open`; every default is Flask-Caching's. */
-export interface FileSystemBackendOptions {
-  /** Cache directory (`CACHE_DIR`); created recursively if missing. Must be dedicated to the cache. */
-  dir: string;
-  /** Entries kept before pruning (`CACHE_THRESHOLD`). Default 500; 0 = unlimited and no count file. */
-  threshold?: number;
-  /** Mode of every cache file (`CACHE_OPTIONS.mode`). Default 0o600. */
-  mode?: number;
-  /** File-name hash (`CACHE_OPTIONS.hash_method`). Default `"md5"`; Flask-Caching 2.5 uses `"sha256"`. */
-  hashMethod?: FileHashMethod;
-  /** fsync every file before it is renamed into place. Default false, as cachelib. */
-  fsync?: boolean;
-  /**
-   * Read files with synchronous fs calls (get, has, the count file, existence checks). Each call
-   * blocks the event loop for one local open/read/close (microseconds on a local disk) instead of
-   * paying libuv thread-pool round trips, which cost more than the read itself. Default true;
-   * set false for a directory on slow or network storage (NFS), where one read may take ms.
-   */
-  syncReads?: boolean;
-  /**
-   * Write the temp file (open + writev + close, page cache only), unlink the old entry and rename
-   * with synchronous fs calls. Default true unless `fsync` is on (an fsync can block for
-   * milliseconds); set false for slow or network storage. With `atomicReplace` the rename (which
-   * then waits for writeback to start) always goes through the thread pool.
-   */
-  syncWrites?: boolean;
-  /**
-   * Rename the new file over the old entry (cachelib's `os.replace`): a concurrent reader never
-   * sees the key missing, but on ext4 (`auto_da_alloc`) a rename that replaces a file starts
-   * writeback of the new data and costs 0.3–1 ms. Default false: the old entry is unlinked first
-   * and the temp file renamed onto the free name, 3–5× cheaper; readers see a miss for the
-   * microseconds in between (docs/filesystem.md, "Write strategy").
-   */
-  atomicReplace?: boolean;
-  /**
-   * Memory (bytes) for `stat`-validated copies of entry files, so a get of an unchanged file
-   * costs a `stat` and a copy instead of open + read + close. Only with `syncReads`, and only on
-   * ext2/3/4, xfs, btrfs or tmpfs; a copy is served only while `stat` proves the file unchanged
-   * (docs/filesystem.md, "Read memo"). Default 16 MiB; 0 turns it off.
-   */
-  readMemoBytes?: number;
-  /** Time source (milliseconds). Default the system clock. */
-  clock?: Clock;
-  /**
-   * Receives each entry file that is read as a miss because it is shorter than the header.
-   * Without it, `get`/`getMany`/`has` throw the error (a `CacheDecodeError`) and `Cache` counts it.
-   */
-  onDecodeError?: (error: CacheDecodeError) => void;
-  /**
-   * Receives what cachelib only logs and carries on from: a bad or unwritable count file, a
-   * failed prune, a file `clear` could not remove. Default: `process.emitWarning`.
-   */
-  onWarning?: (error: SupersetCacheError) => void;
-}
-
-/**
- * What `createCache({ backendOptions: { filesystem } })` / `CacheManager` pass to FileSystem
- * caches: the callbacks a config dict cannot hold, and defaults for the Node-only switches
- * (a key in the cache dict's `CACHE_OPTIONS` wins over the same switch here).
- */
-export type FileSystemFamilyOptions = Pick<
-  FileSystemBackendOptions,
-  "onDecodeError" | "onWarning" | "fsync" | "syncReads" | "syncWrites" | "atomicReplace" | "readMemoBytes"
->;
-
-/** Default `onWarning`: a Node process warning, as cachelib logs `logging.warning`. */
-function emitWarning(error: SupersetCacheError): void {
-  process.emitWarning(error.message, { type: "SupersetCacheWarning", code: error.code });
-}
 
 /** Wraps an unexpected fs failure with the backend name and a stable code. */
 function ioError(operation: string, file: string, error: unknown): CacheBackendError {
@@ -146,13 +80,13 @@ export class FileSystemBackend implements CacheBackend {
   /** `undefined` when files are created with `mode` already, so no chmod is needed. */
   private readonly chmodTo: number | undefined;
   private readonly counter: EntryCounter;
-  private readonly paths = new Map<string, string>();
+  private readonly paths: EntryPaths;
   // One prune at a time per process: concurrent sets over the threshold would otherwise each
   // remove files from the same stale count and over-prune.
   private pruning: Promise<number> | undefined;
 
   private constructor(
-    options: Required<Omit<FileSystemBackendOptions, "onDecodeError" | "onWarning">>,
+    options: ResolvedFileSystemOptions,
     hooks: Pick<FileSystemBackendOptions, "onDecodeError" | "onWarning">,
     createdMode: number,
   ) {
@@ -175,6 +109,7 @@ export class FileSystemBackend implements CacheBackend {
     this.writer = options.atomicReplace ? replacingWriter : options.syncWrites ? syncWriter : asyncWriter;
     this.clock = options.clock;
     this.countFileName = fileNameForKey(COUNT_KEY, this.hashMethod);
+    this.paths = new EntryPaths(this.dir, this.hashMethod);
     this.onDecodeError = hooks.onDecodeError;
     this.warn = hooks.onWarning ?? emitWarning;
     this.chmodTo = createdMode === this.mode ? undefined : this.mode;
@@ -201,18 +136,7 @@ export class FileSystemBackend implements CacheBackend {
    */
   static async open(options: FileSystemBackendOptions): Promise<FileSystemBackend> {
     const dir = resolve(options.dir);
-    const resolved = {
-      dir,
-      threshold: options.threshold ?? DEFAULT_THRESHOLD,
-      mode: options.mode ?? DEFAULT_FILE_MODE,
-      hashMethod: options.hashMethod ?? "md5",
-      fsync: options.fsync ?? false,
-      syncReads: options.syncReads ?? true,
-      syncWrites: options.syncWrites ?? !(options.fsync ?? false),
-      atomicReplace: options.atomicReplace ?? false,
-      readMemoBytes: options.readMemoBytes ?? DEFAULT_READ_MEMO_BYTES,
-      clock: options.clock ?? systemClock,
-    };
+    const resolved = withFileSystemDefaults(dir, options);
     let createdMode: number;
     try {
       createdMode = await probeDirectory(dir);
@@ -239,17 +163,7 @@ export class FileSystemBackend implements CacheBackend {
 
   /** Path of the file holding `key`. Throws `FileSystemKeyError` for a key with no UTF-8 form. */
   pathForKey(key: string): string {
-    let path = this.paths.get(key);
-    if (path === undefined) {
-      path = join(this.dir, fileNameForKey(key, this.hashMethod));
-      // Hot keys repeat: remembering their paths saves a hash and a join per call. Bounded
-      // by entry count and key length; simply emptied when full.
-      if (key.length <= PATH_MEMO_MAX_KEY_CHARS) {
-        if (this.paths.size >= PATH_MEMO_ENTRIES) this.paths.clear();
-        this.paths.set(key, path);
-      }
-    }
-    return path;
+    return this.paths.pathFor(key);
   }
 
   private report(error: CacheDecodeError): undefined {
