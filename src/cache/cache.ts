@@ -8,6 +8,15 @@ import type { CacheBackend } from "../backends/backend.js";
 import type { PyFloat, PyValue } from "../codecs/pickle/values.js";
 import type { ResolvedCacheConfig } from "../manager/config-types.js";
 import { CacheArgumentError } from "./cache-errors.js";
+import {
+  type CacheMapping,
+  type CacheOptions,
+  type DeleteManyStrategy,
+  FLASK_CACHING_DEFAULT_TIMEOUT,
+  force,
+  type Lazy,
+  mappingPairs,
+} from "./cache-options.js";
 import { type BackendErrorPolicy, ErrorRecorder } from "./error-policy.js";
 import {
   coordinatorFor,
@@ -19,62 +28,21 @@ import { type CachedOptions, cached, type Memoized, type MemoizeOptions, memoize
 import { OperationOutcomes } from "./operation-outcomes.js";
 import { pythonIncrement } from "./python-increment.js";
 import type { Serializer } from "./serializer.js";
-import { CacheStats, type CacheStatsOptions, type CacheStatsSnapshot } from "./stats.js";
+import { CacheStats, type CacheStatsSnapshot } from "./stats.js";
 import { resolveTimeout } from "./timeouts.js";
 
-/** Flask-Caching's default `CACHE_DEFAULT_TIMEOUT`, in SECONDS. */
-export const FLASK_CACHING_DEFAULT_TIMEOUT = 300;
-
-/** How `deleteMany` talks to the backend. */
-export type DeleteManyStrategy = "flask-caching-loop" | "backend-batch";
-
-export interface CacheOptions {
-  /**
-   * The backend, a promise of it, or a function creating it. A function is called on first use
-   * (or `whenReady()`), so no client connects before the cache is used.
-   */
-  backend: Lazy<CacheBackend>;
-  /** Value codec, a promise of it, or a function creating it (called with the backend's). */
-  serializer: Lazy<Serializer>;
-  /** The resolved config dict this cache was built from (for inspection). */
-  config?: ResolvedCacheConfig;
-  /** Prepended to every key before it reaches the backend. Default `""`. */
-  keyPrefix?: string;
-  /** Timeout in SECONDS used when a call passes none; 0 = never expire. Default 300. */
-  defaultTimeout?: number;
-  /** `deleteMany` continues after a key that was not deleted (`CACHE_IGNORE_ERRORS`). Default false. */
-  ignoreErrors?: boolean;
-  /** Default `fail-open`: failed reads are misses, failed writes return false (counted). */
-  onBackendError?: BackendErrorPolicy;
-  /**
-   * `flask-caching-loop` (default): one `delete` per key, stopping at the first key not deleted
-   * unless `ignoreErrors`, as Flask-Caching ≤ 2.4's BaseCache. `backend-batch`: one
-   * `backend.deleteMany` call, every key attempted.
-   */
-  deleteManyStrategy?: DeleteManyStrategy;
-  /** Name used in errors and diagnostics, e.g. `DATA_CACHE_CONFIG`. Default `cache`. */
-  name?: string;
-  /** Statistics (`stats()`): options such as the latency clock, or `false` to collect none. Default on. */
-  stats?: CacheStatsOptions | false;
-}
-
-/** A value, a promise of it, or a function producing either (called once, on first use). */
-export type Lazy<T> = T | Promise<T> | (() => T | Promise<T>);
-
-function force<T>(v: Lazy<T>): T | Promise<T> {
-  return typeof v === "function" ? (v as () => T | Promise<T>)() : v;
-}
+export {
+  type CacheMapping,
+  type CacheOptions,
+  type DeleteManyStrategy,
+  FLASK_CACHING_DEFAULT_TIMEOUT,
+  type Lazy,
+} from "./cache-options.js";
 
 interface Ready {
   backend: CacheBackend;
   serializer: Serializer;
 }
-
-/** Entries for `setMany`: a plain object, a `Map`, or `[key, value]` pairs. */
-export type CacheMapping =
-  | Record<string, PyValue>
-  | Map<string, PyValue>
-  | Iterable<readonly [string, PyValue]>;
 
 export class Cache {
   /** Prefix prepended to keys (Redis family: `CACHE_KEY_PREFIX`; others: `""`). */
@@ -333,10 +301,7 @@ export class Cache {
   async setMany(mapping: CacheMapping, timeout?: number | null): Promise<string[]> {
     const t = resolveTimeout(timeout, this.defaultTimeout);
     const r = await this.use();
-    const pairs: (readonly [string, PyValue])[] =
-      mapping instanceof Map || Symbol.iterator in mapping
-        ? [...(mapping as Iterable<readonly [string, PyValue]>)]
-        : Object.entries(mapping as Record<string, PyValue>);
+    const pairs = mappingPairs(mapping);
     const entries = pairs.map(([key, value]) => ({
       key: this.storageKey(key),
       value: r.serializer.dumps(value),
