@@ -15,47 +15,25 @@
 import type { PyValue } from "../codecs/pickle/values.js";
 import { SupersetCacheError } from "../errors.js";
 import type { Cache } from "./cache.js";
-import type { DistributedLock } from "./redis-lock.js";
+import {
+  type GetOrSetFactory,
+  type GetOrSetOptions,
+  GRACE_KEY_SUFFIX,
+  LOCK_KEY_SUFFIX,
+  MS,
+  NO_OPTIONS,
+  type ResolvedGetOrSetOptions,
+  resolveOptions,
+} from "./get-or-set-options.js";
 import { StaleStore } from "./stale-store.js";
 
-/** Suffix of the companion key that holds the grace copy (same prefix as the entry). */
-export const GRACE_KEY_SUFFIX = "::grace";
-/** Suffix of the lock key (same prefix as the entry). */
-export const LOCK_KEY_SUFFIX = "::lock";
-
-/** Defaults of `GetOrSetOptions`. */
-export const GET_OR_SET_DEFAULTS = {
-  /** SECONDS bounding a whole call. */
-  hardTimeoutSeconds: 30,
-  /** MILLISECONDS between cache reads while another process holds the lock. */
-  lockPollMs: 50,
-  /** Grace period in SECONDS (0 = off). */
-  graceSeconds: 0,
-} as const;
-
-/** The factory gets a signal that aborts at the hard timeout. */
-export type GetOrSetFactory<T extends PyValue = PyValue> = (context: {
-  signal: AbortSignal;
-}) => T | Promise<T>;
-
-export interface GetOrSetOptions {
-  /** Entry timeout in SECONDS; undefined = the cache default, 0 = never expire. */
-  timeout?: number | null;
-  /** SECONDS after which a caller is answered with the stale copy, if one exists. Default: none. */
-  softTimeoutSeconds?: number;
-  /** SECONDS bounding the whole call (lock wait + factory). Default 30. */
-  hardTimeoutSeconds?: number;
-  /** SECONDS the last good value stays servable after its entry's timeout. Default 0 (off). */
-  graceSeconds?: number;
-  /** Cross-process lock; without it only in-process single flight applies. */
-  lock?: DistributedLock;
-  /** MILLISECONDS between cache reads while waiting for another process. Default 50. */
-  lockPollMs?: number;
-  /** SECONDS to wait for another process before running the factory here. Default: half the hard timeout. */
-  lockWaitSeconds?: number;
-  /** Skip the read and run the factory (still single flight). Default false. */
-  forceRefresh?: boolean;
-}
+export {
+  GET_OR_SET_DEFAULTS,
+  type GetOrSetFactory,
+  type GetOrSetOptions,
+  GRACE_KEY_SUFFIX,
+  LOCK_KEY_SUFFIX,
+} from "./get-or-set-options.js";
 
 /** Counters since the cache was created. */
 export interface GetOrSetStats {
@@ -86,60 +64,6 @@ export class GetOrSetTimeoutError extends SupersetCacheError {
   constructor(key: string, seconds: number) {
     super("GET_OR_SET_HARD_TIMEOUT", `getOrSet("${key}") exceeded its hard timeout of ${seconds} s`);
   }
-}
-
-interface Resolved {
-  timeout: number | null | undefined;
-  softMs: number | undefined;
-  hardMs: number;
-  graceSeconds: number;
-  lock: DistributedLock | undefined;
-  lockPollMs: number;
-  lockWaitMs: number;
-  forceRefresh: boolean;
-}
-
-const MS = 1000;
-
-/** Resolved forms of frozen option objects (callers usually reuse one constant per route). */
-const resolvedCache = new WeakMap<GetOrSetOptions, Resolved>();
-const NO_OPTIONS: GetOrSetOptions = Object.freeze({});
-
-function resolveOptions(o: GetOrSetOptions): Resolved {
-  let r = resolvedCache.get(o);
-  if (!r) {
-    r = computeOptions(o);
-    // Only frozen objects cannot change between calls; others are resolved on every call.
-    if (Object.isFrozen(o)) resolvedCache.set(o, r);
-  }
-  return r;
-}
-
-function computeOptions(o: GetOrSetOptions): Resolved {
-  const hardSeconds = o.hardTimeoutSeconds ?? GET_OR_SET_DEFAULTS.hardTimeoutSeconds;
-  for (const [name, v] of Object.entries({
-    hardTimeoutSeconds: hardSeconds,
-    softTimeoutSeconds: o.softTimeoutSeconds ?? 0,
-    graceSeconds: o.graceSeconds ?? 0,
-    lockWaitSeconds: o.lockWaitSeconds ?? 0,
-  })) {
-    if (!Number.isFinite(v) || v < 0) {
-      throw new SupersetCacheError(
-        "GET_OR_SET_INVALID_OPTION",
-        `${name} must be a finite number >= 0, got ${v}`,
-      );
-    }
-  }
-  return {
-    timeout: o.timeout,
-    softMs: o.softTimeoutSeconds === undefined ? undefined : o.softTimeoutSeconds * MS,
-    hardMs: hardSeconds * MS,
-    graceSeconds: o.graceSeconds ?? GET_OR_SET_DEFAULTS.graceSeconds,
-    lock: o.lock,
-    lockPollMs: o.lockPollMs ?? GET_OR_SET_DEFAULTS.lockPollMs,
-    lockWaitMs: (o.lockWaitSeconds ?? hardSeconds / 2) * MS,
-    forceRefresh: o.forceRefresh ?? false,
-  };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -183,7 +107,7 @@ export class GetOrSetCoordinator {
     factory: GetOrSetFactory<T>,
     options: GetOrSetOptions = NO_OPTIONS,
   ): Promise<T | PyValue> {
-    let o: Resolved;
+    let o: ResolvedGetOrSetOptions;
     try {
       o = resolveOptions(options);
     } catch (err) {
@@ -203,7 +127,7 @@ export class GetOrSetCoordinator {
   private async readWithGrace<T extends PyValue>(
     key: string,
     factory: GetOrSetFactory<T>,
-    o: Resolved,
+    o: ResolvedGetOrSetOptions,
     start: number,
   ): Promise<T | PyValue> {
     if (!o.forceRefresh) {
@@ -249,7 +173,7 @@ export class GetOrSetCoordinator {
   private fill<T extends PyValue>(
     key: string,
     factory: GetOrSetFactory<T>,
-    o: Resolved,
+    o: ResolvedGetOrSetOptions,
     start: number,
   ): Promise<T | PyValue> {
     this.counters.misses++;
@@ -285,7 +209,7 @@ export class GetOrSetCoordinator {
   private async answer(
     key: string,
     work: Promise<PyValue>,
-    o: Resolved,
+    o: ResolvedGetOrSetOptions,
     start: number,
     deadline: number,
   ): Promise<PyValue> {
@@ -320,7 +244,7 @@ export class GetOrSetCoordinator {
   /** The in-process copy, else the companion key (read no longer than the call may still take). */
   private async findStale(
     key: string,
-    o: Resolved,
+    o: ResolvedGetOrSetOptions,
     deadline: number,
   ): Promise<{ value: PyValue } | undefined> {
     if (o.graceSeconds === 0) return undefined;
@@ -334,7 +258,12 @@ export class GetOrSetCoordinator {
   }
 
   /** One flight: take the lock (or wait for the holder's value), run the factory, store, release. */
-  private async run(key: string, factory: GetOrSetFactory, o: Resolved, deadline: number): Promise<PyValue> {
+  private async run(
+    key: string,
+    factory: GetOrSetFactory,
+    o: ResolvedGetOrSetOptions,
+    deadline: number,
+  ): Promise<PyValue> {
     const lockKey = this.cache.storageKey(key) + LOCK_KEY_SUFFIX;
     let token: string | undefined;
     if (o.lock) {
@@ -380,7 +309,11 @@ export class GetOrSetCoordinator {
   }
 
   /** Poll the cache while another process runs the factory; `undefined` when the wait ran out. */
-  private async waitForHolder(key: string, o: Resolved, deadline: number): Promise<PyValue | undefined> {
+  private async waitForHolder(
+    key: string,
+    o: ResolvedGetOrSetOptions,
+    deadline: number,
+  ): Promise<PyValue | undefined> {
     this.counters.lockWaits++;
     const until = Math.min(deadline, Date.now() + o.lockWaitMs);
     while (Date.now() + o.lockPollMs < until) {
@@ -399,7 +332,7 @@ export class GetOrSetCoordinator {
   private async runFactory(
     key: string,
     factory: GetOrSetFactory,
-    o: Resolved,
+    o: ResolvedGetOrSetOptions,
     deadline: number,
   ): Promise<PyValue> {
     this.counters.factoryRuns++;
@@ -427,7 +360,7 @@ export class GetOrSetCoordinator {
   }
 
   /** The entry as `cache.set` writes it, plus the grace copy (companion key and in-process). */
-  private async store(key: string, value: PyValue, o: Resolved): Promise<void> {
+  private async store(key: string, value: PyValue, o: ResolvedGetOrSetOptions): Promise<void> {
     if (o.graceSeconds === 0) {
       await this.cache.set(key, value, o.timeout);
       return;
