@@ -65,7 +65,10 @@ const resolvedCache = new WeakMap<GetOrSetOptions, ResolvedGetOrSetOptions>();
 /** The options of a call that passes none (frozen, so resolved once). */
 export const NO_OPTIONS: GetOrSetOptions = Object.freeze({});
 
-/** `o` checked and resolved; frozen option objects are resolved once. @throws SupersetCacheError `GET_OR_SET_INVALID_OPTION` */
+/**
+ * `o` checked and resolved; frozen option objects are resolved once.
+ * @throws SupersetCacheError `GET_OR_SET_INVALID_OPTION` for a negative or non-finite duration
+ */
 export function resolveOptions(o: GetOrSetOptions): ResolvedGetOrSetOptions {
   let r = resolvedCache.get(o);
   if (!r) {
