@@ -20,18 +20,13 @@ import { type PickleLimits, resolveLimits } from "./limits.js";
 import { decodeLong } from "./long-bytes.js";
 import { MemoTable } from "./memo-table.js";
 import { HIGHEST_PROTOCOL, Op } from "./opcodes.js";
-import { ByteReader, decodeLatin1 } from "./reader.js";
+import { ByteReader } from "./reader.js";
 import { rejectOpcode } from "./rejected-opcodes.js";
 import { ContainerOps } from "./stack-containers.js";
 import { materialize, materializesCells, StrCellMemo } from "./str-cell-memo.js";
 import { scanStrCells, shapeHints } from "./str-cells-scan.js";
-import {
-  decodeRawUnicodeEscape,
-  parseDecimalInt,
-  parseFloatText,
-  parseMemoIndex,
-  parseQuotedString,
-} from "./text-args.js";
+import { parseMemoIndex } from "./text-args.js";
+import { readTextOpcode } from "./text-opcodes.js";
 import type { Utf8Cells } from "./utf8-cells.js";
 import { PyBytearray, PyFloat, PyTuple, type PyValue } from "./values.js";
 
@@ -336,16 +331,6 @@ class Unpickler implements HandlerContext {
     return this.r.bytes(len);
   }
 
-  /** Py2 STRING payloads decode as ASCII (pickle's default `encoding`). */
-  private py2String(raw: Uint8Array): string {
-    for (let i = 0; i < raw.length; i++) {
-      if ((raw[i] as number) >= 0x80)
-        this.fail("PICKLE_BAD_TEXT", "non-ASCII byte in a protocol-2 str (encoding='ASCII')");
-    }
-    this.charge(raw.length * 2);
-    return decodeLatin1(raw);
-  }
-
   // ---- globals (see global-calls.ts) ----------------------------------------------
   private resolveGlobal(module: string, name: string): PyValue {
     return this.resolver.resolve(module, name, this.proto, this.r.opStart);
@@ -503,24 +488,8 @@ class Unpickler implements HandlerContext {
         stack.push(this.long(n));
         return;
       }
-      case Op.INT: {
-        const text = r.lineText();
-        if (text === "01") stack.push(true);
-        else if (text === "00") stack.push(false);
-        else stack.push(parseDecimalInt(text, this.limits.maxIntDigits, r));
-        return;
-      }
-      case Op.LONG: {
-        let text = r.lineText();
-        if (text.endsWith("L")) text = text.slice(0, -1);
-        stack.push(parseDecimalInt(text, this.limits.maxIntDigits, r));
-        return;
-      }
       case Op.BINFLOAT:
         stack.push(this.float(r.f64be()));
-        return;
-      case Op.FLOAT:
-        stack.push(this.float(parseFloatText(r.lineText(), r)));
         return;
       case Op.SHORT_BINUNICODE:
         stack.push(this.str(r.u8()));
@@ -531,12 +500,6 @@ class Unpickler implements HandlerContext {
       case Op.BINUNICODE8:
         stack.push(this.str(r.u64()));
         return;
-      case Op.UNICODE: {
-        const line = r.line();
-        this.charge(line.length * 2);
-        stack.push(decodeRawUnicodeEscape(line, r));
-        return;
-      }
       case Op.SHORT_BINBYTES:
         stack.push(this.bytesView(r.u8()));
         return;
@@ -552,17 +515,14 @@ class Unpickler implements HandlerContext {
         stack.push(new PyBytearray(view.buffer as ArrayBuffer, view.byteOffset, view.byteLength));
         return;
       }
+      case Op.INT:
+      case Op.LONG:
+      case Op.FLOAT:
+      case Op.UNICODE:
       case Op.SHORT_BINSTRING:
-        stack.push(this.py2String(this.bytesView(r.u8())));
-        return;
-      case Op.BINSTRING: {
-        const n = r.s32();
-        if (n < 0) this.fail("PICKLE_BAD_LENGTH", "BINSTRING pickle has negative byte count");
-        stack.push(this.py2String(this.bytesView(n)));
-        return;
-      }
+      case Op.BINSTRING:
       case Op.STRING:
-        stack.push(this.py2String(parseQuotedString(r.line(), r)));
+        stack.push(readTextOpcode(op, r, this, this.limits));
         return;
       case Op.EMPTY_LIST: {
         if (this.atObjectArrayData() && this.scanCells()) return;
