@@ -43,6 +43,12 @@ const TRUNCATE_BY_POP = 64;
 /** Longest SHORT_BINUNICODE payload. */
 const MAX_SHORT_STR = 255;
 
+/** Shorten the stack to `m` items: pops beat the `length` setter (a runtime call) for short runs. */
+function truncate(stack: PyValue[], m: number): void {
+  if (stack.length - m > TRUNCATE_BY_POP) stack.length = m;
+  else while (stack.length > m) stack.pop();
+}
+
 /**
  * Decode a pickle (protocols 0–5) into JS values (mapping in docs/pickle.md).
  * Bytes after STOP are ignored, as Python does.
@@ -51,12 +57,6 @@ const MAX_SHORT_STR = 255;
  *   persistent id, an extension code or an out-of-band buffer without `buffers`;
  *   PickleSecurityError for a non-whitelisted global when `unknownGlobals: "error"`.
  */
-/** Shorten the stack to `m` items: pops beat the `length` setter (a runtime call) for short runs. */
-function truncate(stack: PyValue[], m: number): void {
-  if (stack.length - m > TRUNCATE_BY_POP) stack.length = m;
-  else while (stack.length > m) stack.pop();
-}
-
 export function loads(bytes: Uint8Array, options: LoadsOptions = {}): PyValue {
   return new Unpickler(bytes, options).load();
 }
