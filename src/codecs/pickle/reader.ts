@@ -4,28 +4,13 @@
  * or string is created, so a hostile length never allocates.
  */
 import { PickleDecodeError } from "./errors.js";
+import { nodeAsciiSlice, nodeUtf8Slice } from "./node-string-slices.js";
 import { TINY_STR_MAX, tinyAscii } from "./tiny-strings.js";
 
 const NEWLINE = 0x0a;
 const SHORT_STRING_BYTES = 32;
 const utf8Fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const latin1 = new TextDecoder("latin1");
-/** Node's native `Buffer#latin1Slice` (exact for ASCII), when running on Node; null elsewhere. */
-const nodeUtf8Slice: ((this: Uint8Array, start: number, end: number) => string) | null =
-  typeof Buffer === "function" &&
-  typeof (Buffer.prototype as unknown as { utf8Slice?: unknown }).utf8Slice === "function"
-    ? (Buffer.prototype as unknown as { utf8Slice: (this: Uint8Array, start: number, end: number) => string })
-        .utf8Slice
-    : null;
-const nodeAsciiSlice: ((this: Uint8Array, start: number, end: number) => string) | null =
-  typeof Buffer === "function" &&
-  typeof (Buffer.prototype as unknown as { latin1Slice?: unknown }).latin1Slice === "function"
-    ? (
-        Buffer.prototype as unknown as {
-          latin1Slice: (this: Uint8Array, start: number, end: number) => string;
-        }
-      ).latin1Slice
-    : null;
 
 /** See `ByteReader.snapshot`. */
 export interface ReaderState {

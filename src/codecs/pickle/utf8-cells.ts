@@ -7,17 +7,11 @@
  * `toArray()` (cached, so the list keeps one identity).
  */
 import { type Data, makeData, Utf8 } from "apache-arrow";
+import { nodeUtf8Slice } from "./node-string-slices.js";
 import { uninitInt32 } from "./uninit-buffers.js";
 import type { PyValue } from "./values.js";
 
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
-/** Node's native `Buffer#utf8Slice` (no view, no validation: the bytes are validated already). */
-const nodeUtf8Slice: ((this: Uint8Array, start: number, end: number) => string) | null =
-  typeof Buffer === "function" &&
-  typeof (Buffer.prototype as unknown as { utf8Slice?: unknown }).utf8Slice === "function"
-    ? (Buffer.prototype as unknown as { utf8Slice: (this: Uint8Array, start: number, end: number) => string })
-        .utf8Slice
-    : null;
 
 export class Utf8Cells {
   private array: (string | null)[] | null = null;
