@@ -13,11 +13,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loads } from "../../src/codecs/pickle/decoder.js";
-import { dumps } from "../../src/codecs/pickle/encoder.js";
-import type { PyValue } from "../../src/codecs/pickle/values.js";
 import { PicklePeer } from "../../test/helpers/pickle-peer.js";
-import { type Measurement, measure, median, type Ratio, ratio, type SuiteResult } from "../harness.js";
+import { type Measurement, median, type Ratio, ratio, type SuiteResult } from "../harness.js";
 
 const OURS = "superset-cache";
 const PYTHON = "python-C-pickle";
@@ -48,6 +45,18 @@ function fromPython(caseName: string, secondsPerOp: number[], bytes: number): Me
     rounds: samples.length,
     samples,
   };
+}
+
+/** Our side of one case in a fresh Node process (bench/pickle-case.ts). */
+function runOurCase(
+  path: string,
+  label: string,
+): { decode: Measurement; encode: Measurement; reencodedBytes: number } {
+  const script = fileURLToPath(new URL("../pickle-case.ts", import.meta.url));
+  const args = [path, label, String(ROUNDS), String(WARM_ROUNDS), String(ROUND_MS)];
+  const r = spawnSync(process.execPath, ["--import", "tsx", script, ...args], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`pickle case failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop() as string);
 }
 
 /**
@@ -101,47 +110,25 @@ export default async function pickleSuite(): Promise<SuiteResult> {
       const bytes = readFileSync(path);
       const size = bytes.length;
       notes.push(`${label}: pickle of ${(size / 1e6).toFixed(2)} MB written by CPython (protocol 5)`);
-      // Both sides run their rounds back to back after WARM_ROUNDS untimed rounds of their own:
-      // allocator and page state (fresh pages cost ~12 µs each on this VM) settle on both sides.
-      // Alternating single rounds instead made each side's round pay for the other's memory churn.
+      // Python: the suite's one long-lived peer (the one that generated the data: its allocator
+      // is warm, CPython's best case); ours: a fresh process per case (bench/pickle-case.ts), so
+      // one case's heap does not slow the next. Both run WARM_ROUNDS untimed rounds first.
       const warmPy = await peer.request<PythonTiming>({
         op: "bench",
         file: path,
         rounds: WARM_ROUNDS + ROUNDS,
         min_time: ROUND_MS / 1000,
       });
-      const py = {
-        ...warmPy,
-        loads: warmPy.loads.slice(WARM_ROUNDS),
-        dumps: warmPy.dumps.slice(WARM_ROUNDS),
-      };
+      const ours = runOurCase(path, label);
       const decodeCase = `decode ${label}`;
       const encodeCase = `encode ${label}`;
-      await measure(decodeCase, OURS, () => loads(bytes), { rounds: WARM_ROUNDS, roundMs: ROUND_MS });
-      measurements.push(
-        await measure(decodeCase, OURS, () => loads(bytes), {
-          bytesPerOp: size,
-          rounds: ROUNDS,
-          roundMs: ROUND_MS,
-        }),
-      );
-      measurements.push(fromPython(decodeCase, py.loads, size));
-      const value: PyValue = loads(bytes);
-      const ourBytes = dumps(value);
-      if (ourBytes.length !== size) {
+      measurements.push(ours.decode, fromPython(decodeCase, warmPy.loads.slice(WARM_ROUNDS), size));
+      measurements.push(ours.encode, fromPython(encodeCase, warmPy.dumps.slice(WARM_ROUNDS), size));
+      if (ours.reencodedBytes !== size) {
         notes.push(
-          `${label}: our re-encoding is ${(ourBytes.length / 1e6).toFixed(2)} MB (Python's: ${(size / 1e6).toFixed(2)} MB)`,
+          `${label}: our re-encoding is ${(ours.reencodedBytes / 1e6).toFixed(2)} MB (Python's: ${(size / 1e6).toFixed(2)} MB)`,
         );
       }
-      await measure(encodeCase, OURS, () => dumps(value), { rounds: WARM_ROUNDS, roundMs: ROUND_MS });
-      measurements.push(
-        await measure(encodeCase, OURS, () => dumps(value), {
-          bytesPerOp: size,
-          rounds: ROUNDS,
-          roundMs: ROUND_MS,
-        }),
-      );
-      measurements.push(fromPython(encodeCase, py.dumps, size));
       const target =
         file === "numeric_1m"
           ? "decode ≥ 1 GB/s"

@@ -1,0 +1,43 @@
+/**
+ * One case of the pickle suite in a fresh Node process (spawned by bench/suites/pickle.ts): warm-up
+ * rounds, then timed decode and encode rounds of one pickle; prints one JSON line. A fresh process
+ * per case keeps one case's heap and allocator state (fresh pages cost ~12 µs each on the VM we
+ * measured on) from slowing the next: in one shared process the same decode ran 2-3x slower
+ * depending on which cases ran before it.
+ * Usage: node --import tsx bench/pickle-case.ts <pickle path> <case label> <rounds> <warm rounds> <round ms>
+ */
+import { readFileSync } from "node:fs";
+import { loads } from "../src/codecs/pickle/decoder.js";
+import { dumps } from "../src/codecs/pickle/encoder.js";
+import type { PyValue } from "../src/codecs/pickle/values.js";
+import { measure } from "./harness.js";
+
+const [path, label, roundsText, warmText, roundMsText] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
+const rounds = Number(roundsText);
+const warmRounds = Number(warmText);
+const roundMs = Number(roundMsText);
+const bytes = readFileSync(path);
+const size = bytes.length;
+const impl = "superset-cache";
+
+await measure(`decode ${label}`, impl, () => loads(bytes), { rounds: warmRounds, roundMs });
+const decode = await measure(`decode ${label}`, impl, () => loads(bytes), {
+  bytesPerOp: size,
+  rounds,
+  roundMs,
+});
+const value: PyValue = loads(bytes);
+const reencodedBytes = dumps(value).length;
+await measure(`encode ${label}`, impl, () => dumps(value), { rounds: warmRounds, roundMs });
+const encode = await measure(`encode ${label}`, impl, () => dumps(value), {
+  bytesPerOp: size,
+  rounds,
+  roundMs,
+});
+console.log(JSON.stringify({ decode, encode, reencodedBytes }));
