@@ -13,7 +13,7 @@ import { loads } from "../../src/codecs/pickle/decoder.js";
 import { PickleDecodeError, PickleSecurityError } from "../../src/codecs/pickle/errors.js";
 import { whitelistNames } from "../../src/codecs/pickle/globals/index.js";
 import { PyBytearray, type PyEnum, PyFloat, type PyObject, PyTuple } from "../../src/codecs/pickle/values.js";
-import { b, cat, dict, g, i, list, pk, s, tup } from "../helpers/pickle-ops.js";
+import { cat, dict, g, i, list, pk, s, tup } from "../helpers/pickle-ops.js";
 
 const FIX = join(import.meta.dirname, "../fixtures/pickle");
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(join(FIX, name)));

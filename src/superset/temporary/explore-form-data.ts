@@ -25,10 +25,7 @@ import {
 import {
   runTemporaryCacheCommand,
   TemporaryCacheAccessDeniedError,
-  TemporaryCacheCommandFailedError,
-  TemporaryCacheError,
   TemporaryCacheInvalidJsonError,
-  type TemporaryCacheOperation,
 } from "./errors.js";
 import { isDict, pyEqualsScalar, pyTruthy } from "./python-semantics.js";
 import { randomKey } from "./random-key.js";

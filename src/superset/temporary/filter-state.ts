@@ -13,13 +13,7 @@ import {
   type TemporaryStoreOptions,
 } from "./context.js";
 import { field, filterStateEntry } from "./entries.js";
-import {
-  runTemporaryCacheCommand,
-  TemporaryCacheAccessDeniedError,
-  TemporaryCacheCommandFailedError,
-  TemporaryCacheError,
-  type TemporaryCacheOperation,
-} from "./errors.js";
+import { runTemporaryCacheCommand, TemporaryCacheAccessDeniedError } from "./errors.js";
 import { isDict, pyEqualsScalar, pyTruthy } from "./python-semantics.js";
 import { randomKey } from "./random-key.js";
 
