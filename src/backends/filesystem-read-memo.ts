@@ -14,9 +14,9 @@
  * whose `stat` is not served from an attribute cache: only ext2/3/4, xfs, btrfs and tmpfs qualify
  * (NFS, SMB, FUSE, overlayfs do not get a memo).
  */
-import { closeSync, fstatSync, openSync, readSync, type Stats, statfsSync, statSync } from "node:fs";
-import { type FileReader, isMissing } from "./filesystem-io.js";
-import { readHeaderSync } from "./filesystem-sync-io.js";
+import { closeSync, fstatSync, readSync, type Stats, statfsSync, statSync } from "node:fs";
+import type { FileReader } from "./filesystem-io.js";
+import { openForReading, readHeaderSync } from "./filesystem-sync-io.js";
 
 /** statfs magic numbers of the local file systems a memo is trusted on. */
 const LOCAL_FILE_SYSTEMS = new Set([
@@ -147,13 +147,8 @@ export class ReadMemo {
   }
 
   private readAndRemember(path: string): Buffer | undefined {
-    let fd: number;
-    try {
-      fd = openSync(path, "r");
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
+    const fd = openForReading(path);
+    if (fd === undefined) return undefined;
     let stats: Stats;
     let bytes: Buffer;
     try {

@@ -40,7 +40,8 @@ let scratch: Buffer | undefined;
 // mkstemp gives up after this many name collisions (tempfile.TMP_MAX is 10000; collisions are rare).
 const MAX_TEMP_ATTEMPTS = 100;
 
-function openForReading(path: string): number | undefined {
+/** A read-only descriptor for `path`, or `undefined` when it does not exist. */
+export function openForReading(path: string): number | undefined {
   try {
     return openSync(path, "r");
   } catch (error) {

@@ -349,8 +349,8 @@ export class Cache {
     return this.guard("has", false, (r) => r.backend.has(this.storageKey(key)));
   }
 
-  /** Remove every entry of this cache (Redis family: keys starting with the prefix). */
   /**
+   * Remove every entry of this cache (Redis family: keys starting with the prefix).
    * With `subPrefix` (e.g. a Keyv namespace), only entries whose key starts with it — on backends
    * that keep keys literally (Redis family, SimpleCache); the file system and metastore backends
    * cannot select by key and clear everything they own.

@@ -48,9 +48,14 @@ function backendOptionsFor(options: CacheManagerOptions, key: NamedCacheConfigKe
   const own = options.backends?.[key];
   if (!own) return shared;
   return {
-    redis: shared.redis || own.redis ? { ...shared.redis, ...own.redis } : undefined,
-    filesystem: shared.filesystem || own.filesystem ? { ...shared.filesystem, ...own.filesystem } : undefined,
+    redis: mergedOptions(shared.redis, own.redis),
+    filesystem: mergedOptions(shared.filesystem, own.filesystem),
   };
+}
+
+/** `own` over `shared`, key by key; `undefined` when neither is given. */
+function mergedOptions<T extends object>(shared: T | undefined, own: T | undefined): T | undefined {
+  return shared || own ? ({ ...shared, ...own } as T) : undefined;
 }
 
 /** cachelib's default timeout for a RESULTS_BACKEND dict (it is a cachelib object in Superset), SECONDS. */
