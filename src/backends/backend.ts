@@ -29,6 +29,12 @@ export interface CacheBackend {
   getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]>;
   /** Store `value`; `true` when stored. */
   set(key: string, value: Uint8Array, timeout: number): Promise<boolean>;
+  /**
+   * Optional `set` of a value given as parts, concatenated in order (`Serializer.dumpsParts`):
+   * the same stored bytes as `set` of the concatenation, written without copying the parts.
+   * The parts must not change until the returned promise settles.
+   */
+  setParts?(key: string, parts: readonly Uint8Array[], timeout: number): Promise<boolean>;
   /** Store several entries; `true` per entry stored, in the caller's order. */
   setMany(entries: readonly BackendEntry[]): Promise<boolean[]>;
   /** Store only when the key is absent; `true` when this call stored it. */

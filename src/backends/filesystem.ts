@@ -14,7 +14,6 @@ import { type Clock, unixSeconds } from "../clock.js";
 import { CacheBackendError, type CacheDecodeError, type SupersetCacheError } from "../errors.js";
 import type { ResolvedCacheConfig } from "../manager/config-types.js";
 import type { BackendEntry, CacheBackend } from "./backend.js";
-import { bytesPickleChunks } from "./filesystem-bytes-pickle.js";
 import { fileSystemOptionsFromConfig } from "./filesystem-config.js";
 import { EntryCounter } from "./filesystem-counter.js";
 import { EntryPaths } from "./filesystem-entry-paths.js";
@@ -214,13 +213,11 @@ export class FileSystemBackend implements CacheBackend {
   }
 
   /**
-   * `set` of the pickle of a Python `bytes` value (a plain `Uint8Array`) without building it:
-   * the file gets header + pickle head + `value` + pickle tail in one `writev`, the same bytes
-   * as `set(key, dumps(value), timeout)` but with no copy of `value` (bytesPickleChunks).
-   * `value` must not change until the promise settles.
+   * `set` of a value given as parts, concatenated in order: the file gets header + parts in one
+   * `writev`, no copy. @param timeout SECONDS, as `set`. @throws as `set`
    */
-  async setPickledBytes(key: string, value: Uint8Array, timeout: number): Promise<boolean> {
-    return this.store(key, bytesPickleChunks(value), timeout);
+  async setParts(key: string, parts: readonly Uint8Array[], timeout: number): Promise<boolean> {
+    return this.store(key, parts, timeout);
   }
 
   private async store(key: string, chunks: readonly Uint8Array[], timeout: number): Promise<boolean> {

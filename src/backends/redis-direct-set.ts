@@ -4,7 +4,8 @@
  * page faults on fresh memory, and a copy per call; for small values a measurable share of a
  * pipelined set). This command writes the RESP header and the caller's value straight to the
  * corked socket instead and hands ioredis only the trailer, so the socket sends header, value and
- * trailer in one writev.
+ * trailer in one writev. The value may come in parts (a pickle head, the caller's bytes, the
+ * pickle tail: `Cache.set` of a large `bytes` value), each written as is.
  *
  * Only for a single command sent with `client.sendCommand(cmd)` on a single-node client: inside a
  * pipeline ioredis collects `toWritable` results to write later, and writing to the socket here
@@ -13,8 +14,14 @@
  */
 import type { Socket } from "node:net";
 import { Command } from "ioredis";
+import { toBuffer } from "./redis-replies.js";
 
 const CRLF = "\r\n";
+/**
+ * Values up to this many bytes are copied into one command buffer: cheaper than corking and
+ * writing three chunks. Larger values are written as they are.
+ */
+const SMALL_VALUE_BYTES = 4 * 1024;
 
 function bulk(text: string): string {
   return `$${Buffer.byteLength(text)}${CRLF}${text}${CRLF}`;
@@ -27,31 +34,53 @@ function isSocket(s: object): s is Socket {
 
 export class DirectSetCommand extends Command {
   readonly #key: string;
-  readonly #value: Buffer;
+  readonly #parts: readonly Uint8Array[];
+  readonly #length: number;
   /** SECONDS; `0` = no `EX` argument. */
   readonly #timeout: number;
 
-  /** @param timeout SECONDS (> 0 adds `EX timeout`; 0 for none) */
-  constructor(key: string, value: Buffer, timeout: number) {
-    const args: (string | Buffer)[] = timeout > 0 ? [key, value, "EX", String(timeout)] : [key, value];
-    super("set", args, { replyEncoding: "utf8" });
+  /**
+   * @param value the value, or parts whose concatenation is the value (written in order, uncopied)
+   * @param timeout SECONDS (> 0 adds `EX timeout`; 0 for none)
+   */
+  constructor(key: string, value: Uint8Array | readonly Uint8Array[], timeout: number) {
+    const parts = value instanceof Uint8Array ? [value] : value;
+    // ioredis keeps `args` for its debug log and error details only: this class writes the bytes.
+    const shown = parts.length === 1 ? toBuffer(parts[0]!) : `<${parts.length} parts>`;
+    super("set", timeout > 0 ? [key, shown, "EX", String(timeout)] : [key, shown], { replyEncoding: "utf8" });
     this.#key = key;
-    this.#value = value;
+    this.#parts = parts;
+    this.#length = parts.reduce((n, p) => n + p.length, 0);
     this.#timeout = timeout;
   }
 
   override toWritable(socket: object): string | Buffer {
-    if (!isSocket(socket)) return super.toWritable(socket);
     const argc = this.#timeout > 0 ? 5 : 3;
-    const head = `*${argc}${CRLF}$3${CRLF}set${CRLF}${bulk(this.#key)}$${this.#value.length}${CRLF}`;
+    const head = `*${argc}${CRLF}$3${CRLF}set${CRLF}${bulk(this.#key)}$${this.#length}${CRLF}`;
     const tail = this.#timeout > 0 ? `${CRLF}${bulk("EX")}${bulk(String(this.#timeout))}` : CRLF;
+    // A small command, or no socket (a pipeline collects writables to send later): one buffer.
+    if (this.#length <= SMALL_VALUE_BYTES || !isSocket(socket)) return joined(head, this.#parts, tail);
     // Corked until the next tick, so ioredis's write of `tail` joins the same writev.
     socket.cork();
     socket.write(head);
-    socket.write(this.#value);
+    for (const part of this.#parts) socket.write(part);
     process.nextTick(uncork, socket);
     return tail;
   }
+}
+
+/** `head` + parts + `tail` (both strings UTF-8) in one Buffer. */
+function joined(head: string, parts: readonly Uint8Array[], tail: string): Buffer {
+  let n = Buffer.byteLength(head) + Buffer.byteLength(tail);
+  for (const part of parts) n += part.length;
+  const out = Buffer.allocUnsafe(n);
+  let at = out.write(head);
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  out.write(tail, at);
+  return out;
 }
 
 function uncork(socket: Socket): void {

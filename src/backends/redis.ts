@@ -233,22 +233,30 @@ export class RedisBackend implements CacheBackend {
    * @throws RedisBackendError `REDIS_INVALID_EXPIRE_TIME` for other timeouts (Redis rejects them too)
    */
   set(key: string, value: Uint8Array, timeout: number): Promise<boolean> {
+    return this.#set(key, value, timeout);
+  }
+
+  /**
+   * `set` of a value given as parts, concatenated in order (written without a copy on the
+   * clients this backend owns). @param timeout SECONDS, as `set`. @throws as `set`
+   */
+  setParts(key: string, parts: readonly Uint8Array[], timeout: number): Promise<boolean> {
+    return this.#set(key, parts, timeout);
+  }
+
+  #set(key: string, value: Uint8Array | readonly Uint8Array[], timeout: number): Promise<boolean> {
     if (!(Number.isInteger(timeout) && timeout >= -1)) return Promise.reject(invalidTimeout(timeout));
     const c = this.#writer;
-    const bytes = toBuffer(value);
     if (!this.#cluster && c.status === READY && !this.#closed) {
       this.#coalesce?.cork(c as Redis);
       const p = this.#owned
-        ? (c.sendCommand(new DirectSetCommand(key, bytes, Math.max(timeout, 0))) as Promise<unknown>)
-        : timeout > 0
-          ? c.set(key, bytes, "EX", timeout)
-          : c.set(key, bytes);
+        ? (c.sendCommand(new DirectSetCommand(key, value, Math.max(timeout, 0))) as Promise<unknown>)
+        : plainSet(c, key, value, timeout);
       return p.then(isOk, this.#fail.SET);
     }
     const refused = this.#refuse(c);
     if (refused) return Promise.reject(refused);
-    const p = timeout > 0 ? c.set(key, bytes, "EX", timeout) : c.set(key, bytes);
-    return this.#queued(c, p).then(isOk, this.#fail.SET);
+    return this.#queued(c, plainSet(c, key, value, timeout)).then(isOk, this.#fail.SET);
   }
 
   /** Entries as a pipeline without MULTI (per hash slot on a cluster); `true` per entry stored. @throws RedisBackendError */
@@ -416,6 +424,17 @@ export function createBackend(config: FlaskRedisConfig, ctx: RedisBackendContext
     ...ctx.redis,
     path: ctx.redis?.path ?? ctx.path ?? "CACHE_CONFIG",
   });
+}
+
+/** ioredis's own `SET` (one concatenated buffer), `EX` for timeout > 0 SECONDS. */
+function plainSet(
+  c: Redis | Cluster,
+  key: string,
+  value: Uint8Array | readonly Uint8Array[],
+  timeout: number,
+): Promise<unknown> {
+  const bytes = value instanceof Uint8Array ? toBuffer(value) : Buffer.concat(value);
+  return timeout > 0 ? c.set(key, bytes, "EX", timeout) : c.set(key, bytes);
 }
 
 /** ioredis marks clusters with `isCluster`; unlike `instanceof`, this also holds for clients built by another copy of ioredis. */

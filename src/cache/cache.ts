@@ -148,12 +148,19 @@ export class Cache {
    * async frame or `guard` closure (hot path). A backend that throws synchronously is treated
    * like one that rejects.
    */
-  private write(operation: "set" | "add", b: CacheBackend, key: string, bytes: Uint8Array, t: number) {
+  private write(
+    operation: "set" | "add",
+    b: CacheBackend,
+    key: string,
+    bytes: Uint8Array | readonly Uint8Array[],
+    t: number,
+  ) {
     const started = this.outcomes.start();
     let p: Promise<boolean>;
     try {
       const storageKey = this.keyPrefix + key;
-      p = operation === "set" ? b.set(storageKey, bytes, t) : b.add(storageKey, bytes, t);
+      if (!(bytes instanceof Uint8Array)) p = b.setParts!(storageKey, bytes, t);
+      else p = operation === "set" ? b.set(storageKey, bytes, t) : b.add(storageKey, bytes, t);
     } catch (err) {
       p = Promise.reject(err);
     }
@@ -287,13 +294,15 @@ export class Cache {
     value: PyValue,
     t: number,
   ): Promise<boolean> {
-    let bytes: Uint8Array;
+    let bytes: Uint8Array | readonly Uint8Array[];
     try {
-      bytes = r.serializer.dumps(value);
+      // A `bytes` value goes to the backend as parts around the caller's array (no pickle copy).
+      const parts = operation === "set" && r.backend.setParts ? r.serializer.dumpsParts?.(value) : undefined;
+      bytes = parts ?? r.serializer.dumps(value);
     } catch (err) {
       return Promise.reject(err);
     }
-    this.statsRecorder?.written(bytes.length);
+    this.statsRecorder?.written(byteLength(bytes));
     return this.write(operation, r.backend, key, bytes, t);
   }
 
@@ -451,4 +460,12 @@ export class Cache {
     const r = await this.setupPromise.catch(() => undefined);
     await r?.backend.close();
   }
+}
+
+/** Bytes in a value or in all its parts. */
+function byteLength(bytes: Uint8Array | readonly Uint8Array[]): number {
+  if (bytes instanceof Uint8Array) return bytes.length;
+  let n = 0;
+  for (const part of bytes) n += part.length;
+  return n;
 }

@@ -55,6 +55,30 @@ describe("createCache(RedisCache) ↔ Flask-Caching RedisCache", () => {
     }
   });
 
+  it("bytes values of every size (encoder-free pickle, large ones as parts) equal Python's own bytes", async () => {
+    for (const size of [
+      0,
+      255,
+      256,
+      16 * 1024 - 1,
+      16 * 1024,
+      64 * 1024 - 1,
+      64 * 1024,
+      100 * 1024,
+      1024 * 1024 + 7,
+    ]) {
+      const value = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) value[i] = (i * 13 + size) & 0xff;
+      const tagged = toTagged(new Uint8Array(value));
+      expect(await cache.set(`bytes:${size}`, value, 120)).toBe(true);
+      await peer.call("set", { key: `py-bytes:${size}`, value: tagged, timeout: 120 });
+      const ours = await peer.call<string>("raw_get", { key: `bytes:${size}` });
+      expect(ours, `${size}`).toBe(await peer.call<string>("raw_get", { key: `py-bytes:${size}` }));
+      expect(await peer.call("get", { key: `bytes:${size}` })).toEqual(tagged);
+      expect(Buffer.from((await cache.get(`bytes:${size}`)) as Uint8Array).equals(value)).toBe(true);
+    }
+  });
+
   it("Python's writes read back as equal values (and the INCRBY counter as an int)", async () => {
     for (const c of cases) {
       if (c.operation === "inc") await peer.call("inc", { key: `py:${c.key}`, delta: 5 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { DirectSetCommand } from "../../src/backends/redis-direct-set.js";
 
 class RecordingSocket {
-  readonly chunks: (string | Buffer)[] = [];
+  readonly chunks: (string | Buffer | Uint8Array)[] = [];
   corked = 0;
   cork(): void {
     this.corked++;
@@ -15,13 +15,14 @@ class RecordingSocket {
   uncork(): void {
     this.corked--;
   }
-  write(chunk: string | Buffer): boolean {
+  write(chunk: string | Buffer | Uint8Array): boolean {
     this.chunks.push(chunk);
     return true;
   }
 }
 
-const asBuffer = (c: string | Buffer) => (typeof c === "string" ? Buffer.from(c) : c);
+const asBuffer = (c: string | Uint8Array) =>
+  typeof c === "string" ? Buffer.from(c) : Buffer.from(c.buffer, c.byteOffset, c.length);
 
 describe("DirectSetCommand", () => {
   for (const [key, timeout] of [
@@ -47,6 +48,20 @@ describe("DirectSetCommand", () => {
       });
     }
   }
+
+  it("a value in parts is written part by part, uncopied, as the same bytes as the joined value", async () => {
+    const parts = [Buffer.from("!head"), Buffer.alloc(70_000, 3), Uint8Array.of(0x94, 0x2e)];
+    const joined = Buffer.concat(parts);
+    const cmd = new DirectSetCommand("k", parts, 60);
+    const socket = new RecordingSocket();
+    const tail = cmd.toWritable(socket);
+    expect(socket.chunks.slice(1)).toEqual(parts.map((p) => expect.toSatisfy((c) => c === p)));
+    const ours = Buffer.concat([...socket.chunks.map(asBuffer), asBuffer(tail)]);
+    const theirs = asBuffer(new Command("set", ["k", joined, "EX", "60"]).toWritable({}));
+    expect(ours.equals(theirs)).toBe(true);
+    expect(asBuffer(new DirectSetCommand("k", parts, 60).toWritable({})).equals(theirs)).toBe(true);
+    await new Promise((r) => process.nextTick(r));
+  });
 
   it("falls back to ioredis's single buffer when given something that is not a socket", () => {
     const value = Buffer.alloc(17_000, 1);

@@ -4,6 +4,14 @@
  * FileSystem backend adds its own 4-byte expiry header around these bytes.
  */
 
+import {
+  bytesPickle,
+  bytesPickleParts,
+  isPlainBytes,
+  readBytesPickle,
+  readsBytesLayout,
+  writesBytesLayout,
+} from "../../codecs/pickle/bytes-pickle.js";
 import type { LoadsOptions } from "../../codecs/pickle/decode-options.js";
 import { loads } from "../../codecs/pickle/decoder.js";
 import { dumps, type PickleDumpOptions } from "../../codecs/pickle/encoder.js";
@@ -22,14 +30,26 @@ export interface PickleSerializerOptions {
 export class PickleSerializer implements Serializer {
   readonly name = "pickle";
 
-  constructor(private readonly options: PickleSerializerOptions = {}) {}
+  /** `bytes` values take the encoder-free layout (bytes-pickle.ts) under these dump options. */
+  private readonly bytesLayout: boolean;
+
+  constructor(private readonly options: PickleSerializerOptions = {}) {
+    this.bytesLayout = writesBytesLayout(options.dump);
+  }
 
   /**
    * Pickles `value`.
    * @throws PickleEncodeError (a `CacheEncodeError`) for values with no Python equivalent
    */
   dumps(value: PyValue): Uint8Array {
+    if (this.bytesLayout && isPlainBytes(value)) return bytesPickle(value);
     return dumps(value, this.options.dump);
+  }
+
+  /** A `bytes` value as `[head, value, tail]` (no copy); `undefined` for anything else. */
+  dumpsParts(value: PyValue): readonly Uint8Array[] | undefined {
+    if (!(this.bytesLayout && isPlainBytes(value))) return undefined;
+    return bytesPickleParts(value);
   }
 
   /**
@@ -37,6 +57,7 @@ export class PickleSerializer implements Serializer {
    * @throws PickleDecodeError (a `CacheDecodeError`) for malformed or over-limit pickles
    */
   loads(bytes: Uint8Array): PyValue {
-    return loads(bytes, this.options.load);
+    const plain = readsBytesLayout(this.options.load, bytes.length) ? readBytesPickle(bytes, 0) : undefined;
+    return plain ?? loads(bytes, this.options.load);
   }
 }

@@ -4,6 +4,15 @@
  * decimal instead. Reads accept `!` + pickle, then anything Python's `int()` accepts, and
  * otherwise return the raw bytes unchanged (pre-cachelib-0.8 values).
  */
+
+import {
+  bytesPickle,
+  bytesPickleParts,
+  isPlainBytes,
+  readBytesPickle,
+  readsBytesLayout,
+  writesBytesLayout,
+} from "../../codecs/pickle/bytes-pickle.js";
 import type { LoadsOptions } from "../../codecs/pickle/decode-options.js";
 import { loads } from "../../codecs/pickle/decoder.js";
 import { dumpsAfter, type PickleDumpOptions } from "../../codecs/pickle/encoder.js";
@@ -57,10 +66,13 @@ export class RedisSerializer implements Serializer {
   readonly name = "redis-pickle";
   private readonly asciiInts: boolean;
   private readonly pythonErrors: boolean;
+  /** `bytes` values take the encoder-free layout (bytes-pickle.ts) under these dump options. */
+  private readonly bytesLayout: boolean;
 
   constructor(private readonly options: RedisSerializerOptions = {}) {
     this.asciiInts = options.asciiInts ?? false;
     this.pythonErrors = options.unpicklingErrors === "python";
+    this.bytesLayout = writesBytesLayout(options.dump);
   }
 
   /**
@@ -69,7 +81,14 @@ export class RedisSerializer implements Serializer {
    */
   dumps(value: PyValue): Uint8Array {
     if (this.asciiInts && isPythonInt(value)) return Buffer.from(String(value), "latin1");
+    if (this.bytesLayout && isPlainBytes(value)) return bytesPickle(value, MARKER_BYTES);
     return dumpsAfter(MARKER_BYTES, value, this.options.dump);
+  }
+
+  /** A `bytes` value as `[! + head, value, tail]` (no copy); `undefined` for anything else. */
+  dumpsParts(value: PyValue): readonly Uint8Array[] | undefined {
+    if (!(this.bytesLayout && isPlainBytes(value))) return undefined;
+    return bytesPickleParts(value, MARKER_BYTES);
   }
 
   /**
@@ -79,6 +98,10 @@ export class RedisSerializer implements Serializer {
    */
   loads(bytes: Uint8Array): PyValue {
     if (bytes.length > 0 && bytes[0] === PICKLE_MARKER) {
+      const plain = readsBytesLayout(this.options.load, bytes.length - 1)
+        ? readBytesPickle(bytes, 1)
+        : undefined;
+      if (plain !== undefined) return plain;
       try {
         return loads(bytes.subarray(1), this.options.load);
       } catch (err) {
