@@ -5,6 +5,7 @@
  */
 import { Cluster, Redis, type RedisOptions } from "ioredis";
 import type { ResolvedRedisConfig } from "./redis-config.js";
+import { framedReadConnector } from "./redis-framed-connector.js";
 
 /** Fault and connection options of the Redis backend. Times are MILLISECONDS (Redis TTLs stay in seconds). */
 export interface RedisConnectionOptions {
@@ -26,6 +27,12 @@ export interface RedisConnectionOptions {
    * `master`). While no replica connection is ready, reads go to the master.
    */
   sentinelReadFrom?: "master" | "replica";
+  /**
+   * Standalone plain-TCP/Unix clients: read replies through one reused buffer, each large bulk
+   * reply straight into its own presized buffer (redis-resp-framer.ts; default true). `false`
+   * keeps Node's and ioredis's own read path. TLS, Sentinel and Cluster always use ioredis's.
+   */
+  framedReads?: boolean;
   /** Raw ioredis options merged last (for anything not covered above). Prefer the typed options. */
   ioredis?: RedisOptions;
 }
@@ -83,6 +90,9 @@ export function createRedisClients(
     return { writer: cluster, reader: cluster };
   }
   const all: RedisOptions = { ...base, ...cfg, ...pickDefined(base, options), ...options.ioredis };
+  if (resolved.topology === "standalone" && !all.tls && !all.Connector && (options.framedReads ?? true)) {
+    all.Connector = framedReadConnector();
+  }
   const writer = new Redis(all);
   if (resolved.topology === "sentinel" && options.sentinelReadFrom === "replica") {
     // Connect eagerly: reads use the master until the replica connection is ready (and whenever

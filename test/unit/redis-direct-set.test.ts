@@ -1,6 +1,7 @@
 /**
- * DirectSetCommand writes the same RESP bytes ioredis would, split as header + the caller's value
- * (never copied) + trailer, inside one cork; without a socket it falls back to ioredis's own path.
+ * DirectSetCommand writes the same RESP bytes ioredis would: small values as one command buffer,
+ * larger ones split as header + the caller's value (never copied) + trailer, inside one cork;
+ * without a socket (a pipeline) one buffer of the whole command.
  */
 import { Command } from "ioredis";
 import { describe, expect, it } from "vitest";
@@ -31,17 +32,24 @@ describe("DirectSetCommand", () => {
     ["k", 600],
     ["", 1],
   ] as const) {
-    for (const size of [0, 3, 20_000]) {
+    for (const size of [0, 3, 4096, 4097, 20_000]) {
       it(`same bytes as ioredis for key ${JSON.stringify(key)}, timeout ${timeout}, ${size} bytes`, async () => {
         const value = Buffer.alloc(size, 7);
         const cmd = new DirectSetCommand(key, value, timeout);
         const socket = new RecordingSocket();
-        const tail = cmd.toWritable(socket);
-        expect(socket.corked).toBe(1);
-        expect(socket.chunks[1]).toBe(value); // the caller's buffer itself, not a copy
-        const ours = Buffer.concat([...socket.chunks.map(asBuffer), asBuffer(tail)]);
+        const returned = cmd.toWritable(socket);
         const args = timeout > 0 ? [key, value, "EX", String(timeout)] : [key, value];
         const theirs = asBuffer(new Command("set", args).toWritable({}));
+        if (size <= 4096) {
+          // small: one command buffer, nothing written to the socket directly
+          expect(socket.chunks).toHaveLength(0);
+          expect(socket.corked).toBe(0);
+          expect(asBuffer(returned).equals(theirs)).toBe(true);
+          return;
+        }
+        expect(socket.corked).toBe(1);
+        expect(socket.chunks[1]).toBe(value); // the caller's buffer itself, not a copy
+        const ours = Buffer.concat([...socket.chunks.map(asBuffer), asBuffer(returned)]);
         expect(ours.equals(theirs)).toBe(true);
         await new Promise((r) => process.nextTick(r));
         expect(socket.corked).toBe(0);
