@@ -4,6 +4,7 @@
  * (e.g. `socket_timeout`), explicit backend options, then the raw `ioredis` escape hatch.
  */
 import { Cluster, Redis, type RedisOptions } from "ioredis";
+import { CacheConfigError } from "../errors.js";
 import type { ResolvedRedisConfig } from "./redis-config.js";
 import { framedReadConnector } from "./redis-framed-connector.js";
 
@@ -108,4 +109,29 @@ function pickDefined(base: RedisOptions, options: RedisConnectionOptions): Redis
   if (options.connectTimeoutMs !== undefined) out.connectTimeout = base.connectTimeout;
   if (options.commandTimeoutMs !== undefined) out.commandTimeout = base.commandTimeout;
   return out;
+}
+
+/**
+ * Refuse ioredis's own `keyPrefix` (in the `ioredis` escape hatch or on a caller's client): it
+ * would prefix keys a second time, and not the SCAN patterns of `clear`, so `clear` would miss
+ * them. `CACHE_KEY_PREFIX` is applied once, by the `Cache` layer.
+ * @param path config path for the error, e.g. `DATA_CACHE_CONFIG`
+ * @throws CacheConfigError `CONFIG_REDIS_KEY_PREFIX`
+ */
+export function rejectIoredisKeyPrefix(
+  options: RedisConnectionOptions & { client?: Redis | Cluster },
+  path: string,
+): void {
+  const client = options.client;
+  const clientOptions =
+    client instanceof Cluster ? [client.options, client.options.redisOptions] : [client?.options];
+  for (const o of [options.ioredis, ...clientOptions]) {
+    if (o?.keyPrefix) {
+      throw new CacheConfigError(
+        "CONFIG_REDIS_KEY_PREFIX",
+        path,
+        "ioredis keyPrefix is not supported (keys would be prefixed twice and clear() would miss them); use CACHE_KEY_PREFIX",
+      );
+    }
+  }
 }

@@ -9,7 +9,7 @@ import type { Cluster, Redis } from "ioredis";
 import { CacheConfigError } from "../errors.js";
 import type { BackendEntry, CacheBackend } from "./backend.js";
 import { clearPrefixOnNode } from "./redis-clear.js";
-import { createRedisClients, REDIS_CONNECTION_DEFAULTS } from "./redis-client.js";
+import { createRedisClients, REDIS_CONNECTION_DEFAULTS, rejectIoredisKeyPrefix } from "./redis-client.js";
 import { groupBySlot } from "./redis-cluster-slots.js";
 import { WriteCoalescer } from "./redis-coalesce.js";
 import {
@@ -62,6 +62,7 @@ export class RedisBackend implements CacheBackend {
   /**
    * Build from a resolved config (see `resolveRedisConfig`) or around `options.client`.
    * Nothing connects until the first command.
+   * @throws CacheConfigError `CONFIG_REDIS_KEY_PREFIX` when the client or `options.ioredis` has a `keyPrefix`
    */
   constructor(resolved: ResolvedRedisConfig | undefined, options: RedisBackendOptions = {}) {
     this.#options = options;
@@ -72,6 +73,7 @@ export class RedisBackend implements CacheBackend {
       resolved?.redisOptions.commandTimeout ??
       REDIS_CONNECTION_DEFAULTS.commandTimeoutMs;
     this.#secrets = resolved?.secrets ?? [];
+    rejectIoredisKeyPrefix(options, this.#path);
     if (options.client) {
       this.#writer = options.client;
       this.#reader = options.client;

@@ -220,4 +220,29 @@ describe("existing clients", () => {
     await expect(b.get("k")).rejects.toMatchObject({ code: "REDIS_CLOSED" });
     client.disconnect();
   });
+
+  it("ioredis keyPrefix is refused (the Cache applies CACHE_KEY_PREFIX once; SCAN would miss prefixed keys)", async () => {
+    const { Cluster, Redis } = await import("ioredis");
+    const config = { CACHE_TYPE: "RedisCache", CACHE_REDIS_URL: "redis://127.0.0.1:1/0" };
+    const refused = { code: "CONFIG_REDIS_KEY_PREFIX", path: "DATA_CACHE_CONFIG" };
+    const path = "DATA_CACHE_CONFIG";
+    expect(() => RedisBackend.fromConfig(config, { path, ioredis: { keyPrefix: "x:" } })).toThrow(
+      expect.objectContaining(refused),
+    );
+    const client = new Redis({ lazyConnect: true, port: 1, keyPrefix: "x:" });
+    expect(() =>
+      RedisBackend.fromConfig({ CACHE_TYPE: "RedisCache", CACHE_REDIS_HOST: client }, { path }),
+    ).toThrow(expect.objectContaining(refused));
+    const cluster = new Cluster([{ host: "127.0.0.1", port: 1 }], {
+      lazyConnect: true,
+      redisOptions: { keyPrefix: "x:" },
+    });
+    expect(() => new RedisBackend(undefined, { path, client: cluster })).toThrow(
+      expect.objectContaining(refused),
+    );
+    const plain = RedisBackend.fromConfig(config, { path, ioredis: { keyPrefix: "" } });
+    await plain.close();
+    client.disconnect();
+    cluster.disconnect();
+  });
 });
