@@ -3,7 +3,8 @@ Flask-Caching 2.0.2, as Superset builds it) on its own loop.
 
 Reads one JSON command per line on stdin, answers one JSON line:
   {"op": "setup", "dir": D, "size": N, "keys": K}   fills K keys with N-byte `bytes` values
-  {"op": "round", "case": "get"|"set", "ms": M}      runs the loop for M ms -> {"ops_per_sec": x}
+  {"op": "round", "case": "get"|"set"|"miss", "ms": M}  runs the loop for M ms -> {"ops_per_sec": x}
+("miss" gets keys that were never set.)
 The test harness alternates Python and Node rounds so both see the same machine load.
 """
 
@@ -49,6 +50,15 @@ def run_round(cmd):
             for _ in range(CHECK_EVERY):
                 if get(keys[n % nkeys]) is None:
                     raise RuntimeError("bench key missing")
+                n += 1
+            if time.perf_counter() >= end:
+                break
+    elif cmd["case"] == "miss":
+        absent = [f"absent:{i}" for i in range(nkeys)]
+        while True:
+            for _ in range(CHECK_EVERY):
+                if get(absent[n % nkeys]) is not None:
+                    raise RuntimeError("absent key found")
                 n += 1
             if time.perf_counter() >= end:
                 break

@@ -22,10 +22,13 @@ const ROUNDS = 5;
 const ROUND_MS = 400;
 const KEYS = 100;
 const CONCURRENCY = 8;
-// FS_BENCH_SIZES=1024,102400 and FS_BENCH_OPS=get,set pick a subset (for quick iterations).
-const ALL_CASES = ["get", "set"] as const;
+// FS_BENCH_SIZES=1024,102400 and FS_BENCH_OPS=get,set,miss pick a subset (for quick iterations).
+// "miss" (a get of a key never set) runs with the first size only: no file, so no size.
+const ALL_CASES = ["get", "set", "miss"] as const;
 const SIZES = (process.env.FS_BENCH_SIZES ?? "1024,102400").split(",").map(Number);
-const CASES = ALL_CASES.filter((kind) => (process.env.FS_BENCH_OPS ?? "get,set").split(",").includes(kind));
+const CASES = ALL_CASES.filter((kind) =>
+  (process.env.FS_BENCH_OPS ?? "get,set,miss").split(",").includes(kind),
+);
 const PY_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "python", "fs_bench.py");
 const OURS = "superset-cache";
 const OURS_CONCURRENT = `superset-cache (${CONCURRENCY} in flight)`;
@@ -90,6 +93,11 @@ function ourOp(
       if ((await cache.get(`bench:${i % KEYS}`)) === undefined) throw new Error("bench key missing");
     };
   }
+  if (kind === "miss") {
+    return async (i) => {
+      if ((await cache.get(`absent:${i % KEYS}`)) !== undefined) throw new Error("absent key found");
+    };
+  }
   return (i) => cache.set(`bench:${i % KEYS}`, value, 0);
 }
 
@@ -123,7 +131,8 @@ export default async function filesystemSuite(): Promise<SuiteResult> {
       const value = new Uint8Array(size).map(() => Math.floor(Math.random() * 256));
       for (let i = 0; i < KEYS; i++) await cache.set(`bench:${i}`, value, 0);
       for (const kind of CASES) {
-        const caseName = `${kind} ${size / 1024} KB`;
+        if (kind === "miss" && size !== SIZES[0]) continue;
+        const caseName = kind === "miss" ? "get miss" : `${kind} ${size / 1024} KB`;
         const op = ourOp(cache, kind, value);
         const asyncOp = ourOp(asyncCache, kind, value);
         const samples: Record<string, number[]> = {
@@ -150,7 +159,7 @@ export default async function filesystemSuite(): Promise<SuiteResult> {
             case: caseName,
             impl,
             opsPerSec,
-            mbPerSec: (opsPerSec * size) / 1e6,
+            mbPerSec: kind === "miss" ? undefined : (opsPerSec * size) / 1e6,
             rounds: ROUNDS,
             samples: s,
           });
@@ -161,7 +170,7 @@ export default async function filesystemSuite(): Promise<SuiteResult> {
           ours: OURS,
           theirs: THEIRS,
           ratio: median(samples[OURS]!) / theirs,
-          target: ">= 2",
+          target: kind === "miss" ? "" : ">= 2",
         });
         for (const impl of [OURS_CONCURRENT, OURS_ASYNC, OURS_ASYNC_CONCURRENT]) {
           ratios.push({ case: caseName, ours: impl, theirs: THEIRS, ratio: median(samples[impl]!) / theirs });
@@ -180,7 +189,7 @@ export default async function filesystemSuite(): Promise<SuiteResult> {
     ratios,
     notes: [
       `directories: fresh dirs under ${base} (${fsType}), the same file system for both sides`,
-      `${KEYS} keys cycled, values are Python bytes / Uint8Array pickled by each side, timeout 0, threshold 500`,
+      `${KEYS} keys cycled, values are Python bytes / Uint8Array pickled by each side, timeout 0, threshold 500; "get miss" reads ${KEYS} keys never set`,
       `rounds alternate Python and ours (${ROUNDS} x ${ROUND_MS} ms each); ratio = median ours / median cachelib`,
       "Python is synchronous and single-threaded; ours uses synchronous fs calls by default (sync_reads/sync_writes): unlink the old entry + rename the temp file in, gets through the stat-validated read memo",
       `${CONCURRENCY} in flight: ${CONCURRENCY} concurrent loops in our one process (a Node server's normal case); Python stays one loop`,

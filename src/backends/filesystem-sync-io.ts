@@ -40,8 +40,13 @@ let scratch: Buffer | undefined;
 // mkstemp gives up after this many name collisions (tempfile.TMP_MAX is 10000; collisions are rare).
 const MAX_TEMP_ATTEMPTS = 100;
 
-/** A read-only descriptor for `path`, or `undefined` when it does not exist. */
+/**
+ * A read-only descriptor for `path`, or `undefined` when it does not exist. A `stat` that does not
+ * throw answers the common "no such entry" first: a failed `openSync` builds an exception
+ * (≈ 10 µs), the `stat` costs ≈ 1–2 µs. The file may still vanish before the open (a miss too).
+ */
 export function openForReading(path: string): number | undefined {
+  if (statSync(path, { throwIfNoEntry: false }) === undefined) return undefined;
   try {
     return openSync(path, "r");
   } catch (error) {
