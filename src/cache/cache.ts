@@ -253,7 +253,8 @@ export class Cache {
   }
 
   /**
-   * Store `value` under `key`.
+   * Store `value` under `key`. A `Uint8Array` value (Python `bytes`) is written without a copy on
+   * backends that support it (Redis, FileSystemCache): do not modify it until the promise settles.
    * @param timeout SECONDS; undefined = the default, 0 = never expire, negative as the backend's cachelib class
    * @returns true when stored; false on a backend failure (fail-open)
    * @throws CacheEncodeError for values the serializer cannot encode; CacheArgumentError for a bad timeout
