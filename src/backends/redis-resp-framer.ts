@@ -82,7 +82,6 @@ export class RespFramer {
   private scan(view: Buffer): void {
     const n = view.length;
     let pos = 0;
-    const emitFrom = 0;
     while (pos < n) {
       if (this.skip > 0) {
         const k = Math.min(this.skip, n - pos);
@@ -93,7 +92,7 @@ export class RespFramer {
       const lineStart = pos;
       const lf = view.indexOf(LF, pos);
       if (lf === -1) {
-        this.flush(view, emitFrom, lineStart);
+        this.flush(view, lineStart);
         const rest = Buffer.from(view.subarray(lineStart));
         this.carry = this.carry ? Buffer.concat([this.carry, rest]) : rest;
         return;
@@ -110,7 +109,7 @@ export class RespFramer {
         if (carry) this.emitCarry();
         pos = end;
       } else if (length >= this.bigBulkBytes && length <= this.maxBigBulkBytes) {
-        this.flush(view, emitFrom, lineStart);
+        this.flush(view, lineStart);
         this.startBig(carry, view.subarray(lineStart), pos - lineStart, length);
         return;
       } else {
@@ -119,7 +118,7 @@ export class RespFramer {
         pos = n;
       }
     }
-    this.flush(view, emitFrom, n);
+    this.flush(view, n);
   }
 
   /** A held-back line start goes out first, ahead of the rest of its line in this read. */
@@ -129,9 +128,9 @@ export class RespFramer {
     this.emit(carry);
   }
 
-  /** Copy `view[from, to)` out (the read buffer is reused) and emit it. */
-  private flush(view: Buffer, from: number, to: number): void {
-    if (to > from) this.emit(Buffer.from(view.subarray(from, to)));
+  /** Copy `view[0, to)` out (the read buffer is reused) and emit it. */
+  private flush(view: Buffer, to: number): void {
+    if (to > 0) this.emit(Buffer.from(view.subarray(0, to)));
   }
 
   /**
