@@ -3,6 +3,7 @@
  * larger ones split as header + the caller's value (never copied) + trailer, inside one cork;
  * without a socket (a pipeline) one buffer of the whole command.
  */
+import fc from "fast-check";
 import { Command } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { DirectSetCommand } from "../../src/backends/redis-direct-set.js";
@@ -69,6 +70,34 @@ describe("DirectSetCommand", () => {
     expect(ours.equals(theirs)).toBe(true);
     expect(asBuffer(new DirectSetCommand("k", parts, 60).toWritable({})).equals(theirs)).toBe(true);
     await new Promise((r) => process.nextTick(r));
+  });
+
+  it("property: any key, value split and timeout (in any order) give ioredis's bytes in one buffer", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            key: fc.string({ unit: "grapheme", maxLength: 40 }),
+            size: fc.integer({ min: 0, max: 4096 }),
+            cuts: fc.array(fc.nat(), { maxLength: 3 }),
+            timeout: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 10_000_000 })),
+          }),
+          { minLength: 1, maxLength: 5 },
+        ),
+        (commands) => {
+          for (const { key, size, cuts, timeout } of commands) {
+            const value = Buffer.from(Array.from({ length: size }, (_, i) => (i * 7) & 0xff));
+            const at = [...new Set(cuts.map((c) => c % (size + 1)))].sort((a, b) => a - b);
+            const parts = [0, ...at].map((from, i) => value.subarray(from, at[i] ?? size));
+            const args = timeout > 0 ? [key, value, "EX", String(timeout)] : [key, value];
+            const theirs = asBuffer(new Command("set", args).toWritable({}));
+            const ours = new DirectSetCommand(key, parts, timeout).toWritable(new RecordingSocket());
+            expect(asBuffer(ours).equals(theirs)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it("falls back to ioredis's single buffer when given something that is not a socket", () => {
