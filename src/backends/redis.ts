@@ -20,7 +20,6 @@ import {
 } from "./redis-config.js";
 import { DirectSetCommand } from "./redis-direct-set.js";
 import { RedisBackendError, RedisErrorCode, toRedisError } from "./redis-errors.js";
-import { GetBufferCommand } from "./redis-get-command.js";
 import { REDIS_BACKEND_DEFAULTS, type RedisBackendOptions, type RedisBackendStats } from "./redis-options.js";
 import {
   checkTimeout,
@@ -203,10 +202,7 @@ export class RedisBackend implements CacheBackend {
     // Hot path without async/await: one promise hop on top of ioredis's.
     if (!this.#cluster && c.status === READY && !this.#closed) {
       this.#coalesce?.cork(c as Redis);
-      return (c.sendCommand(new GetBufferCommand(key)) as Promise<Buffer | null>).then(
-        toUndefined,
-        this.#fail.GET,
-      );
+      return c.getBuffer(key).then(toUndefined, this.#fail.GET);
     }
     const refused = this.#refuse(c);
     if (refused) return Promise.reject(refused);
