@@ -71,7 +71,7 @@ export class DirectSetCommand extends Command {
     socket.write(head);
     for (const part of this.#parts) socket.write(part);
     process.nextTick(uncork, socket);
-    return tailOf(this.#timeout);
+    return tailOf(this.#timeout).text;
   }
 }
 
@@ -81,18 +81,19 @@ const CR = 0x0d;
 const LF = 0x0a;
 const DOLLAR = 0x24;
 const ZERO = 0x30;
-// The tail for the last timeout seen (callers nearly always use one timeout), as a string for
-// socket writes and as bytes for one-buffer commands.
-let lastTimeout = 0;
-let lastTail = CRLF;
-let lastTailBytes = Buffer.from(CRLF);
+/** The command's end after the value: `CRLF`, plus `EX <timeout>` when timeout > 0 SECONDS. */
+interface Tail {
+  timeout: number;
+  text: string;
+  bytes: Buffer;
+}
+// The tail of the last timeout seen (callers nearly always use one timeout).
+let lastTail: Tail = { timeout: 0, text: CRLF, bytes: Buffer.from(CRLF) };
 
-/** `CRLF` (end of the value) plus `EX <timeout>` when `timeout` > 0. */
-function tailOf(timeout: number): string {
-  if (timeout !== lastTimeout) {
-    lastTail = timeout > 0 ? `${CRLF}${bulk("EX")}${bulk(String(timeout))}` : CRLF;
-    lastTailBytes = Buffer.from(lastTail);
-    lastTimeout = timeout;
+function tailOf(timeout: number): Tail {
+  if (timeout !== lastTail.timeout) {
+    const text = timeout > 0 ? `${CRLF}${bulk("EX")}${bulk(String(timeout))}` : CRLF;
+    lastTail = { timeout, text, bytes: Buffer.from(text) };
   }
   return lastTail;
 }
@@ -101,6 +102,11 @@ function decimalDigits(n: number): number {
   let digits = 1;
   for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
   return digits;
+}
+
+/** Bytes of a bulk header `$<n>\r\n`. */
+function bulkHeaderBytes(n: number): number {
+  return 1 + decimalDigits(n) + CRLF.length;
 }
 
 /** `$<n>\r\n` at `at`; returns the offset after it. */
@@ -123,19 +129,14 @@ function writeBulkHeader(out: Buffer, at: number, n: number): number {
  */
 function oneBuffer(key: string, parts: readonly Uint8Array[], length: number, timeout: number): Buffer {
   const start = timeout > 0 ? SET_EX_START : SET_START;
-  tailOf(timeout);
-  const tail = lastTailBytes;
+  const tail = tailOf(timeout).bytes;
   const keyBytes = Buffer.byteLength(key);
   const n =
     start.length +
-    1 +
-    decimalDigits(keyBytes) +
-    2 +
+    bulkHeaderBytes(keyBytes) +
     keyBytes +
-    2 +
-    1 +
-    decimalDigits(length) +
-    2 +
+    CRLF.length +
+    bulkHeaderBytes(length) +
     length +
     tail.length;
   const out = Buffer.allocUnsafe(n);
