@@ -74,6 +74,7 @@ export class CircuitBreakerBackend implements CacheBackend {
   #probeInFlight = false;
   readonly #stats = { consecutiveFailures: 0, opened: 0, rejected: 0, failures: 0, successes: 0, probes: 0 };
   readonly incr?: (key: string, delta: number) => Promise<number | bigint>;
+  readonly setParts?: (key: string, parts: readonly Uint8Array[], timeout: number) => Promise<boolean>;
 
   constructor(inner: CacheBackend, options: CircuitBreakerOptions = {}) {
     this.#inner = inner;
@@ -86,6 +87,10 @@ export class CircuitBreakerBackend implements CacheBackend {
     const incr = inner.incr;
     // Only offer `incr` when the inner backend has it, so Cache keeps its generic fallback otherwise.
     if (incr) this.incr = (key, delta) => this.#call(() => incr.call(inner, key, delta));
+    // Likewise `setParts`, so a `bytes` value still reaches e.g. Redis without a copy.
+    const setParts = inner.setParts;
+    if (setParts)
+      this.setParts = (key, parts, timeout) => this.#call(() => setParts.call(inner, key, parts, timeout));
   }
 
   /** The wrapped backend. */

@@ -164,6 +164,25 @@ describe("CircuitBreakerBackend", () => {
     expect(b.state).toBe("open");
   });
 
+  it("offers setParts only when the inner backend has it, under the breaker like set", async () => {
+    expect(new CircuitBreakerBackend(new FlakyBackend()).setParts).toBeUndefined();
+    const written: Uint8Array[][] = [];
+    const inner = Object.assign(new FlakyBackend(), {
+      setParts(_k: string, parts: readonly Uint8Array[], _t: number) {
+        written.push([...parts]);
+        return inner.set(_k, parts[0]!, _t);
+      },
+    });
+    const b = new CircuitBreakerBackend(inner, { failureThreshold: 1 });
+    const parts = [Uint8Array.of(1), Uint8Array.of(2, 3)];
+    expect(await b.setParts?.("k", parts, 0)).toBe(true);
+    expect(written).toEqual([parts]);
+    inner.healthy = false;
+    expect(await codeOf(b.setParts!("k", parts, 0))).toBe("REDIS_CONNECTION");
+    expect(b.state).toBe("open");
+    expect(await codeOf(b.setParts!("k", parts, 0))).toBe("CIRCUIT_OPEN");
+  });
+
   it("property: the backend is never called while open and inside the cool-down", async () => {
     await fc.assert(
       fc.asyncProperty(
