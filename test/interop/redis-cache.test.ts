@@ -5,8 +5,11 @@
  * the error policies on a dead server.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Cache } from "../../src/cache/cache.js";
+import { CircuitBreakerBackend } from "../../src/backends/circuit-breaker.js";
+import { RedisBackend } from "../../src/backends/redis.js";
+import { Cache } from "../../src/cache/cache.js";
 import { createCache } from "../../src/cache/create-cache.js";
+import { RedisSerializer } from "../../src/cache/serializers/redis.js";
 import { RedisServer } from "../helpers/redis-server.js";
 import { fromTagged, type Json, toTagged } from "../helpers/tagged.js";
 import {
@@ -56,6 +59,22 @@ describe("createCache(RedisCache) ↔ Flask-Caching RedisCache", () => {
   });
 
   it("bytes values of every size (encoder-free pickle, large ones as parts) equal Python's own bytes", async () => {
+    // Also through a composed Cache behind the circuit breaker (which forwards setParts).
+    const behindBreaker = new Cache({
+      backend: new CircuitBreakerBackend(RedisBackend.fromConfig({ CACHE_REDIS_URL: `${server.url}/3` })),
+      serializer: new RedisSerializer(),
+      keyPrefix: "flask_cache_",
+    });
+    for (const [via, c] of [
+      ["createCache", cache],
+      ["breaker", behindBreaker],
+    ] as const) {
+      await checkBytesValues(via, c);
+    }
+    await behindBreaker.close();
+  });
+
+  async function checkBytesValues(via: string, cache: Cache): Promise<void> {
     for (const size of [
       0,
       255,
@@ -73,11 +92,11 @@ describe("createCache(RedisCache) ↔ Flask-Caching RedisCache", () => {
       expect(await cache.set(`bytes:${size}`, value, 120)).toBe(true);
       await peer.call("set", { key: `py-bytes:${size}`, value: tagged, timeout: 120 });
       const ours = await peer.call<string>("raw_get", { key: `bytes:${size}` });
-      expect(ours, `${size}`).toBe(await peer.call<string>("raw_get", { key: `py-bytes:${size}` }));
+      expect(ours, `${via} ${size}`).toBe(await peer.call<string>("raw_get", { key: `py-bytes:${size}` }));
       expect(await peer.call("get", { key: `bytes:${size}` })).toEqual(tagged);
       expect(Buffer.from((await cache.get(`bytes:${size}`)) as Uint8Array).equals(value)).toBe(true);
     }
-  });
+  }
 
   it("Python's writes read back as equal values (and the INCRBY counter as an int)", async () => {
     for (const c of cases) {
