@@ -124,7 +124,7 @@ export function rejectIoredisKeyPrefix(
 ): void {
   const client = options.client;
   const clientOptions =
-    client instanceof Cluster ? [client.options, client.options.redisOptions] : [client?.options];
+    client && isClusterClient(client) ? [client.options, client.options.redisOptions] : [client?.options];
   for (const o of [options.ioredis, ...clientOptions]) {
     if (o?.keyPrefix) {
       throw new CacheConfigError(
@@ -134,4 +134,9 @@ export function rejectIoredisKeyPrefix(
       );
     }
   }
+}
+
+/** ioredis marks clusters with `isCluster`; unlike `instanceof`, this also holds for clients built by another copy of ioredis. */
+export function isClusterClient(client: Redis | Cluster): client is Cluster {
+  return client.isCluster === true;
 }

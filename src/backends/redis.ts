@@ -9,7 +9,12 @@ import type { Cluster, Redis } from "ioredis";
 import { CacheConfigError } from "../errors.js";
 import type { BackendEntry, CacheBackend } from "./backend.js";
 import { clearPrefixOnNode } from "./redis-clear.js";
-import { createRedisClients, REDIS_CONNECTION_DEFAULTS, rejectIoredisKeyPrefix } from "./redis-client.js";
+import {
+  createRedisClients,
+  isClusterClient,
+  REDIS_CONNECTION_DEFAULTS,
+  rejectIoredisKeyPrefix,
+} from "./redis-client.js";
 import { groupBySlot } from "./redis-cluster-slots.js";
 import { WriteCoalescer } from "./redis-coalesce.js";
 import {
@@ -437,9 +442,4 @@ function plainSet(
 ): Promise<unknown> {
   const bytes = value instanceof Uint8Array ? toBuffer(value) : Buffer.concat(value);
   return timeout > 0 ? c.set(key, bytes, "EX", timeout) : c.set(key, bytes);
-}
-
-/** ioredis marks clusters with `isCluster`; unlike `instanceof`, this also holds for clients built by another copy of ioredis. */
-function isClusterClient(client: Redis | Cluster): client is Cluster {
-  return client.isCluster === true;
 }
