@@ -7,9 +7,9 @@
  * Usage: node --import tsx bench/pickle-case.ts <pickle path> <case label> <rounds> <warm rounds> <round ms>
  */
 import { readFileSync } from "node:fs";
-import { loads } from "../src/codecs/pickle/decoder.js";
-import { dumps } from "../src/codecs/pickle/encoder.js";
-import type { PyValue } from "../src/codecs/pickle/values.js";
+import { loads } from "#src/codecs/pickle/decode/decoder.js";
+import { dumps } from "#src/codecs/pickle/encode/encoder.js";
+import type { PyValue } from "#src/python/values.js";
 import { measure } from "./harness.js";
 
 const [path, label, roundsText, warmText, roundMsText] = process.argv.slice(2) as [

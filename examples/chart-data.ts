@@ -18,8 +18,8 @@ import {
   queryObjectCacheKey,
   type SupersetVersion,
   versionProfile,
-} from "../src/index.js";
-import { createInMemoryCacheManager } from "../src/testing/index.js";
+} from "#src/index.js";
+import { createInMemoryCacheManager } from "#src/testing/index.js";
 
 const say = (line: string) => console.log(line);
 

@@ -11,7 +11,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
-import { createCache, type GetOrSetOptions, RedisLock } from "../src/index.js";
+import { createCache, type GetOrSetOptions, RedisLock } from "#src/index.js";
 
 const CHART_TIMEOUT_SECONDS = 300;
 let warehouseQueries = 0;

@@ -9,7 +9,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCache, type FileSystemBackend } from "../src/index.js";
+import { createCache, type FileSystemBackend } from "#src/index.js";
 
 const say = (line: string) => console.log(line);
 

@@ -16,8 +16,8 @@ import {
   flaskLoginSessionId,
   type RequestIdentity,
   TemporaryCacheAccessDeniedError,
-} from "../src/index.js";
-import { createInMemoryCacheManager } from "../src/testing/index.js";
+} from "#src/index.js";
+import { createInMemoryCacheManager } from "#src/testing/index.js";
 
 const say = (line: string) => console.log(line);
 

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Table } from "apache-arrow";
-import { PickleDecodeError, PyObject, pickle } from "../src/index.js";
+import { PickleDecodeError, PyObject, pickle } from "#src/index.js";
 
 const file =
   process.argv[2] ?? new URL("../test/fixtures/pickle/superset_query_cache.redis", import.meta.url).pathname;

@@ -4,7 +4,7 @@
  * service you would wrap `RedisBackend.fromConfig(config)` and add pub/sub invalidation, see
  * docs/stampede.md)
  */
-import { Cache, L1Backend, RedisSerializer, SimpleBackend } from "../src/index.js";
+import { Cache, L1Backend, RedisSerializer, SimpleBackend } from "#src/index.js";
 
 const say = (line: string) => console.log(line);
 

@@ -9,8 +9,8 @@ import {
   createPrometheusExporter,
   doctor,
   OPERATION_CHANNEL_NAME,
-} from "../src/index.js";
-import { createInMemoryCacheManager } from "../src/testing/index.js";
+} from "#src/index.js";
+import { createInMemoryCacheManager } from "#src/testing/index.js";
 
 const say = (line: string) => console.log(line);
 

@@ -12,7 +12,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { Redis } from "ioredis";
-import { createCache } from "../src/index.js";
+import { createCache } from "#src/index.js";
 
 const VALUE_BYTES = 100 * 1024;
 const TIMEOUT_SECONDS = 60;

@@ -8,7 +8,7 @@
  * and Superset can serve it. Without it, an in-process SimpleCache stands in.
  */
 import { Float64, Int64, Table, Utf8, vectorFromArray } from "apache-arrow";
-import { CacheManager, type FlaskCacheConfig, ResultsExpiredError, SqlLabResults } from "../src/index.js";
+import { CacheManager, type FlaskCacheConfig, ResultsExpiredError, SqlLabResults } from "#src/index.js";
 
 const redisUrl = process.env.SUPERSET_RESULTS_REDIS_URL;
 const resultsBackend: FlaskCacheConfig = redisUrl

@@ -7,39 +7,39 @@ export {
   type CircuitBreakerStats,
   type CircuitState,
 } from "./backends/circuit-breaker.js";
-export { FileSystemBackend, type FileSystemBackendOptions } from "./backends/filesystem.js";
+export { FileSystemBackend, type FileSystemBackendOptions } from "./backends/filesystem/backend.js";
 export {
   type FileHashMethod,
   FileSystemCountError,
   FileSystemExpiryRangeError,
   FileSystemHeaderError,
   FileSystemKeyError,
-} from "./backends/filesystem-format.js";
-export { createKeyvCache, KeyvBackend, type KeyvCacheOptions } from "./backends/keyv.js";
+} from "./backends/filesystem/format.js";
+export { L1_DEFAULTS, L1Backend, type L1Invalidation, type L1Options, type L1Stats } from "./backends/l1.js";
 export {
   DEFAULT_MAX_CONNECTIONS,
   MetastoreBackend,
   type MetastoreBackendOptions,
-} from "./backends/metastore.js";
+} from "./backends/metastore/backend.js";
 export {
   type MetastoreJsonOptions,
   type MetastorePickleOptions,
   metastoreJsonSerializer,
   metastorePickleSerializer,
-} from "./backends/metastore-codecs.js";
-export { METASTORE_RESOURCE, type MetastoreDialect } from "./backends/metastore-dialect.js";
+} from "./backends/metastore/codecs.js";
+export { METASTORE_RESOURCE, type MetastoreDialect } from "./backends/metastore/dialect.js";
 export {
   type MetastoreConnectionSettings,
   type MetastoreDialectName,
   parseDatabaseUri,
-} from "./backends/metastore-dsn.js";
-export type { NaiveTimeZone } from "./backends/metastore-time.js";
+} from "./backends/metastore/dsn.js";
+export type { NaiveTimeZone } from "./backends/metastore/time.js";
 export {
   type MetastoreHashAlgorithm,
   type MetastoreUuidOptions,
   metastoreNamespace,
   metastoreUuid,
-} from "./backends/metastore-uuid.js";
+} from "./backends/metastore/uuid.js";
 export { NullBackend } from "./backends/null.js";
 export {
   REDIS_BACKEND_DEFAULTS,
@@ -49,15 +49,16 @@ export {
   type RedisBackendOptions,
   type RedisBackendStats,
   RedisErrorCode,
-} from "./backends/redis.js";
-export { REDIS_CONNECTION_DEFAULTS, type RedisConnectionOptions } from "./backends/redis-client.js";
+} from "./backends/redis/backend.js";
+export { REDIS_CONNECTION_DEFAULTS, type RedisConnectionOptions } from "./backends/redis/client.js";
 export {
   type FlaskRedisConfig,
   type RedisTopology,
   type ResolvedRedisConfig,
   redisTopologyFor,
   resolveRedisConfig,
-} from "./backends/redis-config.js";
+} from "./backends/redis/config.js";
+export { type DistributedLock, RedisLock } from "./backends/redis/lock.js";
 export {
   type BackendContext,
   type BackendKind,
@@ -70,15 +71,7 @@ export {
 export { DEFAULT_SIMPLE_THRESHOLD, SimpleBackend, type SimpleBackendOptions } from "./backends/simple.js";
 export { Cache, type CacheMapping, type CacheOptions, type DeleteManyStrategy } from "./cache/cache.js";
 export { CacheArgumentError, RESULTS_BACKEND_NOT_CONFIGURED } from "./cache/cache-errors.js";
-export { type CreateCacheOptions, createCache } from "./cache/create-cache.js";
 export { type BackendErrorPolicy, type CacheErrorEvent, ERROR_CHANNEL_NAME } from "./cache/error-policy.js";
-export {
-  type CacheFailOpenEvent,
-  type CacheOperationEvent,
-  FAIL_OPEN_CHANNEL_NAME,
-  OPERATION_CHANNEL_NAME,
-  type OperationOutcome,
-} from "./cache/events.js";
 export {
   GET_OR_SET_DEFAULTS,
   type GetOrSetFactory,
@@ -88,7 +81,6 @@ export {
   GRACE_KEY_SUFFIX,
   LOCK_KEY_SUFFIX,
 } from "./cache/get-or-set.js";
-export { L1_DEFAULTS, L1Backend, type L1Invalidation, type L1Options, type L1Stats } from "./cache/l1.js";
 export type { LatencySummary } from "./cache/latency-histogram.js";
 export {
   type CachedOptions,
@@ -98,30 +90,49 @@ export {
   type MemoizeOptions,
   type MemoizeStampedeOptions,
 } from "./cache/memoize.js";
-export { type DistributedLock, RedisLock } from "./cache/redis-lock.js";
-export type { Serializer } from "./cache/serializer.js";
-export { PickleSerializer, type PickleSerializerOptions } from "./cache/serializers/pickle.js";
-export { RedisSerializer, type RedisSerializerOptions } from "./cache/serializers/redis.js";
 export {
   CacheStats,
   type CacheStatsOptions,
   type CacheStatsSnapshot,
   monotonicClock,
 } from "./cache/stats.js";
-export type { Clock } from "./clock.js";
-export { systemClock } from "./clock.js";
+export { PickleSerializer, type PickleSerializerOptions } from "./codecs/cachelib/pickle-serializer.js";
+export { RedisSerializer, type RedisSerializerOptions } from "./codecs/cachelib/redis-serializer.js";
+export * as pyjson from "./codecs/json/index.js";
+export { type PyJsonDumpsOptions, PyJsonEncodeError, type PyJsonErrorCode } from "./codecs/json/index.js";
 export * as pickle from "./codecs/pickle/index.js";
 export { PickleDecodeError, PickleEncodeError, PickleSecurityError } from "./codecs/pickle/index.js";
-export * from "./codecs/pickle/values.js";
-export * from "./errors.js";
-export { KeyvAdapterError, KeyvStoreAdapter, type KeyvStoreAdapterOptions } from "./keyv/store-adapter.js";
-export { CacheManager, type CacheManagerOptions } from "./manager/cache-manager.js";
+export type { Serializer } from "./codecs/serializer.js";
 export type {
   FlaskCacheConfig,
   NamedCacheConfigKey,
   ResolvedCacheConfig,
   SupersetCacheConfig,
-} from "./manager/config-types.js";
+} from "./config/config-types.js";
+export {
+  type CacheFailOpenEvent,
+  type CacheOperationEvent,
+  FAIL_OPEN_CHANNEL_NAME,
+  OPERATION_CHANNEL_NAME,
+  type OperationOutcome,
+} from "./core/channels.js";
+export type { Clock } from "./core/clock.js";
+export { systemClock } from "./core/clock.js";
+export * from "./core/errors.js";
+export { createKeyvCache, KeyvBackend, type KeyvCacheOptions } from "./integrations/keyv/backend.js";
+export {
+  KeyvAdapterError,
+  KeyvStoreAdapter,
+  type KeyvStoreAdapterOptions,
+} from "./integrations/keyv/store-adapter.js";
+export {
+  createPrometheusExporter,
+  LATENCY_BUCKETS_SECONDS,
+  type PrometheusExporter,
+  type PrometheusExporterOptions,
+} from "./integrations/prometheus/index.js";
+export { CacheManager, type CacheManagerOptions } from "./manager/cache-manager.js";
+export { type CreateCacheOptions, createCache } from "./manager/create-cache.js";
 export { type CacheKeyRow, type CacheKeysTable, openCacheKeysTable } from "./ops/cache-keys-table.js";
 export {
   DatasourceKeyIndex,
@@ -148,17 +159,12 @@ export {
   invalidate,
 } from "./ops/invalidate.js";
 export {
-  createPrometheusExporter,
-  LATENCY_BUCKETS_SECONDS,
-  type PrometheusExporter,
-  type PrometheusExporterOptions,
-} from "./ops/prometheus.js";
-export {
   type CacheInvalidationRequest,
   SupersetRestClient,
   type SupersetRestClientOptions,
   SupersetRestError,
 } from "./ops/superset-rest.js";
+export * from "./python/values.js";
 export {
   CACHE_DISABLED_TIMEOUT,
   type ChartDataEntry,
@@ -188,8 +194,6 @@ export {
   makeJsonIntDttmSer,
   makeJsonIsoDttmSer,
 } from "./superset/json-hooks.js";
-export * as pyjson from "./superset/pyjson/index.js";
-export { type PyJsonDumpsOptions, PyJsonEncodeError, type PyJsonErrorCode } from "./superset/pyjson/index.js";
 export {
   applyRowLimit,
   EXPLORE_JSON_KEY_PREFIX,

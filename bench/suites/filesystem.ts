@@ -13,8 +13,8 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import type { Cache } from "../../src/cache/cache.js";
-import { createCache } from "../../src/cache/create-cache.js";
+import type { Cache } from "#src/cache/cache.js";
+import { createCache } from "#src/manager/create-cache.js";
 import { debianPython } from "../../test/helpers/python.js";
 import { type Measurement, median, type Ratio, type SuiteResult } from "../harness.js";
 

@@ -6,16 +6,16 @@
  */
 import { createHash } from "node:crypto";
 import stableStringify from "fast-json-stable-stringify";
-import { PyDatetime } from "../../src/codecs/pickle/values.js";
-import { hashFromDict } from "../../src/superset/hashing.js";
-import { makeJsonIntDttmSer } from "../../src/superset/json-hooks.js";
+import { PyDatetime } from "#src/python/values.js";
+import { hashFromDict } from "#src/superset/hashing.js";
+import { makeJsonIntDttmSer } from "#src/superset/json-hooks.js";
 import {
   type QueryObjectInput,
   type QueryObjectKeyOptions,
   queryObjectCacheDict,
   queryObjectCacheKey,
-} from "../../src/superset/query-object-key.js";
-import { type SupersetVersion, versionProfile } from "../../src/superset/versions.js";
+} from "#src/superset/query-object-key.js";
+import { type SupersetVersion, versionProfile } from "#src/superset/versions.js";
 import { runKeysPeer, toPeer } from "../../test/helpers/keys-peer.js";
 import { type Measurement, measure, median, type Ratio, ratio, type SuiteResult } from "../harness.js";
 

@@ -6,17 +6,17 @@
  * and MariaDB in a throwaway database.
  */
 import { spawnSync } from "node:child_process";
-import { MetastoreBackend } from "../../src/backends/metastore.js";
-import { metastoreJsonSerializer } from "../../src/backends/metastore-codecs.js";
-import { stdlibJsonDumps } from "../../src/backends/metastore-json-encode.js";
-import { metastoreNamespace, uuid3Bytes } from "../../src/backends/metastore-uuid.js";
-import type { PyValue } from "../../src/codecs/pickle/values.js";
-import { debianPython } from "../../test/helpers/python.js";
+import { MetastoreBackend } from "#src/backends/metastore/backend.js";
+import { metastoreJsonSerializer } from "#src/backends/metastore/codecs.js";
+import { metastoreNamespace, uuid3Bytes } from "#src/backends/metastore/uuid.js";
+import { stdlibJsonDumps } from "#src/codecs/json/stdlib-encode.js";
+import type { PyValue } from "#src/python/values.js";
 import {
   createTestDatabase,
   serverAvailable,
   type TestDialect,
-} from "../../test/interop/metastore-databases.js";
+} from "../../test/helpers/metastore-databases.js";
+import { debianPython } from "../../test/helpers/python.js";
 import { type Measurement, measure, median, ratio, type SuiteResult } from "../harness.js";
 
 const ROUNDS = 5;

@@ -66,7 +66,7 @@ function runOurCase(
  */
 export function decodePeakMemory(file: string): { peakBytes: number; heldBytes: number } {
   const script = join(tmpdir(), "superset-cache-pickle-mem.mts");
-  const decoder = fileURLToPath(new URL("../../src/codecs/pickle/decoder.ts", import.meta.url));
+  const decoder = fileURLToPath(new URL("../../src/codecs/pickle/decode/decoder.ts", import.meta.url));
   writeFileSync(
     script,
     [

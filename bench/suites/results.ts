@@ -19,9 +19,9 @@ import {
   Utf8,
   vectorFromArray,
 } from "apache-arrow";
-import { ipcStreamToTable, tableToIpcStream } from "../../src/superset/results/arrow-ipc.js";
-import { decodeResultsPayload, encodeResultsPayload } from "../../src/superset/results/payload-codec.js";
-import { columnsOfTable } from "../../src/superset/results/result-columns.js";
+import { ipcStreamToTable, tableToIpcStream } from "#src/superset/results/arrow-ipc.js";
+import { decodeResultsPayload, encodeResultsPayload } from "#src/superset/results/payload-codec.js";
+import { columnsOfTable } from "#src/superset/results/result-columns.js";
 import { debianPython } from "../../test/helpers/python.js";
 import { type Measurement, measure, ratio, type SuiteResult } from "../harness.js";
 

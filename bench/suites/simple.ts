@@ -7,8 +7,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { LRUCache } from "lru-cache";
-import { SimpleBackend } from "../../src/backends/simple.js";
-import { createCache } from "../../src/cache/create-cache.js";
+import { SimpleBackend } from "#src/backends/simple.js";
+import { createCache } from "#src/manager/create-cache.js";
 import { debianPython } from "../../test/helpers/python.js";
 import { type Measurement, measure, median, ratio, type SuiteResult } from "../harness.js";
 

@@ -7,11 +7,11 @@
  */
 
 import { LRUCache } from "lru-cache";
-import { SimpleBackend } from "../../src/backends/simple.js";
-import { Cache } from "../../src/cache/cache.js";
-import { createCache } from "../../src/cache/create-cache.js";
-import { L1_DEFAULTS, L1Backend } from "../../src/cache/l1.js";
-import { RedisSerializer } from "../../src/cache/serializers/redis.js";
+import { L1_DEFAULTS, L1Backend } from "#src/backends/l1.js";
+import { SimpleBackend } from "#src/backends/simple.js";
+import { Cache } from "#src/cache/cache.js";
+import { RedisSerializer } from "#src/codecs/cachelib/redis-serializer.js";
+import { createCache } from "#src/manager/create-cache.js";
 import { RedisServer } from "../../test/helpers/redis-server.js";
 import {
   type Measurement,

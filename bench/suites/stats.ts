@@ -4,9 +4,9 @@
  * hits both alike. The ratio is on/off ops/s from the medians of per-round ratios; the target
  * is at most 3% slower (ratio >= 0.97). A diagnostics subscriber is NOT attached (zero-cost path).
  */
-import { SimpleBackend } from "../../src/backends/simple.js";
-import { Cache } from "../../src/cache/cache.js";
-import { PickleSerializer } from "../../src/cache/serializers/pickle.js";
+import { SimpleBackend } from "#src/backends/simple.js";
+import { Cache } from "#src/cache/cache.js";
+import { PickleSerializer } from "#src/codecs/cachelib/pickle-serializer.js";
 import { type Measurement, median, type SuiteResult } from "../harness.js";
 
 const KEYS = 256;

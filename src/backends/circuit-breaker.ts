@@ -7,8 +7,8 @@
  * errors with `transient: false` (bad arguments, WRONGTYPE, …) pass through without
  * tripping the breaker.
  */
-import { type Clock, systemClock } from "../clock.js";
-import { CacheBackendError, SupersetCacheError } from "../errors.js";
+import { type Clock, systemClock } from "../core/clock.js";
+import { CacheBackendError, SupersetCacheError } from "../core/errors.js";
 import type { BackendEntry, CacheBackend } from "./backend.js";
 
 /** closed = calls flow; open = calls fail fast; half-open = one probe call is in flight or allowed. */

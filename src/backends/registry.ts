@@ -7,13 +7,13 @@
  * are imported only when a cache of that kind is built, so optional clients (ioredis, pg, …)
  * are never loaded by users who do not need them.
  */
-import type { Serializer } from "../cache/serializer.js";
-import type { Clock } from "../clock.js";
-import { CacheConfigError } from "../errors.js";
-import type { ResolvedCacheConfig } from "../manager/config-types.js";
+import type { Serializer } from "../codecs/serializer.js";
+import type { ResolvedCacheConfig } from "../config/config-types.js";
+import type { Clock } from "../core/clock.js";
+import { CacheConfigError } from "../core/errors.js";
 import type { CacheBackend } from "./backend.js";
-import type { FileSystemFamilyOptions } from "./filesystem.js";
-import type { RedisBackendOptions } from "./redis-options.js";
+import type { FileSystemFamilyOptions } from "./filesystem/backend.js";
+import type { RedisBackendOptions } from "./redis/options.js";
 
 /** Backend families. `implemented` below says which ones this build can create. */
 export type BackendKind =
@@ -115,12 +115,12 @@ export interface BackendRegistration {
 export const BACKENDS: Readonly<Record<BackendKind, BackendRegistration>> = {
   null: { load: () => import("./null.js"), serializer: "pickle", keyPrefix: "ignored" },
   simple: { load: () => import("./simple.js"), serializer: "pickle", keyPrefix: "ignored" },
-  filesystem: { load: () => import("./filesystem.js"), serializer: "pickle", keyPrefix: "ignored" },
+  filesystem: { load: () => import("./filesystem/backend.js"), serializer: "pickle", keyPrefix: "ignored" },
   // One module serves all three; the topology comes from CACHE_TYPE.
-  redis: { load: () => import("./redis.js"), serializer: "redis", keyPrefix: "prepend" },
-  "redis-sentinel": { load: () => import("./redis.js"), serializer: "redis", keyPrefix: "prepend" },
-  "redis-cluster": { load: () => import("./redis.js"), serializer: "redis", keyPrefix: "prepend" },
-  metastore: { load: () => import("./metastore.js"), serializer: "metastore", keyPrefix: "backend" },
+  redis: { load: () => import("./redis/backend.js"), serializer: "redis", keyPrefix: "prepend" },
+  "redis-sentinel": { load: () => import("./redis/backend.js"), serializer: "redis", keyPrefix: "prepend" },
+  "redis-cluster": { load: () => import("./redis/backend.js"), serializer: "redis", keyPrefix: "prepend" },
+  metastore: { load: () => import("./metastore/backend.js"), serializer: "metastore", keyPrefix: "backend" },
   // Known to Flask-Caching, not planned here: selecting them gives CONFIG_BACKEND_NOT_IMPLEMENTED.
   memcached: { load: null, serializer: "pickle", keyPrefix: "prepend" },
   "sasl-memcached": { load: null, serializer: "pickle", keyPrefix: "prepend" },

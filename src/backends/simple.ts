@@ -7,8 +7,8 @@
  * Values are pickled bytes from `Cache`, so callers can never mutate a cached object. The backend
  * keeps the `Uint8Array` it is given (no copy); `Cache.getRaw`/`setRaw` copy at the boundary.
  */
-import { type Clock, systemClock } from "../clock.js";
-import { CacheConfigError } from "../errors.js";
+import { type Clock, systemClock } from "../core/clock.js";
+import { CacheConfigError } from "../core/errors.js";
 import type { BackendEntry, CacheBackend } from "./backend.js";
 import type { BackendModule } from "./registry.js";
 

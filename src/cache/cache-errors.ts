@@ -1,4 +1,4 @@
-import { SupersetCacheError } from "../errors.js";
+import { SupersetCacheError } from "../core/errors.js";
 
 /**
  * A caller passed an argument the cache cannot act on (a non-numeric timeout, `inc` on a value

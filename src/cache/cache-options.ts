@@ -1,9 +1,9 @@
 /** Options of `Cache` and the argument types of its API. */
 import type { CacheBackend } from "../backends/backend.js";
-import type { PyValue } from "../codecs/pickle/values.js";
-import type { ResolvedCacheConfig } from "../manager/config-types.js";
+import type { Serializer } from "../codecs/serializer.js";
+import type { ResolvedCacheConfig } from "../config/config-types.js";
+import type { PyValue } from "../python/values.js";
 import type { BackendErrorPolicy } from "./error-policy.js";
-import type { Serializer } from "./serializer.js";
 import type { CacheStatsOptions } from "./stats.js";
 
 /** Flask-Caching's default `CACHE_DEFAULT_TIMEOUT`, in SECONDS. */

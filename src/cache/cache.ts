@@ -5,8 +5,9 @@
  * batch writes, `undefined` for a missing key and `null` for a stored Python `None`.
  */
 import type { CacheBackend } from "../backends/backend.js";
-import type { PyFloat, PyValue } from "../codecs/pickle/values.js";
-import type { ResolvedCacheConfig } from "../manager/config-types.js";
+import type { Serializer } from "../codecs/serializer.js";
+import type { ResolvedCacheConfig } from "../config/config-types.js";
+import type { PyFloat, PyValue } from "../python/values.js";
 import { CacheArgumentError } from "./cache-errors.js";
 import {
   type CacheMapping,
@@ -27,7 +28,6 @@ import {
 import { type CachedOptions, cached, type Memoized, type MemoizeOptions, memoize } from "./memoize.js";
 import { OperationOutcomes } from "./operation-outcomes.js";
 import { pythonIncrement } from "./python-increment.js";
-import type { Serializer } from "./serializer.js";
 import { CacheStats, type CacheStatsSnapshot } from "./stats.js";
 import { resolveTimeout } from "./timeouts.js";
 

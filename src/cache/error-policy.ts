@@ -5,7 +5,7 @@
  * propagate as typed `SupersetCacheError`s.
  */
 import { channel } from "node:diagnostics_channel";
-import { CacheBackendError, SupersetCacheError } from "../errors.js";
+import { CacheBackendError, SupersetCacheError } from "../core/errors.js";
 
 /** What `Cache` does when a backend call or a stored value fails. */
 export type BackendErrorPolicy = "fail-open" | "throw";

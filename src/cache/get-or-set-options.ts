@@ -2,9 +2,10 @@
  * Options of `cache.getOrSet` (and their defaults), their checked and resolved form, and the
  * companion keys the options make it use (grace copy, cross-process lock).
  */
-import type { PyValue } from "../codecs/pickle/values.js";
-import { SupersetCacheError } from "../errors.js";
-import type { DistributedLock } from "./redis-lock.js";
+
+import type { DistributedLock } from "../backends/redis/lock.js";
+import { SupersetCacheError } from "../core/errors.js";
+import type { PyValue } from "../python/values.js";
 
 /** Suffix of the companion key that holds the grace copy (same prefix as the entry). */
 export const GRACE_KEY_SUFFIX = "::grace";

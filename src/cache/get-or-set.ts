@@ -12,8 +12,9 @@
  *   bytes with timeout + grace. The main entry is written exactly as `cache.set` writes it, so
  *   Superset readers see a normal entry; they never read the companion.
  */
-import type { PyValue } from "../codecs/pickle/values.js";
-import { SupersetCacheError } from "../errors.js";
+
+import { SupersetCacheError } from "../core/errors.js";
+import type { PyValue } from "../python/values.js";
 import type { Cache } from "./cache.js";
 import {
   type GetOrSetFactory,

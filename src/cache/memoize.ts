@@ -13,8 +13,8 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import stableStringify from "fast-json-stable-stringify";
-import type { PyValue } from "../codecs/pickle/values.js";
-import { SupersetCacheError } from "../errors.js";
+import { SupersetCacheError } from "../core/errors.js";
+import type { PyValue } from "../python/values.js";
 import type { Cache } from "./cache.js";
 import type { GetOrSetOptions } from "./get-or-set.js";
 

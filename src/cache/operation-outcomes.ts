@@ -3,10 +3,11 @@
  * error policy (fail-open fallback or a typed error). Shared by `Cache`'s slow path (`guard`) and
  * its promise-chained hot path, so both apply the same rules.
  */
-import { CacheConfigError, CacheEncodeError } from "../errors.js";
+
+import { operationObserved, publishFailOpen, publishOperation } from "../core/channels.js";
+import { CacheConfigError, CacheEncodeError } from "../core/errors.js";
 import { CacheArgumentError } from "./cache-errors.js";
 import { type BackendErrorPolicy, type ErrorRecorder, errorCode } from "./error-policy.js";
-import { operationObserved, publishFailOpen, publishOperation } from "./events.js";
 import type { CacheStats } from "./stats.js";
 
 export class OperationOutcomes {

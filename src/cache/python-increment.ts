@@ -2,8 +2,8 @@
  * cachelib's generic `inc`: `(self.get(key) or 0) + delta`, with Python's truthiness and int
  * arithmetic (ints are unbounded: results beyond 2^53 become bigint).
  */
-import type { PyValue } from "../codecs/pickle/values.js";
-import { PyFloat } from "../codecs/pickle/values.js";
+import type { PyValue } from "../python/values.js";
+import { PyFloat } from "../python/values.js";
 import { CacheArgumentError } from "./cache-errors.js";
 
 /** Python truthiness of a decoded value (`None`, `False`, `0`, `""`, empty containers are falsy). */

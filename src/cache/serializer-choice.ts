@@ -5,8 +5,8 @@
  * needs it.
  */
 import type { SerializerKind } from "../backends/registry.js";
-import { CacheConfigError } from "../errors.js";
-import type { Serializer } from "./serializer.js";
+import type { Serializer } from "../codecs/serializer.js";
+import { CacheConfigError } from "../core/errors.js";
 
 export interface SerializerChoiceOptions {
   /**
@@ -28,9 +28,9 @@ export async function loadSerializer(
   const load = { exactNumbers: options.exactNumbers ?? false };
   switch (kind) {
     case "pickle":
-      return new (await import("./serializers/pickle.js")).PickleSerializer({ load });
+      return new (await import("../codecs/cachelib/pickle-serializer.js")).PickleSerializer({ load });
     case "redis":
-      return new (await import("./serializers/redis.js")).RedisSerializer({ load });
+      return new (await import("../codecs/cachelib/redis-serializer.js")).RedisSerializer({ load });
     default:
       throw new CacheConfigError(
         "CONFIG_SERIALIZER_UNAVAILABLE",

@@ -3,7 +3,7 @@
  * and latency percentiles per operation. Every update is O(1) (counters and a fixed-size
  * histogram); `snapshot()` does the percentile work. Durations come from an injectable clock.
  */
-import type { Clock } from "../clock.js";
+import type { Clock } from "../core/clock.js";
 import { LatencyHistogram, type LatencySummary } from "./latency-histogram.js";
 
 /** Monotonic, sub-millisecond clock used for latency by default (MILLISECONDS). */

@@ -8,7 +8,7 @@
  *   flags         --url, --cache, --prefix
  */
 import { readFileSync } from "node:fs";
-import type { FlaskCacheConfig, SupersetCacheConfig } from "../manager/config-types.js";
+import type { FlaskCacheConfig, SupersetCacheConfig } from "../config/config-types.js";
 import { CliError, EXIT } from "./exit-codes.js";
 
 export interface CliSettings {

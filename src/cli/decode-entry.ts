@@ -5,8 +5,8 @@
  * decoder is the safe one); a value nothing recognises is shown as bytes.
  */
 import { Table } from "apache-arrow";
-import { loads } from "../codecs/pickle/decoder.js";
-import type { PyValue } from "../codecs/pickle/values.js";
+import { loads } from "../codecs/pickle/decode/decoder.js";
+import type { PyValue } from "../python/values.js";
 import { decodeResultsPayload } from "../superset/results/payload-codec.js";
 
 /** What an entry turned out to be. */

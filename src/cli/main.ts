@@ -4,9 +4,9 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { PyDatetime } from "../codecs/pickle/values.js";
 import { doctor } from "../ops/doctor.js";
 import type { SizingTier } from "../ops/doctor-types.js";
+import { PyDatetime } from "../python/values.js";
 import type { QueryObjectInput } from "../superset/query-object-key.js";
 import { queryObjectCacheKey } from "../superset/query-object-key.js";
 import type { SupersetVersion } from "../superset/versions.js";

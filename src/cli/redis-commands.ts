@@ -1,11 +1,11 @@
 /** CLI commands that read or write Redis: inspect, keys, get, set, delete, stats. */
 import { Redis } from "ioredis";
 import type { Cache } from "../cache/cache.js";
-import { createCache } from "../cache/create-cache.js";
-import type { PyValue } from "../codecs/pickle/values.js";
-import type { FlaskCacheConfig, SupersetCacheConfig } from "../manager/config-types.js";
+import type { FlaskCacheConfig, SupersetCacheConfig } from "../config/config-types.js";
+import { createCache } from "../manager/create-cache.js";
 import { BUILTIN_PREFIXES, classify, parseInfo } from "../ops/doctor-collect.js";
 import type { KnownPrefix } from "../ops/doctor-types.js";
+import type { PyValue } from "../python/values.js";
 import { type CliSettings, requireUrl } from "./cli-config.js";
 import { decodeEntry } from "./decode-entry.js";
 import { CliError, EXIT } from "./exit-codes.js";

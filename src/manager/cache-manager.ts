@@ -5,13 +5,14 @@
 import { type BackendOptions, isImplemented } from "../backends/registry.js";
 import { Cache } from "../cache/cache.js";
 import { RESULTS_BACKEND_NOT_CONFIGURED } from "../cache/cache-errors.js";
-import { createCache } from "../cache/create-cache.js";
 import type { BackendErrorPolicy } from "../cache/error-policy.js";
 import type { CacheStatsOptions, CacheStatsSnapshot } from "../cache/stats.js";
-import type { Clock } from "../clock.js";
-import { CacheConfigError } from "../errors.js";
-import { SUPERSET_KEYS } from "./config-schema.js";
-import type { FlaskCacheConfig, NamedCacheConfigKey, SupersetCacheConfig } from "./config-types.js";
+import { SUPERSET_KEYS } from "../config/config-schema.js";
+import type { FlaskCacheConfig, NamedCacheConfigKey, SupersetCacheConfig } from "../config/config-types.js";
+import { validateKeys } from "../config/validate-config.js";
+import type { Clock } from "../core/clock.js";
+import { CacheConfigError } from "../core/errors.js";
+import { createCache } from "./create-cache.js";
 import {
   applySupersetInitRules,
   METASTORE_CACHE_PATH,
@@ -19,7 +20,6 @@ import {
   SUPERSET_CACHE_DEFAULTS,
   SUPERSET_DEFAULT_TIMEOUT,
 } from "./superset-defaults.js";
-import { validateKeys } from "./validate-config.js";
 
 export interface CacheManagerOptions {
   /** Time source for every cache (milliseconds). Default the system clock; tests pass a FakeClock. */

@@ -3,8 +3,8 @@
  * created_on), filled when STORE_CACHE_KEYS_IN_METADATA_DB is on. Read and pruned here through
  * the metadata database; the drivers (pg, mysql2) are optional peers imported lazily.
  */
-import { parseDatabaseUri } from "../backends/metastore-dsn.js";
-import { CacheBackendError } from "../errors.js";
+import { parseDatabaseUri } from "../backends/metastore/dsn.js";
+import { CacheBackendError } from "../core/errors.js";
 
 /** One row: the unprefixed cache key Superset recorded for a datasource. */
 export interface CacheKeyRow {

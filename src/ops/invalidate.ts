@@ -7,7 +7,7 @@
  * removed (Superset issue #40489); pass `target: "data"` to delete where the data is.
  */
 
-import { CacheConfigError } from "../errors.js";
+import { CacheConfigError } from "../core/errors.js";
 import type { CacheManager } from "../manager/cache-manager.js";
 import type { SupersetVersion } from "../superset/versions.js";
 import { openCacheKeysTable } from "./cache-keys-table.js";

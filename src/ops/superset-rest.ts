@@ -4,7 +4,7 @@
  * token (`GET /api/v1/security/csrf_token/`, sent back with the session cookie), and
  * `POST /api/v1/cachekey/invalidate`. Uses the global `fetch` (Node ≥ 18).
  */
-import { SupersetCacheError } from "../errors.js";
+import { SupersetCacheError } from "../core/errors.js";
 
 /** A failed Superset REST call: HTTP status and the response text. */
 export class SupersetRestError extends SupersetCacheError {

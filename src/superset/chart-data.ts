@@ -6,9 +6,9 @@
  */
 import { Table } from "apache-arrow";
 import type { Cache } from "../cache/cache.js";
-import { type Clock, systemClock } from "../clock.js";
-import type { PyValue } from "../codecs/pickle/values.js";
-import { SupersetCacheError } from "../errors.js";
+import { type Clock, systemClock } from "../core/clock.js";
+import { SupersetCacheError } from "../core/errors.js";
+import type { PyValue } from "../python/values.js";
 import { type SupersetVersion, type SupersetVersionProfile, versionProfile } from "./versions.js";
 
 /** Superset's `CACHE_DEFAULT_TIMEOUT` default, SECONDS (one day). */

@@ -3,9 +3,9 @@
  * and `hash_from_str`/`hash_from_dict` (6.1+, `HASH_ALGORITHM`). Output is lowercase hex.
  */
 import * as nodeCrypto from "node:crypto";
-import { SupersetCacheError } from "../errors.js";
-import { dumps, dumpsUtf8, type PyJsonDumpsOptions } from "./pyjson/dumps.js";
-import { PyJsonEncodeError } from "./pyjson/errors.js";
+import { dumps, dumpsUtf8, type PyJsonDumpsOptions } from "../codecs/json/dumps.js";
+import { PyJsonEncodeError } from "../codecs/json/errors.js";
+import { SupersetCacheError } from "../core/errors.js";
 import { type HashAlgorithm, type HashJsonMode, type SupersetVersion, versionProfile } from "./versions.js";
 
 const ALGORITHMS: ReadonlySet<string> = new Set<HashAlgorithm>(["md5", "sha256"]);

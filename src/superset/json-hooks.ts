@@ -5,6 +5,8 @@
  * Each returns the replacement simplejson encodes next, or throws where Python raises
  * `TypeError`.
  */
+
+import { PyJsonEncodeError } from "../codecs/json/errors.js";
 import {
   PyBytearray,
   PyDate,
@@ -15,8 +17,7 @@ import {
   PyTime,
   PyTimedelta,
   PyUUID,
-} from "../codecs/pickle/values.js";
-import { PyJsonEncodeError } from "./pyjson/errors.js";
+} from "../python/values.js";
 
 /** How `datetime_to_epoch` treats an aware datetime. */
 export type AwareDatetimeRule =

@@ -3,7 +3,7 @@
  * function of the request's query object: defaults, legacy field renames and the
  * version's key set. `QueryObjectFactory`'s row-limit rule is applied separately.
  */
-import type { PyValue } from "../codecs/pickle/values.js";
+import type { PyValue } from "../python/values.js";
 import type { SupersetVersionProfile } from "./versions.js";
 
 /** A chart-data query object as Superset receives it (snake_case, as in the API JSON). */

@@ -6,11 +6,12 @@
  * - `queryContextCacheKey` (`qc-`) and `generateCacheKey` (`ejr-` …): `generate_cache_key`.
  * The key is the unprefixed logical key; the cache's `CACHE_KEY_PREFIX` is added by `Cache`.
  */
-import type { PyValue } from "../codecs/pickle/values.js";
+
+import { pythonFloatRepr } from "../codecs/json/float-repr.js";
+import { compareCodePoints } from "../codecs/json/key-order.js";
+import type { PyValue } from "../python/values.js";
 import { hashFromDict } from "./hashing.js";
 import { jsonIntDttmSerOf } from "./json-hooks.js";
-import { pythonFloatRepr } from "./pyjson/float-repr.js";
-import { compareCodePoints } from "./pyjson/key-order.js";
 import {
   annotationLayersOf,
   postProcessingOf,

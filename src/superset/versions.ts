@@ -3,7 +3,7 @@
  * entry between releases (spec §0.1). Boundaries marked [U] in the spec are this
  * library's best reading; every field can be overridden per call (`profile` option).
  */
-import { CacheConfigError } from "../errors.js";
+import { CacheConfigError } from "../core/errors.js";
 import type { AwareDatetimeRule } from "./json-hooks.js";
 
 /** Supported `supersetVersion` values. `"5.0"` is an alias of `"4.1"` (same rules 4.1 – 5.x). */

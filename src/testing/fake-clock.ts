@@ -1,4 +1,4 @@
-import type { Clock } from "../clock.js";
+import type { Clock } from "../core/clock.js";
 
 /** Default start: 2023-11-14T22:13:20Z, a fixed instant so tests are reproducible. */
 export const FAKE_CLOCK_START_MS = 1_700_000_000_000;

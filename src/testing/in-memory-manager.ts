@@ -2,9 +2,10 @@
  * A `CacheManager` with every named cache in memory (SimpleCache), for users' unit tests:
  * no Redis, no database, and a fake clock that moves only when the test says so.
  */
-import type { Clock } from "../clock.js";
+
+import type { FlaskCacheConfig, SupersetCacheConfig } from "../config/config-types.js";
+import type { Clock } from "../core/clock.js";
 import { CacheManager, type CacheManagerOptions } from "../manager/cache-manager.js";
-import type { FlaskCacheConfig, SupersetCacheConfig } from "../manager/config-types.js";
 import { SUPERSET_CACHE_DEFAULTS } from "../manager/superset-defaults.js";
 import { FakeClock } from "./fake-clock.js";
 

@@ -17,7 +17,7 @@ import {
   PyTzInfo,
   PyUUID,
   type PyValue,
-} from "../../src/codecs/pickle/values.js";
+} from "#src/python/values.js";
 import { debianPython } from "./python.js";
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "python", "peer", "keys_peer.py");

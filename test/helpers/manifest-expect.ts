@@ -24,7 +24,7 @@ import {
   PyTuple,
   PyUUID,
   type PyValue,
-} from "../../src/codecs/pickle/values.js";
+} from "#src/python/values.js";
 
 export type Convention = "manifest" | "flask-caching";
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

@@ -17,7 +17,7 @@ import {
   PyTzInfo,
   PyUUID,
   type PyValue,
-} from "../../src/codecs/pickle/values.js";
+} from "#src/python/values.js";
 
 type Tagged = null | boolean | number | string | Tagged[] | { [k: string]: Tagged };
 

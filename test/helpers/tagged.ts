@@ -29,7 +29,7 @@ import {
   PyTuple,
   PyTzInfo,
   type PyValue,
-} from "../../src/codecs/pickle/values.js";
+} from "#src/python/values.js";
 
 /** A JSON value. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

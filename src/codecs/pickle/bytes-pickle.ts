@@ -16,10 +16,11 @@
  * `readBytesPickle` recognises exactly this layout on the way back (anything else: `undefined`,
  * for the general decoder).
  */
-import type { LoadsOptions } from "./decode-options.js";
-import type { PickleDumpOptions } from "./encoder-context.js";
+
+import { PyBytearray } from "../../python/values.js";
+import type { LoadsOptions } from "./decode/options.js";
+import type { PickleDumpOptions } from "./encode/context.js";
 import { DEFAULT_PICKLE_LIMITS } from "./limits.js";
-import { PyBytearray } from "./values.js";
 
 const PROTO = 0x80;
 const PROTOCOL_5 = 5;

@@ -2,7 +2,7 @@
  * Errors of the pickle decoder. Every failure carries a stable UPPER_SNAKE `code` and the
  * byte offset (from the start of the input) of the opcode being executed when it failed.
  */
-import { CacheDecodeError } from "../../errors.js";
+import { CacheDecodeError } from "../../core/errors.js";
 
 /** Stable codes of `PickleDecodeError`. Codes never change meaning between releases. */
 export type PickleDecodeErrorCode =

@@ -15,7 +15,7 @@ import {
   type Vector,
   vectorFromArray,
 } from "apache-arrow";
-import { PyDate, PyDatetime64, PyTzInfo } from "../../codecs/pickle/values.js";
+import { PyDate, PyDatetime64, PyTzInfo } from "../../python/values.js";
 import type { ResultRecord, ResultsColumn } from "./types.js";
 
 /** Superset's `JS_MAX_INTEGER` (2^53 − 1): wider ints are written as strings by `df_to_records`. */

@@ -10,7 +10,7 @@
  * (`RESULTS_BACKEND_USE_MSGPACK`).
  */
 import { Table } from "apache-arrow";
-import { dumps as pyjsonDumps } from "../pyjson/index.js";
+import { dumps as pyjsonDumps } from "../../codecs/json/index.js";
 import { ipcStreamToTable, tableToIpcStream } from "./arrow-ipc.js";
 import { recordsToTable, tableToRecords } from "./arrow-records.js";
 import { ResultsDecodeError, ResultsEncodeError } from "./errors.js";

@@ -5,14 +5,7 @@
  * packer writes them as Python would (float64 for every float, uint64/int64 for wide ints).
  */
 import { Table } from "apache-arrow";
-import {
-  PyDatetime,
-  PyDatetime64,
-  PyEnum,
-  PyFloat,
-  PySentinel,
-  PyTzInfo,
-} from "../../codecs/pickle/values.js";
+import { PyDatetime, PyDatetime64, PyEnum, PyFloat, PySentinel, PyTzInfo } from "../../python/values.js";
 import { makeJsonIsoDttmSer } from "../json-hooks.js";
 import { ResultsEncodeError } from "./errors.js";
 

@@ -4,8 +4,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Table } from "apache-arrow";
-import type { PyValue } from "../../codecs/pickle/values.js";
-import { SupersetCacheError } from "../../errors.js";
+import { SupersetCacheError } from "../../core/errors.js";
+import type { PyValue } from "../../python/values.js";
 import { ResultsBackendNotConfiguredError, ResultsDecodeError, ResultsExpiredError } from "./errors.js";
 import { decodeResultsPayload, encodeResultsPayload } from "./payload-codec.js";
 import { columnsOfTable } from "./result-columns.js";

@@ -3,8 +3,8 @@
  * joined with `;`, no escaping (superset/temporary_cache/utils.py).
  */
 
-import { isPythonInt, pythonFloatRepr } from "../../backends/metastore-json-encode.js";
-import { PyEnum, PyFloat } from "../../codecs/pickle/values.js";
+import { isPythonInt, pythonFloatRepr } from "../../codecs/json/stdlib-encode.js";
+import { PyEnum, PyFloat } from "../../python/values.js";
 
 /** The separator Superset uses. */
 export const KEY_SEPARATOR = ";";

@@ -2,7 +2,7 @@
  * What the temporary-cache commands need from their surroundings: the cache (any object
  * with Flask-Caching's get/set/delete, e.g. `Cache`), the caller's identity, and access checks.
  */
-import type { PyValue } from "../../codecs/pickle/values.js";
+import type { PyValue } from "../../python/values.js";
 import type { EnumStrStyle } from "./cache-key.js";
 import { RANDOM_KEY_BYTES } from "./random-key.js";
 

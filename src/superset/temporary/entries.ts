@@ -3,7 +3,7 @@
  * `TemporaryExploreState` TypedDicts) and the read-side normalisation, including
  * `ExploreFormDataCache.get`'s legacy fix-up.
  */
-import { PyEnum, PyObject, type PyValue } from "../../codecs/pickle/values.js";
+import { PyEnum, PyObject, type PyValue } from "../../python/values.js";
 import { DATASOURCE_TYPE_NAMES, DATASOURCE_TYPES } from "./cache-key.js";
 import { TemporaryCacheInvalidDatasourceTypeError } from "./errors.js";
 import { dictEntries, dictGet, dictHas, isDict, type PyDict } from "./python-semantics.js";

@@ -4,8 +4,8 @@
  * key, the contextual key `"{session_id};{tab_id};{datasource_id};{chart_id};{datasource_type}"`.
  */
 
-import { stdlibJsonLoads } from "../../backends/metastore-json-decode.js";
-import type { PyValue } from "../../codecs/pickle/values.js";
+import { stdlibJsonLoads } from "../../codecs/json/stdlib-decode.js";
+import type { PyValue } from "../../python/values.js";
 import { DatasourceTypeMember, type EnumStrStyle, temporaryCacheKey } from "./cache-key.js";
 import {
   type RequestIdentity,

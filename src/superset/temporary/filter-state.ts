@@ -4,7 +4,7 @@
  * `"{dashboard_id};{key}"`, the contextual key `"{session_id};{tab_id};{dashboard_id}"`
  * remembering the last key of a browser tab.
  */
-import type { PyValue } from "../../codecs/pickle/values.js";
+import type { PyValue } from "../../python/values.js";
 import { temporaryCacheKey } from "./cache-key.js";
 import {
   type RequestIdentity,

@@ -2,7 +2,7 @@
  * The few Python semantics the temporary-cache commands depend on: truthiness (`if entry:`),
  * `dict.get`, and `!=` between owner ids (`1 == 1.0`, `None != 0`).
  */
-import { PyFloat, type PyValue } from "../../codecs/pickle/values.js";
+import { PyFloat, type PyValue } from "../../python/values.js";
 
 /** Python `bool(value)` for decoded cache values (`undefined` = missing = falsy). */
 export function pyTruthy(value: PyValue | undefined): boolean {

@@ -2,7 +2,7 @@
  * `ThumbnailCache`: screenshots in the named thumbnail cache (THUMBNAIL_CACHE_CONFIG), keyed and
  * shaped as the selected Superset version does it. Reads accept every shape.
  */
-import type { PyValue } from "../../codecs/pickle/values.js";
+import type { PyValue } from "../../python/values.js";
 import { DEFAULT_SUPERSET_VERSION, type HashAlgorithm, type SupersetVersion } from "../versions.js";
 import { type ThumbnailKeyInput, thumbnailCacheKey } from "./thumbnail-key.js";
 import {

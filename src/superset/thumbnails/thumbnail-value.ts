@@ -6,8 +6,9 @@
  *   master adds `scope` and `capture_contract`).
  * Read any of them; write the one a version expects.
  */
-import { PyDatetime, PyEnum, PyObject, type PyValue } from "../../codecs/pickle/values.js";
-import { CacheDecodeError } from "../../errors.js";
+
+import { CacheDecodeError } from "../../core/errors.js";
+import { PyDatetime, PyEnum, PyObject, type PyValue } from "../../python/values.js";
 import type { SupersetVersion } from "../versions.js";
 
 /** `StatusValues` member values. */

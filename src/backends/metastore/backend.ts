@@ -1,0 +1,287 @@
+/**
+ * CACHE_TYPE `SupersetMetastoreCache`: cache entries as rows of Superset's `key_value` table
+ * (resource `superset_metastore_cache`), one row per key, row uuid = uuid3 of the key under
+ * a namespace seeded by CACHE_KEY_PREFIX. Bytes in, bytes out; the JSON or pickle codec is
+ * the serializer above (see metastore-codecs.ts).
+ *
+ * The prefix is NOT prepended to keys here (Superset does not either): build the `Cache` over
+ * this backend with an empty key prefix and pass CACHE_KEY_PREFIX as `keyPrefix` below.
+ */
+
+import type { Serializer } from "../../codecs/serializer.js";
+import type { ResolvedCacheConfig } from "../../config/config-types.js";
+import { type Clock, systemClock } from "../../core/clock.js";
+import { CacheBackendError, CacheConfigError } from "../../core/errors.js";
+import type { BackendEntry, CacheBackend } from "../backend.js";
+import type { BackendContext } from "../registry.js";
+import { metastoreJsonSerializer, metastorePickleSerializer } from "./codecs.js";
+import {
+  DEFAULT_TABLE_NAME,
+  type MetastoreDialect,
+  type MetastoreWrite,
+  tableMissingError,
+} from "./dialect.js";
+import { type MetastoreConnectionSettings, parseDatabaseUri } from "./dsn.js";
+import { type NaiveTimeZone, naiveTimestamp } from "./time.js";
+import { type MetastoreHashAlgorithm, metastoreNamespace, uuid3Bytes } from "./uuid.js";
+
+/** Options of {@link MetastoreBackend}; every field is optional except a way to reach the database. */
+export interface MetastoreBackendOptions {
+  /** Superset's SQLALCHEMY_DATABASE_URI (postgresql://, postgresql+psycopg2://, mysql://, mysql+mysqldb://…). */
+  uri?: string;
+  /** Parsed settings, instead of `uri`. */
+  connection?: MetastoreConnectionSettings;
+  /** A ready dialect (tests, custom drivers), instead of `uri`/`connection`. */
+  dialect?: MetastoreDialect;
+  /** The cache's CACHE_KEY_PREFIX: seeds the uuid namespace. Default `""`. */
+  keyPrefix?: string;
+  /** Superset's HASH_ALGORITHM for the namespace. Default `"md5"` (Superset ≤ 6.0). */
+  algorithm?: MetastoreHashAlgorithm;
+  /** Create the table and indexes when missing (Superset's DDL without the ab_user foreign keys). Default `false`: a missing table throws `METASTORE_TABLE_MISSING`. */
+  createTable?: boolean;
+  /** Table name, optionally `schema.table`. Default `"key_value"`. */
+  tableName?: string;
+  /** Connection pool size. Default 5. */
+  maxConnections?: number;
+  /** Written to `created_by_fk`/`changed_by_fk` (Superset's `get_user_id()`). Default `null`. */
+  userId?: number | null;
+  /** Time source for expiry. Default the system clock. */
+  clock?: Clock;
+  /** Wall clock of the naive timestamps: `"local"` (Superset's `datetime.now()`) or `"utc"`. Default `"local"`. */
+  timeZone?: NaiveTimeZone;
+}
+
+/** Default pool size. */
+export const DEFAULT_MAX_CONNECTIONS = 5;
+
+/**
+ * The metastore backend. Expiry: a positive timeout (SECONDS) sets `expires_on = now + timeout`;
+ * 0 or a negative timeout stores NULL (never expires), as Superset's `_get_expiry` does.
+ * Expired rows read as missing and are deleted by `add` (prune first, as Superset does).
+ * All methods throw `CacheBackendError` (`METASTORE_TABLE_MISSING`, `METASTORE_QUERY_FAILED`,
+ * `METASTORE_DRIVER_MISSING`, `METASTORE_CLOSED`) on database failures.
+ */
+export class MetastoreBackend implements CacheBackend {
+  readonly kind = "metastore";
+  private readonly namespace: Uint8Array;
+  private readonly clock: Clock;
+  private readonly zone: NaiveTimeZone;
+  private readonly userId: number | null;
+  private ready: Promise<MetastoreDialect> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: MetastoreBackendOptions) {
+    if (!options.dialect && !options.uri && !options.connection) {
+      throw new CacheBackendError(
+        "METASTORE_NO_DATABASE",
+        "metastore",
+        "SupersetMetastoreCache needs a database: pass `uri` (SQLALCHEMY_DATABASE_URI), `connection` or `dialect`",
+      );
+    }
+    // Parse eagerly so a bad URI fails at construction, not on first use.
+    if (!options.dialect && !options.connection && options.uri) parseDatabaseUri(options.uri);
+    this.namespace = metastoreNamespace(options.keyPrefix ?? "", options.algorithm ?? "md5");
+    this.clock = options.clock ?? systemClock;
+    this.zone = options.timeZone ?? "local";
+    this.userId = options.userId ?? null;
+  }
+
+  /** The row uuid bytes of a key (uuid3 under this cache's namespace). */
+  rowUuid(key: string): Uint8Array {
+    return uuid3Bytes(this.namespace, key);
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    return (await this.getMany([key]))[0];
+  }
+
+  async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    const dialect = await this.dialect();
+    const uuids = keys.map((k) => this.rowUuid(k));
+    const rows = await dialect.select(uuids, this.now());
+    return uuids.map((u) => {
+      const row = rows.get(hex(u));
+      return row && !row.expired ? new Uint8Array(row.value) : undefined;
+    });
+  }
+
+  async set(key: string, value: Uint8Array, timeout: number): Promise<boolean> {
+    const dialect = await this.dialect();
+    return dialect.upsert(this.row(key, value, timeout));
+  }
+
+  async setMany(entries: readonly BackendEntry[]): Promise<boolean[]> {
+    const out: boolean[] = [];
+    for (const e of entries) out.push(await this.set(e.key, e.value, e.timeout));
+    return out;
+  }
+
+  async add(key: string, value: Uint8Array, timeout: number): Promise<boolean> {
+    const dialect = await this.dialect();
+    // Superset prunes the resource's expired rows first, so an expired row never blocks add().
+    await dialect.deleteExpired(this.now());
+    return dialect.insert(this.row(key, value, timeout));
+  }
+
+  /** Deletes the row even when it has expired (Superset's delete does not look at expiry). */
+  async delete(key: string): Promise<boolean> {
+    const dialect = await this.dialect();
+    return dialect.delete(this.rowUuid(key));
+  }
+
+  async deleteMany(keys: readonly string[]): Promise<boolean[]> {
+    const out: boolean[] = [];
+    for (const k of keys) out.push(await this.delete(k));
+    return out;
+  }
+
+  async has(key: string): Promise<boolean> {
+    return (await this.get(key)) !== undefined;
+  }
+
+  /**
+   * Deletes every row of resource `superset_metastore_cache` (rows of all metastore caches
+   * sharing the table: uuids do not reveal their namespace). `prefix` cannot narrow it.
+   * Superset's own `clear()` is a no-op here; this one really clears.
+   */
+  async clear(_prefix: string): Promise<boolean> {
+    const dialect = await this.dialect();
+    await dialect.deleteAll();
+    return true;
+  }
+
+  /** Delete expired rows of the resource now; returns how many. */
+  async prune(): Promise<number> {
+    const dialect = await this.dialect();
+    return dialect.deleteExpired(this.now());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const pending = this.ready;
+    this.ready = undefined;
+    if (pending) {
+      const dialect = await pending.catch(() => undefined);
+      await dialect?.close();
+    }
+  }
+
+  private now(): string {
+    return naiveTimestamp(this.clock.now(), this.zone);
+  }
+
+  private row(key: string, value: Uint8Array, timeout: number): MetastoreWrite {
+    const nowMs = this.clock.now();
+    return {
+      uuid: this.rowUuid(key),
+      value,
+      expiresOn: timeout > 0 ? naiveTimestamp(nowMs + timeout * 1000, this.zone) : null,
+      now: naiveTimestamp(nowMs, this.zone),
+      userId: this.userId,
+    };
+  }
+
+  private dialect(): Promise<MetastoreDialect> {
+    if (this.closed) {
+      return Promise.reject(new CacheBackendError("METASTORE_CLOSED", "metastore", "backend is closed"));
+    }
+    if (!this.ready) {
+      this.ready = this.open();
+      // A failed open is retried on the next call instead of caching the rejection.
+      this.ready.catch(() => {
+        this.ready = undefined;
+      });
+    }
+    return this.ready;
+  }
+
+  private async open(): Promise<MetastoreDialect> {
+    const o = this.options;
+    const tableName = o.tableName ?? DEFAULT_TABLE_NAME;
+    const dialect = o.dialect ?? (await connect(o.connection ?? parseDatabaseUri(o.uri!), tableName, o));
+    try {
+      if (o.createTable) await dialect.createTable();
+      else if (!(await dialect.tableExists())) {
+        throw tableMissingError(tableName, dialect.name);
+      }
+    } catch (error) {
+      if (!o.dialect) await dialect.close().catch(() => undefined);
+      throw error;
+    }
+    return dialect;
+  }
+}
+
+async function connect(
+  settings: MetastoreConnectionSettings,
+  tableName: string,
+  options: MetastoreBackendOptions,
+): Promise<MetastoreDialect> {
+  const dialectOptions = { tableName, maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS };
+  if (settings.dialect === "postgresql") {
+    const { createPostgresDialect } = await import("./postgres.js");
+    return createPostgresDialect(settings, dialectOptions);
+  }
+  const { createMysqlDialect } = await import("./mysql.js");
+  return createMysqlDialect(settings, dialectOptions);
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
+}
+
+/** CACHE_OPTIONS keys the metastore backend reads (snake_case, as Python constructor arguments). */
+interface MetastoreCacheOptions {
+  create_table?: boolean;
+  table_name?: string;
+  max_connections?: number;
+  user_id?: number | null;
+  time_zone?: NaiveTimeZone;
+}
+
+/**
+ * Registry factory: `SQLALCHEMY_DATABASE_URI` and `HASH_ALGORITHM` (default md5, Superset ≤ 6.0)
+ * come from the manager settings, the namespace seed from CACHE_KEY_PREFIX, and the
+ * optional `create_table`, `table_name`, `max_connections`, `user_id`, `time_zone` from CACHE_OPTIONS.
+ * @throws CacheConfigError `METASTORE_NO_DATABASE` without SQLALCHEMY_DATABASE_URI, or a DSN error.
+ */
+export function createBackend(config: ResolvedCacheConfig, ctx: BackendContext): CacheBackend {
+  const uri = ctx.settings.SQLALCHEMY_DATABASE_URI;
+  if (!uri) {
+    throw new CacheConfigError(
+      "METASTORE_NO_DATABASE",
+      `${ctx.path}.CACHE_TYPE`,
+      "SupersetMetastoreCache needs SQLALCHEMY_DATABASE_URI (Superset's metadata database)",
+    );
+  }
+  const opts = config.CACHE_OPTIONS as MetastoreCacheOptions;
+  return new MetastoreBackend({
+    uri,
+    keyPrefix: config.CACHE_KEY_PREFIX,
+    algorithm: ctx.settings.HASH_ALGORITHM ?? "md5",
+    createTable: opts.create_table ?? false,
+    tableName: opts.table_name ?? DEFAULT_TABLE_NAME,
+    maxConnections: opts.max_connections ?? DEFAULT_MAX_CONNECTIONS,
+    userId: opts.user_id ?? null,
+    timeZone: opts.time_zone ?? "local",
+    clock: ctx.clock,
+  });
+}
+
+/**
+ * Registry hook: the value codec from the cache dict's `CODEC` — `"json"` (JsonKeyValueCodec,
+ * Superset 3.0+'s default for the filter-state and explore caches) or `"pickle"`; missing →
+ * pickle, as SupersetMetastoreCache falls back to PickleKeyValueCodec.
+ * @throws CacheConfigError `METASTORE_CODEC_UNKNOWN` for another value.
+ */
+export function createSerializer(config: ResolvedCacheConfig, ctx: BackendContext): Serializer {
+  const codec = config.CODEC ?? "pickle";
+  if (codec === "json") return metastoreJsonSerializer();
+  if (codec === "pickle") return metastorePickleSerializer();
+  throw new CacheConfigError(
+    "METASTORE_CODEC_UNKNOWN",
+    `${ctx.path}.CODEC`,
+    `unknown codec ${JSON.stringify(codec)} ("json" or "pickle")`,
+  );
+}

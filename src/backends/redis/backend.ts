@@ -1,0 +1,445 @@
+/**
+ * The Redis backend (standalone, Sentinel, Cluster; TLS and ACL users through the config):
+ * bytes in, bytes out, with the commands Flask-Caching/cachelib send (spec §6), except where
+ * docs/redis.md says we differ on purpose (atomic `add`, SCAN+UNLINK `clear`, per-key
+ * `deleteMany`). Values stay Buffers end to end (getBuffer/mgetBuffer). Keys arrive already
+ * prefixed by `Cache`; this layer never rewrites them.
+ */
+import type { Cluster, Redis } from "ioredis";
+import { CacheConfigError } from "../../core/errors.js";
+import type { BackendEntry, CacheBackend } from "../backend.js";
+import { clearPrefixOnNode } from "./clear.js";
+import {
+  createRedisClients,
+  isClusterClient,
+  REDIS_CONNECTION_DEFAULTS,
+  rejectIoredisKeyPrefix,
+} from "./client.js";
+import { groupBySlot } from "./cluster-slots.js";
+import { WriteCoalescer } from "./coalesce.js";
+import {
+  type FlaskRedisConfig,
+  type RedisTopology,
+  type ResolvedRedisConfig,
+  resolveRedisConfig,
+} from "./config.js";
+import { DirectSetCommand } from "./direct-set.js";
+import { RedisBackendError, RedisErrorCode, toRedisError } from "./errors.js";
+import { REDIS_BACKEND_DEFAULTS, type RedisBackendOptions, type RedisBackendStats } from "./options.js";
+import {
+  checkTimeout,
+  invalidTimeout,
+  isOk,
+  isPositive,
+  toBuffer,
+  toUndefined,
+  withDeadline,
+} from "./replies.js";
+
+export { RedisBackendError, RedisErrorCode } from "./errors.js";
+export { REDIS_BACKEND_DEFAULTS, type RedisBackendOptions, type RedisBackendStats } from "./options.js";
+
+const READY = "ready";
+/** INCRBY results beyond this lose precision as JS numbers; then the value is re-read as text. */
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A Flask-Caching-compatible Redis backend over ioredis. */
+export class RedisBackend implements CacheBackend {
+  readonly kind = "redis";
+  readonly topology: RedisTopology;
+  readonly #writer: Redis | Cluster;
+  readonly #reader: Redis | Cluster;
+  readonly #owned: boolean;
+  readonly #describe: string;
+  readonly #secrets: readonly string[];
+  readonly #options: RedisBackendOptions;
+  readonly #path: string;
+  readonly #maxOffline: number;
+  readonly #commandTimeoutMs: number;
+  /** Cluster calls always take the slow path (per-call deadline, see #queued). */
+  readonly #cluster: boolean;
+  readonly #coalesce: WriteCoalescer | undefined;
+  #offline = 0;
+  #closed = false;
+  readonly #stats: RedisBackendStats = { connectionErrors: 0, offlineQueueRejections: 0, offlineQueued: 0 };
+  readonly #fail: Record<string, (e: unknown) => never> = {};
+
+  /**
+   * Build from a resolved config (see `resolveRedisConfig`) or around `options.client`.
+   * Nothing connects until the first command.
+   * @throws CacheConfigError `CONFIG_REDIS_KEY_PREFIX` when the client or `options.ioredis` has a `keyPrefix`
+   */
+  constructor(resolved: ResolvedRedisConfig | undefined, options: RedisBackendOptions = {}) {
+    this.#options = options;
+    this.#path = options.path ?? "CACHE_CONFIG";
+    this.#maxOffline = options.maxOfflineQueue ?? REDIS_BACKEND_DEFAULTS.maxOfflineQueue;
+    this.#commandTimeoutMs =
+      options.commandTimeoutMs ??
+      resolved?.redisOptions.commandTimeout ??
+      REDIS_CONNECTION_DEFAULTS.commandTimeoutMs;
+    this.#secrets = resolved?.secrets ?? [];
+    rejectIoredisKeyPrefix(options, this.#path);
+    if (options.client) {
+      this.#writer = options.client;
+      this.#reader = options.client;
+      this.#owned = false;
+      this.topology = isClusterClient(options.client) ? "cluster" : "standalone";
+      this.#describe = `${this.topology} (caller's client)`;
+    } else {
+      if (!resolved) throw new TypeError("RedisBackend needs a resolved config or options.client");
+      const clients = createRedisClients(resolved, options);
+      this.#writer = clients.writer;
+      this.#reader = clients.reader;
+      this.#owned = true;
+      this.topology = resolved.topology;
+      this.#describe = resolved.describe;
+    }
+    this.#cluster = isClusterClient(this.#writer);
+    this.#coalesce = this.#cluster || options.autoPipelining === false ? undefined : new WriteCoalescer();
+    // ioredis emits 'error' for every failed (re)connect; without a listener Node would throw.
+    const onError = (e: unknown) => {
+      this.#stats.connectionErrors++;
+      const handler = this.#options.onConnectionError;
+      if (handler) {
+        try {
+          handler(toRedisError(e, "connection", this.#secrets));
+        } catch {
+          // A throwing observer must not crash ioredis's event loop; the count above still moves.
+        }
+      }
+    };
+    this.#writer.on("error", onError);
+    if (this.#reader !== this.#writer) this.#reader.on("error", onError);
+    for (const op of ["GET", "MGET", "SET", "SET NX", "DEL", "EXISTS", "INCRBY", "CLEAR", "PIPELINE"]) {
+      this.#fail[op] = (e: unknown) => {
+        throw toRedisError(e, op, this.#secrets);
+      };
+    }
+  }
+
+  /**
+   * Build from a Flask-Caching cache dict (`CACHE_TYPE` RedisCache / RedisSentinelCache /
+   * RedisClusterCache and the `CACHE_REDIS_*` keys). `CACHE_REDIS_HOST` may be an ioredis client.
+   * @throws CacheConfigError for invalid or unknown keys
+   */
+  static fromConfig(
+    config: FlaskRedisConfig,
+    options: RedisBackendOptions = {},
+    base = "CACHE_CONFIG",
+  ): RedisBackend {
+    const host = config.CACHE_REDIS_HOST;
+    // Any ioredis client, also one from another copy of ioredis (config validation has already
+    // checked its shape), is used as is: never fall back to localhost for an object host.
+    if (!options.client && host !== null && typeof host === "object") {
+      return new RedisBackend(undefined, { ...options, client: host as Redis | Cluster });
+    }
+    return new RedisBackend(resolveRedisConfig(config, base), options);
+  }
+
+  /** Counters since construction. */
+  stats(): RedisBackendStats {
+    return { ...this.#stats, offlineQueued: this.#offline };
+  }
+
+  /** Redacted target, e.g. `RedisBackend(redis://alice:***@127.0.0.1:6380/0)`. Never contains a password. */
+  toString(): string {
+    return `RedisBackend(${this.#describe})`;
+  }
+
+  toJSON(): { kind: string; target: string } {
+    return { kind: this.kind, target: this.#describe };
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
+  /**
+   * Admission check for a client that is not ready (or a closed backend): the error to reject
+   * with, or undefined to go ahead. Bounds how many commands may wait for a connection
+   * (ioredis's own offline queue is unbounded).
+   */
+  #refuse(client: Redis | Cluster): RedisBackendError | undefined {
+    if (this.#closed) return new RedisBackendError(RedisErrorCode.closed, "redis backend is closed", false);
+    if (client.status === READY) return undefined;
+    if (this.#offline >= this.#maxOffline) {
+      this.#stats.offlineQueueRejections++;
+      return new RedisBackendError(
+        RedisErrorCode.offlineQueueFull,
+        `redis offline queue full (${this.#maxOffline} commands waiting for ${this.#describe})`,
+        true,
+      );
+    }
+    return undefined;
+  }
+
+  /** Throw when refused; otherwise cork a ready single-node client so this tick's commands share one write. */
+  #admit(client: Redis | Cluster): void {
+    const refused = this.#refuse(client);
+    if (refused) throw refused;
+    if (this.#coalesce && client.status === READY) this.#coalesce.cork(client as Redis);
+  }
+
+  /** Run a command issued while disconnected, keeping the offline count. */
+  #queued<T>(client: Redis | Cluster, p: Promise<T>): Promise<T> {
+    // ioredis times out commands on a single connection, but a Cluster re-queues commands of a
+    // dead node into its own offline queue, which has no timer: bound every cluster call here.
+    const bounded = isClusterClient(client) ? withDeadline(p, this.#commandTimeoutMs, this.#describe) : p;
+    if (client.status === READY) return bounded;
+    this.#offline++;
+    p.then(this.#dequeue, this.#dequeue);
+    return bounded;
+  }
+
+  readonly #dequeue = (): void => {
+    this.#offline--;
+  };
+
+  /** The replica client when it is ready (Sentinel `sentinelReadFrom: "replica"`), else the writer. */
+  #readClient(): Redis | Cluster {
+    const r = this.#reader;
+    return r === this.#writer || r.status === READY ? r : this.#writer;
+  }
+
+  /** Stored bytes, or `undefined` when missing. @throws RedisBackendError */
+  get(key: string): Promise<Uint8Array | undefined> {
+    const c = this.#readClient();
+    // Hot path without async/await: one promise hop on top of ioredis's.
+    if (!this.#cluster && c.status === READY && !this.#closed) {
+      this.#coalesce?.cork(c as Redis);
+      return c.getBuffer(key).then(toUndefined, this.#fail.GET);
+    }
+    const refused = this.#refuse(c);
+    if (refused) return Promise.reject(refused);
+    return this.#queued(c, c.getBuffer(key)).then(toUndefined, this.#fail.GET);
+  }
+
+  /** One MGET (on a cluster: one MGET per hash slot, in parallel), results in the caller's order. @throws RedisBackendError */
+  async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    if (keys.length === 0) return [];
+    const c = this.#readClient();
+    this.#admit(c);
+    if (!isClusterClient(c)) {
+      const values = await this.#queued(c, c.mgetBuffer(...keys)).catch(this.#fail.MGET);
+      return values.map(toUndefined);
+    }
+    const out = new Array<Uint8Array | undefined>(keys.length);
+    const groups = groupBySlot(keys, (k) => k);
+    const all = Promise.all(
+      groups.map(async (g) => {
+        const values = await c.mgetBuffer(...g.map((i) => keys[i]!)).catch(this.#fail.MGET);
+        for (let j = 0; j < g.length; j++) out[g[j]!] = toUndefined(values[j] ?? null);
+      }),
+    );
+    await this.#queued(c, all);
+    return out;
+  }
+
+  /**
+   * `SET key value EX timeout` for timeout > 0 SECONDS; plain `SET` (clears any TTL) for 0 and -1.
+   * @throws RedisBackendError `REDIS_INVALID_EXPIRE_TIME` for other timeouts (Redis rejects them too)
+   */
+  set(key: string, value: Uint8Array, timeout: number): Promise<boolean> {
+    return this.#set(key, value, timeout);
+  }
+
+  /**
+   * `set` of a value given as parts, concatenated in order (written without a copy on the
+   * clients this backend owns). @param timeout SECONDS, as `set`. @throws as `set`
+   */
+  setParts(key: string, parts: readonly Uint8Array[], timeout: number): Promise<boolean> {
+    return this.#set(key, parts, timeout);
+  }
+
+  #set(key: string, value: Uint8Array | readonly Uint8Array[], timeout: number): Promise<boolean> {
+    if (!(Number.isInteger(timeout) && timeout >= -1)) return Promise.reject(invalidTimeout(timeout));
+    const c = this.#writer;
+    if (!this.#cluster && c.status === READY && !this.#closed) {
+      this.#coalesce?.cork(c as Redis);
+      const p = this.#owned
+        ? (c.sendCommand(new DirectSetCommand(key, value, Math.max(timeout, 0))) as Promise<unknown>)
+        : plainSet(c, key, value, timeout);
+      return p.then(isOk, this.#fail.SET);
+    }
+    const refused = this.#refuse(c);
+    if (refused) return Promise.reject(refused);
+    return this.#queued(c, plainSet(c, key, value, timeout)).then(isOk, this.#fail.SET);
+  }
+
+  /** Entries as a pipeline without MULTI (per hash slot on a cluster); `true` per entry stored. @throws RedisBackendError */
+  async setMany(entries: readonly BackendEntry[]): Promise<boolean[]> {
+    if (entries.length === 0) return [];
+    for (const e of entries) checkTimeout(e.timeout);
+    return this.#pipelined(
+      entries,
+      (e) => e.key,
+      (pipe, e) => {
+        if (e.timeout > 0) pipe.set(e.key, toBuffer(e.value), "EX", e.timeout);
+        else pipe.set(e.key, toBuffer(e.value));
+      },
+      isOk,
+    );
+  }
+
+  /**
+   * Store only when absent, atomically: `SET key value NX [EX timeout]` (Flask-Caching sends
+   * SETNX then EXPIRE). A timeout below -1 stores nothing and reports whether the key was
+   * absent, which is what Python's SETNX + EXPIRE(negative) leaves behind.
+   * @throws RedisBackendError
+   */
+  async add(key: string, value: Uint8Array, timeout: number): Promise<boolean> {
+    const c = this.#writer;
+    if (!Number.isInteger(timeout)) checkTimeout(timeout);
+    this.#admit(c);
+    if (timeout < -1) return this.#queued(c, c.exists(key)).then((n) => n === 0, this.#fail.EXISTS);
+    const p =
+      timeout > 0 ? c.set(key, toBuffer(value), "EX", timeout, "NX") : c.set(key, toBuffer(value), "NX");
+    return this.#queued(c, p).then(isOk, this.#fail["SET NX"]);
+  }
+
+  /** `DEL key`; `true` when a key was deleted. @throws RedisBackendError */
+  async delete(key: string): Promise<boolean> {
+    const c = this.#writer;
+    this.#admit(c);
+    return this.#queued(c, c.del(key)).then(isPositive, this.#fail.DEL);
+  }
+
+  /**
+   * One `DEL` per key in a single pipeline, so every key is attempted and reported (`true` =
+   * deleted). Flask-Caching's stop-at-first-missing loop is the Cache layer's business.
+   * @throws RedisBackendError
+   */
+  async deleteMany(keys: readonly string[]): Promise<boolean[]> {
+    if (keys.length === 0) return [];
+    return this.#pipelined(
+      keys,
+      (k) => k,
+      (pipe, k) => pipe.del(k),
+      isPositive,
+    );
+  }
+
+  /** `EXISTS key`. @throws RedisBackendError */
+  async has(key: string): Promise<boolean> {
+    const c = this.#readClient();
+    this.#admit(c);
+    return this.#queued(c, c.exists(key)).then(isPositive, this.#fail.EXISTS);
+  }
+
+  /**
+   * `INCRBY key delta` (a missing key starts at 0 and gets no TTL, as in Python). Results
+   * outside ±2^53 are re-read as text and returned as bigint.
+   * @throws RedisBackendError (`REDIS_REPLY_ERROR` when the value is not an integer, e.g. a pickle)
+   */
+  async incr(key: string, delta: number): Promise<number | bigint> {
+    const c = this.#writer;
+    if (!Number.isSafeInteger(delta)) {
+      throw new RedisBackendError(RedisErrorCode.reply, "redis INCRBY needs a safe integer delta", false);
+    }
+    this.#admit(c);
+    const n = await this.#queued(c, c.incrby(key, delta)).catch(this.#fail.INCRBY);
+    if (Number.isSafeInteger(n)) return n;
+    const text = await c.get(key).catch(this.#fail.GET);
+    const big = BigInt(text ?? "0");
+    return big > MAX_SAFE || big < -MAX_SAFE ? big : Number(big);
+  }
+
+  /**
+   * Delete every key starting with `prefix` (literally; glob characters escaped) with SCAN +
+   * UNLINK on every master. Returns `true` when something was deleted (cachelib's rule). An
+   * empty prefix means the whole database: FLUSHDB (every master) only with `allowFlushDb`.
+   * @throws CacheConfigError `REDIS_CLEAR_REFUSED` for an empty prefix without `allowFlushDb`
+   */
+  async clear(prefix: string): Promise<boolean> {
+    const c = this.#writer;
+    this.#admit(c);
+    const nodes = isClusterClient(c) ? c.nodes("master") : [c];
+    if (prefix === "") {
+      if (!this.#options.allowFlushDb) {
+        throw new CacheConfigError(
+          RedisErrorCode.clearRefused,
+          `${this.#path}.CACHE_KEY_PREFIX`,
+          "refusing to clear a Redis cache without a key prefix (it would FLUSHDB); set the backend option allowFlushDb to allow it",
+        );
+      }
+      await Promise.all(nodes.map((n) => n.flushdb())).catch(this.#fail.CLEAR);
+      return true;
+    }
+    const opts = {
+      scanCount: this.#options.scanCount ?? REDIS_BACKEND_DEFAULTS.scanCount,
+      unlinkBatchSize: this.#options.unlinkBatchSize ?? REDIS_BACKEND_DEFAULTS.unlinkBatchSize,
+      perSlot: isClusterClient(c),
+    };
+    const counts = await Promise.all(nodes.map((n) => clearPrefixOnNode(n, prefix, opts))).catch(
+      this.#fail.CLEAR,
+    );
+    return counts.some((n) => n > 0);
+  }
+
+  /** Close the connections this backend opened (never a caller's client). Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (!this.#owned) return;
+    const clients = this.#reader === this.#writer ? [this.#writer] : [this.#writer, this.#reader];
+    await Promise.all(clients.map((c) => c.quit().then(undefined, () => c.disconnect())));
+  }
+
+  /** Run one command per item in a non-transactional pipeline (one per hash slot on a cluster). */
+  async #pipelined<T>(
+    items: readonly T[],
+    keyOf: (item: T) => string,
+    add: (pipe: ReturnType<Redis["pipeline"]>, item: T) => unknown,
+    ok: (reply: unknown) => boolean,
+  ): Promise<boolean[]> {
+    const c = this.#writer;
+    this.#admit(c);
+    const groups = isClusterClient(c) ? groupBySlot(items, keyOf) : [items.map((_, i) => i)];
+    const out = new Array<boolean>(items.length).fill(false);
+    await Promise.all(
+      groups.map(async (g) => {
+        const pipe = c.pipeline();
+        for (const i of g) add(pipe, items[i]!);
+        const replies = await this.#queued(c, pipe.exec()).catch(this.#fail.PIPELINE);
+        if (!replies) throw toRedisError(new Error("Connection is closed"), "PIPELINE", this.#secrets);
+        for (let j = 0; j < g.length; j++) {
+          const [err, reply] = replies[j] ?? [null, null];
+          if (err) throw toRedisError(err, "PIPELINE", this.#secrets);
+          out[g[j]!] = ok(reply);
+        }
+      }),
+    );
+    return out;
+  }
+}
+
+/** What the registry passes; `redis` carries backend options when the caller provides them. */
+export interface RedisBackendContext {
+  /** Config path for error messages, e.g. `DATA_CACHE_CONFIG`. */
+  path?: string;
+  /** Backend options (fault handling, an existing client, allowFlushDb). */
+  redis?: RedisBackendOptions;
+}
+
+/**
+ * Registry entry point: a backend for a Flask-Caching Redis cache dict (RedisCache,
+ * RedisSentinelCache, RedisClusterCache in any spelling).
+ * @throws CacheConfigError for invalid configuration
+ */
+export function createBackend(config: FlaskRedisConfig, ctx: RedisBackendContext = {}): RedisBackend {
+  return RedisBackend.fromConfig(config, {
+    ...ctx.redis,
+    path: ctx.redis?.path ?? ctx.path ?? "CACHE_CONFIG",
+  });
+}
+
+/** ioredis's own `SET` (one concatenated buffer), `EX` for timeout > 0 SECONDS. */
+function plainSet(
+  c: Redis | Cluster,
+  key: string,
+  value: Uint8Array | readonly Uint8Array[],
+  timeout: number,
+): Promise<unknown> {
+  const bytes = value instanceof Uint8Array ? toBuffer(value) : Buffer.concat(value);
+  return timeout > 0 ? c.set(key, bytes, "EX", timeout) : c.set(key, bytes);
+}

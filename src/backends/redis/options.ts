@@ -1,0 +1,44 @@
+/**
+ * Options and counters of the Redis backend (fault handling, an existing client, FLUSHDB opt-in).
+ */
+import type { Cluster, Redis } from "ioredis";
+import type { RedisConnectionOptions } from "./client.js";
+import type { RedisBackendError } from "./errors.js";
+
+/** Options of `RedisBackend`, on top of the connection and fault options. */
+export interface RedisBackendOptions extends RedisConnectionOptions {
+  /**
+   * Use this ioredis client or cluster instead of building one from the config. The backend
+   * never closes a client it was given.
+   */
+  client?: Redis | Cluster;
+  /** Let `clear("")` (no key prefix) run FLUSHDB, as Flask-Caching does (default false: refuse). */
+  allowFlushDb?: boolean;
+  /** Most commands waiting for a connection before new ones are rejected at once (default 1000). */
+  maxOfflineQueue?: number;
+  /** SCAN COUNT hint used by `clear` (default 1000). */
+  scanCount?: number;
+  /** Keys per UNLINK used by `clear` (default 500). */
+  unlinkBatchSize?: number;
+  /** Called for connection-level errors ioredis emits (reconnect failures, …); never throws into ioredis. */
+  onConnectionError?: (error: RedisBackendError) => void;
+  /** Config path used in error messages, e.g. `DATA_CACHE_CONFIG` (default `CACHE_CONFIG`). */
+  path?: string;
+}
+
+/** Defaults of `RedisBackendOptions` that are not connection options. */
+export const REDIS_BACKEND_DEFAULTS = {
+  maxOfflineQueue: 1000,
+  scanCount: 1000,
+  unlinkBatchSize: 500,
+} as const;
+
+/** Counters of one backend, for health checks and tests. */
+export interface RedisBackendStats {
+  /** Connection-level error events seen (each reconnect failure counts). */
+  connectionErrors: number;
+  /** Commands rejected because the offline queue was full. */
+  offlineQueueRejections: number;
+  /** Commands currently waiting for a connection. */
+  offlineQueued: number;
+}

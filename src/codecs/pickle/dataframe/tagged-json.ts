@@ -1,0 +1,108 @@
+/**
+ * Python values → "tagged JSON" (the convention of the Flask-Caching golden files): plain
+ * JSON where possible, one-key `$`-objects for everything else. Used for Arrow metadata and
+ * for object columns whose cells are not all of one simple type. Walks are bounded (node
+ * budget and depth), because memo references can make a small pickle a huge tree.
+ */
+import { Table } from "apache-arrow";
+import {
+  PyComplex,
+  PyDate,
+  PyDatetime,
+  PyDatetime64,
+  PyDecimal,
+  PyEnum,
+  PyFloat,
+  PyFrozenSet,
+  PyObject,
+  PySentinel,
+  PyTime,
+  PyTimedelta,
+  PyTuple,
+  PyTzInfo,
+  PyUUID,
+  type PyValue,
+} from "../../../python/values.js";
+
+export type TaggedJson = null | boolean | number | string | TaggedJson[] | { [key: string]: TaggedJson };
+
+/** Thrown when a value expands beyond the node budget or the depth limit. */
+export class TaggedJsonBudgetError extends Error {}
+
+const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+
+function pyFloatRepr(v: number): string {
+  if (Number.isNaN(v)) return "nan";
+  if (v === Number.POSITIVE_INFINITY) return "inf";
+  if (v === Number.NEGATIVE_INFINITY) return "-inf";
+  if (Object.is(v, -0)) return "-0.0";
+  return Number.isInteger(v) ? `${v}.0` : String(v);
+}
+
+/** Convert with at most `budget` nodes and `maxDepth` nesting. */
+export function toTaggedJson(value: PyValue, budget = 1_000_000, maxDepth = 1000): TaggedJson {
+  let nodes = 0;
+  const walk = (v: PyValue, depth: number): TaggedJson => {
+    if (++nodes > budget || depth > maxDepth)
+      throw new TaggedJsonBudgetError("value too large to convert to JSON");
+    if (v === null || typeof v === "boolean" || typeof v === "string") return v;
+    if (typeof v === "number")
+      return Number.isFinite(v) && !Object.is(v, -0) ? v : { $float: pyFloatRepr(v) };
+    if (typeof v === "bigint") return { $int: v.toString() };
+    if (v instanceof PyFloat) return { $float: pyFloatRepr(v.value) };
+    if (v instanceof Uint8Array) return { $bytes: hex(v) };
+    if (v instanceof PyTuple) return { $tuple: v.map((x) => walk(x, depth + 1)) };
+    if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
+    if (v instanceof PyFrozenSet) return { $frozenset: [...v].map((x) => walk(x, depth + 1)) };
+    if (v instanceof Set) return { $set: [...v].map((x) => walk(x, depth + 1)) };
+    if (v instanceof Map) return { $dict: [...v].map(([k, x]) => [walk(k, depth + 1), walk(x, depth + 1)]) };
+    if (v instanceof PyDecimal) return { $decimal: v.text };
+    if (v instanceof PyDatetime) return { $datetime: v.isoformat() };
+    if (v instanceof PyDate) return { $date: v.isoformat() };
+    if (v instanceof PyTime) return { $time: v.isoformat() };
+    if (v instanceof PyTimedelta) return { $timedelta: [v.days, v.seconds, v.microseconds] };
+    if (v instanceof PyDatetime64) {
+      return {
+        $datetime64: v.unit,
+        kind: v.kind,
+        value: v.value.toString(),
+        tz: v.tz ? (v.tz.name ?? v.tz.offsetSeconds) : null,
+      };
+    }
+    if (v === PySentinel.NaT) return { $nat: true };
+    if (v === PySentinel.NA) return { $na: true };
+    if (v instanceof PyComplex) return { $complex: [v.real, v.imag] };
+    if (v instanceof PyUUID) return { $uuid: v.toString() };
+    if (v instanceof PyEnum)
+      return {
+        $enum: `${v.module}.${v.qualname}`,
+        name: v.name,
+        value: v.value === undefined ? null : walk(v.value, depth + 1),
+      };
+    if (v instanceof PyTzInfo) return { $tzinfo: v.name ?? v.offsetSeconds, kind: v.kind };
+    if (v instanceof Table)
+      return { $table: { rows: v.numRows, columns: v.schema.fields.map((f) => f.name) } };
+    if (v instanceof PyObject) {
+      return {
+        $object: v.qualifiedName,
+        args: v.args ? v.args.map((x) => walk(x, depth + 1)) : null,
+        state: v.state === undefined ? null : walk(v.state, depth + 1),
+      };
+    }
+    const out: { [key: string]: TaggedJson } = {};
+    const keys = Object.keys(v);
+    if (keys.some((k) => k.startsWith("$"))) {
+      return { $dict: keys.map((k) => [k, walk((v as Record<string, PyValue>)[k] as PyValue, depth + 1)]) };
+    }
+    for (const k of keys) {
+      Object.defineProperty(out, k, {
+        value: walk((v as Record<string, PyValue>)[k] as PyValue, depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  };
+  return walk(value, 0);
+}

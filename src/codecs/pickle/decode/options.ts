@@ -1,0 +1,33 @@
+/** Options of `loads` (the pickle decoder), with their documented defaults. */
+import type { PickleLimits } from "../limits.js";
+
+export interface LoadsOptions {
+  /**
+   * Keep Python's int/float distinction: a float with an integral value (`2.0`, `-0.0`)
+   * decodes to a `PyFloat` instead of a plain number. Default `false`.
+   */
+  exactNumbers?: boolean;
+  /**
+   * How a dict decodes. `"object"` (default): an object with a null prototype, as long as
+   * every key is a str; a dict with any other key becomes a `Map` anyway. `"map"`: always a
+   * `Map` (keeps insertion order exactly, also for integer-like str keys).
+   */
+  dicts?: "object" | "map";
+  /**
+   * A global outside the whitelist: `"placeholder"` (default) gives an inert `PyObject`
+   * recording module, name, arguments and state; `"error"` throws `PickleSecurityError`.
+   */
+  unknownGlobals?: "placeholder" | "error";
+  /**
+   * Where a DataFrame's row index goes in the Arrow table: `"metadata"` (default, JSON in the
+   * schema metadata) or `"columns"` (extra leading columns, as pyarrow does).
+   */
+  dataFrameIndex?: "metadata" | "columns";
+  /**
+   * Out-of-band buffers for NEXT_BUFFER (protocol 5), consumed in order. Default none: a
+   * NEXT_BUFFER opcode then fails with `PICKLE_OUT_OF_BAND_BUFFER`, as Python does.
+   */
+  buffers?: Iterable<Uint8Array>;
+  /** Resource limits; see `PickleLimits` for each default. */
+  limits?: Partial<PickleLimits>;
+}
