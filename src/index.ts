@@ -1,4 +1,4 @@
-export type { BackendEntry, CacheBackend } from "./backends/backend.js";
+export type { BackendEntry, CacheBackend, DistributedLock } from "./backends/backend.js";
 export {
   CIRCUIT_BREAKER_DEFAULTS,
   CIRCUIT_OPEN,
@@ -58,7 +58,7 @@ export {
   redisTopologyFor,
   resolveRedisConfig,
 } from "./backends/redis/config.js";
-export { type DistributedLock, RedisLock } from "./backends/redis/lock.js";
+export { RedisLock } from "./backends/redis/lock.js";
 export {
   type BackendContext,
   type BackendKind,
@@ -71,7 +71,7 @@ export {
 export { DEFAULT_SIMPLE_THRESHOLD, SimpleBackend, type SimpleBackendOptions } from "./backends/simple.js";
 export { Cache, type CacheMapping, type CacheOptions, type DeleteManyStrategy } from "./cache/cache.js";
 export { CacheArgumentError, RESULTS_BACKEND_NOT_CONFIGURED } from "./cache/cache-errors.js";
-export { type BackendErrorPolicy, type CacheErrorEvent, ERROR_CHANNEL_NAME } from "./cache/error-policy.js";
+export type { BackendErrorPolicy } from "./cache/error-policy.js";
 export {
   GET_OR_SET_DEFAULTS,
   type GetOrSetFactory,
@@ -103,15 +103,12 @@ export { type PyJsonDumpsOptions, PyJsonEncodeError, type PyJsonErrorCode } from
 export * as pickle from "./codecs/pickle/index.js";
 export { PickleDecodeError, PickleEncodeError, PickleSecurityError } from "./codecs/pickle/index.js";
 export type { Serializer } from "./codecs/serializer.js";
-export type {
-  FlaskCacheConfig,
-  NamedCacheConfigKey,
-  ResolvedCacheConfig,
-  SupersetCacheConfig,
-} from "./config/config-types.js";
+export type { FlaskCacheConfig, ResolvedCacheConfig } from "./config/config-types.js";
 export {
+  type CacheErrorEvent,
   type CacheFailOpenEvent,
   type CacheOperationEvent,
+  ERROR_CHANNEL_NAME,
   FAIL_OPEN_CHANNEL_NAME,
   OPERATION_CHANNEL_NAME,
   type OperationOutcome,
@@ -133,6 +130,7 @@ export {
 } from "./integrations/prometheus/index.js";
 export { CacheManager, type CacheManagerOptions } from "./manager/cache-manager.js";
 export { type CreateCacheOptions, createCache } from "./manager/create-cache.js";
+export type { NamedCacheConfigKey, SupersetCacheConfig } from "./manager/superset-config.js";
 export { type CacheKeyRow, type CacheKeysTable, openCacheKeysTable } from "./ops/cache-keys-table.js";
 export {
   DatasourceKeyIndex,

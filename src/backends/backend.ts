@@ -58,3 +58,15 @@ export interface CacheBackend {
   /** Release clients, timers and handles. Idempotent. */
   close(): Promise<void>;
 }
+
+/** The lock contract `getOrSet` uses; any implementation (Redlock, a database row) may be passed. */
+export interface DistributedLock {
+  /**
+   * Try to take `key` for `ttlMs` MILLISECONDS.
+   * @returns a token to release with, or `undefined` when another holder has it
+   * @throws when the lock store is unreachable (getOrSet then runs without the lock, counted)
+   */
+  acquire(key: string, ttlMs: number): Promise<string | undefined>;
+  /** Release `key` if `token` still holds it. @returns true when this call deleted it. */
+  release(key: string, token: string): Promise<boolean>;
+}

@@ -6,9 +6,6 @@ import type { PyValue } from "../python/values.js";
 import type { BackendErrorPolicy } from "./error-policy.js";
 import type { CacheStatsOptions } from "./stats.js";
 
-/** Flask-Caching's default `CACHE_DEFAULT_TIMEOUT`, in SECONDS. */
-export const FLASK_CACHING_DEFAULT_TIMEOUT = 300;
-
 /** How `deleteMany` talks to the backend. */
 export type DeleteManyStrategy = "flask-caching-loop" | "backend-batch";
 

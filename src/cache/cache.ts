@@ -7,13 +7,13 @@
 import type { CacheBackend } from "../backends/backend.js";
 import type { Serializer } from "../codecs/serializer.js";
 import type { ResolvedCacheConfig } from "../config/config-types.js";
+import { FLASK_CACHING_DEFAULT_TIMEOUT } from "../config/flask-config.js";
 import type { PyFloat, PyValue } from "../python/values.js";
 import { CacheArgumentError } from "./cache-errors.js";
 import {
   type CacheMapping,
   type CacheOptions,
   type DeleteManyStrategy,
-  FLASK_CACHING_DEFAULT_TIMEOUT,
   force,
   type Lazy,
   mappingPairs,
@@ -31,12 +31,12 @@ import { pythonIncrement } from "./python-increment.js";
 import { CacheStats, type CacheStatsSnapshot } from "./stats.js";
 import { resolveTimeout } from "./timeouts.js";
 
-export {
-  type CacheMapping,
-  type CacheOptions,
-  type DeleteManyStrategy,
-  FLASK_CACHING_DEFAULT_TIMEOUT,
-  type Lazy,
+export { FLASK_CACHING_DEFAULT_TIMEOUT } from "../config/flask-config.js";
+export type {
+  CacheMapping,
+  CacheOptions,
+  DeleteManyStrategy,
+  Lazy,
 } from "./cache-options.js";
 
 interface Ready {

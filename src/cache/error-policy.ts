@@ -5,24 +5,11 @@
  * propagate as typed `SupersetCacheError`s.
  */
 import { channel } from "node:diagnostics_channel";
+import { type CacheErrorEvent, ERROR_CHANNEL_NAME } from "../core/channels.js";
 import { CacheBackendError, SupersetCacheError } from "../core/errors.js";
 
 /** What `Cache` does when a backend call or a stored value fails. */
 export type BackendErrorPolicy = "fail-open" | "throw";
-
-/** Name of the diagnostics channel every swallowed error is published on. */
-export const ERROR_CHANNEL_NAME = "superset-cache:error";
-
-/** Message published on {@link ERROR_CHANNEL_NAME}. */
-export interface CacheErrorEvent {
-  /** Cache name, e.g. `DATA_CACHE_CONFIG`. */
-  cache: string;
-  /** Cache method that failed, e.g. `get`. */
-  operation: string;
-  /** Stable error code the error is counted under. */
-  code: string;
-  error: unknown;
-}
 
 const errorChannel = channel(ERROR_CHANNEL_NAME);
 

@@ -3,7 +3,7 @@
  * companion keys the options make it use (grace copy, cross-process lock).
  */
 
-import type { DistributedLock } from "../backends/redis/lock.js";
+import type { DistributedLock } from "../backends/backend.js";
 import { SupersetCacheError } from "../core/errors.js";
 import type { PyValue } from "../python/values.js";
 

@@ -8,7 +8,8 @@
  *   flags         --url, --cache, --prefix
  */
 import { readFileSync } from "node:fs";
-import type { FlaskCacheConfig, SupersetCacheConfig } from "../config/config-types.js";
+import type { FlaskCacheConfig } from "../config/config-types.js";
+import type { SupersetCacheConfig } from "../manager/superset-config.js";
 import { CliError, EXIT } from "./exit-codes.js";
 
 export interface CliSettings {

@@ -1,7 +1,7 @@
 /** CLI `invalidate`: Superset's cache-key invalidation through the cache_keys table. */
 
-import type { SupersetCacheConfig } from "../config/config-types.js";
 import { CacheManager } from "../manager/cache-manager.js";
+import type { SupersetCacheConfig } from "../manager/superset-config.js";
 import { invalidate } from "../ops/invalidate.js";
 import type { SupersetVersion } from "../superset/versions.js";
 import type { CliSettings } from "./cli-config.js";

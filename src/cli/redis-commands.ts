@@ -1,9 +1,11 @@
 /** CLI commands that read or write Redis: inspect, keys, get, set, delete, stats. */
 import { Redis } from "ioredis";
+import { parseInfo } from "../backends/redis/info.js";
 import type { Cache } from "../cache/cache.js";
-import type { FlaskCacheConfig, SupersetCacheConfig } from "../config/config-types.js";
+import type { FlaskCacheConfig } from "../config/config-types.js";
 import { createCache } from "../manager/create-cache.js";
-import { BUILTIN_PREFIXES, classify, parseInfo } from "../ops/doctor-collect.js";
+import type { SupersetCacheConfig } from "../manager/superset-config.js";
+import { BUILTIN_PREFIXES, classify } from "../ops/doctor-collect.js";
 import type { KnownPrefix } from "../ops/doctor-types.js";
 import type { PyValue } from "../python/values.js";
 import { type CliSettings, requireUrl } from "./cli-config.js";

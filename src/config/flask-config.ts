@@ -2,10 +2,12 @@
  * Flask-Caching's `init_app` defaults (flask-caching-format.md §3.1, FC 2.0.2–2.4.1) applied to
  * one cache dict, after validating its keys.
  */
-import { FLASK_CACHING_DEFAULT_TIMEOUT } from "../cache/cache.js";
 import { FLASK_CACHE_KEYS } from "./config-schema.js";
 import type { FlaskCacheConfig, ResolvedCacheConfig } from "./config-types.js";
 import { checkValue, validateKeys } from "./validate-config.js";
+
+/** Flask-Caching's default `CACHE_DEFAULT_TIMEOUT`, in SECONDS. */
+export const FLASK_CACHING_DEFAULT_TIMEOUT = 300;
 
 /** Flask-Caching's default `CACHE_KEY_PREFIX` (Redis family only). */
 export const FLASK_CACHING_KEY_PREFIX = "flask_cache_";

@@ -1,5 +1,5 @@
 /**
- * Diagnostics-channel events of the Cache layer. Publishing is skipped entirely when nobody
+ * The diagnostics channels the library publishes on, and their event shapes. Publishing is skipped entirely when nobody
  * subscribes (`channel.hasSubscribers`), so an unobserved cache pays one property read per call.
  * Swallowed errors are also published on `superset-cache:error` (see error-policy.ts).
  */
@@ -9,6 +9,20 @@ import { channel } from "node:diagnostics_channel";
 export const OPERATION_CHANNEL_NAME = "superset-cache:operation";
 /** Channel carrying one {@link CacheFailOpenEvent} per failure the fail-open policy turned into a miss/false. */
 export const FAIL_OPEN_CHANNEL_NAME = "superset-cache:fail-open";
+
+/** Name of the diagnostics channel every swallowed error is published on. */
+export const ERROR_CHANNEL_NAME = "superset-cache:error";
+
+/** Message published on {@link ERROR_CHANNEL_NAME}. */
+export interface CacheErrorEvent {
+  /** Cache name, e.g. `DATA_CACHE_CONFIG`. */
+  cache: string;
+  /** Cache method that failed, e.g. `get`. */
+  operation: string;
+  /** Stable error code the error is counted under. */
+  code: string;
+  error: unknown;
+}
 
 /** How a Cache call ended. */
 export type OperationOutcome = "ok" | "fail-open" | "error";

@@ -8,11 +8,12 @@ import { RESULTS_BACKEND_NOT_CONFIGURED } from "../cache/cache-errors.js";
 import type { BackendErrorPolicy } from "../cache/error-policy.js";
 import type { CacheStatsOptions, CacheStatsSnapshot } from "../cache/stats.js";
 import { SUPERSET_KEYS } from "../config/config-schema.js";
-import type { FlaskCacheConfig, NamedCacheConfigKey, SupersetCacheConfig } from "../config/config-types.js";
+import type { FlaskCacheConfig } from "../config/config-types.js";
 import { validateKeys } from "../config/validate-config.js";
 import type { Clock } from "../core/clock.js";
 import { CacheConfigError } from "../core/errors.js";
 import { createCache } from "./create-cache.js";
+import type { NamedCacheConfigKey, SupersetCacheConfig } from "./superset-config.js";
 import {
   applySupersetInitRules,
   METASTORE_CACHE_PATH,

@@ -2,7 +2,8 @@
  * Superset's config defaults for the cache manager and `CacheManager._init_cache`'s rules
  * (superset-chart-data-cache.md §8, superset-temp-results-cache.md §1.3, §2.8).
  */
-import type { FlaskCacheConfig, NamedCacheConfigKey } from "../config/config-types.js";
+import type { FlaskCacheConfig } from "../config/config-types.js";
+import type { NamedCacheConfigKey } from "./superset-config.js";
 
 /** Superset's `CACHE_DEFAULT_TIMEOUT`: one day, in SECONDS. */
 export const SUPERSET_DEFAULT_TIMEOUT = 86_400;

@@ -4,6 +4,7 @@
  * MEMORY USAGE samples. Every refused command degrades to "unknown" instead of failing.
  */
 import { Redis } from "ioredis";
+import { parseInfo } from "../backends/redis/info.js";
 import {
   DOCTOR_DEFAULTS,
   type DoctorOptions,
@@ -37,17 +38,6 @@ const CONFIG_KEYS = [
 ];
 const DANGEROUS_COMMANDS = ["flushdb", "flushall", "config"];
 const SCAN_BATCH = 500;
-
-/** Parse INFO text into a flat field map (`# Section` lines skipped). */
-export function parseInfo(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split(/\r?\n/)) {
-    if (!line || line.startsWith("#")) continue;
-    const i = line.indexOf(":");
-    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
-}
 
 /** `db0:keys=3,expires=1,avg_ttl=0` fields → { 0: 3 }. */
 export function keyspaceOf(info: Record<string, string>): Record<number, number> {

@@ -3,9 +3,10 @@
  * no Redis, no database, and a fake clock that moves only when the test says so.
  */
 
-import type { FlaskCacheConfig, SupersetCacheConfig } from "../config/config-types.js";
+import type { FlaskCacheConfig } from "../config/config-types.js";
 import type { Clock } from "../core/clock.js";
 import { CacheManager, type CacheManagerOptions } from "../manager/cache-manager.js";
+import type { SupersetCacheConfig } from "../manager/superset-config.js";
 import { SUPERSET_CACHE_DEFAULTS } from "../manager/superset-defaults.js";
 import { FakeClock } from "./fake-clock.js";
 

@@ -5,7 +5,7 @@
  */
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CacheErrorEvent, ERROR_CHANNEL_NAME } from "#src/cache/error-policy.js";
+import { type CacheErrorEvent, ERROR_CHANNEL_NAME } from "#src/core/channels.js";
 import { SupersetCacheError } from "#src/core/errors.js";
 import { createCache } from "#src/manager/create-cache.js";
 import { RedisServer } from "#test/helpers/redis-server.js";

@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { DistributedLock } from "#src/backends/redis/lock.js";
+import type { DistributedLock } from "#src/backends/backend.js";
 import { SimpleBackend } from "#src/backends/simple.js";
 import { Cache } from "#src/cache/cache.js";
 import { GetOrSetTimeoutError, GRACE_KEY_SUFFIX } from "#src/cache/get-or-set.js";

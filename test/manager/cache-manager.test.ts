@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Cache } from "#src/cache/cache.js";
-import type { SupersetCacheConfig } from "#src/config/config-types.js";
+import type { SupersetCacheConfig } from "#src/manager/superset-config.js";
 import { CacheConfigError } from "#src/core/errors.js";
 import { CacheManager } from "#src/manager/cache-manager.js";
 import { createInMemoryCacheManager, FakeClock } from "#src/testing/index.js";

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SupersetCacheConfig } from "#src/config/config-types.js";
+import type { SupersetCacheConfig } from "#src/manager/superset-config.js";
 import { CacheManager } from "#src/manager/cache-manager.js";
 import { FlaskPeer } from "#test/helpers/peer.js";
 import { RedisServer } from "#test/helpers/redis-server.js";

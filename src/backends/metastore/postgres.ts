@@ -3,7 +3,7 @@
  * Superset's `uuid` column is a native `uuid` on PostgreSQL (sqlalchemy-utils UUIDType).
  */
 import { channel } from "node:diagnostics_channel";
-import { type CacheErrorEvent, ERROR_CHANNEL_NAME } from "../../cache/error-policy.js";
+import { type CacheErrorEvent, ERROR_CHANNEL_NAME } from "../../core/channels.js";
 import { CacheBackendError } from "../../core/errors.js";
 import {
   checkTableName,

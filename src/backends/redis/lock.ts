@@ -6,18 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Cluster, Redis } from "ioredis";
-
-/** The lock contract `getOrSet` uses; any implementation (Redlock, a database row) may be passed. */
-export interface DistributedLock {
-  /**
-   * Try to take `key` for `ttlMs` MILLISECONDS.
-   * @returns a token to release with, or `undefined` when another holder has it
-   * @throws when the lock store is unreachable (getOrSet then runs without the lock, counted)
-   */
-  acquire(key: string, ttlMs: number): Promise<string | undefined>;
-  /** Release `key` if `token` still holds it. @returns true when this call deleted it. */
-  release(key: string, token: string): Promise<boolean>;
-}
+import type { DistributedLock } from "../backend.js";
 
 /** Deletes KEYS[1] only when it still holds ARGV[1] (our token). */
 const RELEASE_SCRIPT = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;

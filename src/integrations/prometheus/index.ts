@@ -5,11 +5,11 @@
  * server gauges come from INFO at scrape time.
  */
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { readRedisInfo } from "../../backends/redis/info.js";
 import type { Cache } from "../../cache/cache.js";
 import { type CacheOperationEvent, OPERATION_CHANNEL_NAME } from "../../core/channels.js";
 import { CacheConfigError } from "../../core/errors.js";
 import type { CacheManager } from "../../manager/cache-manager.js";
-import { readRedisInfo } from "../../ops/redis-info.js";
 
 /** Histogram buckets in SECONDS (Prometheus convention), 100 µs to 5 s. */
 export const LATENCY_BUCKETS_SECONDS = [

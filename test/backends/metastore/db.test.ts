@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MetastoreBackend } from "#src/backends/metastore/backend.js";
 import { metastoreJsonSerializer } from "#src/backends/metastore/codecs.js";
 import { metastoreUuid } from "#src/backends/metastore/uuid.js";
-import { ERROR_CHANNEL_NAME } from "#src/cache/error-policy.js";
+import { ERROR_CHANNEL_NAME } from "#src/core/channels.js";
 import type { Clock } from "#src/core/clock.js";
 import { CacheBackendError } from "#src/core/errors.js";
 import type { PyValue } from "#src/python/values.js";

@@ -1,6 +1,5 @@
-/** One-shot INFO read over a short-lived connection (ops tools: exporter gauges). */
+/** Redis INFO: the text parser, and a one-shot read over a short-lived connection (ops tools). */
 import { Redis } from "ioredis";
-import { parseInfo } from "./doctor-collect.js";
 
 /** Connect/command timeout for one INFO, MILLISECONDS. */
 export const INFO_TIMEOUT_MS = 2000;
@@ -24,4 +23,15 @@ export async function readRedisInfo(
   } finally {
     client.disconnect();
   }
+}
+
+/** Parse INFO text into a flat field map (`# Section` lines skipped). */
+export function parseInfo(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    if (!line || line.startsWith("#")) continue;
+    const i = line.indexOf(":");
+    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return out;
 }
