@@ -11,7 +11,7 @@ import { REPO_ROOT } from "#test/helpers/paths.js";
 const SRC = join(REPO_ROOT, "src");
 
 /** Lower rank = lower layer. Layers of equal rank must not import each other. */
-export const LAYER_RANK: Readonly<Record<string, number>> = {
+const LAYER_RANK: Readonly<Record<string, number>> = {
   core: 0,
   python: 1,
   codecs: 2,
@@ -50,7 +50,8 @@ function edges(): ImportEdge[] {
   for (const file of sourceFiles(SRC)) {
     const text = readFileSync(file, "utf8");
     const from = relative(SRC, file);
-    const resolve = (spec: string) => relative(SRC, normalize(join(dirname(file), spec.replace(/\.js$/, ".ts"))));
+    const resolve = (spec: string) =>
+      relative(SRC, normalize(join(dirname(file), spec.replace(/\.js$/, ".ts"))));
     for (const m of text.matchAll(IMPORT)) {
       out.push({ from, to: resolve(m[3] as string), static: m[2] === undefined });
     }
@@ -62,7 +63,9 @@ function edges(): ImportEdge[] {
 const layerOf = (path: string): string => path.split("/")[0] as string;
 const familyOf = (path: string): string | undefined => {
   const [layer, family] = path.split("/");
-  return layer === "backends" && family !== undefined && BACKEND_FAMILIES.includes(family) ? family : undefined;
+  return layer === "backends" && family !== undefined && BACKEND_FAMILIES.includes(family)
+    ? family
+    : undefined;
 };
 
 const ALL = edges();
@@ -104,7 +107,9 @@ describe("import layers", () => {
   });
 
   it("cache/ is backend-neutral: it never imports a Redis client", () => {
-    const bad = sourceFiles(join(SRC, "cache")).filter((f) => /from\s+"ioredis"/.test(readFileSync(f, "utf8")));
+    const bad = sourceFiles(join(SRC, "cache")).filter((f) =>
+      /from\s+"ioredis"/.test(readFileSync(f, "utf8")),
+    );
     expect(bad.map((f) => relative(SRC, f))).toEqual([]);
   });
 
