@@ -1,8 +1,8 @@
 /**
  * One case of the pickle suite in a fresh Node process (spawned by bench/suites/pickle.ts): warm-up
  * rounds, then timed decode and encode rounds of one pickle; prints one JSON line. A fresh process
- * per case keeps one case's heap and allocator state (fresh pages cost ~12 µs each on the VM we
- * measured on) from slowing the next: in one shared process the same decode ran 2-3x slower
+ * per case keeps one case's heap and allocator state (page faults on fresh memory are costly on
+ * VMs) from slowing the next: in one shared process the same decode runs several times slower
  * depending on which cases ran before it.
  * Usage: node --import tsx bench/pickle-case.ts <pickle path> <case label> <rounds> <warm rounds> <round ms>
  */

@@ -1,25 +1,24 @@
 /**
  * A cache warmer computing Superset's chart-data key for a query and reading/writing the
- * entry under it. Run: npx tsx examples/chart-data.ts
+ * entry under it. Run: npx tsx --conditions=superset-cache-source examples/chart-data.ts
  *
  * With SUPERSET_DATA_REDIS_URL set (e.g. redis://127.0.0.1:6379/0, DATA_CACHE_CONFIG's Redis)
  * it talks to that Redis with the `superset_data_` prefix; without it, an in-memory cache.
  * Pin SUPERSET_VERSION (default 4.1 here) to the version your Superset runs.
  */
 import { Int64, Table, Utf8, vectorFromArray } from "apache-arrow";
+import { CacheManager, PyDatetime } from "superset-cache";
 import {
-  CacheManager,
   chartDataCacheTimeout,
   hashInputJson,
   makeJsonIntDttmSer,
-  PyDatetime,
   QueryCacheManager,
   queryObjectCacheDict,
   queryObjectCacheKey,
   type SupersetVersion,
   versionProfile,
-} from "#src/index.js";
-import { createInMemoryCacheManager } from "#src/testing/index.js";
+} from "superset-cache/superset";
+import { createInMemoryCacheManager } from "superset-cache/testing";
 
 const say = (line: string) => console.log(line);
 

@@ -2,7 +2,8 @@
  * A plain node:http route serving chart data through `getOrSet`: the first requests for a
  * cold chart share one "warehouse query" (single flight, and across processes the RedisLock),
  * later ones are cache hits; with grace on, a failing warehouse is answered with the last good
- * data. Run: npx tsx examples/chart-route.ts  (then curl http://127.0.0.1:PORT/api/chart/7)
+ * data. Run: npx tsx --conditions=superset-cache-source examples/chart-route.ts
+ * (then curl http://127.0.0.1:PORT/api/chart/7)
  *
  * With SUPERSET_DATA_REDIS_URL set it uses that Redis (prefix `superset_data_`, Superset's
  * DATA_CACHE_CONFIG shape) and a RedisLock on it; without it, an in-memory SimpleCache.
@@ -11,7 +12,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
-import { createCache, type GetOrSetOptions, RedisLock } from "#src/index.js";
+import { createCache, type GetOrSetOptions } from "superset-cache";
+import { RedisLock } from "superset-cache/backends/redis";
 
 const CHART_TIMEOUT_SECONDS = 300;
 let warehouseQueries = 0;

@@ -1,6 +1,6 @@
 /**
  * A FileSystemCache directory as Superset (Flask-Caching 2.x / cachelib) writes it, from Node.
- * Run: npx tsx examples/filesystem-cache.ts
+ * Run: npx tsx --conditions=superset-cache-source examples/filesystem-cache.ts
  *
  * Point CACHE_DIR at the directory your superset_config.py uses (e.g. DATA_CACHE_CONFIG =
  * {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": "/var/cache/superset"}) and both sides read
@@ -9,7 +9,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCache, type FileSystemBackend } from "#src/index.js";
+import { createCache } from "superset-cache";
+import type { FileSystemBackend } from "superset-cache/backends/filesystem";
 
 const say = (line: string) => console.log(line);
 

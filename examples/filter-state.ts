@@ -1,6 +1,6 @@
 /**
  * An embedding backend reading a dashboard's native-filter state the way Superset does.
- * Run: npx tsx examples/filter-state.ts
+ * Run: npx tsx --conditions=superset-cache-source examples/filter-state.ts
  *
  * A browser that embeds dashboard 42 has a URL like `/superset/dashboard/42/?native_filters_key=K`.
  * Superset stored the filter state under K in FILTER_STATE_CACHE_CONFIG. Given that URL, a Node
@@ -10,14 +10,14 @@
  * reads Superset's own metadata database (the default SupersetMetastoreCache, JSON codec).
  * Without it, it runs against an in-memory cache and first writes an entry as Superset would.
  */
+import { CacheManager } from "superset-cache";
 import {
-  CacheManager,
   FilterStateStore,
   flaskLoginSessionId,
   type RequestIdentity,
   TemporaryCacheAccessDeniedError,
-} from "#src/index.js";
-import { createInMemoryCacheManager } from "#src/testing/index.js";
+} from "superset-cache/superset";
+import { createInMemoryCacheManager } from "superset-cache/testing";
 
 const say = (line: string) => console.log(line);
 

@@ -3,12 +3,14 @@
  * safely, and print what it holds (a chart-data dict with a DataFrame here). Nothing in the
  * pickle is executed; unknown classes come back as inert placeholders.
  *
- * Run: npx tsx examples/inspect-pickle.ts [file]   (default: a Superset chart-data value
- * captured from Flask-Caching, test/fixtures/pickle/superset_query_cache.redis)
+ * Run: npx tsx --conditions=superset-cache-source examples/inspect-pickle.ts [file]
+ * (default file: a Superset chart-data value captured from Flask-Caching,
+ * test/fixtures/pickle/superset_query_cache.redis, which the package ships too)
  */
 import { readFileSync } from "node:fs";
 import { Table } from "apache-arrow";
-import { PickleDecodeError, PyObject, pickle } from "#src/index.js";
+import { PyObject, pickle } from "superset-cache";
+import { PickleDecodeError } from "superset-cache/pickle";
 
 const file =
   process.argv[2] ?? new URL("../test/fixtures/pickle/superset_query_cache.redis", import.meta.url).pathname;

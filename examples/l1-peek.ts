@@ -1,10 +1,12 @@
 /**
  * An in-process L1 in front of a backend, read synchronously with `peek` and through `getOrSet`.
- * Run: npx tsx examples/l1-peek.ts   (no server: a SimpleBackend stands in for Redis here; in a
- * service you would wrap `RedisBackend.fromConfig(config)` and add pub/sub invalidation, see
- * docs/stampede.md)
+ * Run: npx tsx --conditions=superset-cache-source examples/l1-peek.ts
+ * (no server: a SimpleBackend stands in for Redis here; in a service you would wrap
+ * `RedisBackend.fromConfig(config)` and add pub/sub invalidation, see docs/stampede.md)
  */
-import { Cache, L1Backend, RedisSerializer, SimpleBackend } from "#src/index.js";
+import { Cache } from "superset-cache";
+import { L1Backend, SimpleBackend } from "superset-cache/backends";
+import { RedisSerializer } from "superset-cache/codecs";
 
 const say = (line: string) => console.log(line);
 

@@ -1,16 +1,13 @@
 /**
  * Operations: per-cache statistics, diagnostics events, Prometheus text, and (with a Redis URL)
  * the doctor. Runs in memory; set SUPERSET_CACHE_REDIS_URL=redis://host:port to also run doctor().
- * Run: npx tsx examples/operations.ts
+ * Run: npx tsx --conditions=superset-cache-source examples/operations.ts
  */
 import { subscribe } from "node:diagnostics_channel";
-import {
-  type CacheOperationEvent,
-  createPrometheusExporter,
-  doctor,
-  OPERATION_CHANNEL_NAME,
-} from "#src/index.js";
-import { createInMemoryCacheManager } from "#src/testing/index.js";
+import { type CacheOperationEvent, OPERATION_CHANNEL_NAME } from "superset-cache";
+import { doctor } from "superset-cache/ops";
+import { createPrometheusExporter } from "superset-cache/prometheus";
+import { createInMemoryCacheManager } from "superset-cache/testing";
 
 const say = (line: string) => console.log(line);
 

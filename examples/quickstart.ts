@@ -5,8 +5,8 @@
  * In a real service you would write the same config your superset_config.py has, e.g.
  *   new CacheManager({ DATA_CACHE_CONFIG: { CACHE_TYPE: "RedisCache", CACHE_REDIS_URL: "redis://…" }, … })
  */
-import { PyTuple } from "#src/index.js";
-import { createInMemoryCacheManager, FakeClock } from "#src/testing/index.js";
+import { PyTuple } from "superset-cache";
+import { createInMemoryCacheManager, FakeClock } from "superset-cache/testing";
 
 const say = (line: string) => console.log(line);
 

@@ -1,6 +1,6 @@
 /**
  * Large `bytes` values (a rendered thumbnail, an Arrow IPC blob) in Superset's Redis, from Node.
- * Run: npx tsx examples/redis-large-values.ts
+ * Run: npx tsx --conditions=superset-cache-source examples/redis-large-values.ts
  *
  * With REDIS_URL set it uses that Redis (keys under the prefix `example_large_`, deleted at the
  * end); without it, it starts a throwaway `redis-server` on a free loopback port and stops it.
@@ -12,7 +12,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { Redis } from "ioredis";
-import { createCache } from "#src/index.js";
+import { createCache } from "superset-cache";
 
 const VALUE_BYTES = 100 * 1024;
 const TIMEOUT_SECONDS = 60;

@@ -1,14 +1,15 @@
 /**
  * Write a SQL Lab result that Superset's `/api/v1/sqllab/results/?q=(key:'…')` will serve, then read
  * it back as Superset does, with the data as an Arrow Table.
- * Run: npx tsx examples/sql-lab-results.ts
+ * Run: npx tsx --conditions=superset-cache-source examples/sql-lab-results.ts
  *
  * With SUPERSET_RESULTS_REDIS_URL set (e.g. redis://127.0.0.1:6380/0, the Redis your Superset's
  * RESULTS_BACKEND = RedisCache(..., key_prefix="superset_results") points at), the entry goes there
  * and Superset can serve it. Without it, an in-process SimpleCache stands in.
  */
 import { Float64, Int64, Table, Utf8, vectorFromArray } from "apache-arrow";
-import { CacheManager, type FlaskCacheConfig, ResultsExpiredError, SqlLabResults } from "#src/index.js";
+import { CacheManager, type FlaskCacheConfig } from "superset-cache";
+import { ResultsExpiredError, SqlLabResults } from "superset-cache/superset";
 
 const redisUrl = process.env.SUPERSET_RESULTS_REDIS_URL;
 const resultsBackend: FlaskCacheConfig = redisUrl

@@ -58,7 +58,7 @@ async function interleaved(
 
 /**
  * Median over rounds of ours/theirs measured in the same round: on a loaded machine a round's
- * speed swings by 10x, and both sides of a pair share the swing.
+ * speed swings widely, and both sides of a pair share the swing.
  */
 function pairedRatio(
   m: readonly Measurement[],

@@ -3,12 +3,18 @@
  * reads miss, writes/deletes/clear report success, `has` is false. `Cache.inc` on it returns
  * `delta` every time (generic read-modify-write over a cache that forgets).
  */
+import type { ResolvedCacheConfig } from "../config/config-types.js";
 import type { BackendEntry, CacheBackend } from "./backend.js";
-import type { BackendModule } from "./registry.js";
+import type { BackendContext, BackendModule } from "./backend-module.js";
 
-/** A backend that stores nothing. */
+/** A backend that stores nothing. It has no options. */
 export class NullBackend implements CacheBackend {
   readonly kind = "null";
+
+  /** Registry adapter: NullCache takes no settings, so the cache dict is not read. */
+  static fromFlaskConfig(_config: ResolvedCacheConfig, _context: BackendContext): NullBackend {
+    return new NullBackend();
+  }
 
   async get(_key: string): Promise<Uint8Array | undefined> {
     return undefined;
@@ -40,5 +46,7 @@ export class NullBackend implements CacheBackend {
   async close(): Promise<void> {}
 }
 
-/** Registry entry point: NullCache takes no settings (its factory ignores the config). */
-export const createBackend: BackendModule["createBackend"] = () => new NullBackend();
+/** The null family's registry module (`BACKENDS.null`); it takes no `backendOptions`. */
+export const backendModule: BackendModule = {
+  createBackend: (config, context) => NullBackend.fromFlaskConfig(config, context),
+};

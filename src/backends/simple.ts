@@ -1,5 +1,5 @@
 /**
- * SimpleCache: cachelib 0.9.0's process-local cache, exactly (flask-caching-format.md §8).
+ * SimpleCache: cachelib 0.9.0's process-local cache, exactly (cachelib/simple.py).
  * Entries are `(expires, bytes)`; `expires` is 0 (never), `floor(now) + timeout` for a positive
  * timeout, or the negative timeout itself (never readable). Pruning on every `set`/`add` when over
  * the threshold: first every entry with `expires < now` (which includes every never-expiring entry,
@@ -7,10 +7,11 @@
  * Values are pickled bytes from `Cache`, so callers can never mutate a cached object. The backend
  * keeps the `Uint8Array` it is given (no copy); `Cache.getRaw`/`setRaw` copy at the boundary.
  */
+import type { ResolvedCacheConfig } from "../config/config-types.js";
 import { type Clock, systemClock } from "../core/clock.js";
 import { CacheConfigError } from "../core/errors.js";
 import type { BackendEntry, CacheBackend } from "./backend.js";
-import type { BackendModule } from "./registry.js";
+import type { BackendContext, BackendModule } from "./backend-module.js";
 
 /** cachelib's default threshold; a threshold of 0 also means this. */
 export const DEFAULT_SIMPLE_THRESHOLD = 500;
@@ -20,6 +21,13 @@ export interface SimpleBackendOptions {
   threshold?: number;
   /** Time source (milliseconds); default the system clock. */
   clock?: Clock;
+}
+
+/** @throws CacheConfigError `CONFIG_INVALID_VALUE` at `path` for a negative or non-integer threshold. */
+function checkThreshold(threshold: number, path: string): void {
+  if (!Number.isInteger(threshold) || threshold < 0) {
+    throw new CacheConfigError("CONFIG_INVALID_VALUE", path, `must be an integer >= 0, got ${threshold}`);
+  }
 }
 
 interface SimpleEntry {
@@ -38,15 +46,18 @@ export class SimpleBackend implements CacheBackend {
   /** @throws CacheConfigError `CONFIG_INVALID_VALUE` for a negative or non-integer threshold. */
   constructor(options: SimpleBackendOptions = {}) {
     const t = options.threshold ?? 0;
-    if (!Number.isInteger(t) || t < 0) {
-      throw new CacheConfigError(
-        "CONFIG_INVALID_VALUE",
-        "CACHE_THRESHOLD",
-        `must be an integer >= 0, got ${t}`,
-      );
-    }
+    checkThreshold(t, "CACHE_THRESHOLD");
     this.threshold = t || DEFAULT_SIMPLE_THRESHOLD;
     this.clock = options.clock ?? systemClock;
+  }
+
+  /**
+   * Registry adapter: `CACHE_THRESHOLD` (0 → 500) and the context's clock.
+   * @throws CacheConfigError `CONFIG_INVALID_VALUE` at `<path>.CACHE_THRESHOLD`
+   */
+  static fromFlaskConfig(config: ResolvedCacheConfig, context: BackendContext): SimpleBackend {
+    checkThreshold(config.CACHE_THRESHOLD, `${context.path}.CACHE_THRESHOLD`);
+    return new SimpleBackend({ threshold: config.CACHE_THRESHOLD, clock: context.clock });
   }
 
   /** Number of stored entries, expired ones included (as `len(cache._cache)`). */
@@ -151,18 +162,7 @@ export class SimpleBackend implements CacheBackend {
   }
 }
 
-/** Registry entry point: `CACHE_THRESHOLD` (0 → 500) and the context clock. */
-export const createBackend: BackendModule["createBackend"] = (config, ctx) => {
-  try {
-    return new SimpleBackend({ threshold: config.CACHE_THRESHOLD, clock: ctx.clock });
-  } catch (err) {
-    if (err instanceof CacheConfigError) {
-      throw new CacheConfigError(
-        err.code,
-        `${ctx.path}.CACHE_THRESHOLD`,
-        err.message.replace(/^[^:]*: /, ""),
-      );
-    }
-    throw err;
-  }
+/** The simple family's registry module (`BACKENDS.simple`); it takes no `backendOptions`. */
+export const backendModule: BackendModule = {
+  createBackend: (config, context) => SimpleBackend.fromFlaskConfig(config, context),
 };

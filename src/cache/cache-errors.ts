@@ -1,11 +1,7 @@
-import { SupersetCacheError } from "../core/errors.js";
+import type { ConfigErrorCode } from "../core/error-codes.js";
 
-/**
- * A caller passed an argument the cache cannot act on (a non-numeric timeout, `inc` on a value
- * that is not a number, …). Never swallowed by the fail-open policy: it is a bug in the caller.
- * Codes: `INVALID_TIMEOUT`, `INC_NOT_A_NUMBER`, `INVALID_DELTA`.
- */
-export class CacheArgumentError extends SupersetCacheError {}
+// CacheArgumentError lives in core so that lower layers (python/, superset/) can throw it too.
+export { CacheArgumentError } from "../core/errors.js";
 
 /** Code for `resultsBackend` used while `RESULTS_BACKEND` is unset (Superset's RESULTS_BACKEND_NOT_CONFIGURED_ERROR). */
-export const RESULTS_BACKEND_NOT_CONFIGURED = "RESULTS_BACKEND_NOT_CONFIGURED";
+export const RESULTS_BACKEND_NOT_CONFIGURED = "RESULTS_BACKEND_NOT_CONFIGURED" satisfies ConfigErrorCode;

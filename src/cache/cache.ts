@@ -5,19 +5,12 @@
  * batch writes, `undefined` for a missing key and `null` for a stored Python `None`.
  */
 import type { CacheBackend } from "../backends/backend.js";
-import type { Serializer } from "../codecs/serializer.js";
 import type { ResolvedCacheConfig } from "../config/config-types.js";
 import { FLASK_CACHING_DEFAULT_TIMEOUT } from "../config/flask-config.js";
 import type { PyFloat, PyValue } from "../python/values.js";
+import { BackendCalls, type Ready } from "./backend-calls.js";
 import { CacheArgumentError } from "./cache-errors.js";
-import {
-  type CacheMapping,
-  type CacheOptions,
-  type DeleteManyStrategy,
-  force,
-  type Lazy,
-  mappingPairs,
-} from "./cache-options.js";
+import { type CacheMapping, type CacheOptions, type DeleteManyStrategy, mappingPairs } from "./cache-options.js";
 import { type BackendErrorPolicy, ErrorRecorder } from "./error-policy.js";
 import {
   coordinatorFor,
@@ -39,11 +32,6 @@ export type {
   Lazy,
 } from "./cache-options.js";
 
-interface Ready {
-  backend: CacheBackend;
-  serializer: Serializer;
-}
-
 export class Cache {
   /** Prefix prepended to keys (Redis family: `CACHE_KEY_PREFIX`; others: `""`). */
   readonly keyPrefix: string;
@@ -55,10 +43,8 @@ export class Cache {
   private readonly deleteManyStrategy: DeleteManyStrategy;
   /** The resolved config dict, when built by `createCache`/`CacheManager`. */
   readonly config: ResolvedCacheConfig | undefined;
-  private readonly backendSource: Lazy<CacheBackend>;
-  private readonly serializerSource: Lazy<Serializer>;
-  private setupPromise: Promise<Ready> | undefined;
-  private ready: Ready | undefined;
+  /** The backend, created on first use, and the policy each call to it runs under. */
+  private readonly calls: BackendCalls;
   private readonly errors: ErrorRecorder;
   /** Undefined when stats are off (`stats: false`). */
   private readonly statsRecorder: CacheStats | undefined;
@@ -74,35 +60,21 @@ export class Cache {
     this.policy = options.onBackendError ?? "fail-open";
     this.ignoreErrors = options.ignoreErrors ?? false;
     this.deleteManyStrategy = options.deleteManyStrategy ?? "flask-caching-loop";
-    this.errors = new ErrorRecorder(this.name, () => this.ready?.backend.kind ?? "unknown");
+    this.errors = new ErrorRecorder(this.name, () => this.calls.ready?.backend.kind ?? "unknown");
     this.config = options.config;
     this.statsRecorder = options.stats === false ? undefined : new CacheStats(this.name, options.stats);
     this.outcomes = new OperationOutcomes(this.name, this.policy, this.errors, this.statsRecorder);
-    this.backendSource = options.backend;
-    this.serializerSource = options.serializer;
-  }
-
-  /** Create backend and serializer once; failures surface to every caller. */
-  private get setup(): Promise<Ready> {
-    this.setupPromise ??= (async () => {
-      const [backend, serializer] = await Promise.all([
-        force(this.backendSource),
-        Promise.resolve().then(() => force(this.serializerSource)),
-      ]);
-      this.ready = { backend, serializer };
-      return this.ready;
-    })();
-    return this.setupPromise;
+    this.calls = new BackendCalls(options.backend, options.serializer, this.outcomes, this.statsRecorder);
   }
 
   /** Wait until the backend exists. @throws CacheConfigError or the backend's creation error. */
   async whenReady(): Promise<void> {
-    await this.setup;
+    await this.calls.use();
   }
 
   /** The backend, once created (for inspection tools). */
   async backend(): Promise<CacheBackend> {
-    return (await this.setup).backend;
+    return (await this.calls.use()).backend;
   }
 
   /** The storage key of `key`: prefix + key. */
@@ -125,89 +97,9 @@ export class Cache {
     this.statsRecorder?.reset();
   }
 
-  private async use(): Promise<Ready> {
-    return this.ready ?? (await this.setup);
-  }
-
-  /**
-   * Run a backend operation under the policy. Config and argument errors always propagate.
-   * In fail-open mode other errors are recorded and `fallback` is returned.
-   */
-  private async guard<T>(operation: string, fallback: T, run: (r: Ready) => Promise<T>): Promise<T> {
-    const r = await this.use();
-    const started = this.outcomes.start();
-    try {
-      return this.outcomes.succeeded(operation, started, await run(r));
-    } catch (err) {
-      return this.outcomes.failed(operation, started, fallback, err);
-    }
-  }
-
-  /**
-   * `set`/`add` once the backend exists: the backend's promise under the policy, without an
-   * async frame or `guard` closure (hot path). A backend that throws synchronously is treated
-   * like one that rejects.
-   */
-  private write(
-    operation: "set" | "add",
-    b: CacheBackend,
-    key: string,
-    bytes: Uint8Array | readonly Uint8Array[],
-    t: number,
-  ) {
-    const started = this.outcomes.start();
-    let p: Promise<boolean>;
-    try {
-      const storageKey = this.keyPrefix + key;
-      if (!(bytes instanceof Uint8Array)) p = b.setParts!(storageKey, bytes, t);
-      else p = operation === "set" ? b.set(storageKey, bytes, t) : b.add(storageKey, bytes, t);
-    } catch (err) {
-      p = Promise.reject(err);
-    }
-    return p.then(
-      (stored) => this.outcomes.succeeded(operation, started, stored),
-      (err: unknown) => this.outcomes.failed(operation, started, false, err),
-    );
-  }
-
-  private decode(r: Ready, operation: string, bytes: Uint8Array | undefined): PyValue | undefined {
-    if (bytes === undefined) return undefined;
-    this.statsRecorder?.read(bytes.length);
-    try {
-      return r.serializer.loads(bytes);
-    } catch (err) {
-      return this.outcomes.undecodable(operation, err);
-    }
-  }
-
   /** The value under `key`; `undefined` when missing, expired or undecodable (fail-open). */
   get(key: string): Promise<PyValue | undefined> {
-    const r = this.ready;
-    if (r === undefined) {
-      return this.guard("get", undefined, async (ready) =>
-        this.decode(ready, "get", await ready.backend.get(this.storageKey(key))),
-      );
-    }
-    // Hot path once the backend exists: one promise hop over the backend's, no async frames.
-    const started = this.outcomes.start();
-    let p: Promise<Uint8Array | undefined>;
-    try {
-      p = r.backend.get(this.keyPrefix + key);
-    } catch (err) {
-      p = Promise.reject(err);
-    }
-    return p.then(
-      (bytes) => {
-        let value: PyValue | undefined;
-        try {
-          value = this.decode(r, "get", bytes);
-        } catch (err) {
-          return this.outcomes.failed("get", started, undefined, err);
-        }
-        return this.outcomes.succeeded("get", started, value);
-      },
-      (err: unknown) => this.outcomes.failed("get", started, undefined, err),
-    );
+    return this.calls.get(this.keyPrefix + key);
   }
 
   /**
@@ -218,27 +110,16 @@ export class Cache {
    * @throws CacheBackendError for undecodable bytes under the `throw` policy
    */
   peek(key: string): PyValue | undefined {
-    const r = this.ready;
-    if (r?.backend.peek === undefined) return undefined;
-    const started = this.outcomes.start();
-    try {
-      return this.outcomes.succeeded(
-        "get",
-        started,
-        this.decode(r, "get", r.backend.peek(this.keyPrefix + key)),
-      );
-    } catch (err) {
-      return this.outcomes.failed("get", started, undefined, err);
-    }
+    return this.calls.peek(this.keyPrefix + key);
   }
 
   /** Values in the order of `keys`, `undefined` for each miss. */
   async getMany(keys: readonly string[]): Promise<(PyValue | undefined)[]> {
     const misses = keys.map(() => undefined);
     if (keys.length === 0) return [];
-    return this.guard("getMany", misses, async (r) => {
+    return this.calls.guard("getMany", misses, async (r) => {
       const raw = await r.backend.getMany(keys.map((k) => this.storageKey(k)));
-      return raw.map((b) => this.decode(r, "getMany", b));
+      return raw.map((b) => this.calls.decode(r, "getMany", b));
     });
   }
 
@@ -281,9 +162,9 @@ export class Cache {
     } catch (err) {
       return Promise.reject(err);
     }
-    const r = this.ready;
+    const r = this.calls.ready;
     if (r === undefined) {
-      return this.use().then((ready) => this.encodeAndWriteReady(operation, ready, key, value, t));
+      return this.calls.use().then((ready) => this.encodeAndWriteReady(operation, ready, key, value, t));
     }
     return this.encodeAndWriteReady(operation, r, key, value, t);
   }
@@ -304,13 +185,13 @@ export class Cache {
       return Promise.reject(err);
     }
     this.statsRecorder?.written(byteLength(bytes));
-    return this.write(operation, r.backend, key, bytes, t);
+    return this.calls.write(operation, r.backend, this.keyPrefix + key, bytes, t);
   }
 
   /** Store several entries. @param timeout SECONDS. @returns the keys that were stored, in order. */
   async setMany(mapping: CacheMapping, timeout?: number | null): Promise<string[]> {
     const t = resolveTimeout(timeout, this.defaultTimeout);
-    const r = await this.use();
+    const r = await this.calls.use();
     const pairs = mappingPairs(mapping);
     const entries = pairs.map(([key, value]) => ({
       key: this.storageKey(key),
@@ -319,7 +200,7 @@ export class Cache {
     }));
     if (entries.length === 0) return [];
     for (const e of entries) this.statsRecorder?.written(e.value.length);
-    const results = await this.guard(
+    const results = await this.calls.guard(
       "setMany",
       entries.map(() => false),
       () => r.backend.setMany(entries),
@@ -329,7 +210,7 @@ export class Cache {
 
   /** Delete `key`. @returns the backend's report (Simple/Redis: false when the key did not exist). */
   async delete(key: string): Promise<boolean> {
-    return this.guard("delete", false, (r) => r.backend.delete(this.storageKey(key)));
+    return this.calls.guard("delete", false, (r) => r.backend.delete(this.storageKey(key)));
   }
 
   /**
@@ -339,7 +220,7 @@ export class Cache {
    */
   async deleteMany(keys: readonly string[]): Promise<string[]> {
     if (this.deleteManyStrategy === "backend-batch") {
-      const results = await this.guard(
+      const results = await this.calls.guard(
         "deleteMany",
         keys.map(() => false),
         (r) => r.backend.deleteMany(keys.map((k) => this.storageKey(k))),
@@ -356,7 +237,7 @@ export class Cache {
 
   /** `true` when `key` exists and has not expired. */
   async has(key: string): Promise<boolean> {
-    return this.guard("has", false, (r) => r.backend.has(this.storageKey(key)));
+    return this.calls.guard("has", false, (r) => r.backend.has(this.storageKey(key)));
   }
 
   /**
@@ -366,7 +247,7 @@ export class Cache {
    * cannot select by key and clear everything they own.
    */
   async clear(subPrefix = ""): Promise<boolean> {
-    return this.guard("clear", false, (r) => r.backend.clear(this.keyPrefix + subPrefix));
+    return this.calls.guard("clear", false, (r) => r.backend.clear(this.keyPrefix + subPrefix));
   }
 
   /**
@@ -380,10 +261,10 @@ export class Cache {
     if (typeof delta === "number" && !Number.isFinite(delta)) {
       throw new CacheArgumentError("INVALID_DELTA", `delta must be a finite number, got ${delta}`);
     }
-    const r = await this.use();
+    const r = await this.calls.use();
     const incr = r.backend.incr;
     if (incr) {
-      return this.guard("inc", null, () => incr.call(r.backend, this.storageKey(key), Number(delta)));
+      return this.calls.guard("inc", null, () => incr.call(r.backend, this.storageKey(key), Number(delta)));
     }
     const current = await this.get(key);
     const next = pythonIncrement(current, delta);
@@ -401,7 +282,7 @@ export class Cache {
    */
   async getRaw(key: string): Promise<Uint8Array | undefined> {
     // Copied so callers cannot mutate what an in-memory backend holds.
-    return this.guard("getRaw", undefined, async (r) => {
+    return this.calls.guard("getRaw", undefined, async (r) => {
       const stored = await r.backend.get(this.storageKey(key));
       if (stored !== undefined) this.statsRecorder?.read(stored.length);
       // new Uint8Array(view) copies; Buffer#slice would not.
@@ -414,7 +295,7 @@ export class Cache {
     const t = resolveTimeout(timeout, this.defaultTimeout);
     const copy = new Uint8Array(bytes);
     this.statsRecorder?.written(copy.length);
-    return this.guard("setRaw", false, (r) => r.backend.set(this.storageKey(key), copy, t));
+    return this.calls.guard("setRaw", false, (r) => r.backend.set(this.storageKey(key), copy, t));
   }
 
   /**
@@ -457,9 +338,7 @@ export class Cache {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (!this.setupPromise) return; // never used: nothing was created
-    const r = await this.setupPromise.catch(() => undefined);
-    await r?.backend.close();
+    await this.calls.close();
   }
 }
 

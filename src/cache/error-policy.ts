@@ -6,6 +6,7 @@
  */
 import { channel } from "node:diagnostics_channel";
 import { type CacheErrorEvent, ERROR_CHANNEL_NAME } from "../core/channels.js";
+import type { SupersetCacheErrorCode } from "../core/error-codes.js";
 import { CacheBackendError, SupersetCacheError } from "../core/errors.js";
 
 /** What `Cache` does when a backend call or a stored value fails. */
@@ -14,10 +15,10 @@ export type BackendErrorPolicy = "fail-open" | "throw";
 const errorChannel = channel(ERROR_CHANNEL_NAME);
 
 /** Code used for errors that carry no `code` of ours (e.g. a raw socket error). */
-export const UNKNOWN_BACKEND_ERROR_CODE = "BACKEND_OPERATION_FAILED";
+export const UNKNOWN_BACKEND_ERROR_CODE = "BACKEND_OPERATION_FAILED" satisfies SupersetCacheErrorCode;
 
 /** The stable code an error is counted under. */
-export function errorCode(err: unknown): string {
+export function errorCode(err: unknown): SupersetCacheErrorCode {
   return err instanceof SupersetCacheError ? err.code : UNKNOWN_BACKEND_ERROR_CODE;
 }
 

@@ -4,7 +4,7 @@
  */
 
 import type { DistributedLock } from "../backends/backend.js";
-import { SupersetCacheError } from "../core/errors.js";
+import { CacheConfigError } from "../core/errors.js";
 import type { PyValue } from "../python/values.js";
 
 /** Suffix of the companion key that holds the grace copy (same prefix as the entry). */
@@ -68,7 +68,7 @@ export const NO_OPTIONS: GetOrSetOptions = Object.freeze({});
 
 /**
  * `o` checked and resolved; frozen option objects are resolved once.
- * @throws SupersetCacheError `GET_OR_SET_INVALID_OPTION` for a negative or non-finite duration
+ * @throws CacheConfigError `GET_OR_SET_INVALID_OPTION` (path: the option) for a negative or non-finite duration
  */
 export function resolveOptions(o: GetOrSetOptions): ResolvedGetOrSetOptions {
   let r = resolvedCache.get(o);
@@ -89,10 +89,7 @@ function computeOptions(o: GetOrSetOptions): ResolvedGetOrSetOptions {
     lockWaitSeconds: o.lockWaitSeconds ?? 0,
   })) {
     if (!Number.isFinite(v) || v < 0) {
-      throw new SupersetCacheError(
-        "GET_OR_SET_INVALID_OPTION",
-        `${name} must be a finite number >= 0, got ${v}`,
-      );
+      throw new CacheConfigError("GET_OR_SET_INVALID_OPTION", name, `must be a finite number >= 0, got ${v}`);
     }
   }
   return {

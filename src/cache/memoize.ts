@@ -13,7 +13,8 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import stableStringify from "fast-json-stable-stringify";
-import { SupersetCacheError } from "../core/errors.js";
+import type { MemoizeErrorCode } from "../core/error-codes.js";
+import { CacheArgumentError } from "../core/errors.js";
 import type { PyValue } from "../python/values.js";
 import type { Cache } from "./cache.js";
 import type { GetOrSetOptions } from "./get-or-set.js";
@@ -25,7 +26,12 @@ const VERSION_BYTES = 4;
 const VERSION_CHARS = 6;
 
 /** Bad memoize/cached input. Codes: `MEMOIZE_NAME_REQUIRED`, `MEMOIZE_ARGS_NOT_SERIALIZABLE`. */
-export class MemoizeError extends SupersetCacheError {}
+export class MemoizeError extends CacheArgumentError {
+  declare readonly code: MemoizeErrorCode;
+  constructor(code: MemoizeErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
 
 /** Stampede options passed through to `getOrSet` (everything but the entry timeout and refresh). */
 export type MemoizeStampedeOptions = Omit<GetOrSetOptions, "timeout" | "forceRefresh">;

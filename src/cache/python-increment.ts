@@ -2,19 +2,10 @@
  * cachelib's generic `inc`: `(self.get(key) or 0) + delta`, with Python's truthiness and int
  * arithmetic (ints are unbounded: results beyond 2^53 become bigint).
  */
+import { pyTruthy } from "../python/truthiness.js";
 import type { PyValue } from "../python/values.js";
 import { PyFloat } from "../python/values.js";
 import { CacheArgumentError } from "./cache-errors.js";
-
-/** Python truthiness of a decoded value (`None`, `False`, `0`, `""`, empty containers are falsy). */
-function isFalsy(v: PyValue | undefined): boolean {
-  if (v === undefined || v === null || v === false || v === 0 || v === 0n || v === "") return true;
-  if (v instanceof PyFloat) return v.value === 0;
-  if (Array.isArray(v) || v instanceof Uint8Array) return v.length === 0;
-  if (v instanceof Map || v instanceof Set) return v.size === 0;
-  if (typeof v === "object" && Object.getPrototypeOf(v) === null) return Object.keys(v).length === 0;
-  return false;
-}
 
 function normaliseInt(n: bigint): number | bigint {
   return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
@@ -28,7 +19,7 @@ export function pythonIncrement(
   current: PyValue | undefined,
   delta: number | bigint,
 ): number | bigint | PyFloat {
-  const base: PyValue = isFalsy(current) ? 0 : (current as PyValue);
+  const base: PyValue = pyTruthy(current) ? (current as PyValue) : 0;
   if (base instanceof PyFloat) return asFloat(base.value + Number(delta));
   if (base === true) return add(1, delta);
   if (typeof base === "number" || typeof base === "bigint") return add(base, delta);

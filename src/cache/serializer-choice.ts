@@ -1,5 +1,5 @@
 /**
- * The serializer Flask-Caching uses for each backend family (flask-caching-format.md §1):
+ * The serializer Flask-Caching uses for each backend family (cachelib/serializers.py):
  * Simple and FileSystem pickle values (protocol 5); Redis stores `!` + pickle and reads ASCII
  * ints and raw bytes too. Loaded lazily so the pickle codec is only pulled in when a cache
  * needs it.
@@ -11,14 +11,15 @@ import { CacheConfigError } from "../core/errors.js";
 export interface SerializerChoiceOptions {
   /**
    * Decode Python floats with integral values (`2.0`) as `PyFloat` instead of a plain number, so
-   * a value read and written back keeps its Python type. Default false (DESIGN.md's mapping).
+   * a value read and written back keeps its Python type. Default false (see python/values.ts).
    */
   exactNumbers?: boolean;
 }
 
 /**
  * The serializer of `kind`.
- * @throws CacheConfigError `CONFIG_SERIALIZER_UNAVAILABLE` for `metastore` (its module provides one)
+ * @throws CacheConfigError `CONFIG_SERIALIZER_UNAVAILABLE` for `backend` (the family module's
+ *   `createSerializer` provides it)
  */
 export async function loadSerializer(
   kind: SerializerKind,

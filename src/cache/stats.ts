@@ -14,8 +14,7 @@ export interface CacheStatsOptions {
   clock?: Clock;
   /**
    * Time one call in this many (per cache) for the latency histograms; counters are always exact.
-   * Reading a clock costs ~100-150 ns on some VMs, more than the rest of the bookkeeping, so the
-   * default samples. Calls with a `superset-cache:operation` subscriber are always timed.
+   * Reading a clock costs more than the rest of the bookkeeping, so the default samples. Calls with a `superset-cache:operation` subscriber are always timed.
    * Default {@link DEFAULT_TIME_EVERY}; 1 = time every call.
    */
   timeEvery?: number;

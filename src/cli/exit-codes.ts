@@ -1,3 +1,5 @@
+import { SupersetCacheError } from "../core/errors.js";
+
 /** Exit codes of the `superset-cache` command (documented in docs/cli.md). */
 export const EXIT = {
   /** Success (doctor: nothing above `info`). */
@@ -14,15 +16,17 @@ export const EXIT = {
   DOCTOR_WARNING: 5,
   /** doctor: at least one `critical` finding. */
   DOCTOR_CRITICAL: 6,
+  /** warm: at least one chart failed to warm. */
+  WARM_FAILED: 7,
 } as const;
 
 /** An error that ends the command with `exitCode` and prints `message` to stderr. */
-export class CliError extends Error {
-  readonly code = "CLI_ERROR";
+export class CliError extends SupersetCacheError {
+  declare readonly code: "CLI_ERROR";
   constructor(
     readonly exitCode: number,
     message: string,
   ) {
-    super(message);
+    super("CLI_ERROR", message);
   }
 }

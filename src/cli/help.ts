@@ -28,6 +28,14 @@ Read-only health check of the Redis: findings with severity and fix. Exit 0 ok, 
 As Superset's POST /api/v1/cachekey/invalidate: read the cache_keys rows of the datasources from the metadata
 database, delete their keys (from CACHE_CONFIG up to 6.1, DATA_CACHE_CONFIG on master or with --target data),
 then delete the rows. The database: --database-uri, SUPERSET_CACHE_DATABASE_URI or SQLALCHEMY_DATABASE_URI.`,
+  warm: `superset-cache warm --strategy dummy|top_n_dashboards|dashboard_tags [--top-n N] [--since TEXT] [--tag T …]
+  [--database-uri URI] [--via rest|celery] [--concurrency N] [--cold-only --config FILE [--superset-version V]] [--dry-run] [--json]
+Warm Superset's caches with its warm-up strategies read from the metadata database (--database-uri,
+SUPERSET_CACHE_DATABASE_URI or SQLALCHEMY_DATABASE_URI). --via rest (default): PUT /api/v1/chart/warm_up_cache on
+--superset-url with --access-token or --username and SUPERSET_CACHE_PASSWORD. --via celery: enqueue Superset's fetch_url
+tasks on --broker-url [--queue Q] [--global-keyprefix P] with the session cookie in SUPERSET_CACHE_SESSION_COOKIE.
+--cold-only skips charts whose data-cache keys all have entries (DATA_CACHE_CONFIG from --config). Progress on stderr.
+Exit 0 when nothing failed, 7 when a chart failed.`,
   key: `superset-cache key FILE [--superset-version V] [--datasource-uid UID] [--changed-on ISO] [--json]
 Compute the chart-data cache key of the query object in the JSON FILE (as Superset's QueryObject.cache_key).
 --changed-on is the dataset's changed_on (naive UTC, YYYY-MM-DDTHH:MM:SS[.ffffff]); JSON integers are Python ints.`,
@@ -44,9 +52,10 @@ Commands:
   stats           Redis cache statistics
   invalidate      delete cached chart data of datasources (cache_keys)
   doctor          Redis health check with fixes
+  warm            warm charts with Superset's strategies (REST or Celery)
   key FILE        chart-data key of a query-object JSON file
 
 ${GLOBAL_OPTIONS}
 
 Exit codes: 0 ok, 1 key not found, 2 usage/config error, 3 Redis error, 4 undecodable value,
-5 doctor warnings, 6 doctor critical findings. See docs/cli.md.`;
+5 doctor warnings, 6 doctor critical findings, 7 warm: a chart failed. See docs/cli.md.`;

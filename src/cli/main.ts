@@ -23,6 +23,7 @@ import {
   setCommand,
   statsCommand,
 } from "./redis-commands.js";
+import { warmCommand } from "./warm-command.js";
 
 const OPTIONS = {
   config: { type: "string" },
@@ -40,6 +41,20 @@ const OPTIONS = {
   "database-uri": { type: "string" },
   target: { type: "string" },
   "changed-on": { type: "string" },
+  strategy: { type: "string" },
+  "top-n": { type: "string" },
+  since: { type: "string" },
+  tag: { type: "string", multiple: true },
+  via: { type: "string" },
+  "superset-url": { type: "string" },
+  username: { type: "string" },
+  "access-token": { type: "string" },
+  "broker-url": { type: "string" },
+  queue: { type: "string" },
+  "global-keyprefix": { type: "string" },
+  concurrency: { type: "string" },
+  "cold-only": { type: "boolean" },
+  "dry-run": { type: "boolean" },
 } as const;
 
 function arg(positionals: string[], i: number, name: string, command: string): string {
@@ -173,6 +188,26 @@ export async function run(argv: readonly string[]): Promise<number> {
         break;
       case "stats":
         out = await statsCommand(s);
+        break;
+      case "warm":
+        out = await warmCommand(s, {
+          strategy: v.strategy,
+          topN: v["top-n"],
+          since: v.since,
+          tags: v.tag ?? [],
+          databaseUri: v["database-uri"],
+          via: v.via,
+          supersetUrl: v["superset-url"],
+          username: v.username,
+          accessToken: v["access-token"],
+          brokerUrl: v["broker-url"],
+          queue: v.queue,
+          globalKeyPrefix: v["global-keyprefix"],
+          concurrency: v.concurrency,
+          coldOnly: v["cold-only"] === true,
+          dryRun: v["dry-run"] === true,
+          supersetVersion: v["superset-version"],
+        });
         break;
       case "doctor":
         out = await doctorCommand(requireUrl(s), v.tier, numberFlag(v["window-ms"], "window-ms"));

@@ -1,5 +1,5 @@
 /**
- * Flask-Caching's `init_app` defaults (flask-caching-format.md §3.1, FC 2.0.2–2.4.1) applied to
+ * Flask-Caching's `init_app` defaults (`flask_caching/__init__.py`, 2.0.2–2.4.1) applied to
  * one cache dict, after validating its keys.
  */
 import { FLASK_CACHE_KEYS } from "./config-schema.js";
@@ -55,7 +55,7 @@ export function resolveFlaskCacheConfig(
     CACHE_IGNORE_ERRORS: c.CACHE_IGNORE_ERRORS ?? false,
     CACHE_OPTIONS: options,
     CACHE_ARGS: [...(c.CACHE_ARGS ?? [])],
-    // CACHE_OPTIONS is merged after CACHE_DEFAULT_TIMEOUT in init_app, so it wins (§3.3).
+    // CACHE_OPTIONS is merged after CACHE_DEFAULT_TIMEOUT in init_app (`_set_cache`), so it wins.
     defaultTimeout: typeof optionTimeout === "number" ? optionTimeout : defaultTimeout,
   };
 }

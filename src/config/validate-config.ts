@@ -13,7 +13,8 @@ function describe(value: unknown): string {
   return typeof value === "number" ? `number ${value}` : typeof value;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** Any object but an array: the check for a config dict (its own enumerable keys are validated). */
+function isNonArrayObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -43,7 +44,7 @@ export function checkValue(path: string, value: unknown, kind: KeyKind): void {
       if (typeof value !== "boolean") bad("a boolean");
       return;
     case "object":
-      if (!isPlainObject(value)) bad("an object");
+      if (!isNonArrayObject(value)) bad("an object");
       return;
     case "array":
       if (!Array.isArray(value)) bad("an array");
@@ -72,7 +73,7 @@ export function checkValue(path: string, value: unknown, kind: KeyKind): void {
  * @throws CacheConfigError `CONFIG_NOT_AN_OBJECT`, `CONFIG_UNKNOWN_KEY` (message suggests the closest key), or a value error
  */
 export function validateKeys(config: unknown, schema: Readonly<Record<string, KeyKind>>, path: string): void {
-  if (!isPlainObject(config)) {
+  if (!isNonArrayObject(config)) {
     throw new CacheConfigError(
       "CONFIG_NOT_AN_OBJECT",
       path || "(config)",

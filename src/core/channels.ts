@@ -4,6 +4,7 @@
  * Swallowed errors are also published on `superset-cache:error` (see error-policy.ts).
  */
 import { channel } from "node:diagnostics_channel";
+import type { SupersetCacheErrorCode } from "./error-codes.js";
 
 /** Channel carrying one {@link CacheOperationEvent} per Cache call that reached the backend. */
 export const OPERATION_CHANNEL_NAME = "superset-cache:operation";
@@ -20,7 +21,7 @@ export interface CacheErrorEvent {
   /** Cache method that failed, e.g. `get`. */
   operation: string;
   /** Stable error code the error is counted under. */
-  code: string;
+  code: SupersetCacheErrorCode;
   error: unknown;
 }
 
@@ -36,14 +37,14 @@ export interface CacheOperationEvent {
   /** Duration in MILLISECONDS from the stats clock (0 when stats are off). */
   durationMs: number;
   /** Stable error code when `outcome` is not `ok`. */
-  code?: string;
+  code?: SupersetCacheErrorCode;
 }
 
 export interface CacheFailOpenEvent {
   cache: string;
   operation: string;
   /** Stable error code the failure was counted under. */
-  code: string;
+  code: SupersetCacheErrorCode;
   /** What the caller got instead: `undefined` (miss), `false`, `null`, or a list of those. */
   returned: unknown;
   error: unknown;

@@ -2,7 +2,7 @@
  * `CacheManager`: Superset's `cache_manager` — six named caches built from a Superset-style
  * config with Superset's defaults and init rules.
  */
-import { type BackendOptions, isImplemented } from "../backends/registry.js";
+import { type BackendOptions, isImplemented, resolveBackendKind } from "../backends/registry.js";
 import { Cache } from "../cache/cache.js";
 import { RESULTS_BACKEND_NOT_CONFIGURED } from "../cache/cache-errors.js";
 import type { BackendErrorPolicy } from "../cache/error-policy.js";
@@ -11,7 +11,7 @@ import { SUPERSET_KEYS } from "../config/config-schema.js";
 import type { FlaskCacheConfig } from "../config/config-types.js";
 import { validateKeys } from "../config/validate-config.js";
 import type { Clock } from "../core/clock.js";
-import { CacheConfigError } from "../core/errors.js";
+import { CacheConfigError, SupersetCacheError } from "../core/errors.js";
 import { createCache } from "./create-cache.js";
 import type { NamedCacheConfigKey, SupersetCacheConfig } from "./superset-config.js";
 import {
@@ -43,20 +43,26 @@ export interface CacheManagerOptions {
   stats?: CacheStatsOptions | false;
 }
 
-/** `backendOptions` with the named cache's own entries laid over it, family by family. */
+/**
+ * `backendOptions` with the named cache's own entries laid over it, family by family (for each
+ * family the cache's entry names), option by option.
+ */
 function backendOptionsFor(options: CacheManagerOptions, key: NamedCacheConfigKey): BackendOptions {
   const shared = options.backendOptions ?? {};
   const own = options.backends?.[key];
   if (!own) return shared;
-  return {
-    redis: mergedOptions(shared.redis, own.redis),
-    filesystem: mergedOptions(shared.filesystem, own.filesystem),
-  };
+  const merged: BackendOptions = { ...shared };
+  for (const family of Object.keys(own) as (keyof BackendOptions)[]) layFamily(merged, family, own);
+  return merged;
 }
 
-/** `own` over `shared`, key by key; `undefined` when neither is given. */
-function mergedOptions<T extends object>(shared: T | undefined, own: T | undefined): T | undefined {
-  return shared || own ? ({ ...shared, ...own } as T) : undefined;
+/** `own[family]` laid over `into[family]`, option by option. */
+function layFamily<F extends keyof BackendOptions>(
+  into: BackendOptions,
+  family: F,
+  own: BackendOptions,
+): void {
+  into[family] = { ...into[family], ...own[family] } as BackendOptions[F];
 }
 
 /** cachelib's default timeout for a RESULTS_BACKEND dict (it is a cachelib object in Superset), SECONDS. */
@@ -66,6 +72,15 @@ const CACHELIB_DEFAULT_TIMEOUT = 300;
 const RESULTS_BACKEND_NOT_CONFIGURED_MESSAGE = "Results backend is not configured.";
 
 type FlaskCacheKey = Exclude<NamedCacheConfigKey, "RESULTS_BACKEND">;
+
+/** Closing caches failed (code `CLOSE_FAILED`); `errors` holds each cache's failure, the first is the `cause`. */
+export class CacheManagerCloseError extends SupersetCacheError {
+  declare readonly code: "CLOSE_FAILED";
+  constructor(readonly errors: readonly unknown[]) {
+    const reasons = errors.map((e) => (e instanceof Error ? e.message : String(e)));
+    super("CLOSE_FAILED", `closing caches failed: ${reasons.join("; ")}`, { cause: errors[0] });
+  }
+}
 
 export class CacheManager {
   /** `cache_manager.cache` (CACHE_CONFIG). */
@@ -138,7 +153,7 @@ export class CacheManager {
     if (dict.CACHE_TYPE !== METASTORE_CACHE_PATH) return;
     const why = REQUIRED_CACHES.has(key) && !this.explicit.has(key) ? "is required and defaults to" : "is";
     const alternatives = 'set its CACHE_TYPE to "RedisCache", "FileSystemCache" or "SimpleCache"';
-    if (!isImplemented("metastore")) {
+    if (!isImplemented(resolveBackendKind(METASTORE_CACHE_PATH, `${key}.CACHE_TYPE`))) {
       throw new CacheConfigError(
         "CONFIG_BACKEND_NOT_IMPLEMENTED",
         `${key}.CACHE_TYPE`,
@@ -238,14 +253,13 @@ export class CacheManager {
     await Promise.all(this.owned.map((c) => c.whenReady()));
   }
 
-  /** Close every cache this manager built (a RESULTS_BACKEND passed in as a `Cache` is left open). Idempotent. */
+  /**
+   * Close every cache this manager built (a RESULTS_BACKEND passed in as a `Cache` is left open). Idempotent.
+   * @throws CacheManagerCloseError `CLOSE_FAILED` when any cache failed to close (the others are closed)
+   */
   async close(): Promise<void> {
     const results = await Promise.allSettled(this.owned.map((c) => c.close()));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failed.length > 0)
-      throw new AggregateError(
-        failed.map((f) => f.reason),
-        "closing caches failed",
-      );
+    if (failed.length > 0) throw new CacheManagerCloseError(failed.map((f) => f.reason));
   }
 }

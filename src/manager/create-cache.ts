@@ -3,11 +3,10 @@
  * `flask_caching.Cache(app, config)` builds it: defaults, CACHE_TYPE resolution, the backend
  * family's serializer and key-prefix rule.
  */
+import type { BackendContext, BackendModule, BackendSettings } from "../backends/backend-module.js";
 import {
-  type BackendContext,
-  type BackendModule,
+  type BackendFamily,
   type BackendOptions,
-  type BackendSettings,
   requireBackend,
   resolveBackendKind,
 } from "../backends/registry.js";
@@ -35,16 +34,13 @@ export interface CreateCacheOptions {
   /** Override the `deleteMany` strategy (default: Flask-Caching's loop). */
   deleteManyStrategy?: DeleteManyStrategy;
   /**
-   * Options of the backend object, per family (`{ redis: { commandTimeoutMs, client, … } }`).
-   * Default none: every backend's own defaults.
+   * Options of the backend object, per family (`{ redis: { commandTimeoutMs, client, … } }`); the
+   * cache reads the entry of its own family. Default none: every backend's own defaults.
    */
   backendOptions?: BackendOptions;
   /** Statistics options (latency clock, `timeEvery`), or `false` for none. Default on; see `Cache.stats()`. */
   stats?: CacheStatsOptions | false;
 }
-
-/** Backend kinds whose Flask-Caching factory passes `CACHE_IGNORE_ERRORS` (§3.1). */
-const IGNORE_ERRORS_KINDS = new Set(["simple", "filesystem"]);
 
 /**
  * Build a `Cache` from a Flask-Caching config dict. Validation and CACHE_TYPE resolution happen
@@ -57,16 +53,18 @@ export function createCache(config: FlaskCacheConfig = {}, options: CreateCacheO
   const resolved: ResolvedCacheConfig = resolveFlaskCacheConfig(config, path, options.defaults);
   const kind = resolveBackendKind(resolved.CACHE_TYPE, `${path}.CACHE_TYPE`);
   const reg = requireBackend(kind, path);
-  const ctx: BackendContext = {
-    ...options.backendOptions,
+  // Each family reads only its own entry, typed by its module.
+  const optionsByFamily: Partial<Record<BackendFamily, object>> = options.backendOptions ?? {};
+  const ctx: BackendContext<object> = {
     clock: options.clock ?? systemClock,
     path,
     settings: options.settings ?? {},
+    options: optionsByFamily[reg.family],
   };
   // Nothing is imported or connected until the cache is first used.
-  let module: Promise<BackendModule> | undefined;
+  let module: Promise<BackendModule<object>> | undefined;
   const load = () => {
-    module ??= reg.load();
+    module ??= reg.load().then((m) => m.backendModule);
     return module;
   };
   return new Cache({
@@ -80,7 +78,7 @@ export function createCache(config: FlaskCacheConfig = {}, options: CreateCacheO
     config: resolved,
     keyPrefix: reg.keyPrefix === "prepend" ? resolved.CACHE_KEY_PREFIX : "",
     defaultTimeout: resolved.defaultTimeout,
-    ignoreErrors: IGNORE_ERRORS_KINDS.has(kind) && resolved.CACHE_IGNORE_ERRORS,
+    ignoreErrors: (reg.readsIgnoreErrors ?? false) && resolved.CACHE_IGNORE_ERRORS,
     onBackendError: options.onBackendError,
     deleteManyStrategy: options.deleteManyStrategy ?? reg.deleteMany,
     ...(options.stats !== undefined ? { stats: options.stats } : {}),

@@ -1,6 +1,6 @@
 /**
  * Superset's config defaults for the cache manager and `CacheManager._init_cache`'s rules
- * (superset-chart-data-cache.md §8, superset-temp-results-cache.md §1.3, §2.8).
+ * (superset/config.py, superset/utils/cache_manager.py).
  */
 import type { FlaskCacheConfig } from "../config/config-types.js";
 import type { NamedCacheConfigKey } from "./superset-config.js";

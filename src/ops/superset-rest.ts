@@ -2,14 +2,17 @@
  * A small client for Superset's REST API, for operators who prefer to let Superset invalidate:
  * `POST /api/v1/security/login` (database/LDAP login → JWT) or a given token, an optional CSRF
  * token (`GET /api/v1/security/csrf_token/`, sent back with the session cookie), and
- * `POST /api/v1/cachekey/invalidate`. Uses the global `fetch` (Node ≥ 18).
+ * `POST /api/v1/cachekey/invalidate`, `PUT /api/v1/chart/warm_up_cache` and
+ * `PUT /api/v1/dataset/warm_up_cache`. Uses the global `fetch` (Node ≥ 18).
  */
+import type { SupersetRestErrorCode } from "../core/error-codes.js";
 import { SupersetCacheError } from "../core/errors.js";
 
 /** A failed Superset REST call: HTTP status and the response text. */
 export class SupersetRestError extends SupersetCacheError {
+  declare readonly code: SupersetRestErrorCode;
   constructor(
-    code: "SUPERSET_LOGIN_FAILED" | "SUPERSET_REQUEST_FAILED",
+    code: SupersetRestErrorCode,
     readonly status: number,
     message: string,
   ) {
@@ -45,12 +48,22 @@ export interface CacheInvalidationRequest {
   }[];
 }
 
+/** One chart's line in a warm-up answer (`ChartCacheWarmUpResponseSingleSchema`). */
+export interface WarmUpCacheResult {
+  chart_id: number;
+  /** The query's error, null or absent when it ran. */
+  viz_error?: string | null;
+  /** The query's status, e.g. `success`. */
+  viz_status?: string | null;
+}
+
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 export class SupersetRestClient {
   private token: string | undefined;
   private csrfToken: string | undefined;
   private cookie: string | undefined;
+  private session: Promise<void> | undefined;
   private readonly base: string;
 
   constructor(private readonly options: SupersetRestClientOptions) {
@@ -107,6 +120,62 @@ export class SupersetRestClient {
       const setCookie = res.headers.get("set-cookie");
       if (setCookie) this.cookie = setCookie.split(";")[0];
     }
+  }
+
+  /** Log in (or fetch the CSRF token for a given token) once per client. */
+  private async ensureSession(): Promise<void> {
+    this.session ??= this.login().catch((err: unknown) => {
+      this.session = undefined;
+      throw err;
+    });
+    await this.session;
+  }
+
+  /** PUT a warm-up body and read its `result` list. */
+  private async warmUp(path: string, body: Record<string, unknown>): Promise<WarmUpCacheResult[]> {
+    await this.ensureSession();
+    const res = await this.request("PUT", path, body);
+    if (res.status !== 200)
+      throw new SupersetRestError(
+        "SUPERSET_REQUEST_FAILED",
+        res.status,
+        `warm_up_cache failed: ${res.status} ${await res.text()}`,
+      );
+    const json = (await res.json()) as { result?: WarmUpCacheResult[] };
+    return Array.isArray(json.result) ? json.result : [];
+  }
+
+  /**
+   * `PUT /api/v1/chart/warm_up_cache`: Superset runs the chart's query with caching on (with
+   * the dashboard's filters when `dashboardId` is given) and reports each query's status.
+   * @throws SupersetRestError `SUPERSET_LOGIN_FAILED`, `SUPERSET_REQUEST_FAILED` (any status but 200)
+   */
+  warmUpChart(
+    chartId: number,
+    options: { dashboardId?: number | null; extraFilters?: string } = {},
+  ): Promise<WarmUpCacheResult[]> {
+    return this.warmUp("/api/v1/chart/warm_up_cache", {
+      chart_id: chartId,
+      ...(options.dashboardId != null ? { dashboard_id: options.dashboardId } : {}),
+      ...(options.extraFilters !== undefined ? { extra_filters: options.extraFilters } : {}),
+    });
+  }
+
+  /**
+   * `PUT /api/v1/dataset/warm_up_cache`: warm every chart of a dataset, named by database and table.
+   * @throws SupersetRestError `SUPERSET_LOGIN_FAILED`, `SUPERSET_REQUEST_FAILED` (any status but 200)
+   */
+  warmUpDataset(
+    dbName: string,
+    tableName: string,
+    options: { dashboardId?: number | null; extraFilters?: string } = {},
+  ): Promise<WarmUpCacheResult[]> {
+    return this.warmUp("/api/v1/dataset/warm_up_cache", {
+      db_name: dbName,
+      table_name: tableName,
+      ...(options.dashboardId != null ? { dashboard_id: options.dashboardId } : {}),
+      ...(options.extraFilters !== undefined ? { extra_filters: options.extraFilters } : {}),
+    });
   }
 
   /**

@@ -1,7 +1,7 @@
 /**
  * JS representations of Python values that have no native JS equivalent.
  *
- * Mapping (DESIGN.md): None→null, bool→boolean, int→number (bigint beyond 2^53),
+ * Mapping: None→null, bool→boolean, int→number (bigint beyond 2^53),
  * float→number (or `PyFloat` under `exactNumbers`), str→string, bytes→Uint8Array,
  * bytearray→`PyBytearray`, list→array, tuple→`PyTuple` (an Array subclass), dict→object
  * with a null prototype when every key is a str (else a `Map`), set→Set,
@@ -10,6 +10,7 @@
  * field validation, and nothing here is ever called by the decoder on untrusted input.
  */
 import type { Table } from "apache-arrow";
+import { CacheArgumentError } from "../core/errors.js";
 
 /** A Python float whose value is integral (e.g. `2.0`), kept distinct from int under `exactNumbers`. */
 export class PyFloat {
@@ -26,7 +27,7 @@ export class PyTuple<T = PyValue> extends Array<T> {
   }
   /** Build a tuple from items (do not use `new PyTuple(n)`). */
   static fromItems<T>(items: Iterable<T>): PyTuple<T> {
-    // Pre-sized construction + index stores: ~30x faster in V8 than push() on an Array subclass.
+    // Pre-sized construction + index stores: push() on an Array subclass is far slower in V8.
     const arr = Array.isArray(items) ? (items as T[]) : [...items];
     const n = arr.length;
     const t = n === 0 ? new PyTuple<T>() : new PyTuple<T>(n);
@@ -118,13 +119,18 @@ export class PyDatetime {
   }
   /**
    * Milliseconds since the epoch. Naive values are read as UTC; aware values subtract the
-   * known offset. Throws for named zones whose offset is not in the pickle.
+   * known offset.
+   * @throws CacheArgumentError `DATETIME_OFFSET_UNKNOWN` for a named zone whose offset is not in the pickle
    */
   toEpochMillis(): number {
     const wall = Date.UTC(this.year, this.month - 1, this.day, this.hour, this.minute, this.second);
     const base = this.year < 100 ? shiftSmallYear(wall, this.year) : wall;
     const off = this.tzinfo ? this.tzinfo.offsetSeconds : 0;
-    if (off === null) throw new RangeError(`offset of zone ${this.tzinfo?.name ?? "?"} is not known`);
+    if (off === null)
+      throw new CacheArgumentError(
+        "DATETIME_OFFSET_UNKNOWN",
+        `offset of zone ${this.tzinfo?.name ?? "?"} is not known`,
+      );
     return base - off * 1000 + Math.floor(this.microsecond / 1000);
   }
   toString(): string {

@@ -1,13 +1,16 @@
 /**
  * Chart data over `dataCache`: Superset's `QueryCacheManager` read path and the
- * `set_query_result` + `set_and_log_cache` write path (spec §3.2–§3.4, §4.2), per version.
+ * `set_query_result` + `set_and_log_cache` write path (superset/common/utils/query_cache_manager.py,
+ * superset/common/query_context_processor.py), per version.
  * Entries are pickled dicts whose `df` is a pandas DataFrame, here an Arrow `Table`.
  * Keys are logical (unprefixed); the `Cache` applies `CACHE_KEY_PREFIX`.
  */
 import { Table } from "apache-arrow";
 import type { Cache } from "../cache/cache.js";
 import { type Clock, systemClock } from "../core/clock.js";
+import type { ChartDataErrorCode } from "../core/error-codes.js";
 import { SupersetCacheError } from "../core/errors.js";
+import { isPlainObject } from "../python/dicts.js";
 import type { PyValue } from "../python/values.js";
 import { type SupersetVersion, type SupersetVersionProfile, versionProfile } from "./versions.js";
 
@@ -17,7 +20,12 @@ export const SUPERSET_CACHE_DEFAULT_TIMEOUT = 86400;
 export const CACHE_DISABLED_TIMEOUT = -1;
 
 /** Codes: `CHART_DATA_CACHE_LOAD` (force_cached and nothing cached, Superset's CacheLoadError), `CHART_DATA_MALFORMED`. */
-export class ChartDataError extends SupersetCacheError {}
+export class ChartDataError extends SupersetCacheError {
+  declare readonly code: ChartDataErrorCode;
+  constructor(code: ChartDataErrorCode, message: string) {
+    super(code, message);
+  }
+}
 
 /** One chart-data entry as Superset stores it. Field names follow the stored dict. */
 export interface ChartDataEntry {
@@ -138,11 +146,7 @@ function asDict(v: PyValue): Record<string, PyValue> | undefined {
     for (const [k, x] of v) if (typeof k === "string") o[k] = x;
     return o;
   }
-  if (typeof v === "object" && v !== null && !Array.isArray(v)) {
-    const proto = Object.getPrototypeOf(v);
-    if (proto === null || proto === Object.prototype) return v as Record<string, PyValue>;
-  }
-  return undefined;
+  return isPlainObject(v) ? (v as Record<string, PyValue>) : undefined;
 }
 
 function isEmptyValue(v: PyValue | undefined): boolean {

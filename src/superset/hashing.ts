@@ -5,7 +5,7 @@
 import * as nodeCrypto from "node:crypto";
 import { dumps, dumpsUtf8, type PyJsonDumpsOptions } from "../codecs/json/dumps.js";
 import { PyJsonEncodeError } from "../codecs/json/errors.js";
-import { SupersetCacheError } from "../core/errors.js";
+import { CacheConfigError } from "../core/errors.js";
 import { type HashAlgorithm, type HashJsonMode, type SupersetVersion, versionProfile } from "./versions.js";
 
 const ALGORITHMS: ReadonlySet<string> = new Set<HashAlgorithm>(["md5", "sha256"]);
@@ -42,14 +42,18 @@ function hexDigest(data: string | Uint8Array, algorithm: HashAlgorithm): string 
 function resolveAlgorithm(options: HashFromStrOptions): HashAlgorithm {
   const algorithm = options.algorithm ?? versionProfile(options.supersetVersion).hashAlgorithm;
   if (!ALGORITHMS.has(algorithm)) {
-    throw new SupersetCacheError("UNSUPPORTED_HASH_ALGORITHM", `Unsupported hash algorithm: ${algorithm}`);
+    throw new CacheConfigError(
+      "UNSUPPORTED_HASH_ALGORITHM",
+      "algorithm",
+      `Unsupported hash algorithm: ${algorithm}`,
+    );
   }
   return algorithm;
 }
 
 /**
  * `hash_from_str`: hex digest of the UTF-8 bytes of `value`.
- * @throws SupersetCacheError `UNSUPPORTED_HASH_ALGORITHM` for anything but md5/sha256.
+ * @throws CacheConfigError `UNSUPPORTED_HASH_ALGORITHM` for anything but md5/sha256.
  */
 export function hashFromStr(value: string, options: HashFromStrOptions = {}): string {
   return hexDigest(value, resolveAlgorithm(options));
@@ -73,7 +77,7 @@ export function hashInputJson(value: unknown, options: HashFromDictOptions = {})
 
 /**
  * `hash_from_dict` / `md5_sha_from_dict`: hash of the sorted-key simplejson text of `value`.
- * @throws PyJsonEncodeError for values Superset cannot encode; SupersetCacheError `UNSUPPORTED_HASH_ALGORITHM`.
+ * @throws PyJsonEncodeError for values Superset cannot encode; CacheConfigError `UNSUPPORTED_HASH_ALGORITHM`.
  */
 export function hashFromDict(value: unknown, options: HashFromDictOptions = {}): string {
   const algorithm = resolveAlgorithm(options);

@@ -175,12 +175,12 @@ export function formatTimedelta(td: PyTimedelta): string {
   return `-${timedeltaStr(new PyTimedelta(Number(days), Number(seconds), Number(micros)))}`;
 }
 
+/** Python's "utf-16" codec: a BOM picks the byte order, else little-endian. Throws for invalid UTF-16. */
 function decodeUtf16(bytes: Uint8Array): string {
-  // Python's "utf-16" codec: a BOM picks the byte order, else little-endian.
   if (bytes[0] === 0xfe && bytes[1] === 0xff) {
     return new TextDecoder("utf-16be", { fatal: true }).decode(bytes.subarray(2));
   }
-  if (bytes.length % 2 !== 0) throw new RangeError("odd length");
+  // A fatal decoder refuses an odd trailing byte too, as Python does.
   return new TextDecoder("utf-16le", { fatal: true }).decode(bytes);
 }
 

@@ -3,6 +3,7 @@
  * function of the request's query object: defaults, legacy field renames and the
  * version's key set. `QueryObjectFactory`'s row-limit rule is applied separately.
  */
+import { pyTruthy } from "../python/truthiness.js";
 import type { PyValue } from "../python/values.js";
 import type { SupersetVersionProfile } from "./versions.js";
 
@@ -58,17 +59,6 @@ function keywordOr<T extends PyValue>(v: T | null | undefined, fallback: T): T |
   return v === undefined ? fallback : v;
 }
 
-/** Python truthiness for the JSON-ish values a query object holds. */
-export function truthy(v: unknown): boolean {
-  if (v === null || v === undefined || v === false || v === 0 || v === 0n || v === "") return false;
-  if (Array.isArray(v)) return v.length > 0;
-  if (v instanceof Map || v instanceof Set) return v.size > 0;
-  if (typeof v === "object" && Object.getPrototypeOf(v) === null) return Object.keys(v).length > 0;
-  if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype)
-    return Object.keys(v).length > 0;
-  return true;
-}
-
 function isAdhocMetric(m: PyValue): boolean {
   return typeof m === "object" && m !== null && !Array.isArray(m) && "expressionType" in m;
 }
@@ -113,7 +103,7 @@ export function postProcessingOf(qo: QueryObjectInput, profile: SupersetVersionP
   const steps: PyValue[] = [];
   for (let i = 0; i < input.length; i++) {
     const step = input[i] as PyValue;
-    if (truthy(step)) steps.push(profile.stripContributionTotals ? withoutContributionTotals(step) : step);
+    if (pyTruthy(step)) steps.push(profile.stripContributionTotals ? withoutContributionTotals(step) : step);
   }
   return steps;
 }
@@ -158,9 +148,9 @@ export function queryObjectToDict(
       ? qo.is_timeseries
       : columnsArg.includes(DTTM_ALIAS);
   // `_init_series_columns` sees the raw `is_timeseries` and `metrics` arguments.
-  const seriesColumns = truthy(qo.series_columns)
+  const seriesColumns = pyTruthy(qo.series_columns)
     ? (qo.series_columns as PyValue[])
-    : truthy(qo.is_timeseries) && truthy(qo.metrics)
+    : pyTruthy(qo.is_timeseries) && pyTruthy(qo.metrics)
       ? columnsArg
       : [];
   let columns: PyValue[] = columnsArg;
@@ -168,12 +158,12 @@ export function queryObjectToDict(
   let seriesLimit: PyValue = keywordOr(qo.series_limit, 0);
   let seriesLimitMetric: PyValue = qo.series_limit_metric ?? null;
   // Deprecated names replace the new ones only when truthy, after the above.
-  if (truthy(qo.granularity_sqla)) granularity = qo.granularity_sqla as string;
-  if (truthy(qo.groupby)) columns = qo.groupby as PyValue[];
-  if (truthy(qo.timeseries_limit)) seriesLimit = qo.timeseries_limit as number;
-  if (truthy(qo.timeseries_limit_metric)) seriesLimitMetric = qo.timeseries_limit_metric as PyValue;
-  if (truthy(qo.where)) extras.where = qo.where as string;
-  if (truthy(qo.having)) extras.having = qo.having as string;
+  if (pyTruthy(qo.granularity_sqla)) granularity = qo.granularity_sqla as string;
+  if (pyTruthy(qo.groupby)) columns = qo.groupby as PyValue[];
+  if (pyTruthy(qo.timeseries_limit)) seriesLimit = qo.timeseries_limit as number;
+  if (pyTruthy(qo.timeseries_limit_metric)) seriesLimitMetric = qo.timeseries_limit_metric as PyValue;
+  if (pyTruthy(qo.where)) extras.where = qo.where as string;
+  if (pyTruthy(qo.having)) extras.having = qo.having as string;
 
   // Members in to_dict()'s order; named stores keep one hidden-class chain per omission set.
   const dict: Dict = {};

@@ -7,8 +7,9 @@
  * The key is the unprefixed logical key; the cache's `CACHE_KEY_PREFIX` is added by `Cache`.
  */
 
-import { pythonFloatRepr } from "../codecs/json/float-repr.js";
+import { pythonFloatRepr } from "../python/numbers.js";
 import { compareCodePoints } from "../codecs/json/key-order.js";
+import { pyTruthy } from "../python/truthiness.js";
 import type { PyValue } from "../python/values.js";
 import { hashFromDict } from "./hashing.js";
 import { jsonIntDttmSerOf } from "./json-hooks.js";
@@ -17,7 +18,6 @@ import {
   postProcessingOf,
   type QueryObjectInput,
   queryObjectToDict,
-  truthy,
 } from "./query-object-dict.js";
 import {
   type HashAlgorithm,
@@ -64,7 +64,7 @@ export interface KeyVersionOptions {
   supersetVersion?: SupersetVersion;
   /** `HASH_ALGORITHM`. Default: the version's default (md5 before 6.1, sha256 from 6.1). */
   algorithm?: HashAlgorithm;
-  /** Override single rules of the version profile (for release boundaries the spec marks uncertain). */
+  /** Override single rules of the version profile (for release boundaries that are uncertain). */
   profile?: Partial<Omit<SupersetVersionProfile, "id">>;
 }
 
@@ -148,7 +148,7 @@ function normalizeSql(items: PyValue): PyValue {
 
 /**
  * The dict `QueryObject.cache_key()` hashes, before hashing (useful for debugging a mismatch).
- * Steps and their version rules: spec §2.1.
+ * Steps and their version rules: superset/common/query_object.py `cache_key` and `to_dict`.
  */
 export function queryObjectCacheDict(qo: QueryObjectInput, options: QueryObjectKeyOptions = {}): Dict {
   return cacheDictOf(qo, options, versionProfile(options.supersetVersion, options.profile));
@@ -172,8 +172,8 @@ function cacheDictOf(
   const extra = options.extra;
   // Members Python deletes at the end are never added (`delete` would turn the dict into a
   // slow dictionary-mode object for the encoder), unless `extra` may add them back.
-  const dropPredicate = !truthy(qo.apply_fetch_values_predicate);
-  const dropBounds = !(profile.keepBoundsWithoutTimeRange && !truthy(qo.time_range));
+  const dropPredicate = !pyTruthy(qo.apply_fetch_values_predicate);
+  const dropBounds = !(profile.keepBoundsWithoutTimeRange && !pyTruthy(qo.time_range));
   const extraAddsDropped = extra !== undefined && addsDropped(extra);
   const postProcessing = postProcessingOf(qo, profile);
   const dict = queryObjectToDict(
@@ -190,13 +190,13 @@ function cacheDictOf(
   }
   if (extra !== undefined) Object.assign(dict, extra);
   if (options.datasourceUid !== undefined) dict.datasource = options.datasourceUid;
-  if (truthy(resultType)) dict.result_type = resultType as string;
-  if (truthy(qo.time_range)) dict.time_range = qo.time_range as string;
+  if (pyTruthy(resultType)) dict.result_type = resultType as string;
+  if (pyTruthy(qo.time_range)) dict.time_range = qo.time_range as string;
   if (postProcessing.length > 0) dict.post_processing = postProcessing;
-  if (truthy(qo.time_offsets)) dict.time_offsets = qo.time_offsets as string[];
+  if (pyTruthy(qo.time_offsets)) dict.time_offsets = qo.time_offsets as string[];
   const layers = annotationLayersOf(qo);
   if (layers.length > 0) dict.annotation_layers = layers.map(projectAnnotationLayer);
-  if (truthy(options.impersonationKey)) dict.impersonation_key = options.impersonationKey as string;
+  if (pyTruthy(options.impersonationKey)) dict.impersonation_key = options.impersonationKey as string;
   if (profile.sortExtraCacheKeys && Array.isArray(dict.extra_cache_keys)) {
     dict.extra_cache_keys = sortExtraCacheKeys(dict.extra_cache_keys);
   }
@@ -270,7 +270,7 @@ export interface TimeOffsetOptions extends QueryObjectKeyOptions {
 /**
  * Key of the sub-query Superset runs for one time offset: a clone with inner bounds set to
  * the outer bounds, no time offsets/post-processing, the x-axis filter removed, plus
- * `time_offset`/`time_grain` kwargs (spec §3.1).
+ * `time_offset`/`time_grain` kwargs (superset/common/query_context_processor.py).
  */
 export function timeOffsetQueryCacheKey(qo: QueryObjectInput, options: TimeOffsetOptions): string {
   const profile = versionProfile(options.supersetVersion, options.profile);

@@ -1,7 +1,7 @@
 /**
  * Superset version profiles: everything that changes the bytes of a chart-data key or
- * entry between releases (spec §0.1). Boundaries marked [U] in the spec are this
- * library's best reading; every field can be overridden per call (`profile` option).
+ * entry between releases. Boundaries marked "uncertain" are this library's best reading of
+ * upstream history; every field can be overridden per call (`profile` option).
  */
 import { CacheConfigError } from "../core/errors.js";
 import type { AwareDatetimeRule } from "./json-hooks.js";
@@ -28,19 +28,19 @@ export interface SupersetVersionProfile {
   readonly hashJson: HashJsonMode;
   /** `to_dict()` carries `time_shift` (≥ 3.1). */
   readonly toDictTimeShift: boolean;
-  /** `to_dict()` carries `group_others_when_limit_reached` (6.0+ [U]). */
+  /** `to_dict()` carries `group_others_when_limit_reached` (6.0+, uncertain). */
   readonly toDictGroupOthers: boolean;
-  /** `to_dict()` carries `post_processing` (PR #36225; 6.1 here [U: 6.0 or 6.1]). */
+  /** `to_dict()` carries `post_processing` (PR #36225; 6.1 here, uncertain: 6.0 or 6.1). */
   readonly toDictPostProcessing: boolean;
   /** `to_dict()` carries `grouping_sets` and `time_compare_full_range` (master). */
   readonly toDictGroupingSets: boolean;
   /** An empty `metrics` list becomes `null` (6.0+); before, `[]` stayed `[]`. */
   readonly emptyMetricsAsNull: boolean;
-  /** `contribution` post-processing options lose `contribution_totals` before keying (6.1 here [U]). */
+  /** `contribution` post-processing options lose `contribution_totals` before keying (6.1 here, uncertain). */
   readonly stripContributionTotals: boolean;
   /** `extra_cache_keys` sorted by (type name, str(value)) (master, PR #42597). */
   readonly sortExtraCacheKeys: boolean;
-  /** Adhoc `sqlExpression` values get CRLF→LF and strip() before keying (master [U]). */
+  /** Adhoc `sqlExpression` values get CRLF→LF and strip() before keying (master, uncertain). */
   readonly normalizeAdhocSql: boolean;
   /** `from_dttm`/`to_dttm` stay in the key when there is no `time_range` (master, PR #43914). */
   readonly keepBoundsWithoutTimeRange: boolean;
@@ -52,11 +52,11 @@ export interface SupersetVersionProfile {
   readonly timeOffsetJoinedName: boolean;
   /** `dttm` written by `set_and_log_cache`: naive `YYYY-MM-DDTHH:MM:SS` or with `+00:00` (master). */
   readonly dttmFormat: "naive" | "utc-offset";
-  /** Timeout -1: write without TTL (≤ 5.x) or skip the write (6.0+ [U for 6.0]). */
+  /** Timeout -1: write without TTL (≤ 5.x) or skip the write (6.0+, uncertain for 6.0). */
   readonly timeoutMinusOne: "write-without-ttl" | "skip-write";
   /** Entries carry `sql_rowcount` (4.0+). */
   readonly entrySqlRowcount: boolean;
-  /** Entries carry `queried_dttm` (6.1+ here [U]). */
+  /** Entries carry `queried_dttm` (6.1+ here, uncertain). */
   readonly entryQueriedDttm: boolean;
   /** An entry whose `applied_filter_columns` is empty while the query has filters is a miss (6.0+). */
   readonly emptyAppliedFilterColumnsIsMiss: boolean;

@@ -11,6 +11,7 @@ import { resolveRedisConfig } from "#src/backends/redis/config.js";
 import { Cache } from "#src/cache/cache.js";
 import { RedisSerializer } from "#src/codecs/cachelib/redis-serializer.js";
 import { RedisServer } from "#test/helpers/redis-server.js";
+import { waitUntil } from "#test/helpers/wait-until.js";
 
 let server: RedisServer;
 const clients: Redis[] = [];
@@ -39,15 +40,6 @@ function l1Cache(withInvalidation: boolean, extra: { maxBytes?: number; maxEntri
   return { l1, cache: new Cache({ backend: l1, serializer: new RedisSerializer(), keyPrefix: "superset_" }) };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (await check()) return;
-    await sleep(20);
-  }
-  throw new Error("condition not reached in 2 s");
-}
-
 describe("L1Backend", () => {
   it("serves hits from memory: a write behind its back is not seen until invalidated", async () => {
     const a = l1Cache(false);
@@ -71,13 +63,13 @@ describe("L1Backend", () => {
     await a.cache.set("shared", "one");
     expect(await b.cache.get("shared")).toBe("one"); // b now holds it in L1
     await a.cache.set("shared", "two");
-    await eventually(async () => (await b.cache.get("shared")) === "two");
+    await waitUntil("b to see the new value", async () => (await b.cache.get("shared")) === "two");
     await b.cache.delete("shared");
-    await eventually(async () => (await a.cache.get("shared")) === undefined);
+    await waitUntil("a to see the delete", async () => (await a.cache.get("shared")) === undefined);
     await a.cache.set("c1", 1);
     expect(await b.cache.get("c1")).toBe(1);
     await a.cache.clear();
-    await eventually(async () => (await b.cache.get("c1")) === undefined);
+    await waitUntil("b to see the clear", async () => (await b.cache.get("c1")) === undefined);
     expect(b.l1.stats().invalidationsReceived).toBeGreaterThanOrEqual(2);
     await a.cache.close();
     await b.cache.close();
@@ -117,7 +109,7 @@ describe("L1Backend", () => {
     b.cache.peek("p");
     expect(b.cache.stats()!.hits).toBe(hits + 1);
     await a.cache.set("p", "new");
-    await eventually(async () => b.cache.peek("p") === undefined);
+    await waitUntil("b to drop its copy", () => b.cache.peek("p") === undefined);
     // Values are decoded per call: a caller mutating its copy cannot change another's.
     await a.cache.set("obj", { n: 1 });
     const first = a.cache.peek("obj") as { n: number };

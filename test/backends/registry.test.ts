@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { BACKENDS, knownCacheTypes, resolveBackendKind } from "#src/backends/registry.js";
+import { BACKENDS, implementedKinds, knownCacheTypes, resolveBackendKind } from "#src/backends/registry.js";
+import { SimpleBackend } from "#src/backends/simple.js";
+import { resolveFlaskCacheConfig } from "#src/config/flask-config.js";
+import { systemClock } from "#src/core/clock.js";
 import { CacheConfigError } from "#src/core/errors.js";
 import { createCache } from "#src/manager/create-cache.js";
 
@@ -59,17 +62,15 @@ describe("CACHE_TYPE resolution", () => {
 
   it("names known-but-unimplemented kinds", () => {
     for (const type of ["MemcachedCache", "uwsgi"]) {
-      try {
-        createCache({ CACHE_TYPE: type }, { path: "DATA_CACHE_CONFIG" });
-        expect.unreachable();
-      } catch (err) {
-        expect(err).toBeInstanceOf(CacheConfigError);
-        expect(err).toMatchObject({
+      const build = () => createCache({ CACHE_TYPE: type }, { path: "DATA_CACHE_CONFIG" });
+      expect(build).toThrow(CacheConfigError);
+      expect(build).toThrow(
+        expect.objectContaining({
           code: "CONFIG_BACKEND_NOT_IMPLEMENTED",
           path: "DATA_CACHE_CONFIG.CACHE_TYPE",
-        });
-        expect((err as Error).message).toMatch(/memcached|uwsgi/);
-      }
+          message: expect.stringMatching(/memcached|uwsgi/),
+        }),
+      );
     }
   });
 
@@ -78,5 +79,52 @@ describe("CACHE_TYPE resolution", () => {
     expect(BACKENDS.filesystem).toMatchObject({ serializer: "pickle", keyPrefix: "ignored" });
     expect(BACKENDS.redis).toMatchObject({ serializer: "redis", keyPrefix: "prepend" });
     expect(BACKENDS.metastore.keyPrefix).toBe("backend");
+  });
+
+  it("suggests the closest accepted CACHE_TYPE, spelt as its class", () => {
+    const cases: [string, string][] = [
+      ["Redis", "RedisCache"],
+      ["FilesystemCache", "FileSystemCache"],
+      ["flask_caching.RedisClusterCache", "RedisClusterCache"],
+      ["SupersetMetastoreCach", "SupersetMetastoreCache"],
+    ];
+    for (const [bad, suggested] of cases) {
+      expect(() => resolveBackendKind(bad, "DATA_CACHE_CONFIG.CACHE_TYPE")).toThrowError(
+        expect.objectContaining({
+          code: "CONFIG_UNKNOWN_CACHE_TYPE",
+          path: "DATA_CACHE_CONFIG.CACHE_TYPE",
+          message: expect.stringContaining(`did you mean "${suggested}"?`),
+        }),
+      );
+    }
+    expect(() => resolveBackendKind("Postgres", "P")).toThrowError(
+      expect.objectContaining({ message: expect.not.stringContaining("did you mean") }),
+    );
+  });
+});
+
+describe("backend families", () => {
+  it("every implemented row loads a module exporting backendModule; the rest name no module", async () => {
+    for (const [family, row] of Object.entries(BACKENDS)) {
+      if (row.load === null) {
+        expect(
+          implementedKinds().some((k) => k in row.kinds),
+          family,
+        ).toBe(false);
+        continue;
+      }
+      const { backendModule } = await row.load();
+      expect(typeof backendModule.createBackend, family).toBe("function");
+      for (const kind of Object.keys(row.kinds)) expect(implementedKinds()).toContain(kind);
+    }
+  });
+
+  it("a family builds every kind it lists, from the row alone", async () => {
+    const ctx = { clock: systemClock, path: "CACHE_CONFIG", settings: {} };
+    const config = resolveFlaskCacheConfig({ CACHE_TYPE: "SimpleCache", CACHE_THRESHOLD: 3 }, "CACHE_CONFIG");
+    const { backendModule } = await BACKENDS.simple.load();
+    const backend = await backendModule.createBackend(config, ctx);
+    expect(backend).toBeInstanceOf(SimpleBackend);
+    expect((backend as SimpleBackend).threshold).toBe(3);
   });
 });

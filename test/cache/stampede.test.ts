@@ -37,28 +37,44 @@ interface WorkerSummary {
   };
 }
 
-function runWorker(args: string[]): Promise<WorkerSummary> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      join(REPO_ROOT, "node_modules", ".bin", "tsx"),
-      [join(HELPERS_DIR, "stampede-worker.ts"), ...args],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      err += d.toString();
-    });
+/** A stampede worker process: `ready` once it has connected; `start()` lets it fire its calls. */
+interface Worker {
+  ready: Promise<void>;
+  start(): void;
+  summary: Promise<WorkerSummary>;
+}
+
+function runWorker(args: string[]): Worker {
+  const child = spawn(
+    join(REPO_ROOT, "node_modules", ".bin", "tsx"),
+    [join(HELPERS_DIR, "stampede-worker.ts"), ...args],
+    { stdio: ["pipe", "pipe", "pipe"] },
+  );
+  let out = "";
+  let err = "";
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+  child.stdout.on("data", (d: Buffer) => {
+    out += d.toString();
+    if (out.startsWith("ready\n")) markReady();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    err += d.toString();
+  });
+  const summary = new Promise<WorkerSummary>((resolve, reject) => {
     child.on("exit", (code) => {
       if (code !== 0) reject(new Error(`worker exited ${code}: ${err}`));
       else resolve(JSON.parse(out.trim().split("\n").pop() as string) as WorkerSummary);
     });
   });
+  // A worker that dies before `ready` must fail the test, not leave it waiting.
+  const readyOrExit = Promise.race([
+    ready,
+    summary.then(() => Promise.reject(new Error("worker exited before ready"))),
+  ]);
+  return { ready: readyOrExit, start: () => child.stdin.end("go\n"), summary };
 }
 
 describe("getOrSet stampede across 4 processes", () => {
@@ -76,20 +92,13 @@ describe("getOrSet stampede across 4 processes", () => {
   it("one factory run per lock window, every caller gets its value, none past the hard timeout", async () => {
     const url = `${server.url}/0`;
     const key = "chart:cold";
-    // Far enough ahead for 4 tsx processes to start and connect.
-    const startAt = Date.now() + 6000;
-    const summaries = await Promise.all(
-      Array.from({ length: PROCESSES }, () =>
-        runWorker([
-          url,
-          String(startAt),
-          String(CALLS_PER_PROCESS),
-          key,
-          String(FACTORY_MS),
-          String(HARD_SECONDS),
-        ]),
-      ),
+    const workers = Array.from({ length: PROCESSES }, () =>
+      runWorker([url, String(CALLS_PER_PROCESS), key, String(FACTORY_MS), String(HARD_SECONDS)]),
     );
+    // Start together once all four have started and connected, however long tsx takes.
+    await Promise.all(workers.map((w) => w.ready));
+    for (const w of workers) w.start();
+    const summaries = await Promise.all(workers.map((w) => w.summary));
     const counter = new Redis(url);
     const runs = Number(await counter.get("stampede:factory-runs"));
     counter.disconnect();

@@ -18,7 +18,9 @@ describe("examples", () => {
     // Examples switch to Redis or a database when these are set; the test runs the in-memory path.
     for (const name of Object.keys(env))
       if (name.startsWith("SUPERSET_") || name === "SQLALCHEMY_DATABASE_URI") delete env[name];
-    const r = spawnSync(process.execPath, ["--import", "tsx", join("examples", file)], {
+    // The examples import `superset-cache`; this condition resolves that to src/ (no build needed).
+    const args = ["--conditions=superset-cache-source", "--import", "tsx", join("examples", file)];
+    const r = spawnSync(process.execPath, args, {
       cwd: ROOT,
       env,
       encoding: "utf8",

@@ -10,11 +10,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { waitUntil } from "./wait-until.js";
 
 const LOOPBACK = "127.0.0.1";
 /** The machine's shared Redis: never ours to start, stop or flush. */
 const SHARED_REDIS_PORT = 6379;
-const READY_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 5_000;
 
 const alive = new Set<ChildProcess>();
@@ -53,8 +53,6 @@ function makeTempDir(label: string): string {
   tempDirs.add(dir);
   return dir;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface TlsFiles {
   dir: string;
@@ -186,14 +184,15 @@ export class RedisServer {
         resolve();
       });
     });
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      if (!this.running) throw new Error(`redis-server on ${this.port} exited early: ${stderr}`);
-      if (this.cli(["PING"]).ok) return;
-      await sleep(50);
+    try {
+      await waitUntil(`redis-server on ${this.port} to answer PING`, () => {
+        if (!this.running) throw new Error(`redis-server on ${this.port} exited early: ${stderr}`);
+        return this.cli(["PING"]).ok;
+      });
+    } catch (err) {
+      await this.stop();
+      throw err;
     }
-    await this.stop();
-    throw new Error(`redis-server on ${this.port} did not answer PING in time`);
   }
 
   /** Run redis-cli against this server; `out` is its trimmed stdout. */
@@ -232,23 +231,19 @@ export class RedisServer {
   }
 }
 
-async function waitFor(what: string, check: () => boolean, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 /** One primary, one replica, three sentinels watching them under `masterName`. */
 export interface SentinelSet {
   masterName: string;
   primary: RedisServer;
   replica: RedisServer;
   sentinels: RedisServer[];
-  /** The address the sentinels currently report for the master. */
-  currentMasterPort(): number;
+  /** The master port each running sentinel reports now (0 where it reports none). */
+  masterPorts(): number[];
+  /**
+   * Resolves once every running sentinel reports `port` as the master: after a failover the
+   * sentinels learn the new master one by one, so asking a single one can be too early.
+   */
+  waitForMaster(port: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -264,7 +259,7 @@ export async function startSentinelSet(options: { masterName?: string } = {}): P
       config: [`replicaof ${LOOPBACK} ${primary.port}`],
     });
     started.push(replica);
-    await waitFor("replica link", () =>
+    await waitUntil("replica link", () =>
       replica.cli(["INFO", "replication"]).out.includes("master_link_status:up"),
     );
     const sentinels: RedisServer[] = [];
@@ -283,26 +278,30 @@ export async function startSentinelSet(options: { masterName?: string } = {}): P
       sentinels.push(s);
     }
     for (const s of sentinels) {
-      await waitFor("sentinel discovery", () => {
+      await waitUntil("sentinel discovery", () => {
         const info = s.cli(["SENTINEL", "MASTER", masterName]).out.split("\n");
         const field = (name: string) => info[info.indexOf(name) + 1];
         return field("num-slaves") === "1" && field("num-other-sentinels") === "2";
       });
     }
-    const currentMasterPort = () => {
-      for (const s of sentinels) {
-        if (!s.running) continue;
-        const out = s.cli(["SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName]).out.split("\n");
-        if (out[1]) return Number(out[1]);
-      }
-      return 0;
-    };
+    const masterPorts = () =>
+      sentinels
+        .filter((s) => s.running)
+        .map((s) =>
+          Number(s.cli(["SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName]).out.split("\n")[1] ?? 0),
+        );
+    const waitForMaster = (port: number) =>
+      waitUntil(`every sentinel to report master port ${port}`, () => {
+        const ports = masterPorts();
+        return ports.length > 0 && ports.every((p) => p === port);
+      });
     return {
       masterName,
       primary,
       replica,
       sentinels,
-      currentMasterPort,
+      masterPorts,
+      waitForMaster,
       stop: () => stopAll(started),
     };
   } catch (err) {
@@ -344,7 +343,7 @@ export async function startCluster(masters = 3): Promise<RedisClusterSet> {
     );
     if (create.status !== 0) throw new Error(`cluster create failed: ${create.stdout}${create.stderr}`);
     for (const n of nodes) {
-      await waitFor("cluster_state:ok", () => n.cli(["CLUSTER", "INFO"]).out.includes("cluster_state:ok"));
+      await waitUntil("cluster_state:ok", () => n.cli(["CLUSTER", "INFO"]).out.includes("cluster_state:ok"));
     }
     return { nodes, stop: () => stopAll(nodes) };
   } catch (err) {

@@ -1,17 +1,16 @@
 /**
- * One Node process of the stampede test: waits for a shared start instant, then fires CALLS
- * concurrent `getOrSet` calls for one cold key through a RedisCache with a RedisLock. The
- * factory counts its runs in Redis (INCR, shared by all processes), so the count is real.
- * Prints one JSON summary on stdout.
+ * One Node process of the stampede test: connects, prints `ready`, waits for a line on stdin
+ * (the test sends it once every process is ready), then fires CALLS concurrent `getOrSet`
+ * calls for one cold key through a RedisCache with a RedisLock. The factory counts its runs in
+ * Redis (INCR, shared by all processes), so the count is real. Prints one JSON summary on stdout.
  *
- * usage: tsx stampede-worker.ts REDIS_URL START_AT_EPOCH_MS CALLS KEY FACTORY_MS HARD_SECONDS
+ * usage: tsx stampede-worker.ts REDIS_URL CALLS KEY FACTORY_MS HARD_SECONDS
  */
 import { Redis } from "ioredis";
 import { RedisLock } from "#src/backends/redis/lock.js";
 import { createCache } from "#src/manager/create-cache.js";
 
-const [url, startAt, calls, key, factoryMs, hardSeconds] = process.argv.slice(2) as [
-  string,
+const [url, calls, key, factoryMs, hardSeconds] = process.argv.slice(2) as [
   string,
   string,
   string,
@@ -24,9 +23,16 @@ const cache = createCache({ CACHE_TYPE: "RedisCache", CACHE_REDIS_URL: url, CACH
 const lockClient = new Redis(url);
 const counter = new Redis(url);
 await cache.whenReady();
-await cache.has("warm-up"); // connect before the start instant
+await cache.has("warm-up"); // connect before the start signal
 await lockClient.ping();
-await new Promise((r) => setTimeout(r, Math.max(0, Number(startAt) - Date.now())));
+await counter.ping();
+process.stdout.write("ready\n");
+const started = await new Promise<boolean>((resolve) => {
+  process.stdin.once("data", () => resolve(true));
+  process.stdin.once("end", () => resolve(false));
+});
+process.stdin.destroy();
+if (!started) process.exit(1); // the test went away before the start signal
 
 const factory = async () => {
   const run = await counter.incr(RUN_COUNTER);

@@ -68,7 +68,7 @@ describe("CacheManager vs Flask-Caching on shared storage", () => {
       const cache = pick(manager);
       for (const [key, value] of VALUES) {
         expect(await peer.call("set", { cache: handle, key: `py:${key}`, value, timeout: 0 })).toBe(true);
-        // Default decoding returns an integral float (2.0) as a plain number, as DESIGN.md says.
+        // Default decoding returns an integral float (2.0) as a plain number (docs/pickle.md, `exactNumbers`).
         const expected = toTagged(fromTagged(value, { exactNumbers: false }));
         expect(toTagged((await cache.get(`py:${key}`)) ?? null), key).toEqual(expected);
         let theirs = (await peer.call("raw_get", { cache: handle, key: `py:${key}` })) as string;

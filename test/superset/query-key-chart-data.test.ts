@@ -1,7 +1,7 @@
 /**
- * Chart-data logic without Redis: the timeout chain per version (spec §3.3), the stored dict
- * per version (§3.4, §4.2), and reads through a SimpleCache (the Python-backed proof is
- * test/interop/chart-data.test.ts).
+ * Chart-data logic without Redis: the timeout chain per version, the stored dict per version
+ * (superset/common/query_context_processor.py, superset/common/utils/query_cache_manager.py),
+ * and reads through a SimpleCache (the Python-backed proof is test/superset/chart-data.test.ts).
  */
 import { Table, tableFromArrays } from "apache-arrow";
 import { describe, expect, it } from "vitest";

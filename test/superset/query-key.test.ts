@@ -1,5 +1,5 @@
 /**
- * Query-object keys against Superset's published vectors (spec §9 E1–E8, simplejson +
+ * Query-object keys against fixed key vectors (E1–E8, computed with simplejson +
  * hashlib) and against the Python-computed fixtures in test/fixtures/superset-keys/.
  */
 import { readFileSync } from "node:fs";
@@ -138,7 +138,7 @@ describe("E3: typical chart query, 4.x layout", () => {
   });
 });
 
-// E4/E5 in the spec are literal dicts with "series_columns": [] although is_timeseries is
+// E4/E5 are literal dicts with "series_columns": [] although is_timeseries is
 // true (QueryObject would copy `columns` there); the dict is reproduced with that one field set.
 const E4: QueryObjectInput = {
   columns: ["ds"],

@@ -1,7 +1,7 @@
 /**
  * FileSystemCache backend: one file per key in a dedicated directory, byte-compatible with
  * cachelib's `FileSystemCache` (0.9–0.15) as used by Flask-Caching 2.x, so a Node process and
- * a Superset process can share the directory (flask-caching-format.md §7).
+ * a Superset process can share the directory (cachelib/file.py).
  *
  * File = 4-byte little-endian absolute expiry (Unix SECONDS, 0 = never) + the serializer's bytes
  * (a protocol-5 pickle). Name = hex digest of the UTF-8 key, no prefix. Writes go to a temp file
@@ -14,7 +14,7 @@ import type { ResolvedCacheConfig } from "../../config/config-types.js";
 import { type Clock, unixSeconds } from "../../core/clock.js";
 import { CacheBackendError, type CacheDecodeError, type SupersetCacheError } from "../../core/errors.js";
 import type { BackendEntry, CacheBackend } from "../backend.js";
-import type { BackendContext } from "../registry.js";
+import type { BackendContext } from "../backend-module.js";
 import { fileSystemOptionsFromConfig } from "./config.js";
 import { EntryCounter } from "./counter.js";
 import { EntryPaths } from "./entry-paths.js";
@@ -40,6 +40,7 @@ import {
 import {
   emitWarning,
   type FileSystemBackendOptions,
+  type FileSystemFamilyOptions,
   type ResolvedFileSystemOptions,
   withFileSystemDefaults,
 } from "./options.js";
@@ -158,6 +159,21 @@ export class FileSystemBackend implements CacheBackend {
       }
     }
     return backend;
+  }
+
+  /**
+   * Registry adapter: `open` with the options of a resolved FileSystemCache dict (`CACHE_DIR`,
+   * `CACHE_THRESHOLD`, `CACHE_OPTIONS`) laid over `backendOptions.filesystem`, so a bad directory
+   * fails here and not on the first request.
+   * @throws CacheConfigError for bad settings; CacheBackendError `FS_DIR_UNUSABLE` for a directory
+   *   that cannot be created or written.
+   */
+  static async fromFlaskConfig(
+    config: ResolvedCacheConfig,
+    context: BackendContext<FileSystemFamilyOptions>,
+  ): Promise<FileSystemBackend> {
+    const fromConfig = fileSystemOptionsFromConfig(config, context.path);
+    return FileSystemBackend.open({ ...context.options, ...fromConfig, clock: context.clock });
   }
 
   /** Path of the file holding `key`. Throws `FileSystemKeyError` for a key with no UTF-8 form. */
@@ -412,15 +428,4 @@ export class FileSystemBackend implements CacheBackend {
       throw ioError("stat", path, error);
     }
   }
-}
-
-/**
- * Registry entry point: checks the config, creates the directory if missing and proves it
- * writable, so a bad directory fails here and not on the first request.
- * @throws CacheConfigError for bad settings; CacheBackendError `FS_DIR_UNUSABLE` for a directory
- *   that cannot be created or written.
- */
-export async function createBackend(config: ResolvedCacheConfig, ctx: BackendContext): Promise<CacheBackend> {
-  const options = fileSystemOptionsFromConfig(config, ctx.path);
-  return FileSystemBackend.open({ ...ctx.filesystem, ...options, clock: ctx.clock });
 }

@@ -7,7 +7,24 @@ import type { CacheDecodeError, SupersetCacheError } from "../../core/errors.js"
 import { DEFAULT_FILE_MODE, DEFAULT_THRESHOLD, type FileHashMethod } from "./format.js";
 import { DEFAULT_READ_MEMO_BYTES } from "./read-memo.js";
 
-/** Options of `FileSystemBackend.open`; every default is Flask-Caching's. */
+/**
+ * Defaults of `FileSystemBackendOptions`: Flask-Caching's for what a cache dict can set, plus the
+ * Node-only I/O switches. `syncWrites` defaults to `!fsync` and `clock` to the system clock.
+ */
+export const FILESYSTEM_BACKEND_DEFAULTS = {
+  /** Entries kept before pruning (`CACHE_THRESHOLD`). */
+  threshold: DEFAULT_THRESHOLD,
+  /** File mode (`CACHE_OPTIONS.mode`), 0o600. */
+  mode: DEFAULT_FILE_MODE,
+  hashMethod: "md5",
+  fsync: false,
+  syncReads: true,
+  atomicReplace: false,
+  /** BYTES of read memo, 16 MiB. */
+  readMemoBytes: DEFAULT_READ_MEMO_BYTES,
+} as const satisfies Partial<FileSystemBackendOptions>;
+
+/** Options of `FileSystemBackend.open`; defaults in `FILESYSTEM_BACKEND_DEFAULTS` (Flask-Caching's). */
 export interface FileSystemBackendOptions {
   /** Cache directory (`CACHE_DIR`); created recursively if missing. Must be dedicated to the cache. */
   dir: string;
@@ -36,9 +53,9 @@ export interface FileSystemBackendOptions {
   /**
    * Rename the new file over the old entry (cachelib's `os.replace`): a concurrent reader never
    * sees the key missing, but on ext4 (`auto_da_alloc`) a rename that replaces a file starts
-   * writeback of the new data and costs 0.3–1 ms. Default false: the old entry is unlinked first
-   * and the temp file renamed onto the free name, 3–5× cheaper; readers see a miss for the
-   * microseconds in between (docs/filesystem.md, "Write strategy").
+   * writeback of the new data, which dominates the cost of a set. Default false: the old entry is
+   * unlinked first and the temp file renamed onto the free name, a plain metadata update; readers
+   * see a miss for the microseconds in between (docs/filesystem.md, "Write strategy").
    */
   atomicReplace?: boolean;
   /**
@@ -87,16 +104,18 @@ export function withFileSystemDefaults(
   dir: string,
   options: FileSystemBackendOptions,
 ): ResolvedFileSystemOptions {
+  const d = FILESYSTEM_BACKEND_DEFAULTS;
+  const fsync = options.fsync ?? d.fsync;
   return {
     dir,
-    threshold: options.threshold ?? DEFAULT_THRESHOLD,
-    mode: options.mode ?? DEFAULT_FILE_MODE,
-    hashMethod: options.hashMethod ?? "md5",
-    fsync: options.fsync ?? false,
-    syncReads: options.syncReads ?? true,
-    syncWrites: options.syncWrites ?? !(options.fsync ?? false),
-    atomicReplace: options.atomicReplace ?? false,
-    readMemoBytes: options.readMemoBytes ?? DEFAULT_READ_MEMO_BYTES,
+    threshold: options.threshold ?? d.threshold,
+    mode: options.mode ?? d.mode,
+    hashMethod: options.hashMethod ?? d.hashMethod,
+    fsync,
+    syncReads: options.syncReads ?? d.syncReads,
+    syncWrites: options.syncWrites ?? !fsync,
+    atomicReplace: options.atomicReplace ?? d.atomicReplace,
+    readMemoBytes: options.readMemoBytes ?? d.readMemoBytes,
     clock: options.clock ?? systemClock,
   };
 }

@@ -42,8 +42,8 @@ const MAX_TEMP_ATTEMPTS = 100;
 
 /**
  * A read-only descriptor for `path`, or `undefined` when it does not exist. A `stat` that does not
- * throw answers the common "no such entry" first: a failed `openSync` builds an exception
- * (≈ 10 µs), the `stat` costs ≈ 1–2 µs. The file may still vanish before the open (a miss too).
+ * throw answers the common "no such entry" first: a failed `openSync` builds an exception, which
+ * costs several times the `stat`. The file may still vanish before the open (a miss too).
  */
 export function openForReading(path: string): number | undefined {
   if (statSync(path, { throwIfNoEntry: false }) === undefined) return undefined;

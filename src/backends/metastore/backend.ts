@@ -8,13 +8,11 @@
  * this backend with an empty key prefix and pass CACHE_KEY_PREFIX as `keyPrefix` below.
  */
 
-import type { Serializer } from "../../codecs/serializer.js";
 import type { ResolvedCacheConfig } from "../../config/config-types.js";
 import { type Clock, systemClock } from "../../core/clock.js";
 import { CacheBackendError, CacheConfigError } from "../../core/errors.js";
 import type { BackendEntry, CacheBackend } from "../backend.js";
-import type { BackendContext } from "../registry.js";
-import { metastoreJsonSerializer, metastorePickleSerializer } from "./codecs.js";
+import type { BackendContext } from "../backend-module.js";
 import {
   DEFAULT_TABLE_NAME,
   type MetastoreDialect,
@@ -25,7 +23,10 @@ import { type MetastoreConnectionSettings, parseDatabaseUri } from "./dsn.js";
 import { type NaiveTimeZone, naiveTimestamp } from "./time.js";
 import { type MetastoreHashAlgorithm, metastoreNamespace, uuid3Bytes } from "./uuid.js";
 
-/** Options of {@link MetastoreBackend}; every field is optional except a way to reach the database. */
+/**
+ * Options of {@link MetastoreBackend}; every field is optional except a way to reach the
+ * database. Defaults in `METASTORE_BACKEND_DEFAULTS`.
+ */
 export interface MetastoreBackendOptions {
   /** Superset's SQLALCHEMY_DATABASE_URI (postgresql://, postgresql+psycopg2://, mysql://, mysql+mysqldb://…). */
   uri?: string;
@@ -51,8 +52,29 @@ export interface MetastoreBackendOptions {
   timeZone?: NaiveTimeZone;
 }
 
-/** Default pool size. */
+/** Default pool size (connections). */
 export const DEFAULT_MAX_CONNECTIONS = 5;
+
+/** Defaults of `MetastoreBackendOptions` (Superset ≤ 6.0's behaviour). */
+export const METASTORE_BACKEND_DEFAULTS = {
+  keyPrefix: "",
+  algorithm: "md5",
+  createTable: false,
+  tableName: DEFAULT_TABLE_NAME,
+  maxConnections: DEFAULT_MAX_CONNECTIONS,
+  userId: null,
+  timeZone: "local",
+} as const satisfies Partial<MetastoreBackendOptions>;
+
+/**
+ * What `backendOptions.metastore` may set for every metastore cache: defaults for the settings
+ * a cache dict's `CACHE_OPTIONS` also holds (`create_table`, `table_name`, `max_connections`,
+ * `user_id`, `time_zone`), which win over these.
+ */
+export type MetastoreFamilyOptions = Pick<
+  MetastoreBackendOptions,
+  "createTable" | "tableName" | "maxConnections" | "userId" | "timeZone"
+>;
 
 /**
  * The metastore backend. Expiry: a positive timeout (SECONDS) sets `expires_on = now + timeout`;
@@ -72,18 +94,52 @@ export class MetastoreBackend implements CacheBackend {
 
   constructor(private readonly options: MetastoreBackendOptions) {
     if (!options.dialect && !options.uri && !options.connection) {
-      throw new CacheBackendError(
+      throw new CacheConfigError(
         "METASTORE_NO_DATABASE",
-        "metastore",
+        "uri",
         "SupersetMetastoreCache needs a database: pass `uri` (SQLALCHEMY_DATABASE_URI), `connection` or `dialect`",
       );
     }
     // Parse eagerly so a bad URI fails at construction, not on first use.
     if (!options.dialect && !options.connection && options.uri) parseDatabaseUri(options.uri);
-    this.namespace = metastoreNamespace(options.keyPrefix ?? "", options.algorithm ?? "md5");
+    const d = METASTORE_BACKEND_DEFAULTS;
+    this.namespace = metastoreNamespace(options.keyPrefix ?? d.keyPrefix, options.algorithm ?? d.algorithm);
     this.clock = options.clock ?? systemClock;
-    this.zone = options.timeZone ?? "local";
-    this.userId = options.userId ?? null;
+    this.zone = options.timeZone ?? d.timeZone;
+    this.userId = options.userId ?? d.userId;
+  }
+
+  /**
+   * Registry adapter: `SQLALCHEMY_DATABASE_URI` and `HASH_ALGORITHM` from the manager settings,
+   * the namespace seed from `CACHE_KEY_PREFIX`, and `create_table`, `table_name`,
+   * `max_connections`, `user_id`, `time_zone` from `CACHE_OPTIONS` over `backendOptions.metastore`.
+   * @throws CacheConfigError `METASTORE_NO_DATABASE` without SQLALCHEMY_DATABASE_URI, or a DSN error.
+   */
+  static fromFlaskConfig(
+    config: ResolvedCacheConfig,
+    context: BackendContext<MetastoreFamilyOptions>,
+  ): MetastoreBackend {
+    const uri = context.settings.SQLALCHEMY_DATABASE_URI;
+    if (!uri) {
+      throw new CacheConfigError(
+        "METASTORE_NO_DATABASE",
+        `${context.path}.CACHE_TYPE`,
+        "SupersetMetastoreCache needs SQLALCHEMY_DATABASE_URI (Superset's metadata database)",
+      );
+    }
+    const fromDict = config.CACHE_OPTIONS as MetastoreCacheOptions;
+    const family = context.options ?? {};
+    return new MetastoreBackend({
+      uri,
+      keyPrefix: config.CACHE_KEY_PREFIX,
+      algorithm: context.settings.HASH_ALGORITHM,
+      createTable: fromDict.create_table ?? family.createTable,
+      tableName: fromDict.table_name ?? family.tableName,
+      maxConnections: fromDict.max_connections ?? family.maxConnections,
+      userId: fromDict.user_id ?? family.userId,
+      timeZone: fromDict.time_zone ?? family.timeZone,
+      clock: context.clock,
+    });
   }
 
   /** The row uuid bytes of a key (uuid3 under this cache's namespace). */
@@ -198,7 +254,7 @@ export class MetastoreBackend implements CacheBackend {
 
   private async open(): Promise<MetastoreDialect> {
     const o = this.options;
-    const tableName = o.tableName ?? DEFAULT_TABLE_NAME;
+    const tableName = o.tableName ?? METASTORE_BACKEND_DEFAULTS.tableName;
     const dialect = o.dialect ?? (await connect(o.connection ?? parseDatabaseUri(o.uri!), tableName, o));
     try {
       if (o.createTable) await dialect.createTable();
@@ -218,7 +274,10 @@ async function connect(
   tableName: string,
   options: MetastoreBackendOptions,
 ): Promise<MetastoreDialect> {
-  const dialectOptions = { tableName, maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS };
+  const dialectOptions = {
+    tableName,
+    maxConnections: options.maxConnections ?? METASTORE_BACKEND_DEFAULTS.maxConnections,
+  };
   if (settings.dialect === "postgresql") {
     const { createPostgresDialect } = await import("./postgres.js");
     return createPostgresDialect(settings, dialectOptions);
@@ -238,50 +297,4 @@ interface MetastoreCacheOptions {
   max_connections?: number;
   user_id?: number | null;
   time_zone?: NaiveTimeZone;
-}
-
-/**
- * Registry factory: `SQLALCHEMY_DATABASE_URI` and `HASH_ALGORITHM` (default md5, Superset ≤ 6.0)
- * come from the manager settings, the namespace seed from CACHE_KEY_PREFIX, and the
- * optional `create_table`, `table_name`, `max_connections`, `user_id`, `time_zone` from CACHE_OPTIONS.
- * @throws CacheConfigError `METASTORE_NO_DATABASE` without SQLALCHEMY_DATABASE_URI, or a DSN error.
- */
-export function createBackend(config: ResolvedCacheConfig, ctx: BackendContext): CacheBackend {
-  const uri = ctx.settings.SQLALCHEMY_DATABASE_URI;
-  if (!uri) {
-    throw new CacheConfigError(
-      "METASTORE_NO_DATABASE",
-      `${ctx.path}.CACHE_TYPE`,
-      "SupersetMetastoreCache needs SQLALCHEMY_DATABASE_URI (Superset's metadata database)",
-    );
-  }
-  const opts = config.CACHE_OPTIONS as MetastoreCacheOptions;
-  return new MetastoreBackend({
-    uri,
-    keyPrefix: config.CACHE_KEY_PREFIX,
-    algorithm: ctx.settings.HASH_ALGORITHM ?? "md5",
-    createTable: opts.create_table ?? false,
-    tableName: opts.table_name ?? DEFAULT_TABLE_NAME,
-    maxConnections: opts.max_connections ?? DEFAULT_MAX_CONNECTIONS,
-    userId: opts.user_id ?? null,
-    timeZone: opts.time_zone ?? "local",
-    clock: ctx.clock,
-  });
-}
-
-/**
- * Registry hook: the value codec from the cache dict's `CODEC` — `"json"` (JsonKeyValueCodec,
- * Superset 3.0+'s default for the filter-state and explore caches) or `"pickle"`; missing →
- * pickle, as SupersetMetastoreCache falls back to PickleKeyValueCodec.
- * @throws CacheConfigError `METASTORE_CODEC_UNKNOWN` for another value.
- */
-export function createSerializer(config: ResolvedCacheConfig, ctx: BackendContext): Serializer {
-  const codec = config.CODEC ?? "pickle";
-  if (codec === "json") return metastoreJsonSerializer();
-  if (codec === "pickle") return metastorePickleSerializer();
-  throw new CacheConfigError(
-    "METASTORE_CODEC_UNKNOWN",
-    `${ctx.path}.CODEC`,
-    `unknown codec ${JSON.stringify(codec)} ("json" or "pickle")`,
-  );
 }

@@ -8,7 +8,10 @@ import { stdlibJsonLoads } from "../../codecs/json/stdlib-decode.js";
 import { stdlibJsonDumps } from "../../codecs/json/stdlib-encode.js";
 import type { LoadsOptions } from "../../codecs/pickle/decode/options.js";
 import type { Serializer } from "../../codecs/serializer.js";
+import type { ResolvedCacheConfig } from "../../config/config-types.js";
+import { CacheConfigError } from "../../core/errors.js";
 import type { PyValue } from "../../python/values.js";
+import type { BackendContext } from "../backend-module.js";
 
 /** Options of {@link metastoreJsonSerializer}. */
 export interface MetastoreJsonOptions {
@@ -56,4 +59,24 @@ export function metastorePickleSerializer(options: MetastorePickleOptions = {}):
     dumps: (value: PyValue) => inner.dumps(value),
     loads: (bytes: Uint8Array) => inner.loads(bytes),
   };
+}
+
+/**
+ * Registry hook: the value codec a metastore cache dict's `CODEC` selects — `"json"`
+ * (JsonKeyValueCodec, Superset 3.0+'s default for the filter-state and explore caches) or
+ * `"pickle"`; missing → pickle, as SupersetMetastoreCache falls back to PickleKeyValueCodec.
+ * @throws CacheConfigError `METASTORE_CODEC_UNKNOWN` at `<path>.CODEC` for another value.
+ */
+export function metastoreSerializerFromConfig(
+  config: ResolvedCacheConfig,
+  context: Pick<BackendContext, "path">,
+): Serializer {
+  const codec = config.CODEC ?? "pickle";
+  if (codec === "json") return metastoreJsonSerializer();
+  if (codec === "pickle") return metastorePickleSerializer();
+  throw new CacheConfigError(
+    "METASTORE_CODEC_UNKNOWN",
+    `${context.path}.CODEC`,
+    `unknown codec ${JSON.stringify(codec)} ("json" or "pickle")`,
+  );
 }

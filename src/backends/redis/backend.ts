@@ -1,13 +1,15 @@
 /**
  * The Redis backend (standalone, Sentinel, Cluster; TLS and ACL users through the config):
- * bytes in, bytes out, with the commands Flask-Caching/cachelib send (spec §6), except where
+ * bytes in, bytes out, with the commands Flask-Caching/cachelib send (cachelib/redis.py), except where
  * docs/redis.md says we differ on purpose (atomic `add`, SCAN+UNLINK `clear`, per-key
  * `deleteMany`). Values stay Buffers end to end (getBuffer/mgetBuffer). Keys arrive already
  * prefixed by `Cache`; this layer never rewrites them.
  */
 import type { Cluster, Redis } from "ioredis";
+import type { ResolvedCacheConfig } from "../../config/config-types.js";
 import { CacheConfigError } from "../../core/errors.js";
 import type { BackendEntry, CacheBackend } from "../backend.js";
+import type { BackendContext } from "../backend-module.js";
 import { clearPrefixOnNode } from "./clear.js";
 import {
   createRedisClients,
@@ -67,7 +69,8 @@ export class RedisBackend implements CacheBackend {
   /**
    * Build from a resolved config (see `resolveRedisConfig`) or around `options.client`.
    * Nothing connects until the first command.
-   * @throws CacheConfigError `CONFIG_REDIS_KEY_PREFIX` when the client or `options.ioredis` has a `keyPrefix`
+   * @throws CacheConfigError `CONFIG_REDIS_KEY_PREFIX` when the client or `options.ioredis` has a `keyPrefix`;
+   *   `CONFIG_MISSING_VALUE` with neither a resolved config nor `options.client`
    */
   constructor(resolved: ResolvedRedisConfig | undefined, options: RedisBackendOptions = {}) {
     this.#options = options;
@@ -86,7 +89,12 @@ export class RedisBackend implements CacheBackend {
       this.topology = isClusterClient(options.client) ? "cluster" : "standalone";
       this.#describe = `${this.topology} (caller's client)`;
     } else {
-      if (!resolved) throw new TypeError("RedisBackend needs a resolved config or options.client");
+      if (!resolved)
+        throw new CacheConfigError(
+          "CONFIG_MISSING_VALUE",
+          this.#path,
+          "RedisBackend needs a resolved config or options.client",
+        );
       const clients = createRedisClients(resolved, options);
       this.#writer = clients.writer;
       this.#reader = clients.reader;
@@ -134,6 +142,19 @@ export class RedisBackend implements CacheBackend {
       return new RedisBackend(undefined, { ...options, client: host as Redis | Cluster });
     }
     return new RedisBackend(resolveRedisConfig(config, base), options);
+  }
+
+  /**
+   * Registry adapter: `fromConfig` with `backendOptions.redis`, error paths under the context's
+   * path (e.g. `DATA_CACHE_CONFIG`) unless the options name their own `path`.
+   * @throws CacheConfigError for invalid or unknown keys
+   */
+  static fromFlaskConfig(
+    config: ResolvedCacheConfig,
+    context: BackendContext<RedisBackendOptions>,
+  ): RedisBackend {
+    const path = context.options?.path ?? context.path;
+    return RedisBackend.fromConfig(config, { ...context.options, path }, path);
   }
 
   /** Counters since construction. */
@@ -401,7 +422,12 @@ export class RedisBackend implements CacheBackend {
         const pipe = c.pipeline();
         for (const i of g) add(pipe, items[i]!);
         const replies = await this.#queued(c, pipe.exec()).catch(this.#fail.PIPELINE);
-        if (!replies) throw toRedisError(new Error("Connection is closed"), "PIPELINE", this.#secrets);
+        if (!replies)
+          throw new RedisBackendError(
+            RedisErrorCode.connection,
+            "redis PIPELINE failed: Connection is closed",
+            true,
+          );
         for (let j = 0; j < g.length; j++) {
           const [err, reply] = replies[j] ?? [null, null];
           if (err) throw toRedisError(err, "PIPELINE", this.#secrets);
@@ -411,26 +437,6 @@ export class RedisBackend implements CacheBackend {
     );
     return out;
   }
-}
-
-/** What the registry passes; `redis` carries backend options when the caller provides them. */
-export interface RedisBackendContext {
-  /** Config path for error messages, e.g. `DATA_CACHE_CONFIG`. */
-  path?: string;
-  /** Backend options (fault handling, an existing client, allowFlushDb). */
-  redis?: RedisBackendOptions;
-}
-
-/**
- * Registry entry point: a backend for a Flask-Caching Redis cache dict (RedisCache,
- * RedisSentinelCache, RedisClusterCache in any spelling).
- * @throws CacheConfigError for invalid configuration
- */
-export function createBackend(config: FlaskRedisConfig, ctx: RedisBackendContext = {}): RedisBackend {
-  return RedisBackend.fromConfig(config, {
-    ...ctx.redis,
-    path: ctx.redis?.path ?? ctx.path ?? "CACHE_CONFIG",
-  });
 }
 
 /** ioredis's own `SET` (one concatenated buffer), `EX` for timeout > 0 SECONDS. */

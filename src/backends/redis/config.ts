@@ -1,6 +1,6 @@
 /**
  * Flask-Caching Redis configuration (`CACHE_REDIS_*`, `CACHE_OPTIONS`) → ioredis options,
- * with Flask-Caching's precedence rules (spec §3.4–3.6):
+ * with Flask-Caching's precedence rules (flask_caching/backends/rediscache.py, the three factories):
  *
  * - RedisCache without a URL: host/port/db from `CACHE_REDIS_HOST/PORT/DB` (these override the
  *   same keys in `CACHE_OPTIONS`), password from `CACHE_REDIS_PASSWORD` when non-empty, else from

@@ -17,7 +17,7 @@ import { Command } from "ioredis";
 import { toBuffer } from "./replies.js";
 
 const CRLF = "\r\n";
-/** Arguments handed to ioredis's constructor: none (they cost ~0.7 µs there; see the constructor). */
+/** Arguments handed to ioredis's constructor: none (its argument flattening is skipped; see the constructor). */
 const NO_ARGUMENTS: never[] = [];
 const UTF8_REPLY = { replyEncoding: "utf8" } as const;
 /**

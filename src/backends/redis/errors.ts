@@ -6,22 +6,24 @@
  * Messages are scrubbed of every configured password; the original ioredis error is not kept
  * as `cause` because it may carry the arguments of an AUTH command.
  */
+import type { ConfigErrorCode, RedisBackendErrorCode } from "../../core/error-codes.js";
 import { CacheBackendError } from "../../core/errors.js";
 
 const BACKEND = "redis";
 
 /** A Redis backend failure with a stable `code` and whether it signals an unavailable server. */
 export class RedisBackendError extends CacheBackendError {
+  declare readonly code: RedisBackendErrorCode;
   /** `true` when the server is unreachable, slow or down (worth retrying later, counted by breakers). */
   readonly transient: boolean;
 
-  constructor(code: string, message: string, transient: boolean) {
+  constructor(code: RedisBackendErrorCode, message: string, transient: boolean) {
     super(code, BACKEND, message);
     this.transient = transient;
   }
 }
 
-/** Stable codes of `RedisBackendError`. */
+/** The Redis codes by name (`clearRefused` is carried by a `CacheConfigError`); listed in core/error-codes.ts. */
 export const RedisErrorCode = {
   /** No connection (refused, reset, closed, retries exhausted). */
   connection: "REDIS_CONNECTION",
@@ -41,9 +43,9 @@ export const RedisErrorCode = {
   clearRefused: "REDIS_CLEAR_REFUSED",
   /** The backend was closed. */
   closed: "REDIS_CLOSED",
-} as const;
+} as const satisfies Record<string, RedisBackendErrorCode | ConfigErrorCode>;
 
-const TRANSIENT_PATTERNS: readonly [RegExp, string][] = [
+const TRANSIENT_PATTERNS: readonly [RegExp, RedisBackendErrorCode][] = [
   [/Command timed out/i, RedisErrorCode.commandTimeout],
   [
     /CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING|READONLY|Failed to refresh slots cache|cluster isn't ready/i,

@@ -33,6 +33,8 @@ export function framedReadConnector(framer: RespFramerOptions = {}): NonNullable
       return new Promise((resolve, reject) => {
         process.nextTick(() => {
           if (!this.connecting) {
+            // ioredis's connector contract: ioredis handles this rejection itself, and anything
+            // that reaches a caller goes through toRedisError first.
             reject(new Error(CONNECTION_CLOSED));
             return;
           }

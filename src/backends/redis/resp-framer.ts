@@ -6,7 +6,7 @@
  *
  * Why: by default Node allocates a fresh 64 KiB buffer per read and the parser then joins the
  * pieces of a 100 KB reply into another fresh buffer, so every large GET touches about twice its
- * size in new memory (page faults, on some VMs ≈ 10 µs per page, dominate such a GET) and copies
+ * size in new memory (page faults on fresh memory can dominate such a GET) and copies
  * it twice. Here it lands once, in the buffer the value is finally a view of.
  *
  * The framer only follows RESP2 token boundaries (header lines; bulk payloads skipped by their

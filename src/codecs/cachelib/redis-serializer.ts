@@ -1,10 +1,11 @@
 /**
- * cachelib's `RedisSerializer` (flask-caching-format.md §4): writes `!` + pickle (protocol 5);
+ * cachelib's `RedisSerializer` (cachelib/serializers.py): writes `!` + pickle (protocol 5);
  * with `asciiInts` (cachelib ≥ 0.15.4) a value of exact Python type int is written as ASCII
  * decimal instead. Reads accept `!` + pickle, then anything Python's `int()` accepts, and
  * otherwise return the raw bytes unchanged (pre-cachelib-0.8 values).
  */
 
+import { isPythonInt } from "../../python/numbers.js";
 import type { PyValue } from "../../python/values.js";
 import {
   bytesPickle,
@@ -80,7 +81,7 @@ export class RedisSerializer implements Serializer {
    * @throws PickleEncodeError (a `CacheEncodeError`) for values with no Python equivalent
    */
   dumps(value: PyValue): Uint8Array {
-    if (this.asciiInts && isPythonInt(value)) return Buffer.from(String(value), "latin1");
+    if (this.asciiInts && isExactInt(value)) return Buffer.from(String(value), "latin1");
     if (this.bytesLayout && isPlainBytes(value)) return bytesPickle(value, MARKER_BYTES);
     return dumpsAfter(MARKER_BYTES, value, this.options.dump);
   }
@@ -114,8 +115,9 @@ export class RedisSerializer implements Serializer {
   }
 }
 
-function isPythonInt(v: PyValue): v is number | bigint {
-  return typeof v === "bigint" || (typeof v === "number" && Number.isSafeInteger(v) && !Object.is(v, -0));
+/** A value of exact Python type int: a bigint or a number that reads as int (never bool or `PyFloat`). */
+function isExactInt(v: PyValue): v is number | bigint {
+  return typeof v === "bigint" || (typeof v === "number" && isPythonInt(v));
 }
 
 function isUnpicklingError(err: unknown): boolean {

@@ -5,6 +5,7 @@
  * nesting) goes to the general encoder, so both paths give the same bytes. Nothing here
  * allocates per value beyond `Object.keys`: member order comes from the shape cache.
  */
+import { isPlainObject } from "../../python/dicts.js";
 import { PyDecimal, PyEnum, PyFloat } from "../../python/values.js";
 import { AsciiWriter, asciiWords } from "./ascii-writer.js";
 import {
@@ -14,7 +15,6 @@ import {
   encodeValue,
   floatText,
   isLeaf,
-  isPlainObject,
   numberText,
 } from "./general-encoder.js";
 import type { KeyInfo } from "./key-info.js";

@@ -4,9 +4,10 @@
  * `default` hooks). Builds a string. The flat byte writer (`flat-encoder.ts`) handles the
  * common one-line case and hands everything it does not handle to {@link encodeValue}.
  */
+import { isPlainObject } from "../../python/dicts.js";
+import { pythonFloatRepr } from "../../python/numbers.js";
 import { PyBytearray, PyDecimal, PyEnum, PyFloat } from "../../python/values.js";
 import { PyJsonEncodeError } from "./errors.js";
-import { pythonFloatRepr } from "./float-repr.js";
 import { keyInfo } from "./key-info.js";
 import { pythonKeyClass } from "./key-memo.js";
 import { compareCodePoints } from "./key-order.js";
@@ -73,11 +74,6 @@ function bytesText(bytes: Uint8Array): string {
 /** Python `bytes` (a bytearray is another type and goes to `default`). */
 function isBytes(v: unknown): v is Uint8Array {
   return v instanceof Uint8Array && !(v instanceof PyBytearray);
-}
-
-export function isPlainObject(v: object): v is Record<string, unknown> {
-  const proto = Object.getPrototypeOf(v);
-  return proto === null || proto === Object.prototype;
 }
 
 /** Scalars simplejson writes without recursion; `undefined` when `v` is not one. */

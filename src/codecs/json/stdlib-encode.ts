@@ -5,31 +5,20 @@
  */
 
 import { CacheEncodeError } from "../../core/errors.js";
+import { isPythonInt, pythonFloatRepr } from "../../python/numbers.js";
+import { isPlainObject } from "../../python/dicts.js";
 import { PyEnum, PyFloat, type PyValue } from "../../python/values.js";
 
 /** Nesting deeper than this is refused (CPython's recursion limit is about 1000). */
 export const MAX_JSON_DEPTH = 1000;
 
-/** Python's `repr(float)`: shortest round-trip digits, `1.0` for integral values, `1e-05` / `1e+16` exponents. */
-export function pythonFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return "NaN";
-  if (x === Number.POSITIVE_INFINITY) return "Infinity";
-  if (x === Number.NEGATIVE_INFINITY) return "-Infinity";
-  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
-  const [mantissa, expText] = x.toExponential().split("e") as [string, string];
-  const exp = Number(expText);
-  const negative = mantissa.startsWith("-");
-  const digits = mantissa.replace("-", "").replace(".", "");
-  const sign = negative ? "-" : "";
-  if (exp < -4 || exp >= 16) {
-    const frac = digits.slice(1);
-    const e = `${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
-    return `${sign}${digits[0]}${frac ? `.${frac}` : ""}e${e}`;
-  }
-  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
-  const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, "0");
-  const fracPart = digits.slice(exp + 1);
-  return `${sign}${intPart}.${fracPart || "0"}`;
+/**
+ * A Python float as json.dumps writes it (allow_nan=True): `repr(x)` when finite, else
+ * `NaN`, `Infinity` or `-Infinity` (JavaScript's spellings, not Python's `nan`/`inf`).
+ */
+function floatText(x: number): string {
+  if (Number.isFinite(x)) return pythonFloatRepr(x);
+  return Number.isNaN(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity";
 }
 
 /** Strings needing no escape at all (printable ASCII except `"` and `\\`). */
@@ -73,8 +62,8 @@ function write(value: PyValue, out: string[], depth: number): void {
   else if (typeof value === "string") out.push(pythonJsonString(value));
   else if (typeof value === "bigint") out.push(value.toString());
   else if (typeof value === "number") {
-    out.push(isPythonInt(value) ? String(value) : pythonFloatRepr(value));
-  } else if (value instanceof PyFloat) out.push(pythonFloatRepr(value.value));
+    out.push(isPythonInt(value) ? String(value) : floatText(value));
+  } else if (value instanceof PyFloat) out.push(floatText(value.value));
   else if (value instanceof PyEnum && typeof value.value === "string") {
     // A str-based enum (DatasourceType) is a str subclass: json.dumps writes its value.
     out.push(pythonJsonString(value.value));
@@ -117,15 +106,9 @@ function mapKey(k: PyValue): string {
   if (k === false) return "false";
   if (k === null) return "null";
   if (typeof k === "bigint") return k.toString();
-  if (typeof k === "number") return isPythonInt(k) ? String(k) : pythonFloatRepr(k);
-  if (k instanceof PyFloat) return pythonFloatRepr(k.value);
+  if (typeof k === "number") return isPythonInt(k) ? String(k) : floatText(k);
+  if (k instanceof PyFloat) return floatText(k.value);
   throw new CacheEncodeError("METASTORE_JSON_UNSERIALIZABLE", `keys must be str, int, float, bool or None`);
-}
-
-function isPlainObject(value: unknown): value is Record<string, PyValue> {
-  if (typeof value !== "object" || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === null || proto === Object.prototype;
 }
 
 function unserializable(value: unknown): CacheEncodeError {
@@ -139,13 +122,4 @@ function unserializable(value: unknown): CacheEncodeError {
     "METASTORE_JSON_UNSERIALIZABLE",
     `Object of type ${name} is not JSON serializable (JsonKeyValueCodec uses the stdlib json module)`,
   );
-}
-
-/**
- * A JS number reads as a Python int when it is a safe integer (not -0). Integral numbers
- * beyond 2^53 are written as floats: Python ints that large decode to bigint, so a number
- * there came from a float.
- */
-export function isPythonInt(x: number): boolean {
-  return Number.isSafeInteger(x) && !Object.is(x, -0);
 }

@@ -20,17 +20,12 @@
 import { PyBytearray } from "../../python/values.js";
 import type { LoadsOptions } from "./decode/options.js";
 import type { PickleDumpOptions } from "./encode/context.js";
+import { FRAME_SIZE_TARGET } from "./encode/frame-writer.js";
 import { DEFAULT_PICKLE_LIMITS } from "./limits.js";
+import { Op } from "./opcodes.js";
 
-const PROTO = 0x80;
+const { PROTO, FRAME, SHORT_BINBYTES, BINBYTES, BINBYTES8, MEMOIZE, STOP } = Op;
 const PROTOCOL_5 = 5;
-const FRAME = 0x95;
-const SHORT_BINBYTES = 0x43; // C
-const BINBYTES = 0x42; // B
-const BINBYTES8 = 0x8e;
-const MEMOIZE = 0x94;
-const STOP = 0x2e;
-const FRAME_SIZE_TARGET = 64 * 1024;
 const MAX_U8 = 0xff;
 const MAX_U32 = 0xffff_ffff;
 const TAIL_BYTES = 2; // MEMOIZE STOP

@@ -26,14 +26,29 @@ function toBytes(value: unknown): Uint8Array | undefined {
   );
 }
 
-/** `CacheBackend` over a Keyv instance the caller built (closed only when `ownsKeyv`). */
+/** Options of `KeyvBackend`; defaults in `KEYV_BACKEND_DEFAULTS`. */
+export interface KeyvBackendOptions {
+  /** `close()` disconnects the Keyv instance. Default false: the caller keeps it open. */
+  ownsKeyv?: boolean;
+}
+
+/** Defaults of `KeyvBackendOptions`. */
+export const KEYV_BACKEND_DEFAULTS = { ownsKeyv: false } as const satisfies KeyvBackendOptions;
+
+/**
+ * `CacheBackend` over a Keyv instance the caller built (closed only when `ownsKeyv`). Not a
+ * registered family (Flask-Caching has no CACHE_TYPE for it), so it has no `fromFlaskConfig`.
+ */
 export class KeyvBackend implements CacheBackend {
   readonly kind = "keyv";
+  private readonly ownsKeyv: boolean;
 
   constructor(
     private readonly keyv: Keyv,
-    private readonly ownsKeyv = false,
-  ) {}
+    options: KeyvBackendOptions = {},
+  ) {
+    this.ownsKeyv = options.ownsKeyv ?? KEYV_BACKEND_DEFAULTS.ownsKeyv;
+  }
 
   async get(key: string): Promise<Uint8Array | undefined> {
     return toBytes(await this.keyv.get(key));
@@ -89,15 +104,13 @@ export class KeyvBackend implements CacheBackend {
   }
 }
 
-export interface KeyvCacheOptions {
+export interface KeyvCacheOptions extends KeyvBackendOptions {
   /** Prefix `Cache` adds to every key. Default `""`. */
   keyPrefix?: string;
   /** Timeout in SECONDS when a call passes none; 0 = never. Default 300 (Flask-Caching's). */
   defaultTimeout?: number;
   /** Value codec. Default `RedisSerializer` (`!`+pickle, ASCII ints read back). */
   serializer?: Serializer;
-  /** `cache.close()` disconnects the Keyv instance. Default false. */
-  ownsKeyv?: boolean;
   /** Name used in errors and diagnostics. Default `KEYV_CACHE`. */
   name?: string;
 }
@@ -105,7 +118,7 @@ export interface KeyvCacheOptions {
 /** A `Cache` (get/set/getOrSet/memoize …) stored in any Keyv instance. */
 export function createKeyvCache(keyv: Keyv, options: KeyvCacheOptions = {}): Cache {
   return new Cache({
-    backend: new KeyvBackend(keyv, options.ownsKeyv ?? false),
+    backend: new KeyvBackend(keyv, { ownsKeyv: options.ownsKeyv }),
     serializer: options.serializer ?? new RedisSerializer(),
     keyPrefix: options.keyPrefix ?? "",
     defaultTimeout: options.defaultTimeout,

@@ -12,7 +12,7 @@
  */
 import { EventEmitter } from "node:events";
 import type { Cache } from "../../cache/cache.js";
-import { SupersetCacheError } from "../../core/errors.js";
+import { CacheArgumentError } from "../../core/errors.js";
 import type { PyValue } from "../../python/values.js";
 
 const MS_PER_SECOND = 1000;
@@ -25,7 +25,12 @@ export interface KeyvStoreAdapterOptions {
 }
 
 /** A Keyv value our cache cannot store. Code `KEYV_VALUE_UNSUPPORTED`. */
-export class KeyvAdapterError extends SupersetCacheError {}
+export class KeyvAdapterError extends CacheArgumentError {
+  declare readonly code: "KEYV_VALUE_UNSUPPORTED";
+  constructor(code: "KEYV_VALUE_UNSUPPORTED", message: string) {
+    super(code, message);
+  }
+}
 
 /** Keyv's millisecond TTL as cache SECONDS: rounded up (a 1 ms TTL must not mean "never"); none = 0 = never. */
 function ttlSeconds(ttlMs: number | undefined): number {

@@ -2,16 +2,11 @@
  * Errors of the SQL Lab results backend, with the codes Superset itself reports where it has one
  * (`RESULTS_BACKEND_NOT_CONFIGURED_ERROR`, `RESULTS_BACKEND_ERROR`), and decode codes of our own.
  */
+import type { ResultsDecodeErrorCode } from "../../core/error-codes.js";
 import { CacheDecodeError, CacheEncodeError, SupersetCacheError } from "../../core/errors.js";
 
-/** Decode failure codes; every one leaves the stored entry untouched. */
-export type ResultsDecodeCode =
-  | "RESULTS_ZLIB_INVALID"
-  | "RESULTS_TOO_LARGE"
-  | "RESULTS_MSGPACK_INVALID"
-  | "RESULTS_JSON_INVALID"
-  | "RESULTS_ARROW_INVALID"
-  | "RESULTS_PAYLOAD_INVALID";
+/** Decode failure codes (core's `ResultsDecodeErrorCode`); every one leaves the stored entry untouched. */
+export type ResultsDecodeCode = ResultsDecodeErrorCode;
 
 /** The stored bytes are not a results payload (bad zlib, msgpack, JSON, Arrow IPC or shape). */
 export class ResultsDecodeError extends CacheDecodeError {

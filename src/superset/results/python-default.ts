@@ -5,6 +5,7 @@
  * packer writes them as Python would (float64 for every float, uint64/int64 for wide ints).
  */
 import { Table } from "apache-arrow";
+import { isPlainObject } from "../../python/dicts.js";
 import { PyDatetime, PyDatetime64, PyEnum, PyFloat, PySentinel, PyTzInfo } from "../../python/values.js";
 import { makeJsonIsoDttmSer } from "../json-hooks.js";
 import { ResultsEncodeError } from "./errors.js";
@@ -70,10 +71,9 @@ export function toMsgpackNative(value: unknown, depth = 0): unknown {
   if (value instanceof PyEnum && (typeof value.value === "string" || typeof value.value === "number")) {
     return toMsgpackNative(value.value, depth + 1); // StrEnum/IntEnum members are str/int subclasses
   }
-  if (typeof value === "object" && isPlainRecord(value)) {
+  if (isPlainObject(value)) {
     const out = new Map<string, unknown>();
-    const record = value as Record<string, unknown>;
-    for (const key of Object.keys(record)) out.set(key, toMsgpackNative(record[key], depth + 1));
+    for (const key of Object.keys(value)) out.set(key, toMsgpackNative(value[key], depth + 1));
     return out;
   }
   return toMsgpackNative(isoDttmDefault(value), depth + 1);
@@ -159,11 +159,6 @@ function offsetText(offsetSeconds: number): string {
   const hh = String(Math.floor(abs / 3600)).padStart(2, "0");
   const mm = String(Math.floor((abs % 3600) / 60)).padStart(2, "0");
   return `${sign}${hh}:${mm}`;
-}
-
-function isPlainRecord(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === null || proto === Object.prototype;
 }
 
 function describe(value: unknown): string {

@@ -6,6 +6,7 @@
  * cases msgpackr cannot infer from a JS number, written straight into its buffer.
  */
 import { addExtension, FLOAT32_OPTIONS, Packr, Unpackr } from "msgpackr";
+import { ResultsDecodeError } from "./errors.js";
 import { Float64Marker, WideIntMarker } from "./python-default.js";
 
 const MSGPACK_FLOAT64 = 0xcb;
@@ -13,9 +14,16 @@ const MSGPACK_UINT64 = 0xcf;
 const MSGPACK_INT64 = 0xd3;
 /**
  * Extension type code msgpackr requires for a `pack` hook. Nothing of that type is ever written
- * (the hooks emit plain float64/int64 bytes); reading that ext type stays an error as before.
+ * (the hooks emit plain float64/int64 bytes), so reading it means corrupt input.
  */
 const UNUSED_EXT_TYPE = 0x53;
+
+function rejectUnusedExt(): never {
+  throw new ResultsDecodeError(
+    "RESULTS_MSGPACK_INVALID",
+    `unknown msgpack extension type ${UNUSED_EXT_TYPE}`,
+  );
+}
 
 type Allocate = (size: number) => { target: Uint8Array; targetView: DataView; position: number };
 
@@ -31,9 +39,7 @@ function registerMarkers(): void {
       target[position] = MSGPACK_FLOAT64;
       targetView.setFloat64(position + 1, marker.value);
     },
-    unpack() {
-      throw new Error(`unknown msgpack extension type ${UNUSED_EXT_TYPE}`);
-    },
+    unpack: rejectUnusedExt,
   } as never);
   addExtension({
     Class: WideIntMarker,
@@ -48,9 +54,7 @@ function registerMarkers(): void {
         targetView.setBigInt64(position + 1, marker.value);
       }
     },
-    unpack() {
-      throw new Error(`unknown msgpack extension type ${UNUSED_EXT_TYPE}`);
-    },
+    unpack: rejectUnusedExt,
   } as never);
 }
 

@@ -3,7 +3,7 @@
  * joined with `;`, no escaping (superset/temporary_cache/utils.py).
  */
 
-import { isPythonInt, pythonFloatRepr } from "../../codecs/json/stdlib-encode.js";
+import { isPythonInt, pythonFloatRepr } from "../../python/numbers.js";
 import { PyEnum, PyFloat } from "../../python/values.js";
 
 /** The separator Superset uses. */

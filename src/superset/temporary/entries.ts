@@ -3,10 +3,10 @@
  * `TemporaryExploreState` TypedDicts) and the read-side normalisation, including
  * `ExploreFormDataCache.get`'s legacy fix-up.
  */
+import { dictEntries, dictGet, dictHas, isPyDict, type PyDict } from "../../python/dicts.js";
 import { PyEnum, PyObject, type PyValue } from "../../python/values.js";
 import { DATASOURCE_TYPE_NAMES, DATASOURCE_TYPES } from "./cache-key.js";
 import { TemporaryCacheInvalidDatasourceTypeError } from "./errors.js";
-import { dictEntries, dictGet, dictHas, isDict, type PyDict } from "./python-semantics.js";
 
 /** A dashboard filter-state entry: `{"owner": user id | None, "value": "<json text>"}`, in this key order. */
 export interface FilterStateEntry {
@@ -107,9 +107,12 @@ export function fixLegacyExploreValue(
   encoding: DatasourceTypeEncoding = "enum",
 ): PyValue | undefined {
   if (!truthy) return undefined;
-  if (!isDict(value)) return value;
+  if (!isPyDict(value)) return value;
   const out: { [key: string]: PyValue } = Object.create(null);
-  for (const [k, v] of dictEntries(value)) out[k === "dataset_id" ? "datasource_id" : k] = v;
+  for (const [key, v] of dictEntries(value)) {
+    const k = String(key);
+    out[k === "dataset_id" ? "datasource_id" : k] = v;
+  }
   if (!("datasource_type" in out)) out.datasource_type = storedDatasourceType("table", encoding);
   return out;
 }

@@ -2,12 +2,14 @@
  * Typed errors of the temporary-cache commands, matching Superset's exceptions and the HTTP
  * status its REST API answers with (`httpStatus`).
  */
+import type { TemporaryCacheErrorCode } from "../../core/error-codes.js";
 import { SupersetCacheError } from "../../core/errors.js";
 
 /** Base class; `httpStatus` is what Superset's API returns for the same case. */
 export class TemporaryCacheError extends SupersetCacheError {
+  declare readonly code: TemporaryCacheErrorCode;
   constructor(
-    code: string,
+    code: TemporaryCacheErrorCode,
     message: string,
     readonly httpStatus: number,
     options?: { cause?: unknown },
@@ -51,6 +53,13 @@ export class TemporaryCacheInvalidDatasourceTypeError extends TemporaryCacheErro
 /** Which command failed, for {@link TemporaryCacheCommandFailedError}. */
 export type TemporaryCacheOperation = "create" | "get" | "update" | "delete";
 
+const FAILED_CODES: Readonly<Record<TemporaryCacheOperation, TemporaryCacheErrorCode>> = {
+  create: "TEMPORARY_CACHE_CREATE_FAILED",
+  get: "TEMPORARY_CACHE_GET_FAILED",
+  update: "TEMPORARY_CACHE_UPDATE_FAILED",
+  delete: "TEMPORARY_CACHE_DELETE_FAILED",
+};
+
 const FAILED_MESSAGES: Readonly<Record<TemporaryCacheOperation, string>> = {
   create: "An error occurred while creating the value.",
   get: "An error occurred while accessing the value.",
@@ -64,7 +73,7 @@ export class TemporaryCacheCommandFailedError extends TemporaryCacheError {
     readonly operation: TemporaryCacheOperation,
     options?: { cause?: unknown },
   ) {
-    super(`TEMPORARY_CACHE_${operation.toUpperCase()}_FAILED`, FAILED_MESSAGES[operation], 500, options);
+    super(FAILED_CODES[operation], FAILED_MESSAGES[operation], 500, options);
   }
 }
 

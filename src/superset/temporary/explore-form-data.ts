@@ -5,6 +5,9 @@
  */
 
 import { stdlibJsonLoads } from "../../codecs/json/stdlib-decode.js";
+import { isPyDict } from "../../python/dicts.js";
+import { pyEqualsScalar } from "../../python/equality.js";
+import { pyTruthy } from "../../python/truthiness.js";
 import type { PyValue } from "../../python/values.js";
 import { DatasourceTypeMember, type EnumStrStyle, temporaryCacheKey } from "./cache-key.js";
 import {
@@ -27,7 +30,6 @@ import {
   TemporaryCacheAccessDeniedError,
   TemporaryCacheInvalidJsonError,
 } from "./errors.js";
-import { isDict, pyEqualsScalar, pyTruthy } from "./python-semantics.js";
 import { randomKey } from "./random-key.js";
 
 /** Superset's `explore.utils.check_access(datasource_id, chart_id, datasource_type)`; may be async. */
@@ -144,7 +146,7 @@ export class ExploreFormDataStore {
   async get(identity: RequestIdentity, key: string): Promise<PyValue | undefined> {
     return runTemporaryCacheCommand("get", async () => {
       const state = await this.read(key);
-      if (!pyTruthy(state) || !isDict(state)) return undefined;
+      if (!pyTruthy(state) || !isPyDict(state)) return undefined;
       const target = storedTarget(state);
       await this.checkAccess(target, identity);
       if (this.refresh) await this.cache.set(key, state);
@@ -165,7 +167,7 @@ export class ExploreFormDataStore {
       await this.checkAccess({ datasourceId: input.datasourceId, chartId, datasourceType }, identity);
       const state = await this.read(key);
       if (!pyTruthy(state) || !input.formData) return key;
-      if (!pyEqualsScalar(isDict(state) ? field(state, "owner") : undefined, identity.userId)) {
+      if (!pyEqualsScalar(isPyDict(state) ? field(state, "owner") : undefined, identity.userId)) {
         throw new TemporaryCacheAccessDeniedError();
       }
       const contextual = ExploreFormDataStore.contextualKey(
@@ -201,7 +203,7 @@ export class ExploreFormDataStore {
   async delete(identity: RequestIdentity, key: string): Promise<boolean> {
     return runTemporaryCacheCommand("delete", async () => {
       const state = await this.read(key);
-      if (!pyTruthy(state) || !isDict(state)) return false;
+      if (!pyTruthy(state) || !isPyDict(state)) return false;
       const target = storedTarget(state);
       await this.checkAccess(target, identity);
       if (!pyEqualsScalar(field(state, "owner"), identity.userId))

@@ -4,6 +4,9 @@
  * `"{dashboard_id};{key}"`, the contextual key `"{session_id};{tab_id};{dashboard_id}"`
  * remembering the last key of a browser tab.
  */
+import { isPyDict } from "../../python/dicts.js";
+import { pyEqualsScalar } from "../../python/equality.js";
+import { pyTruthy } from "../../python/truthiness.js";
 import type { PyValue } from "../../python/values.js";
 import { temporaryCacheKey } from "./cache-key.js";
 import {
@@ -14,7 +17,6 @@ import {
 } from "./context.js";
 import { field, filterStateEntry } from "./entries.js";
 import { runTemporaryCacheCommand, TemporaryCacheAccessDeniedError } from "./errors.js";
-import { isDict, pyEqualsScalar, pyTruthy } from "./python-semantics.js";
 import { randomKey } from "./random-key.js";
 
 /**
@@ -103,7 +105,7 @@ export class FilterStateStore {
       const entry = await this.cache.get(k);
       if (!pyTruthy(entry)) return undefined;
       if (this.refresh) await this.cache.set(k, entry!);
-      return isDict(entry) ? field(entry, "value") : undefined;
+      return isPyDict(entry) ? field(entry, "value") : undefined;
     });
   }
 
@@ -124,7 +126,7 @@ export class FilterStateStore {
       await this.checkAccess(dashboardId, identity);
       const entry = await this.cache.get(FilterStateStore.entryKey(dashboardId, key));
       if (!pyTruthy(entry)) return key;
-      if (!pyEqualsScalar(isDict(entry) ? field(entry, "owner") : undefined, identity.userId)) {
+      if (!pyEqualsScalar(isPyDict(entry) ? field(entry, "owner") : undefined, identity.userId)) {
         throw new TemporaryCacheAccessDeniedError();
       }
       const contextual = FilterStateStore.contextualKey(identity.sessionId, tabId, dashboardId);
@@ -154,7 +156,7 @@ export class FilterStateStore {
       await this.checkAccess(dashboardId, identity);
       const entry = await this.cache.get(k);
       if (!pyTruthy(entry)) return false;
-      if (!pyEqualsScalar(isDict(entry) ? field(entry, "owner") : undefined, identity.userId)) {
+      if (!pyEqualsScalar(isPyDict(entry) ? field(entry, "owner") : undefined, identity.userId)) {
         throw new TemporaryCacheAccessDeniedError();
       }
       await this.cache.delete(FilterStateStore.contextualKey(identity.sessionId, null, dashboardId));

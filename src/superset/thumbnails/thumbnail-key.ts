@@ -64,7 +64,7 @@ export function thumbnailKeyArgs(
 
 /**
  * The thumbnail cache key (hex digest).
- * @throws SupersetCacheError `UNSUPPORTED_HASH_ALGORITHM`; CacheConfigError `UNSUPPORTED_SUPERSET_VERSION`
+ * @throws CacheConfigError `UNSUPPORTED_HASH_ALGORITHM` or `UNSUPPORTED_SUPERSET_VERSION`
  */
 export function thumbnailCacheKey(input: ThumbnailKeyInput, options: ThumbnailKeyOptions = {}): string {
   return hashFromDict(thumbnailKeyArgs(input, options), {

@@ -8,6 +8,7 @@
  */
 
 import { CacheDecodeError } from "../../core/errors.js";
+import { isPlainObject } from "../../python/dicts.js";
 import { PyDatetime, PyEnum, PyObject, type PyValue } from "../../python/values.js";
 import type { SupersetVersion } from "../versions.js";
 
@@ -63,8 +64,7 @@ export function readThumbnailValue(value: PyValue): ThumbnailEntry {
   if (value instanceof Uint8Array)
     return { image: value, status: "Updated", timestamp: null, shape: "bytes" };
   if (value instanceof PyObject) return readPayloadObject(value);
-  if (value !== null && typeof value === "object" && isRecord(value))
-    return readDict(value as Record<string, PyValue>);
+  if (isPlainObject(value)) return readDict(value as Record<string, PyValue>);
   throw new ThumbnailDecodeError(
     "thumbnail value is neither bytes, a ScreenshotCachePayload nor a payload dict",
   );
@@ -92,7 +92,7 @@ function readPayloadObject(o: PyObject): ThumbnailEntry {
     throw new ThumbnailDecodeError(`unexpected pickled object ${o.qualifiedName}`);
   }
   const state = o.state;
-  if (state === null || typeof state !== "object" || !isRecord(state)) {
+  if (!isPlainObject(state)) {
     throw new ThumbnailDecodeError("ScreenshotCachePayload without its attribute dict");
   }
   const s = state as Record<string, PyValue>;
@@ -183,9 +183,4 @@ export function nowIsoformat(now: Date = new Date()): string {
     now.getSeconds(),
     now.getMilliseconds() * 1000,
   ).isoformat();
-}
-
-function isRecord(v: object): boolean {
-  const proto = Object.getPrototypeOf(v);
-  return proto === null || proto === Object.prototype;
 }

@@ -1,11 +1,13 @@
 /** MetastoreBackend logic over a recording fake dialect (SQL itself is covered by the interop tests). */
 import { describe, expect, it } from "vitest";
-import { createBackend, createSerializer, MetastoreBackend } from "#src/backends/metastore/backend.js";
+import { MetastoreBackend, type MetastoreBackendOptions } from "#src/backends/metastore/backend.js";
+import { metastoreSerializerFromConfig } from "#src/backends/metastore/codecs.js";
 import type { MetastoreDialect, MetastoreRead, MetastoreWrite } from "#src/backends/metastore/dialect.js";
 import { naiveTimestamp } from "#src/backends/metastore/time.js";
 import { metastoreUuid } from "#src/backends/metastore/uuid.js";
 import type { ResolvedCacheConfig } from "#src/config/config-types.js";
 import { CacheBackendError, CacheConfigError } from "#src/core/errors.js";
+import { createCache } from "#src/manager/create-cache.js";
 import { FakeClock } from "#src/testing/index.js";
 
 const hex = (u: Uint8Array) => Buffer.from(u).toString("hex");
@@ -154,19 +156,47 @@ describe("MetastoreBackend", () => {
       defaultTimeout: 300,
     } as ResolvedCacheConfig;
     const ctx = { clock: new FakeClock(), path: "FILTER_STATE_CACHE_CONFIG", settings: {} };
-    expect(() => createBackend(config, ctx)).toThrow(
+    expect(() => MetastoreBackend.fromFlaskConfig(config, ctx)).toThrow(
       expect.objectContaining({
         code: "METASTORE_NO_DATABASE",
         path: "FILTER_STATE_CACHE_CONFIG.CACHE_TYPE",
       }),
     );
-    expect(createSerializer({ ...config, CODEC: "json" }, ctx).name).toBe("metastore-json");
-    expect(createSerializer(config, ctx).name).toBe("metastore-pickle");
-    expect(() => createSerializer({ ...config, CODEC: "yaml" as "json" }, ctx)).toThrow(
+    expect(metastoreSerializerFromConfig({ ...config, CODEC: "json" }, ctx).name).toBe("metastore-json");
+    expect(metastoreSerializerFromConfig(config, ctx).name).toBe("metastore-pickle");
+    expect(() => metastoreSerializerFromConfig({ ...config, CODEC: "yaml" as "json" }, ctx)).toThrow(
       expect.objectContaining({ code: "METASTORE_CODEC_UNKNOWN" }),
     );
-    const pickled = createSerializer(config, ctx).dumps({ a: 1 });
+    const pickled = metastoreSerializerFromConfig(config, ctx).dumps({ a: 1 });
     expect([pickled[0], pickled[1]]).toEqual([0x80, 4]); // protocol 4, no "!"
+  });
+
+  it("backendOptions.metastore reach the backend through createCache; CACHE_OPTIONS win", async () => {
+    const cache = createCache(
+      {
+        CACHE_TYPE: "SupersetMetastoreCache",
+        CACHE_KEY_PREFIX: "P",
+        CACHE_OPTIONS: { table_name: "from_dict" },
+      },
+      {
+        path: "FILTER_STATE_CACHE_CONFIG",
+        settings: { SQLALCHEMY_DATABASE_URI: "postgresql://postgres@127.0.0.1:1/none" },
+        backendOptions: {
+          metastore: { tableName: "from_options", maxConnections: 2, timeZone: "utc" },
+          redis: { commandTimeoutMs: 1 },
+        },
+      },
+    );
+    const backend = await cache.backend();
+    expect(backend).toBeInstanceOf(MetastoreBackend);
+    // The options object is private; reading it here checks the mapping without a database.
+    expect((backend as unknown as { options: MetastoreBackendOptions }).options).toMatchObject({
+      tableName: "from_dict",
+      maxConnections: 2,
+      timeZone: "utc",
+      keyPrefix: "P",
+    });
+    await cache.close();
   });
 
   it("an unreachable database is a METASTORE_QUERY_FAILED backend error, retried on the next call", async () => {

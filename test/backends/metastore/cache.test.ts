@@ -48,7 +48,7 @@ for (const dialect of ["postgresql", "mysql"] as TestDialect[]) {
         const uuids = db
           .sql(`SELECT ${uuidSql} FROM key_value ORDER BY id`)
           .map((r) => r[0]!.replaceAll("-", ""));
-        // spec §8: uuid3(ns("FILTER_STATE_CACHE_CONFIG"), "42;z6OiPvci1q0") and the contextual "None;None;42".
+        // uuid3(ns("FILTER_STATE_CACHE_CONFIG"), "42;z6OiPvci1q0") and the contextual "None;None;42".
         expect(uuids).toEqual(["4c76410c907b3dd79854a2d7325defb1", "ca98aa84fc1e34388ddb506302633f79"]);
         const py = peer<Rows>({
           op: "db_read",
@@ -59,7 +59,7 @@ for (const dialect of ["postgresql", "mysql"] as TestDialect[]) {
           codec: "json",
           keys: ["42;z6OiPvci1q0", "None;None;42"],
         });
-        // spec §2.9: the stored text.
+        // The stored text, as Superset's JsonKeyValueCodec writes it.
         expect(Buffer.from(py.rows[0]!.hex, "hex").toString("utf8")).toBe(
           '{"owner": 1, "value": "{\\"NATIVE_FILTER-abc\\": {\\"id\\": \\"NATIVE_FILTER-abc\\"}}"}',
         );

@@ -19,6 +19,7 @@ import {
   type TestDatabase,
   type TestDialect,
 } from "#test/helpers/metastore-databases.js";
+import { waitUntil } from "#test/helpers/wait-until.js";
 
 const enc = new TextEncoder();
 const hex = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString("hex") : undefined);
@@ -256,7 +257,7 @@ for (const dialect of ["postgresql", "mysql"] as TestDialect[]) {
             db.sql(
               `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${db.name}' AND pid <> pg_backend_pid()`,
             );
-            for (let i = 0; i < 50 && events.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+            await waitUntil("the connection-lost event", () => events.length > 0);
             expect(events.map((e) => e.code)).toContain("METASTORE_CONNECTION_LOST");
             expect(hex(await b.get("k"))).toBe("76");
           } finally {

@@ -1,4 +1,4 @@
-/** Row uuids of the metastore cache against the spec's §8 vectors (checked upstream against Superset's tests). */
+/** Row uuids of the metastore cache against known vectors (checked upstream against Superset's tests). */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatUuid, metastoreNamespace, metastoreUuid, uuid3Bytes } from "#src/backends/metastore/uuid.js";

@@ -9,6 +9,7 @@ import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisBackend } from "#src/backends/redis/backend.js";
 import { keySlot } from "#src/backends/redis/cluster-slots.js";
+import { watchEventLoopLag } from "#test/helpers/event-loop-lag.js";
 import {
   FlaskPeer,
   type GoldenCase,
@@ -17,6 +18,7 @@ import {
   trackUnhandledRejections,
 } from "#test/helpers/redis-peer.js";
 import { type RedisClusterSet, startCluster } from "#test/helpers/redis-server.js";
+import { waitUntil } from "#test/helpers/wait-until.js";
 
 const PREFIX = "flask_cache_";
 const hex = (b: Uint8Array | undefined) => (b === undefined ? undefined : Buffer.from(b).toString("hex"));
@@ -128,8 +130,12 @@ describe("Redis Cluster interop", () => {
       { CACHE_TYPE: "RedisClusterCache", CACHE_REDIS_CLUSTER: nodes },
       { commandTimeoutMs: 500 },
     );
-    expect(await b.set(`${PREFIX}fault`, Buffer.from("2180054e2e", "hex"), 0)).toBe(true);
+    // Connecting and reading the slot map is not what is timed: write once it is done.
+    await waitUntil("a first write through the new client", () =>
+      b.set(`${PREFIX}fault`, Buffer.from("2180054e2e", "hex"), 0).catch(() => false),
+    );
     raw.disconnect();
+    const lag = watchEventLoopLag();
     for (const n of cluster.nodes) await n.kill();
     const settled = await Promise.all(
       Array.from({ length: 50 }, async (_, i) => {
@@ -144,17 +150,16 @@ describe("Redis Cluster interop", () => {
     );
     for (const r of settled) {
       // Cluster calls get their own deadline (ioredis's cluster offline queue has none).
-      expect(r.ms).toBeLessThanOrEqual(550);
+      // Timers fire late by the event-loop lag when the machine is loaded.
+      expect(r.ms).toBeLessThanOrEqual(550 + lag.maxMs());
       expect(r.code).toMatch(/^REDIS_/);
     }
+    lag.stop();
     for (const n of cluster.nodes) await n.restart();
-    const start = performance.now();
-    let back = false;
-    while (!back && performance.now() - start < 10_000) {
-      back = await b.set(`${PREFIX}fault`, Buffer.from("2180054e2e", "hex"), 0).catch(() => false);
-      if (!back) await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(back).toBe(true);
+    // Until the nodes have met again and the client has reconnected a write fails.
+    await waitUntil("a write after the restart", () =>
+      b.set(`${PREFIX}fault`, Buffer.from("2180054e2e", "hex"), 0).catch(() => false),
+    );
     await b.close();
-  }, 30_000);
+  }, 120_000); // the restart waits for a state, up to STATE_DEADLINE_MS
 });

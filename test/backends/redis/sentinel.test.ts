@@ -14,9 +14,9 @@ import {
   trackUnhandledRejections,
 } from "#test/helpers/redis-peer.js";
 import { type SentinelSet, startSentinelSet } from "#test/helpers/redis-server.js";
+import { waitUntil } from "#test/helpers/wait-until.js";
 
 const PREFIX = "flask_cache_";
-const FAILOVER_DEADLINE_MS = 30_000;
 const hex = (b: Uint8Array | undefined) => (b === undefined ? undefined : Buffer.from(b).toString("hex"));
 
 let set: SentinelSet;
@@ -34,9 +34,18 @@ function sentinelConfig() {
   };
 }
 
+/** How many GET and EXISTS commands a server has run (INFO commandstats). */
+async function readCommandCalls(server: Redis): Promise<{ get: number; exists: number }> {
+  const stats = await server.info("commandstats");
+  const calls = (command: string) =>
+    Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, "m").exec(stats)?.[1] ?? 0);
+  return { get: calls("get"), exists: calls("exists") };
+}
+
 /** Wait until the replica has every write so far (Python reads from the replica). */
 async function replicated(): Promise<void> {
-  await master.call("WAIT", "1", "2000");
+  // WAIT with timeout 0 blocks until one replica acknowledges, however long that takes.
+  expect(Number(await master.call("WAIT", "1", "0"))).toBeGreaterThanOrEqual(1);
 }
 
 beforeAll(async () => {
@@ -89,54 +98,64 @@ describe("Sentinel interop", () => {
     await replicated();
     const replica = new Redis({ host: set.replica.host, port: set.replica.port });
     // The replica connection opens in the background; until then reads use the master.
-    let servedByReplica = false;
-    for (let i = 0; i < 50 && !servedByReplica; i++) {
-      expect(hex(await replicaReads.get(`${PREFIX}rr`))).toBe("2180054e2e");
-      servedByReplica = /cmd=get/.test(String(await replica.call("CLIENT", "LIST")));
-      if (!servedByReplica) await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitUntil(
+      "a GET served by the replica",
+      async () => {
+        expect(hex(await replicaReads.get(`${PREFIX}rr`))).toBe("2180054e2e");
+        return /cmd=get/.test(String(await replica.call("CLIENT", "LIST")));
+      },
+      { intervalMs: 100 },
+    );
     replica.disconnect();
-    expect(servedByReplica).toBe(true);
     await replicaReads.close();
-  });
+  }, 120_000); // state waits inside, each up to STATE_DEADLINE_MS
 
   it("failover: kill the primary; writes succeed again after the sentinels promote the replica", async () => {
     const oldPort = set.primary.port;
     master.disconnect();
     await set.primary.kill();
     const v = Buffer.from("2180054b2a2e", "hex");
-    const start = Date.now();
-    let ok = false;
     let failures = 0;
-    while (Date.now() - start < FAILOVER_DEADLINE_MS) {
-      try {
-        ok = await ours.set(`${PREFIX}after-failover`, v, 0);
-        if (ok) break;
-      } catch (err) {
-        failures++;
-        expect((err as { code?: string }).code).toMatch(/^REDIS_/);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    expect(ok).toBe(true);
+    // Writes fail while there is no master, then succeed once the client follows the promotion.
+    await waitUntil(
+      "a write accepted after the failover",
+      async () => {
+        try {
+          return await ours.set(`${PREFIX}after-failover`, v, 0);
+        } catch (err) {
+          failures++;
+          expect((err as { code?: string }).code).toMatch(/^REDIS_/);
+          return false;
+        }
+      },
+      { intervalMs: 100 },
+    );
     expect(failures).toBeGreaterThan(0);
-    expect(set.currentMasterPort()).toBe(set.replica.port);
-    expect(set.currentMasterPort()).not.toBe(oldPort);
+    // The sentinels learn the new master one by one; ask them only once they all agree.
+    await set.waitForMaster(set.replica.port);
+    expect(set.masterPorts()).toEqual(set.sentinels.map(() => set.replica.port));
+    expect(set.masterPorts()).not.toContain(oldPort);
     expect(hex(await ours.get(`${PREFIX}after-failover`))).toBe("2180054b2a2e");
     const promoted = new Redis({ host: set.replica.host, port: set.replica.port });
     expect((await promoted.getBuffer(`${PREFIX}after-failover`))?.toString("hex")).toBe("2180054b2a2e");
     promoted.disconnect();
-  }, 60_000);
+  }, 180_000); // state waits inside, each up to STATE_DEADLINE_MS
 
   it("replica reads fall back to the master when no replica is available (after the failover)", async () => {
     const replicaReads = RedisBackend.fromConfig(sentinelConfig(), {
       sentinelReadFrom: "replica",
       commandTimeoutMs: 1000,
     });
-    const t0 = Date.now();
+    const promoted = new Redis({ host: set.replica.host, port: set.replica.port });
+    const readsBefore = await readCommandCalls(promoted);
+    // A read held back for a replica would hit the 1000 ms command timeout and throw.
     expect(hex(await replicaReads.get(`${PREFIX}after-failover`))).toBe("2180054b2a2e");
     expect(await replicaReads.has(`${PREFIX}after-failover`)).toBe(true);
-    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(await readCommandCalls(promoted)).toEqual({
+      get: readsBefore.get + 1,
+      exists: readsBefore.exists + 1,
+    });
+    promoted.disconnect();
     await replicaReads.close();
   });
 });

@@ -1,6 +1,6 @@
 /**
  * RedisSerializer and PickleSerializer against the Flask-Caching golden files (real cachelib
- * 0.9.0 output) and the read table of flask-caching-format.md §4.2 (observed Python results).
+ * 0.9.0 output) and cachelib's read rules (cachelib/serializers.py; results observed in Python).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -63,8 +63,8 @@ describe("pickle round trip through Python", () => {
     const failures = results.filter((r) => !r.ok).map((r) => `${r.name}\n    → ${r.detail}`);
     expect(failures, failures.slice(0, 10).join("\n")).toEqual([]);
     // Bytes differ only where Python shared one object in two places, or where a value maps
-    // lossily (a numpy scalar decodes to a plain number): docs/pickle.md. The shared generator
-    // now emits numpy scalars too, so about 4% of values legitimately differ in bytes.
+    // lossily (a numpy scalar decodes to a plain number): docs/pickle.md. The generator emits
+    // numpy scalars too, so a few percent of values legitimately differ in bytes.
     expect(identicalEqual / equal.length).toBeGreaterThanOrEqual(0.95);
   }, 120_000);
 

@@ -1,4 +1,4 @@
-/** Superset's explore form-data commands, step by step (spec §2.6–2.7), over a recording cache. */
+/** Superset's explore form-data commands (superset/commands/explore/form_data/), step by step, over a recording cache. */
 import { beforeEach, describe, expect, it } from "vitest";
 import { PyEnum, PyObject } from "#src/python/values.js";
 import {

@@ -1,4 +1,4 @@
-/** Superset's filter-state commands, step by step (spec §2.5), over a recording in-memory cache. */
+/** Superset's filter-state commands (superset/commands/dashboard/filter_state/), step by step, over a recording in-memory cache. */
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   FilterStateStore,

@@ -1,6 +1,7 @@
-/** Key joiner, random keys and Flask-Login `_id` against the spec's vectors (§1.1, §1.2, §1.8, §8). */
+/** Key joiner, random keys and Flask-Login `_id` (flask_login/utils.py `_create_identifier`) against known vectors. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { CacheArgumentError } from "#src/core/errors.js";
 import { PyFloat } from "#src/python/values.js";
 import {
   DatasourceTypeMember,
@@ -38,7 +39,10 @@ describe("random_key", () => {
     );
     expect(randomKey()).toHaveLength(11);
     expect(randomKey(LEGACY_RANDOM_KEY_BYTES)).toHaveLength(64);
-    expect(() => randomKey(0)).toThrow(RangeError);
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(() => randomKey(bad)).toThrow(CacheArgumentError);
+      expect(() => randomKey(bad)).toThrow(expect.objectContaining({ code: "INVALID_RANDOM_KEY_BYTES" }));
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Arrow `Table` → a pickle that pandas rebuilds through the public DataFrame constructor
- * (spec pickle-format.md §8): `DataFrame(dict_of_columns, None, column_names)`.
+ * (pandas/core/frame.py `DataFrame.__init__`): `DataFrame(dict_of_columns, None, column_names)`.
  *
  * Column forms, by Arrow type:
  * - Int8…64 / Uint8…64 / Float32/64 / Bool without nulls → raw numpy ndarray

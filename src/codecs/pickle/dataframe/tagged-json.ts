@@ -5,6 +5,8 @@
  * budget and depth), because memo references can make a small pickle a huge tree.
  */
 import { Table } from "apache-arrow";
+import { CacheDecodeError } from "../../../core/errors.js";
+import { pythonFloatRepr } from "../../../python/numbers.js";
 import {
   PyComplex,
   PyDate,
@@ -26,18 +28,17 @@ import {
 
 export type TaggedJson = null | boolean | number | string | TaggedJson[] | { [key: string]: TaggedJson };
 
-/** Thrown when a value expands beyond the node budget or the depth limit. */
-export class TaggedJsonBudgetError extends Error {}
+/**
+ * Thrown when a value expands beyond the node budget or the depth limit; the decoder turns it
+ * into a `PickleDecodeError` with the byte offset.
+ */
+export class TaggedJsonBudgetError extends CacheDecodeError {
+  constructor(message: string) {
+    super("PICKLE_LIMIT_EXCEEDED", message);
+  }
+}
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-
-function pyFloatRepr(v: number): string {
-  if (Number.isNaN(v)) return "nan";
-  if (v === Number.POSITIVE_INFINITY) return "inf";
-  if (v === Number.NEGATIVE_INFINITY) return "-inf";
-  if (Object.is(v, -0)) return "-0.0";
-  return Number.isInteger(v) ? `${v}.0` : String(v);
-}
 
 /** Convert with at most `budget` nodes and `maxDepth` nesting. */
 export function toTaggedJson(value: PyValue, budget = 1_000_000, maxDepth = 1000): TaggedJson {
@@ -47,9 +48,9 @@ export function toTaggedJson(value: PyValue, budget = 1_000_000, maxDepth = 1000
       throw new TaggedJsonBudgetError("value too large to convert to JSON");
     if (v === null || typeof v === "boolean" || typeof v === "string") return v;
     if (typeof v === "number")
-      return Number.isFinite(v) && !Object.is(v, -0) ? v : { $float: pyFloatRepr(v) };
+      return Number.isFinite(v) && !Object.is(v, -0) ? v : { $float: pythonFloatRepr(v) };
     if (typeof v === "bigint") return { $int: v.toString() };
-    if (v instanceof PyFloat) return { $float: pyFloatRepr(v.value) };
+    if (v instanceof PyFloat) return { $float: pythonFloatRepr(v.value) };
     if (v instanceof Uint8Array) return { $bytes: hex(v) };
     if (v instanceof PyTuple) return { $tuple: v.map((x) => walk(x, depth + 1)) };
     if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));

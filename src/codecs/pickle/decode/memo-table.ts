@@ -4,8 +4,8 @@
  * Why chunks: one big array of ~100k slots lives in V8's large-object space, and every
  * append of a freshly decoded value into it is an old-to-new store that the write barrier
  * records and each scavenge walks again; growing it also copies the whole array. Chunks of
- * 4096 slots are ordinary heap objects that are written once, which made MEMOIZE about
- * 3x cheaper on a 1 MB pickle of dicts. The first chunk grows by push, so a small pickle
+ * 4096 slots are ordinary heap objects that are written once, which keeps MEMOIZE cheap on
+ * large pickles of dicts. The first chunk grows by push, so a small pickle
  * allocates no more than a plain array would.
  */
 import type { PyValue } from "../../../python/values.js";

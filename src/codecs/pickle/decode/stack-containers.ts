@@ -4,6 +4,7 @@
  * placeholders. Keys are stored as data: `__proto__` or `constructor` never reach a prototype.
  */
 
+import { isPlainObject } from "../../../python/dicts.js";
 import { PyBytearray, PyFrozenSet, PyObject, PyTuple, type PyValue } from "../../../python/values.js";
 import type { HandlerContext } from "./globals/registry.js";
 import { PyGlobal, PyShell } from "./globals/registry.js";
@@ -46,11 +47,6 @@ export class ContainerOps {
     return this.alwaysMap ? new Map() : (Object.setPrototypeOf({}, null) as PyDictObject);
   }
 
-  /** A decoded Python dict (either representation). */
-  isDict(v: PyValue): v is PyDictObject | Map<PyValue, PyValue> {
-    return v instanceof Map || (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === null);
-  }
-
   private checkKey(k: PyValue): void {
     const why = unhashableReason(k, 0);
     if (why) this.ctx.fail("PICKLE_UNHASHABLE", `unhashable type: '${why}'`);
@@ -70,6 +66,7 @@ export class ContainerOps {
       this.checkSize(target.size);
       return target;
     }
+    // Only the decoder's own dicts (newDict: null prototype) take items; inline for the hot path.
     if (target !== null && typeof target === "object" && Object.getPrototypeOf(target) === null) {
       const obj = target as PyDictObject;
       for (let i = from; i < to; i += 2) {
@@ -136,7 +133,7 @@ export class ContainerOps {
 
   /** BUILD twice on a placeholder: dict states merge (like `__dict__.update`), anything else replaces. */
   mergeState(old: PyValue, next: PyValue): PyValue {
-    if (this.isDict(old) && !(old instanceof Map) && this.isDict(next) && !(next instanceof Map)) {
+    if (isPlainObject(old) && isPlainObject(next)) {
       for (const k of Object.keys(next)) old[k] = next[k] as PyValue;
       return old;
     }

@@ -4,13 +4,14 @@
  * dispatch are in encoder.ts.
  */
 
+import { encodeLong } from "../../../python/long-bytes.js";
 import type { PyValue } from "../../../python/values.js";
 import { Op } from "../opcodes.js";
 import type { EncoderContext, PickleDumpOptions } from "./context.js";
 import { nestPath } from "./errors.js";
 import { FrameWriter } from "./frame-writer.js";
 import { IdentityMemo } from "./identity-memo.js";
-import { isWellFormed, longBytes, utf8Surrogatepass } from "./python-bytes.js";
+import { isWellFormed, utf8Surrogatepass } from "./python-bytes.js";
 
 const DEFAULT_MAX_DEPTH = 1000;
 const INT32_MIN = -(2 ** 31);
@@ -78,7 +79,7 @@ export abstract class AtomEncoder implements EncoderContext {
 
   /** LONG1/LONG4 with CPython's minimal two's-complement length. */
   protected long(v: bigint): void {
-    const data = longBytes(v);
+    const data = encodeLong(v);
     if (data.length <= MAX_U8) this.w.payload(Op.LONG1, 1, data);
     else this.w.payload(Op.LONG4, 4, data);
   }

@@ -10,12 +10,13 @@
  * 2^53) becomes a `float`. `PyFloat` is always a float, `bigint` always an int.
  */
 import { Table } from "apache-arrow";
+import { isPlainObject } from "../../../python/dicts.js";
 import { saveTable } from "../dataframe/encode-frame.js";
 import { Op } from "../opcodes.js";
 import { AtomEncoder } from "./atoms.js";
 import { type PickleDumpOptions, SelfPickling } from "./context.js";
 import { PickleEncodeError } from "./errors.js";
-import { isPlainObject, requireHashable } from "./hashable.js";
+import { requireHashable } from "./hashable.js";
 import { saveValueClass } from "./stdlib.js";
 
 export type { EncoderContext, PickleDumpOptions } from "./context.js";

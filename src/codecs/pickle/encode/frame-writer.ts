@@ -9,13 +9,14 @@
  * - str/bytes payloads of ≥ 64 KiB are written outside any frame.
  */
 
+import { Op } from "../opcodes.js";
+
 /** Frame size after which CPython commits a frame (`FRAME_SIZE_TARGET`), bytes. */
 export const FRAME_SIZE_TARGET = 64 * 1024;
 /** Frames smaller than this are written without a FRAME header (`FRAME_SIZE_MIN`), bytes. */
-const FRAME_SIZE_MIN = 4;
+export const FRAME_SIZE_MIN = 4;
 /** FRAME opcode + u64 length. */
-const FRAME_HEADER_SIZE = 9;
-const FRAME_OPCODE = 0x95;
+export const FRAME_HEADER_SIZE = 9;
 const INITIAL_CAPACITY = 256;
 /** Below this size the finished pickle is always copied (Buffer.allocUnsafe pools small buffers). */
 const MIN_HANDOVER_BYTES = 64 * 1024;
@@ -56,7 +57,7 @@ export class FrameWriter {
     if (this.frameStart === -1) return;
     const size = this.len - this.frameStart - FRAME_HEADER_SIZE;
     if (size >= FRAME_SIZE_MIN) {
-      this.buf[this.frameStart] = FRAME_OPCODE;
+      this.buf[this.frameStart] = Op.FRAME;
       this.view.setBigUint64(this.frameStart + 1, BigInt(size), true);
     } else {
       this.buf.copyWithin(this.frameStart, this.frameStart + FRAME_HEADER_SIZE, this.len);

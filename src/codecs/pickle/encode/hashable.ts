@@ -1,13 +1,8 @@
 /** Python's hashability rule for set members and dict keys, applied to our JS values. */
 import { Table } from "apache-arrow";
+import { isPlainObject } from "../../../python/dicts.js";
 import { PyBytearray, PyFrozenSet, PyTuple, type PyValue } from "../../../python/values.js";
 import { nestPath, PickleEncodeError } from "./errors.js";
-
-/** True for objects encoded as a Python dict (plain objects and null-prototype objects). */
-export function isPlainObject(v: object): boolean {
-  const proto = Object.getPrototypeOf(v);
-  return proto === null || proto === Object.prototype;
-}
 
 /**
  * Python refuses unhashable set members and dict keys; fail here rather than

@@ -2,9 +2,9 @@
  * The encoder's memo by object identity (object → memo index), as a few small Maps.
  *
  * Why not one Map: past ~4,000 entries a Map's table outgrows V8's regular object size and
- * every growth allocates it in the large-object space (fresh pages each time). Measured
- * on the benchmark machine, 33,000 inserts into one Map cost ~600 ns each against ~20 ns
- * while the table stays small. Shards of 4,096 entries stay small; lookups check the newest
+ * every growth allocates it in the large-object space (fresh pages each time), which makes
+ * inserts into one large Map many times dearer than into a small one. Shards of 4,096 entries
+ * stay small; lookups check the newest
  * shard first (recent objects are the ones referenced again: self references, siblings).
  * Past MAX_SHARDS the rest goes into one Map, so a lookup never checks more than
  * MAX_SHARDS + 1 tables.

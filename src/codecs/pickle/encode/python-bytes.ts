@@ -1,21 +1,4 @@
-/** Byte forms of Python ints and strs, exactly as CPython's pickler writes them. */
-
-/** Minimal little-endian two's-complement bytes, as CPython's `save_long` computes them. */
-export function longBytes(v: bigint): Uint8Array {
-  if (v === 0n) return new Uint8Array(0);
-  const abs = v < 0n ? -v : v;
-  const nbits = abs.toString(2).length;
-  let nbytes = (nbits >> 3) + 1;
-  let x = v < 0n ? (1n << BigInt(nbytes * 8)) + v : v;
-  const out = new Uint8Array(nbytes);
-  for (let i = 0; i < nbytes; i++) {
-    out[i] = Number(x & 0xffn);
-    x >>= 8n;
-  }
-  if (v < 0n && nbytes > 1 && out[nbytes - 1] === 0xff && ((out[nbytes - 2] as number) & 0x80) !== 0)
-    nbytes--;
-  return nbytes === out.length ? out : out.subarray(0, nbytes);
-}
+/** Byte forms of Python strs, exactly as CPython's pickler writes them. */
 
 /** UTF-8 with lone surrogates encoded as 3-byte sequences (Python's "surrogatepass"). */
 export function utf8Surrogatepass(s: string): Uint8Array {

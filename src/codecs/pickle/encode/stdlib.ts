@@ -129,9 +129,11 @@ function writeMicros(state: Uint8Array, at: number, us: number): void {
 }
 
 /**
- * The zone forms of spec §6, chosen by the Python class recorded in `tz.module` (as the
- * decoder fills it), else by `tz.kind`: `datetime.timezone` (the default for UTC and fixed
- * offsets), pytz `_UTC`/`_p`/`FixedOffset`, `zoneinfo.ZoneInfo`, dateutil `tzutc`/`tzoffset`.
+ * The zone forms as CPython pickles each class (Lib/datetime.py, pytz/tzinfo.py,
+ * Lib/zoneinfo/_zoneinfo.py, dateutil/tz/tz.py), chosen by the Python class recorded in
+ * `tz.module` (as the decoder fills it), else by `tz.kind`: `datetime.timezone` (the default for
+ * UTC and fixed offsets), pytz `_UTC`/`_p`/`FixedOffset`, `zoneinfo.ZoneInfo`, dateutil
+ * `tzutc`/`tzoffset`.
  */
 function saveTzInfo(ctx: EncoderContext, tz: PyTzInfo, depth: number): void {
   const placeholder = tz.extra.placeholder;

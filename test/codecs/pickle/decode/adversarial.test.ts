@@ -1,5 +1,5 @@
 /**
- * The adversarial cases of spec pickle-format.md §11.1, one named test each: hostile or
+ * Adversarial pickles, one named test each (numbered by category): hostile or
  * malformed pickles end in a PickleDecodeError with a stable code (or decode to the value
  * Python gives), quickly and without large allocations.
  */

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { dumps } from "#src/codecs/pickle/encode/encoder.js";
 import { PickleEncodeError } from "#src/codecs/pickle/encode/errors.js";
-import { longBytes } from "#src/codecs/pickle/encode/python-bytes.js";
+import { encodeLong } from "#src/python/long-bytes.js";
 import {
   PyBytearray,
   PyComplex,
@@ -170,7 +170,7 @@ describe("number rule", () => {
   it("LONG1 bytes are minimal two's complement (property, checked against BigInt arithmetic)", () => {
     fc.assert(
       fc.property(fc.bigInt({ min: -(2n ** 600n), max: 2n ** 600n }), (v) => {
-        const b = longBytes(v);
+        const b = encodeLong(v);
         let x = 0n;
         for (let i = b.length - 1; i >= 0; i--) x = (x << 8n) | BigInt(b[i] as number);
         if (b.length > 0 && ((b[b.length - 1] as number) & 0x80) !== 0) x -= 1n << BigInt(8 * b.length);

@@ -22,7 +22,7 @@ const golden = JSON.parse(
   readFileSync(join(FLASK_CACHING_FIXTURES_DIR, "redis_fc2.0.2_cachelib0.9.0.json"), "utf8"),
 ) as { cases: GoldenCase[] };
 
-/** Cases whose bytes depend on Python object identity, not on the value (spec §5.2). */
+/** Cases whose bytes depend on Python object identity, not on the value (docs/pickle.md, byte identity). */
 const IDENTITY_CASES: Record<string, (v: unknown) => unknown> = {
   // [[1], [1]] built as `[x, x]`: the same list object twice.
   list_shared_ref: () => {

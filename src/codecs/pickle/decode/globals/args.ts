@@ -61,22 +61,3 @@ export function seqArg(v: PyValue | undefined, ctx: HandlerContext, what: string
   if (Array.isArray(v)) return v;
   ctx.fail("PICKLE_BAD_ARGUMENT", `${what} must be a list or tuple`);
 }
-
-/** Read a key of a decoded dict (null-prototype object or Map). Undefined when absent or not a dict. */
-export function dictGet(d: PyValue | undefined, key: string): PyValue | undefined {
-  if (d instanceof Map) return d.get(key);
-  if (d !== null && typeof d === "object" && Object.getPrototypeOf(d) === null) {
-    return Object.hasOwn(d, key) ? (d as Record<string, PyValue>)[key] : undefined;
-  }
-  return undefined;
-}
-
-/** A decoded Python dict (null-prototype object or Map). */
-export function isPyDict(v: PyValue | undefined): v is Record<string, PyValue> | Map<PyValue, PyValue> {
-  return v instanceof Map || (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === null);
-}
-
-/** Entries of a decoded dict, in order. */
-export function dictEntries(d: Record<string, PyValue> | Map<PyValue, PyValue>): [PyValue, PyValue][] {
-  return d instanceof Map ? [...d.entries()] : Object.entries(d);
-}

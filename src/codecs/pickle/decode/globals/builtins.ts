@@ -3,6 +3,7 @@
  * spellings of bytes, bytearray, set, frozenset and complex, slices, object
  * reconstruction, OrderedDict, and the restricted `getattr` (enum members, ZoneInfo).
  */
+import { isPyDict } from "../../../../python/dicts.js";
 import {
   PyBytearray,
   PyComplex,
@@ -12,7 +13,7 @@ import {
   PyOrderedDict,
   type PyValue,
 } from "../../../../python/values.js";
-import { arity, intArg, isPyDict, numArg, seqArg, strArg, tupleArg } from "./args.js";
+import { arity, intArg, numArg, seqArg, strArg, tupleArg } from "./args.js";
 import { KNOWN_ENUMS } from "./enums.js";
 import { type GlobalSpec, type HandlerContext, PyGlobal } from "./registry.js";
 import { zoneInfoUnpickle } from "./timezones.js";

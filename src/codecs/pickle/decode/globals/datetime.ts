@@ -2,6 +2,7 @@
  * `datetime.{datetime,date,time,timedelta}`, `decimal.Decimal` and `uuid.UUID`. The pickled
  * state bytes are decoded and range-checked as Python's constructors do; nothing else runs.
  */
+import { dictGet } from "../../../../python/dicts.js";
 import {
   PyDate,
   PyDatetime,
@@ -13,7 +14,7 @@ import {
   PyUUID,
   type PyValue,
 } from "../../../../python/values.js";
-import { arity, bigIntArg, dictGet, intArg, seqArg } from "./args.js";
+import { arity, bigIntArg, intArg, seqArg } from "./args.js";
 import { type GlobalSpec, type HandlerContext, PyShell } from "./registry.js";
 
 const MAX_TIMEDELTA_DAYS = 999_999_999;

@@ -2,8 +2,9 @@
  * `numpy.dtype` as a whitelisted BUILD target: `dtype(code, False, True)` then
  * `BUILD((version, byteorder, subarray, names, fields, elsize, alignment, flags[, metadata]))`.
  */
+import { isPyDict } from "../../../../python/dicts.js";
 import { PyTuple, type PyValue } from "../../../../python/values.js";
-import { arity, intArg, isPyDict, strArg } from "./args.js";
+import { arity, intArg, strArg } from "./args.js";
 import { type HandlerContext, PyShell } from "./registry.js";
 
 const DTYPE_CODE = /^([biufcOMmSUVa])(\d*)$/;

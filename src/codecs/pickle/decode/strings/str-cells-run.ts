@@ -12,16 +12,12 @@
  * list at each deoptimization (a branch first taken late, e.g. the first BINGET), which made
  * the first decodes of a process several times slower. State lives in locals during a run.
  */
+import { Op } from "../../opcodes.js";
 import { UTF8_VALID, validateUtf8 } from "../reader.js";
 
-// Opcode bytes as literals (opcodes.ts), so the dispatch below compiles to plain compares.
-const MEMOIZE = 0x94;
-const FRAME = 0x95;
-const SHORT_BINUNICODE = 0x8c;
-const BINUNICODE = 0x58;
-const BINGET = 0x68;
-const LONG_BINGET = 0x6a;
-const NONE = 0x4e;
+// Opcode bytes as module constants, so the dispatch below compares against numbers rather
+// than loading properties of `Op` in the loop.
+const { MEMOIZE, FRAME, SHORT_BINUNICODE, BINUNICODE, BINGET, LONG_BINGET, NONE } = Op;
 
 /** Below this many bytes a hand loop beats `copyWithin` (call overhead). */
 const SHORT_COPY_BYTES = 16;

@@ -3,8 +3,9 @@
  * (DatetimeArray, TimedeltaArray, Categorical, StringArray) via Cython's auto-pickle,
  * masked arrays (IntegerArray, FloatingArray, BooleanArray), and the dtype objects.
  */
+import { dictGet, isPyDict } from "../../../../../python/dicts.js";
 import { PyObject, PyTuple, PyTzInfo, type PyValue } from "../../../../../python/values.js";
-import { dictGet, intArg, isPyDict, strArg } from "../args.js";
+import { intArg, strArg } from "../args.js";
 import { NdArray } from "../numpy-array.js";
 import type { NpDtype } from "../numpy-dtype.js";
 import { type HandlerContext, PyGlobal, PyShell } from "../registry.js";

@@ -5,10 +5,11 @@
  * A DataFrame (or Series) becomes an Arrow Table once its state is complete.
  */
 
+import { dictEntries, dictGet, isPyDict } from "../../../../../python/dicts.js";
 import { PyObject, PyTuple, type PyValue } from "../../../../../python/values.js";
 import { dataFrameToTable } from "../../../dataframe/decode-frame.js";
 import { PickleDecodeError } from "../../../errors.js";
-import { arity, dictEntries, dictGet, intArg, isPyDict, seqArg, strArg } from "../args.js";
+import { arity, intArg, seqArg, strArg } from "../args.js";
 import { PySlice } from "../builtins.js";
 import { NdArray } from "../numpy-array.js";
 import { type GlobalSpec, type HandlerContext, PyShell } from "../registry.js";

@@ -3,8 +3,9 @@
  * numeric indexes / CategoricalIndex / TimedeltaIndex, and `_new_DatetimeIndex`. Index
  * classes are whitelisted only as tokens; they are never called.
  */
+import { dictGet, isPyDict } from "../../../../../python/dicts.js";
 import { PyObject, type PyValue } from "../../../../../python/values.js";
-import { arity, dictGet, intArg, isPyDict, seqArg } from "../args.js";
+import { arity, intArg, seqArg } from "../args.js";
 import { NdArray } from "../numpy-array.js";
 import { NpDtype } from "../numpy-dtype.js";
 import { type GlobalSpec, type HandlerContext, PyGlobal } from "../registry.js";

@@ -1,11 +1,7 @@
 /**
- * Python's `repr(float)` for a finite or special double, as simplejson writes floats.
- *
- * Python and JS both pick the shortest digit string that round-trips (JS
- * `toExponential()` with no argument gives exactly those digits); they differ only in
- * layout. Python switches to exponent form when the decimal exponent is < -4 or >= 16,
- * writes `1e+16` / `1e-05` (signed, at least two exponent digits) and keeps `.0` on
- * integral values in positional form.
+ * Which Python number a JS number stands for, and how Python prints a float. JSON-like data
+ * has one JS number type for Python's int and float; every codec and key builder reads it the
+ * same way: a safe integer (not -0) is an int, anything else a float.
  */
 
 /** Decimal exponents at which Python's repr leaves positional notation (`float_repr_style` "short"). */
@@ -15,7 +11,25 @@ const MAX_POSITIONAL_EXPONENT = 15;
 const POSITIONAL_MIN = 1e-4;
 const POSITIONAL_LIMIT = 1e16;
 
-/** `repr(x)` of a Python float: `1.0`, `0.1`, `1e+16`, `1e-05`, `-0.0`, `nan`, `inf`, `-inf`. */
+/**
+ * `true` when the JS number `x` reads as a Python int: a safe integer, not -0. Integral numbers
+ * beyond 2^53 read as floats: Python ints that large decode to bigint, so such a number came
+ * from a float.
+ */
+export function isPythonInt(x: number): boolean {
+  return Number.isSafeInteger(x) && !Object.is(x, -0);
+}
+
+/**
+ * Python's `repr(x)` (and `str(x)`) of a float: `1.0`, `0.1`, `1e+16`, `1e-05`, `-0.0`, `nan`,
+ * `inf`, `-inf`. JSON encoders spell the non-finite values their own way (`NaN`, `Infinity`)
+ * and must map them before calling this.
+ *
+ * Python and JS both pick the shortest digit string that round-trips (JS `toExponential()`
+ * with no argument gives exactly those digits); they differ only in layout. Python switches to
+ * exponent form when the decimal exponent is < -4 or >= 16, writes `1e+16` / `1e-05` (signed,
+ * at least two exponent digits) and keeps `.0` on integral values in positional form.
+ */
 export function pythonFloatRepr(x: number): string {
   if (Number.isNaN(x)) return "nan";
   if (x === Number.POSITIVE_INFINITY) return "inf";

@@ -1,0 +1,158 @@
+/**
+ * Permalinks on real PostgreSQL and MariaDB `key_value` tables: links Python creates as
+ * Superset's commands do (salts in the `app` rows, Hashids keys, deterministic dashboard rows)
+ * resolve here, and links created here resolve in Python; salts made by either side are shared,
+ * and a salt stored under the md5 namespace is found through HASH_ALGORITHM_FALLBACKS.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PermalinkStore } from "#src/auth/index.js";
+import { metastoreUuid } from "#src/backends/metastore/uuid.js";
+import type { PyValue } from "#src/python/values.js";
+import {
+  createTestDatabase,
+  serverAvailable,
+  type TestDatabase,
+  type TestDialect,
+} from "#test/helpers/metastore-databases.js";
+import { FlaskPeer } from "#test/helpers/peer.js";
+import type { Json } from "#test/helpers/tagged.js";
+
+const DASHBOARD = {
+  dashboardId: "0d9a1f52-7b2e-4c1e-9d65-3f2b7a8c4e10",
+  state: {
+    dataMask: { "NATIVE_FILTER-1": { filterState: { value: ["EU"] } } },
+    activeTabs: ["TAB-1"],
+    anchor: null,
+    urlParams: [["standalone", "1"]],
+  },
+};
+const EXPLORE = {
+  chartId: 12,
+  datasourceId: 3,
+  datasourceType: "table",
+  datasource: "3__table",
+  state: { formData: { datasource: "3__table", viz_type: "table", slice_id: 12 }, urlParams: [] },
+};
+const SQLLAB = {
+  dbId: 1,
+  name: "Untitled Query",
+  schema: "public",
+  sql: "SELECT 1 — ünïcode",
+  autorun: false,
+};
+
+let peer: FlaskPeer;
+beforeAll(async () => {
+  peer = await FlaskPeer.start({ ops: ["ops_auth"] });
+});
+afterAll(async () => {
+  await peer?.close();
+});
+
+describe.each<TestDialect>(["postgresql", "mysql"])("permalinks on %s", (dialect) => {
+  const available = serverAvailable(dialect);
+  let db: TestDatabase;
+  let store: PermalinkStore;
+  const py = (op: string, args: Record<string, Json>) =>
+    peer.call(op, { dialect, db: db.name, algorithm: "sha256", fallbacks: ["md5"], ...args });
+  beforeAll(() => {
+    if (!available) return;
+    db = createTestDatabase(dialect);
+    db.createSupersetTable();
+    store = new PermalinkStore({ database: db.uri });
+  });
+  afterAll(async () => {
+    await store?.close();
+    db?.drop();
+  });
+
+  it.skipIf(!available)("resolves permalinks Python creates, of every kind", async () => {
+    for (const [kind, value] of [
+      ["dashboard", DASHBOARD],
+      ["explore", EXPLORE],
+      ["sqllab", SQLLAB],
+    ] as const) {
+      const key = (await py("permalink_create", { kind, value: value as Json, user_id: 1 })) as string;
+      expect(key.length).toBeGreaterThanOrEqual(11);
+      expect(await store.resolve(kind, key)).toEqual(value);
+    }
+  });
+
+  it.skipIf(!available)(
+    "creates permalinks Python resolves; the same user and state give the same key",
+    async () => {
+      const key = await store.create("dashboard", DASHBOARD as unknown as PyValue, { userId: 1 });
+      expect(await py("permalink_get", { kind: "dashboard", key })).toEqual(DASHBOARD);
+      // Superset's create on the same user and state upserts the same row: the same key.
+      expect(await py("permalink_create", { kind: "dashboard", value: DASHBOARD, user_id: 1 })).toBe(key);
+      expect(await store.create("dashboard", DASHBOARD as unknown as PyValue, { userId: 1 })).toBe(key);
+      const otherUser = await store.create("dashboard", DASHBOARD as unknown as PyValue, { userId: 2 });
+      expect(otherUser).not.toBe(key);
+      expect(await py("permalink_create", { kind: "dashboard", value: DASHBOARD, user_id: 2 })).toBe(
+        otherUser,
+      );
+      // Explore and SQL Lab links are new rows every time.
+      const a = await store.create("sqllab", SQLLAB, { userId: 1 });
+      const b = await store.create("sqllab", SQLLAB, { userId: 1 });
+      expect(a).not.toBe(b);
+      expect(await py("permalink_get", { kind: "sqllab", key: b })).toEqual(SQLLAB);
+      expect(
+        await py("permalink_get", {
+          kind: "explore",
+          key: await store.create("explore", EXPLORE, { userId: null }),
+        }),
+      ).toEqual(EXPLORE);
+    },
+  );
+
+  it.skipIf(!available)("answers null for unknown, foreign and malformed keys", async () => {
+    const key = await store.create("explore", EXPLORE, { userId: 1 });
+    expect(await store.resolve("dashboard", key)).toBeNull(); // another kind's salt
+    expect(await store.resolve("explore", `${key}x`)).toBeNull();
+    expect(await store.resolve("explore", "")).toBeNull();
+    expect(await store.resolve("explore", "aaaaaaaaaaaaaaaaaaaaaa")).toBeNull();
+  });
+
+  it.skipIf(!available)(
+    "finds a salt Superset ≤ 6.0 stored under the md5 namespace, and copies it forward",
+    async () => {
+      db.sql("DELETE FROM key_value WHERE resource = 'app'"); // a database that has seen only Superset 6.0
+      const key = (await peer.call("permalink_create", {
+        dialect,
+        db: db.name,
+        algorithm: "md5",
+        fallbacks: [],
+        kind: "sqllab",
+        value: SQLLAB,
+        user_id: 1,
+      })) as string;
+      const md5Salt = metastoreUuid("sqllab_permalink_salt", { algorithm: "md5" });
+      const shaSalt = metastoreUuid("sqllab_permalink_salt", { algorithm: "sha256" });
+      const count = (u: string) =>
+        db.sql(
+          `SELECT COUNT(*) FROM key_value WHERE resource = 'app' AND uuid = ${
+            dialect === "postgresql" ? `'${u}'` : `X'${u.replaceAll("-", "")}'`
+          }`,
+        );
+      expect([count(md5Salt), count(shaSalt)]).toEqual([[["1"]], [["0"]]]);
+      const withoutFallback = new PermalinkStore({ database: db.uri, hashAlgorithmFallbacks: [] });
+      try {
+        expect(await withoutFallback.resolve("sqllab", key)).toBeNull();
+        expect(await store.resolve("sqllab", key)).toEqual(SQLLAB);
+        expect(count(shaSalt)).toEqual([["0"]]); // resolving never writes
+        // Creating under 6.1 rules copies the md5 salt to the sha256 row, as shared_entries does.
+        const created = await store.create("sqllab", SQLLAB, { userId: 1 });
+        expect(count(shaSalt)).toEqual([["1"]]);
+        expect(await withoutFallback.resolve("sqllab", created)).toEqual(SQLLAB);
+      } finally {
+        await withoutFallback.close();
+      }
+    },
+  );
+
+  it.skipIf(!available)("refuses values JSON cannot carry", async () => {
+    await expect(store.create("sqllab", { when: new Uint8Array(1) }, { userId: 1 })).rejects.toMatchObject({
+      code: "AUTH_PERMALINK_VALUE_INVALID",
+    });
+  });
+});
