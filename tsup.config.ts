@@ -17,6 +17,7 @@ export default defineConfig([
       "prometheus/index": "src/integrations/prometheus/index.ts",
       "testing/index": "src/testing/index.ts",
       "auth/index": "src/auth/index.ts",
+      "celery/index": "src/celery/index.ts",
     },
     format: ["esm", "cjs"],
     dts: true,

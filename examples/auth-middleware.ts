@@ -1,7 +1,7 @@
 /**
  * A Node HTTP endpoint that admits only a logged-in Superset user with a given role, without
  * calling Superset: it verifies Superset's `session` cookie with SECRET_KEY and looks the user
- * up. Run: npx tsx examples/auth-middleware.ts
+ * up. Run: npx tsx --conditions=superset-cache-source examples/auth-middleware.ts
  *
  * Self-contained: the users live in memory (a real gateway passes `metadataUserLookup(await
  * openMetadataDatabase(SQLALCHEMY_DATABASE_URI))`), and the cookies are made here exactly as
@@ -20,7 +20,7 @@ import {
   type SupersetUser,
   type UserLookup,
   writeCookieSession,
-} from "#src/auth/index.js";
+} from "superset-cache/auth";
 
 const SECRET_KEY = "example-superset-secret-key"; // Superset's SECRET_KEY
 const say = (line: string) => console.log(line);

@@ -4,7 +4,7 @@
  * Run: npx tsx --conditions=superset-cache-source examples/operations.ts
  */
 import { subscribe } from "node:diagnostics_channel";
-import { type CacheOperationEvent, OPERATION_CHANNEL_NAME } from "superset-cache";
+import { CacheConfigError, type CacheOperationEvent, OPERATION_CHANNEL_NAME } from "superset-cache";
 import { doctor } from "superset-cache/ops";
 import { createPrometheusExporter } from "superset-cache/prometheus";
 import { createInMemoryCacheManager } from "superset-cache/testing";
@@ -32,12 +32,18 @@ async function main(): Promise<void> {
   );
   say(`${events} operation events seen on ${OPERATION_CHANNEL_NAME}`);
 
-  const exporter = await createPrometheusExporter({ caches: manager });
-  const hitsLine = (await exporter.metrics())
-    .split("\n")
-    .find((l) => l.startsWith('superset_cache_hits_total{cache="DATA_CACHE_CONFIG"}'));
-  say(`Prometheus: ${hitsLine}`);
-  exporter.close();
+  try {
+    const exporter = await createPrometheusExporter({ caches: manager });
+    const hitsLine = (await exporter.metrics())
+      .split("\n")
+      .find((l) => l.startsWith('superset_cache_hits_total{cache="DATA_CACHE_CONFIG"}'));
+    say(`Prometheus: ${hitsLine}`);
+    exporter.close();
+  } catch (error) {
+    // prom-client is an optional peer dependency: an installed package may not have it.
+    if (!(error instanceof CacheConfigError && error.code === "PROM_CLIENT_MISSING")) throw error;
+    say("Prometheus: skipped (npm install prom-client to see the exposition text).");
+  }
 
   const url = process.env.SUPERSET_CACHE_REDIS_URL;
   if (url) {

@@ -18,13 +18,11 @@ import {
   PyUUID,
   type PyValue,
 } from "../python/values.js";
+import { AuthError } from "./errors.js";
 import { httpDate, parseHttpDate } from "./http-date.js";
 import { a2bBase64 } from "./itsdangerous-base64.js";
 
 const TAGS = new Set([" di", " t", " b", " m", " u", " d"]);
-
-/** A value Flask's serializer would refuse, or a tag whose content Flask could not rebuild. */
-export class TaggedJsonError extends Error {}
 
 /** `markupsafe.Markup(text)`: kept as the inert object a pickled Markup also decodes to. */
 export function markup(text: string): PyObject {
@@ -75,12 +73,12 @@ function providerDefault(value: unknown): unknown {
   if (value instanceof PyDate) return httpDate(value);
   if (value instanceof PyDecimal) return value.text;
   const name = (value as { constructor?: { name?: string } })?.constructor?.name ?? typeof value;
-  throw new TaggedJsonError(`Object of type ${name} is not JSON serializable`);
+  throw new AuthError("AUTH_SESSION_ENCODE_FAILED", `Object of type ${name} is not JSON serializable`);
 }
 
 /**
  * `session_json_serializer.dumps(value)` inside an app context: the exact text Flask signs.
- * @throws TaggedJsonError (or a `PyJsonEncodeError`) for a value Flask cannot serialize
+ * @throws AuthError `AUTH_SESSION_ENCODE_FAILED` (or a `PyJsonEncodeError`) for a value Flask cannot serialize
  */
 export function dumpsTaggedJson(value: PyValue): string {
   return dumps(tag(value), {
@@ -97,7 +95,7 @@ export function dumpsTaggedJson(value: PyValue): string {
  * `session_json_serializer.loads(text)`: stdlib `json.loads`, then every tagged object
  * rebuilt bottom-up (Flask's `_untag_scan`). Integral floats stay `PyFloat`, so a loaded value
  * dumps back to the same text.
- * @throws CacheDecodeError for invalid JSON; TaggedJsonError for a tag Flask could not rebuild
+ * @throws CacheDecodeError for invalid JSON; AuthError `AUTH_SESSION_DECODE_FAILED` for a tag Flask could not rebuild
  */
 export function loadsTaggedJson(bytes: Uint8Array): PyValue {
   return untagScan(stdlibJsonLoads(bytes, { exactNumbers: true }));
@@ -150,7 +148,10 @@ function untag(key: string, content: PyValue): PyValue {
       }
       break;
   }
-  throw new TaggedJsonError(`tagged value ${JSON.stringify(key)} has content Flask cannot rebuild`);
+  throw new AuthError(
+    "AUTH_SESSION_DECODE_FAILED",
+    `tagged value ${JSON.stringify(key)} has content Flask cannot rebuild`,
+  );
 }
 
 /** `uuid.UUID(text).hex`: `urn:`, `uuid:`, outer braces and hyphens are ignored; 32 hex digits must remain. */

@@ -8,7 +8,7 @@ const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /** `datetime.timezone.utc` as the pickle decoder yields it (a zero `datetime.timezone`). */
-const UTC = new PyTzInfo("fixed", 0, null, "datetime.timezone");
+export const UTC = new PyTzInfo("fixed", 0, null, "datetime.timezone");
 
 /**
  * `http_date(value)`: `Wed, 21 Oct 2015 07:28:00 GMT`. A naive datetime is taken as UTC, an

@@ -5,6 +5,7 @@
  * `binascii.a2b_base64` in its non-strict mode skips characters outside the alphabet and stops
  * at a complete pad sequence. A value Python accepts is accepted here, and only such a value.
  */
+import { AuthError } from "./errors.js";
 
 /** base64url without padding, as `base64_encode`. */
 export function base64Encode(bytes: Uint8Array): string {
@@ -94,7 +95,9 @@ function asciiBytes(text: string | Uint8Array): Uint8Array {
 
 /** `int_to_bytes`: the big-endian unsigned 64-bit form with leading zero bytes stripped. */
 export function intToBytes(value: number): Uint8Array {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`not a timestamp: ${value}`);
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new AuthError("AUTH_INVALID_OPTION", "a signing time is a whole number of seconds >= 0");
+  }
   const out: number[] = [];
   for (let v = BigInt(value); v > 0n; v >>= 8n) out.unshift(Number(v & 0xffn));
   return Uint8Array.from(out);

@@ -13,20 +13,27 @@ import {
   PyFloat,
   PyObject,
   PyTime,
-  PyTzInfo,
   PyUUID,
   type PyValue,
 } from "../python/values.js";
+import { AuthError } from "./errors.js";
+import { UTC } from "./http-date.js";
 
 /** Nesting deeper than this is refused when decoding. */
 const MAX_DEPTH = 256;
 const TIMESTAMP_EXT = -1;
-const UTC = new PyTzInfo("fixed", 0, null, "datetime.timezone");
 
-/** A value msgspec would refuse to encode, or bytes it would refuse to decode. */
-export class MsgpackError extends Error {}
+/** A value msgspec would refuse to encode. */
+function encodeError(message: string): AuthError {
+  return new AuthError("AUTH_SESSION_ENCODE_FAILED", message);
+}
 
-/** `msgspec.msgpack.encode(value)`. @throws MsgpackError for a value msgspec cannot encode */
+/** Bytes msgspec would refuse to decode. */
+function decodeError(message: string): AuthError {
+  return new AuthError("AUTH_SESSION_DECODE_FAILED", message);
+}
+
+/** `msgspec.msgpack.encode(value)`. @throws AuthError `AUTH_SESSION_ENCODE_FAILED` for a value msgspec cannot encode */
 export function msgspecEncode(value: PyValue): Uint8Array {
   const out: number[] = [];
   write(value, out, 0);
@@ -45,7 +52,7 @@ function lengthHead(
   else if (codes[0] !== null && n < 0x100) out.push(codes[0] as number, n);
   else if (n < 0x10000) out.push(codes[1] as number, n >> 8, n & 0xff);
   else if (n <= 0xffffffff) out.push(codes[2] as number, ...bigEndian(BigInt(n), 4));
-  else throw new MsgpackError("length beyond 2**32 - 1");
+  else throw encodeError("length beyond 2**32 - 1");
 }
 
 /** The low `size` bytes of `v`, big-endian (two's complement for negative values). */
@@ -62,13 +69,13 @@ function writeInt(v: bigint, out: number[]): void {
     else if (v < 0x10000n) out.push(0xcd, ...bigEndian(v, 2));
     else if (v < 0x100000000n) out.push(0xce, ...bigEndian(v, 4));
     else if (v < 1n << 64n) out.push(0xcf, ...bigEndian(v, 8));
-    else throw new MsgpackError("can't serialize ints < -2**63 or > 2**64 - 1");
+    else throw encodeError("can't serialize ints < -2**63 or > 2**64 - 1");
   } else if (v >= -32n) out.push(Number(v) & 0xff);
   else if (v >= -128n) out.push(0xd0, Number(v) & 0xff);
   else if (v >= -32768n) out.push(0xd1, ...bigEndian(v, 2));
   else if (v >= -(1n << 31n)) out.push(0xd2, ...bigEndian(v, 4));
   else if (v >= -(1n << 63n)) out.push(0xd3, ...bigEndian(v, 8));
-  else throw new MsgpackError("can't serialize ints < -2**63 or > 2**64 - 1");
+  else throw encodeError("can't serialize ints < -2**63 or > 2**64 - 1");
 }
 
 function writeFloat(x: number, out: number[]): void {
@@ -93,7 +100,7 @@ function writeDatetime(dt: PyDatetime, out: number[]): void {
   try {
     ms = dt.toEpochMillis();
   } catch (cause) {
-    throw new MsgpackError(`datetime in a zone of unknown offset: ${String(cause)}`);
+    throw encodeError(`datetime in a zone of unknown offset: ${String(cause)}`);
   }
   const seconds = BigInt(Math.floor(ms / 1000));
   const nanos = BigInt(dt.microsecond * 1000);
@@ -107,7 +114,7 @@ function writeDatetime(dt: PyDatetime, out: number[]): void {
 }
 
 function write(value: PyValue, out: number[], depth: number): void {
-  if (depth > MAX_DEPTH) throw new MsgpackError("value nests too deeply");
+  if (depth > MAX_DEPTH) throw encodeError("value nests too deeply");
   if (value === null) out.push(0xc0);
   else if (value === true) out.push(0xc3);
   else if (value === false) out.push(0xc2);
@@ -138,7 +145,7 @@ function write(value: PyValue, out: number[], depth: number): void {
   else if (value instanceof PyDecimal) writeStr(value.text, out);
   else {
     const name = value instanceof PyObject ? value.qualifiedName : (value?.constructor?.name ?? typeof value);
-    throw new MsgpackError(`Encoding objects of type ${name} is unsupported`);
+    throw encodeError(`Encoding objects of type ${name} is unsupported`);
   }
 }
 
@@ -146,12 +153,12 @@ function write(value: PyValue, out: number[], depth: number): void {
  * `msgspec.msgpack.decode(bytes)` without a type: maps become dicts (an object when every key
  * is a str, else a `Map`), arrays lists, bin bytes, the timestamp extension an aware UTC
  * datetime, any other extension an inert `msgspec.msgpack.Ext` object.
- * @throws MsgpackError for malformed, truncated or trailing bytes (msgspec's DecodeError)
+ * @throws AuthError `AUTH_SESSION_DECODE_FAILED` for malformed, truncated or trailing bytes (msgspec's DecodeError)
  */
 export function msgspecDecode(bytes: Uint8Array): PyValue {
   const reader = new Reader(bytes);
   const value = reader.value(0);
-  if (reader.pos !== bytes.length) throw new MsgpackError("trailing bytes after the MessagePack value");
+  if (reader.pos !== bytes.length) throw decodeError("trailing bytes after the MessagePack value");
   return value;
 }
 
@@ -164,7 +171,7 @@ class Reader {
   }
 
   private take(n: number): number {
-    if (n > this.b.length - this.pos) throw new MsgpackError("truncated MessagePack input");
+    if (n > this.b.length - this.pos) throw decodeError("truncated MessagePack input");
     const at = this.pos;
     this.pos += n;
     return at;
@@ -176,7 +183,7 @@ class Reader {
   }
 
   value(depth: number): PyValue {
-    if (depth > MAX_DEPTH) throw new MsgpackError("MessagePack nests too deeply");
+    if (depth > MAX_DEPTH) throw decodeError("MessagePack nests too deeply");
     const c = this.uint(1);
     if (c <= 0x7f) return c;
     if (c >= 0xe0) return c - 0x100;
@@ -238,7 +245,7 @@ class Reader {
       case 0xc9:
         return this.ext(this.uint(c === 0xc7 ? 1 : c === 0xc8 ? 2 : 4));
       default:
-        throw new MsgpackError(`invalid MessagePack type byte 0x${c.toString(16)}`);
+        throw decodeError(`invalid MessagePack type byte 0x${c.toString(16)}`);
     }
   }
 
@@ -247,20 +254,20 @@ class Reader {
     try {
       return new TextDecoder("utf-8", { fatal: true }).decode(this.b.subarray(at, at + n));
     } catch {
-      throw new MsgpackError("invalid UTF-8 in a MessagePack str");
+      throw decodeError("invalid UTF-8 in a MessagePack str");
     }
   }
 
   private array(n: number, depth: number): PyValue[] {
     // Every item takes at least one byte: a count beyond the remaining input is a lie.
-    if (n > this.b.length - this.pos) throw new MsgpackError("truncated MessagePack input");
+    if (n > this.b.length - this.pos) throw decodeError("truncated MessagePack input");
     const out: PyValue[] = [];
     for (let i = 0; i < n; i++) out.push(this.value(depth + 1));
     return out;
   }
 
   private map(n: number, depth: number): PyValue {
-    if (n * 2 > this.b.length - this.pos) throw new MsgpackError("truncated MessagePack input");
+    if (n * 2 > this.b.length - this.pos) throw decodeError("truncated MessagePack input");
     const entries: [PyValue, PyValue][] = [];
     for (let i = 0; i < n; i++) entries.push([this.value(depth + 1), this.value(depth + 1)]);
     if (!entries.every(([k]) => typeof k === "string")) return new Map(entries);
@@ -297,10 +304,10 @@ function timestamp(data: Uint8Array): PyDatetime {
   } else if (data.length === 12) {
     nanos = view.getUint32(0);
     seconds = view.getBigInt64(4);
-  } else throw new MsgpackError("invalid timestamp extension length");
-  if (nanos > 999_999_999) throw new MsgpackError("invalid timestamp nanoseconds");
+  } else throw decodeError("invalid timestamp extension length");
+  if (nanos > 999_999_999) throw decodeError("invalid timestamp nanoseconds");
   // Python's datetime spans years 1–9999.
-  if (seconds < -62135596800n || seconds > 253402300799n) throw new MsgpackError("timestamp out of range");
+  if (seconds < -62135596800n || seconds > 253402300799n) throw decodeError("timestamp out of range");
   const d = new Date(Number(seconds) * 1000);
   // msgspec's datetime_from_epoch rounds nanoseconds to the closest microsecond, halves up.
   let micro = Math.floor((nanos + 500) / 1000);

@@ -81,8 +81,8 @@ export interface DecodeJwtOptions {
 
 /**
  * `jwt.decode(token, secret, algorithms=[algorithm], audience=audience, leeway=skew)`: jose
- * checks the algorithm and the signature; the claims follow PyJWT 2.10 (the time of day as a
- * float, `exp`/`nbf`/`iat` truncated to whole seconds).
+ * checks the algorithm and the signature; the claims follow PyJWT 2.8–2.10 (the time of day as
+ * a float, `exp`/`nbf`/`iat` truncated to whole seconds, `sub`/`jti` strings).
  * @returns the claims
  * @throws AuthError `AUTH_TOKEN_INVALID` (malformed, wrong key or algorithm, `none`, audience),
  *   `AUTH_TOKEN_EXPIRED` (`exp` passed, or `nbf`/`iat` in the future); `AUTH_SECRET_MISSING`,
@@ -106,6 +106,14 @@ export async function decodePythonJwt(token: string, options: DecodeJwtOptions):
     throw new AuthError("AUTH_TOKEN_INVALID", "the token is invalid (the payload is not a JSON object)");
   }
   const claims = payload as JwtClaims;
+  // PyJWT 2.10's _validate_sub/_validate_jti, except that a null `sub` passes: Superset writes
+  // one into the async token of an anonymous user.
+  if (claims.sub !== undefined && claims.sub !== null && typeof claims.sub !== "string") {
+    throw new AuthError("AUTH_TOKEN_INVALID", "the token is invalid (sub must be a string)");
+  }
+  if (claims.jti !== undefined && typeof claims.jti !== "string") {
+    throw new AuthError("AUTH_TOKEN_INVALID", "the token is invalid (jti must be a string)");
+  }
   checkTimes(claims, (options.clock ?? systemClock).now() / 1000, skew);
   checkAudience(claims.aud, options.audience);
   return claims;

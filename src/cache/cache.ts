@@ -10,7 +10,12 @@ import { FLASK_CACHING_DEFAULT_TIMEOUT } from "../config/flask-config.js";
 import type { PyFloat, PyValue } from "../python/values.js";
 import { BackendCalls, type Ready } from "./backend-calls.js";
 import { CacheArgumentError } from "./cache-errors.js";
-import { type CacheMapping, type CacheOptions, type DeleteManyStrategy, mappingPairs } from "./cache-options.js";
+import {
+  type CacheMapping,
+  type CacheOptions,
+  type DeleteManyStrategy,
+  mappingPairs,
+} from "./cache-options.js";
 import { type BackendErrorPolicy, ErrorRecorder } from "./error-policy.js";
 import {
   coordinatorFor,

@@ -2,14 +2,11 @@
  * cachelib's generic `inc`: `(self.get(key) or 0) + delta`, with Python's truthiness and int
  * arithmetic (ints are unbounded: results beyond 2^53 become bigint).
  */
+import { pyIntValue } from "../python/numbers.js";
 import { pyTruthy } from "../python/truthiness.js";
 import type { PyValue } from "../python/values.js";
 import { PyFloat } from "../python/values.js";
 import { CacheArgumentError } from "./cache-errors.js";
-
-function normaliseInt(n: bigint): number | bigint {
-  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
-}
 
 /**
  * `(current or 0) + delta` as Python computes it.
@@ -34,7 +31,7 @@ function add(a: number | bigint, delta: number | bigint): number | bigint | PyFl
     (typeof a === "number" && !Number.isInteger(a)) ||
     (typeof delta === "number" && !Number.isInteger(delta));
   if (isFloat) return asFloat(Number(a) + Number(delta));
-  return normaliseInt(BigInt(a) + BigInt(delta));
+  return pyIntValue(BigInt(a) + BigInt(delta));
 }
 
 /** A float result stays a float in Python even when integral (-5e-324 + 1 == 1.0), so wrap it. */

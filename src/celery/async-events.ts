@@ -7,12 +7,13 @@
  * (superset/async_events/async_query_manager.py, cache_backend.py, superset-websocket/src/index.ts).
  */
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { parseRedisUrl } from "../backends/redis/url.js";
 import type { Cache } from "../cache/cache.js";
 import type { PyValue } from "../python/values.js";
 import type { SupersetVersion } from "../superset/versions.js";
 import { AsyncEventsError } from "./errors.js";
+import { openRedis } from "./redis-connection.js";
 import { supersetJsonDumps } from "./superset-json.js";
 import type { AsyncJobMetadata } from "./superset-tasks.js";
 
@@ -188,15 +189,7 @@ export class AsyncQueryEvents {
     this.firehoseLimit = options.streamLimitFirehose ?? ASYNC_EVENTS_DEFAULTS.streamLimitFirehose;
     this.increment = options.idIncrement ?? "superset";
     const timeoutMs = options.timeoutMs ?? 5000;
-    const { options: redisOptions } = parseRedisUrl(options.redisUrl, "redisUrl", 0);
-    this.redis = new Redis({
-      ...redisOptions,
-      lazyConnect: true,
-      connectTimeout: timeoutMs,
-      commandTimeout: timeoutMs,
-      maxRetriesPerRequest: 1,
-    });
-    this.redis.on("error", () => {}); // each awaited command reports its own failure
+    this.redis = openRedis(parseRedisUrl(options.redisUrl, "redisUrl", 0).options, timeoutMs);
   }
 
   /** The stream of one channel (`<prefix><channel>`); `full` is the firehose. */

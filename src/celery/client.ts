@@ -5,8 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { Redis, type RedisOptions } from "ioredis";
-import { parseRedisUrl } from "../backends/redis/url.js";
+import type { Redis, RedisOptions } from "ioredis";
 import { stdlibJsonLoads } from "../codecs/json/stdlib-decode.js";
 import { type Clock, systemClock } from "../core/clock.js";
 import type { PyValue } from "../python/values.js";
@@ -20,6 +19,7 @@ import {
   encodeTaskMessage,
   isoformatUtc,
 } from "./message.js";
+import { openRedis, redisOptionsFromUrl } from "./redis-connection.js";
 import { CELERY_READY_STATES, decodeTaskResult, type TaskResult, taskMetaKey } from "./results.js";
 
 export interface CeleryClientOptions {
@@ -105,48 +105,6 @@ export interface QueueDepth {
 
 const DEFAULT_TIMEOUT_MS = 5000;
 const DEFAULT_PEEK_LIMIT = 100;
-const BROKER_SCHEMES: Record<string, string> = {
-  "redis:": "redis:",
-  "rediss:": "rediss:",
-  "unix:": "unix:",
-  "redis+socket:": "unix:",
-  "socket:": "unix:",
-};
-
-/** ioredis options for a kombu/Celery Redis URL (`ssl_cert_reqs=none` turns certificate checks off). */
-function connectionOptions(url: string, what: string): RedisOptions {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch (cause) {
-    throw new CeleryError("CELERY_BROKER_URL_UNSUPPORTED", `${what} is not a URL`, { cause });
-  }
-  const scheme = BROKER_SCHEMES[parsed.protocol];
-  if (!scheme)
-    throw new CeleryError(
-      "CELERY_BROKER_URL_UNSUPPORTED",
-      `${what} ${parsed.protocol}// is not kombu's Redis transport (redis://, rediss://, redis+socket://)`,
-    );
-  const certReqs = parsed.searchParams.get("ssl_cert_reqs")?.toLowerCase();
-  const normalized = scheme === parsed.protocol ? url : url.replace(/^[a-z+]+:/i, scheme);
-  const { options } = parseRedisUrl(normalized, what, 0);
-  if (options.tls && (certReqs === "none" || certReqs === "cert_none"))
-    options.tls = { rejectUnauthorized: false };
-  return options;
-}
-
-function connect(options: RedisOptions, timeoutMs: number): Redis {
-  const client = new Redis({
-    ...options,
-    lazyConnect: true,
-    connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
-    maxRetriesPerRequest: 1,
-  });
-  client.on("error", () => {}); // each awaited command reports its own failure
-  return client;
-}
-
 function nonNegative(name: string, v: number | undefined): void {
   if (v !== undefined && !(Number.isFinite(v) && v >= 0))
     throw new CeleryError(
@@ -173,16 +131,16 @@ export class CeleryClient {
     this.keys = new KombuKeys(options.transportOptions);
     this.defaultQueue = options.defaultQueue ?? CELERY_DEFAULT_QUEUE;
     this.clock = options.clock ?? systemClock;
-    this.broker = connect(connectionOptions(options.brokerUrl, "brokerUrl"), this.timeoutMs);
+    this.broker = openRedis(redisOptionsFromUrl(options.brokerUrl, "brokerUrl"), this.timeoutMs);
     this.backendOptions = options.resultBackendUrl
-      ? connectionOptions(options.resultBackendUrl, "resultBackendUrl")
+      ? redisOptionsFromUrl(options.resultBackendUrl, "resultBackendUrl")
       : undefined;
   }
 
   private get backend(): Redis {
     if (!this.backendOptions)
       throw new CeleryError("CELERY_NO_RESULT_BACKEND", "no resultBackendUrl was given to the CeleryClient");
-    this.backendClient ??= connect(this.backendOptions, this.timeoutMs);
+    this.backendClient ??= openRedis(this.backendOptions, this.timeoutMs);
     return this.backendClient;
   }
 
@@ -292,10 +250,13 @@ export class CeleryClient {
   private async unackedEntry(tag: string, value: Buffer): Promise<UnackedEntry> {
     const score = await this.broker.zscore(this.keys.unackedIndex, tag);
     const deliveredAtMs = score === null ? null : Number(score) * 1000;
+    const unreadable = (cause?: unknown) =>
+      new CeleryError("CELERY_MESSAGE_MALFORMED", `unacked ${tag} is not [message, exchange, routing_key]`, {
+        cause,
+      });
     try {
       const triple = stdlibJsonLoads(value);
-      if (!Array.isArray(triple) || triple.length < 3)
-        throw new Error("not [message, exchange, routing_key]");
+      if (!Array.isArray(triple) || triple.length < 3) throw unreadable();
       const message = decodeTaskEnvelope(triple[0] as PyValue);
       return {
         deliveryTag: tag,
@@ -305,16 +266,7 @@ export class CeleryClient {
         error: null,
       };
     } catch (cause) {
-      const error =
-        cause instanceof CeleryError
-          ? cause
-          : new CeleryError(
-              "CELERY_MESSAGE_MALFORMED",
-              `unacked ${tag} is not [message, exchange, routing_key]`,
-              {
-                cause,
-              },
-            );
+      const error = cause instanceof CeleryError ? cause : unreadable(cause);
       return { deliveryTag: tag, queue: null, deliveredAtMs, message: null, error };
     }
   }

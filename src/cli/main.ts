@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { doctor } from "../ops/doctor.js";
+import { lintSupersetConfig } from "../ops/doctor-superset-checks.js";
 import type { SizingTier } from "../ops/doctor-types.js";
 import { PyDatetime } from "../python/values.js";
 import type { QueryObjectInput } from "../superset/query-object-key.js";
@@ -74,13 +75,24 @@ async function doctorCommand(
   url: string,
   tier: string | undefined,
   windowMs: number | undefined,
+  supersetConfig: Readonly<Record<string, unknown>> | undefined,
 ): Promise<CommandOutput> {
-  const report = await doctor(url, {
+  const read = await doctor(url, {
     ...(tier ? { tier: tier as SizingTier } : {}),
     ...(windowMs !== undefined ? { evictionWindowMs: windowMs } : {}),
   }).catch((err: Error) => {
     throw new CliError(EXIT.BACKEND, `doctor could not read ${url}: ${err.message}`);
   });
+  // A Superset config from --config is linted too (e.g. DATA_CACHE_CONFIG left as NullCache).
+  const lint = supersetConfig ? lintSupersetConfig(supersetConfig) : [];
+  const report =
+    lint.length === 0
+      ? read
+      : {
+          ...read,
+          findings: [...lint, ...read.findings],
+          status: read.status === "critical" ? read.status : "warning",
+        };
   const lines = report.findings.map(
     (f) => `[${f.severity}] ${f.id}: ${f.title}\n    ${f.detail}\n    fix: ${f.fix}`,
   );
@@ -210,7 +222,12 @@ export async function run(argv: readonly string[]): Promise<number> {
         });
         break;
       case "doctor":
-        out = await doctorCommand(requireUrl(s), v.tier, numberFlag(v["window-ms"], "window-ms"));
+        out = await doctorCommand(
+          requireUrl(s),
+          v.tier,
+          numberFlag(v["window-ms"], "window-ms"),
+          s.supersetConfig as Readonly<Record<string, unknown>> | undefined,
+        );
         break;
       default:
         out = keyCommand(

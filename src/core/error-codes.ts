@@ -418,18 +418,20 @@ export const AUTH_ERROR_CODES = [
   "AUTH_SECRET_MISSING",
   /** An option out of range or of the wrong kind (a negative max age, an unknown session format, …). */
   "AUTH_INVALID_OPTION",
-  /** A JWT algorithm other than HS256, HS384 or HS512 (`none` included) was asked for or presented. */
+  /** A JWT algorithm other than HS256, HS384 or HS512 was configured (`none` included). */
   "AUTH_JWT_ALGORITHM_UNSUPPORTED",
-  /** A token that is malformed, signed with another key or algorithm, or meant for another audience. */
+  /** A token that is malformed, signed with another key or algorithm (`none` included), or for another audience. */
   "AUTH_TOKEN_INVALID",
-  /** A token whose `exp` has passed (or whose `iat`/`nbf` lies in the future), beyond the clock skew allowed. */
+  /** A token outside its validity period: `exp` passed, or `iat`/`nbf` in the future, beyond the clock skew. */
   "AUTH_TOKEN_EXPIRED",
-  /** A verified token without the claims its kind needs (guest: `user`, `resources`, `rls_rules`, `type: "guest"`). */
+  /** A verified token without the claims its kind needs (guest: `user`, `resources`, `rls_rules`, `type`; async: `channel`). */
   "AUTH_TOKEN_CLAIMS",
   /** Reading or writing the session store (Redis) failed; the client error is the `cause`. */
   "AUTH_SESSION_STORE_FAILED",
   /** Session data holds a value the chosen session format cannot carry. */
   "AUTH_SESSION_ENCODE_FAILED",
+  /** Stored session bytes or a cookie payload that do not decode (the session readers answer `null`). */
+  "AUTH_SESSION_DECODE_FAILED",
   /** Reading the metadata database needs a driver (`pg` or `mysql2`) that is not installed. */
   "AUTH_DRIVER_MISSING",
   /** A query on the metadata database failed (the driver error is the `cause`). */

@@ -2,6 +2,8 @@
  * The doctor's rules: pure functions from collected facts to findings (unit-testable without
  * a server). Each finding states what was seen and the fix.
  */
+
+import { checkSupersetKeys } from "./doctor-superset-checks.js";
 import {
   DOCTOR_DEFAULTS,
   type DoctorOptions,
@@ -76,6 +78,7 @@ export function diagnose(facts: RedisFacts, options: DoctorOptions = {}): Findin
   checkPersistence(facts, roles, f);
   checkSecurity(facts, f);
   checkSharing(roles, f);
+  checkSupersetKeys(facts, roles, options, f);
   checkSizing(maxmemory, options, f);
   checkHitRatioAndEvictions(facts, options, f);
   if (!facts.tls && !LOOPBACK_HOSTS.has(facts.host)) {

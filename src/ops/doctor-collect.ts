@@ -5,6 +5,7 @@
  */
 import { Redis } from "ioredis";
 import { parseInfo } from "../backends/redis/info.js";
+import { SupersetKeyScan } from "./doctor-superset-keys.js";
 import {
   DOCTOR_DEFAULTS,
   type DoctorOptions,
@@ -22,6 +23,7 @@ export const BUILTIN_PREFIXES: readonly KnownPrefix[] = [
   { prefix: "_kombu.", role: "broker" },
   { prefix: "unacked", role: "broker" },
   { prefix: "celery-task-meta-", role: "broker" },
+  { prefix: "async-events-", role: "cache" },
   { prefix: "celery", role: "broker" },
 ];
 
@@ -88,6 +90,7 @@ async function scanGroups(
   keyspace: Record<number, number>,
   prefixes: readonly KnownPrefix[],
   options: Required<Pick<DoctorOptions, "maxScanKeys" | "memorySampleKeys">>,
+  supersetKeys: SupersetKeyScan,
 ): Promise<KeyGroup[]> {
   const groups: KeyGroup[] = [];
   for (const [dbText, total] of Object.entries(keyspace)) {
@@ -101,6 +104,7 @@ async function scanGroups(
       cursor = next.toString();
       for (const raw of keys) {
         const key = raw.toString("latin1");
+        supersetKeys.note(db, key);
         const p = classify(key, db, prefixes);
         const id = p?.prefix ?? "";
         let g = counts.get(id);
@@ -114,6 +118,7 @@ async function scanGroups(
       scanned += keys.length;
     } while (cursor !== "0" && scanned < options.maxScanKeys);
     const complete = cursor === "0";
+    await supersetKeys.measure(client, db);
     for (const g of counts.values()) {
       let sampled = 0;
       for (const key of g.sample) {
@@ -170,10 +175,18 @@ export async function collectRedisFacts(url: string, options: DoctorOptions = {}
     });
     const keyspace = keyspaceOf(info);
     const prefixes = [...(options.prefixes ?? []), ...BUILTIN_PREFIXES];
-    const groups = await scanGroups(client, keyspace, prefixes, {
-      maxScanKeys: options.maxScanKeys ?? DOCTOR_DEFAULTS.maxScanKeys,
-      memorySampleKeys: options.memorySampleKeys ?? DOCTOR_DEFAULTS.memorySampleKeys,
-    });
+    const memorySampleKeys = options.memorySampleKeys ?? DOCTOR_DEFAULTS.memorySampleKeys;
+    const supersetKeys = new SupersetKeyScan(
+      options.asyncEventsPrefix ?? DOCTOR_DEFAULTS.asyncEventsPrefix,
+      memorySampleKeys,
+    );
+    const groups = await scanGroups(
+      client,
+      keyspace,
+      prefixes,
+      { maxScanKeys: options.maxScanKeys ?? DOCTOR_DEFAULTS.maxScanKeys, memorySampleKeys },
+      supersetKeys,
+    );
     const windowMs = options.evictionWindowMs ?? DOCTOR_DEFAULTS.evictionWindowMs;
     let infoLater: Record<string, string> | undefined;
     if (windowMs > 0) {
@@ -193,6 +206,8 @@ export async function collectRedisFacts(url: string, options: DoctorOptions = {}
       openWithoutAuth,
       groups,
       keyspace,
+      keyFamilies: supersetKeys.keyFamilies,
+      asyncEventStreams: supersetKeys.asyncEventStreams,
     };
   } finally {
     client.disconnect();

@@ -70,9 +70,43 @@ export interface DoctorOptions {
   timeoutMs?: number;
   /** Prefixes to classify in addition to the built-in Superset/Celery/Flask-Session ones. */
   prefixes?: KnownPrefix[];
+  /** `celery-task-meta-*` keys above this many are flagged (default 10000). */
+  maxCeleryResults?: number;
+  /** Async-event channel streams above this many are flagged (default 1000). */
+  maxAsyncEventStreams?: number;
+  /** `GLOBAL_ASYNC_QUERIES_REDIS_STREAM_PREFIX` (default `async-events-`). */
+  asyncEventsPrefix?: string;
+}
+
+/** Families of keys Superset, Flask-Caching and Celery write that matter for their lifetime. */
+export type KeyFamily = "celery result" | "memoize version" | "metadata list" | "qc-" | "ejr-";
+
+/** Keys of one family in one database, with a TTL sample. */
+export interface KeyFamilyFacts {
+  db: number;
+  family: KeyFamily;
+  /** Keys seen by the (possibly partial) scan. */
+  keys: number;
+  /** Keys whose TTL was read. */
+  sampled: number;
+  /** Sampled keys with no expiry (TTL -1). */
+  withoutTtl: number;
+  /** One key of the family, for the report. */
+  example: string;
+}
+
+/** One Redis stream of Superset's async-query events. */
+export interface AsyncEventStreamFacts {
+  db: number;
+  key: string;
+  /** XLEN. */
+  length: number;
 }
 
 export const DOCTOR_DEFAULTS = {
+  maxCeleryResults: 10_000,
+  maxAsyncEventStreams: 1000,
+  asyncEventsPrefix: "async-events-",
   maxScanKeys: 10_000,
   memorySampleKeys: 100,
   evictionWindowMs: 1000,
@@ -99,6 +133,10 @@ export interface RedisFacts {
   groups: KeyGroup[];
   /** Databases with keys: db -> key count from INFO keyspace. */
   keyspace: Record<number, number>;
+  /** Celery results, memoize versions, metadata lists, qc-/ejr- entries found by the scan. */
+  keyFamilies?: KeyFamilyFacts[];
+  /** Async-event streams found by the scan (at most 200 are measured). */
+  asyncEventStreams?: AsyncEventStreamFacts[];
 }
 
 export interface DoctorReport {

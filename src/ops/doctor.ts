@@ -1,12 +1,14 @@
 /**
  * `doctor(redisUrl | manager)`: read-only health check of the Redis behind Superset's caches.
  * Reads INFO, CONFIG GET (when permitted), COMMAND INFO and a bounded key sample, and reports
- * findings with a severity and the fix. Never writes, never changes config.
+ * findings with a severity and the fix. Never writes, never changes config. For a manager, the
+ * report of the Redis holding CACHE_CONFIG also carries the Superset config lint.
  */
 import type { CacheManager } from "../manager/cache-manager.js";
 import { diagnose } from "./doctor-checks.js";
 import { collectRedisFacts } from "./doctor-collect.js";
-import type { DoctorOptions, DoctorReport, KnownPrefix, RedisRole } from "./doctor-types.js";
+import { lintSupersetConfig } from "./doctor-superset-checks.js";
+import type { DoctorOptions, DoctorReport, Finding, KnownPrefix, RedisRole } from "./doctor-types.js";
 
 function roleOf(cacheName: string): RedisRole {
   return cacheName === "RESULTS_BACKEND" ? "results" : "cache";
@@ -48,15 +50,26 @@ export async function doctor(
 ): Promise<DoctorReport | DoctorReport[]> {
   if (typeof target === "string") return doctorUrl(target, options);
   const reports: DoctorReport[] = [];
+  // The config lint reports with the Redis that holds CACHE_CONFIG.
+  const lint = lintSupersetConfig(
+    Object.fromEntries(Object.entries(target.namedCaches()).map(([name, c]) => [name, c.config ?? {}])),
+  );
   for (const [url, prefixes] of redisTargetsOf(target)) {
-    reports.push(await doctorUrl(url, { ...options, prefixes: [...prefixes, ...(options.prefixes ?? [])] }));
+    const extra = prefixes.some((p) => p.cacheName === "CACHE_CONFIG") ? lint : [];
+    reports.push(
+      await doctorUrl(url, { ...options, prefixes: [...prefixes, ...(options.prefixes ?? [])] }, extra),
+    );
   }
   return reports;
 }
 
-async function doctorUrl(url: string, options: DoctorOptions): Promise<DoctorReport> {
+const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
+
+async function doctorUrl(url: string, options: DoctorOptions, extra: Finding[] = []): Promise<DoctorReport> {
   const facts = await collectRedisFacts(url, options);
-  const findings = diagnose(facts, options);
+  const findings = [...diagnose(facts, options), ...extra].sort(
+    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
+  );
   const worst = findings.find((x) => x.severity !== "info")?.severity;
   return {
     url: redact(url),

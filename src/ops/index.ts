@@ -1,7 +1,8 @@
 /**
  * `superset-cache/ops`: operating a Superset cache deployment. `doctor` (Redis health and
  * sizing), invalidation by datasource, the metastore key table, Superset's REST cache
- * invalidation, per-cache statistics, and the key suffixes the stampede helpers write beside
+ * invalidation, the cache warmer (Superset's warm-up strategies through its REST API or any
+ * `WarmTarget`), per-cache statistics, and the key suffixes the stampede helpers write beside
  * a key.
  */
 export {
@@ -17,11 +18,16 @@ export {
   DEFAULT_INDEX_PREFIX,
 } from "./datasource-key-index.js";
 export { doctor, redisTargetsOf } from "./doctor.js";
+export { checkSupersetKeys, lintSupersetConfig } from "./doctor-superset-checks.js";
+export { keyFamilyOf } from "./doctor-superset-keys.js";
 export {
+  type AsyncEventStreamFacts,
   DOCTOR_DEFAULTS,
   type DoctorOptions,
   type DoctorReport,
   type Finding,
+  type KeyFamily,
+  type KeyFamilyFacts,
   type KeyGroup,
   type KnownPrefix,
   type RedisRole,
@@ -40,4 +46,29 @@ export {
   SupersetRestClient,
   type SupersetRestClientOptions,
   SupersetRestError,
+  type WarmUpCacheResult,
 } from "./superset-rest.js";
+export {
+  type ChartKeyInputs,
+  chartDataKeys,
+  chartKeyInputs,
+  dataCacheColdCheck,
+} from "./warm/cold-check.js";
+export { WarmupError } from "./warm/errors.js";
+export { type MetadataDatabase, type MetadataRow, openMetadataDatabase } from "./warm/metadata-database.js";
+export { restWarmTarget } from "./warm/rest-target.js";
+export {
+  type ColdCheck,
+  runWarmup,
+  WARMUP_DEFAULTS,
+  type WarmOutcome,
+  type WarmProgressEvent,
+  type WarmResult,
+  type WarmStatus,
+  type WarmSummary,
+  type WarmTarget,
+  type WarmupRunOptions,
+} from "./warm/runner.js";
+export { parseSince } from "./warm/since.js";
+export { chartsToWarm, WARM_STRATEGY_NAMES, type WarmStrategy, type WarmTask } from "./warm/strategies.js";
+export { type WarmupOptions, warmup } from "./warm/warmup.js";

@@ -2,8 +2,7 @@
  * Python ints as the payload of pickle's LONG1/LONG4 opcodes: signed little-endian two's
  * complement, in the fewest bytes (CPython `encode_long` / `decode_long`).
  */
-
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+import { pyIntValue } from "./numbers.js";
 
 /** `decode_long(b)`: a JS number while exact (up to 6 bytes, or within ±(2^53-1)), else a bigint. */
 export function decodeLong(b: Uint8Array): number | bigint {
@@ -19,7 +18,7 @@ export function decodeLong(b: Uint8Array): number | bigint {
   for (let i = n - 1; i >= 0; i--) hex += (b[i] as number).toString(16).padStart(2, "0");
   let v = BigInt(`0x${hex}`);
   if (((b[n - 1] as number) & 0x80) !== 0) v -= 1n << BigInt(8 * n);
-  return v <= MAX_SAFE && v >= -MAX_SAFE ? Number(v) : v;
+  return pyIntValue(v);
 }
 
 /** `encode_long(v)`: the fewest little-endian two's-complement bytes holding `v` (none for 0). */

@@ -1,7 +1,8 @@
 /**
- * Which Python number a JS number stands for, and how Python prints a float. JSON-like data
- * has one JS number type for Python's int and float; every codec and key builder reads it the
- * same way: a safe integer (not -0) is an int, anything else a float.
+ * Python numbers in JS: which Python number a JS number stands for, the JS value of a Python
+ * int, and how Python prints a float. JSON-like data has one JS number type for Python's int
+ * and float; every codec and key builder reads it the same way: a safe integer (not -0) is an
+ * int, anything else a float. Ints beyond 2^53 are bigints.
  */
 
 /** Decimal exponents at which Python's repr leaves positional notation (`float_repr_style` "short"). */
@@ -10,6 +11,7 @@ const MAX_POSITIONAL_EXPONENT = 15;
 /** Python writes |x| in [1e-4, 1e16) positionally; JS `String(x)` does so for [1e-7, 1e21). */
 const POSITIONAL_MIN = 1e-4;
 const POSITIONAL_LIMIT = 1e16;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * `true` when the JS number `x` reads as a Python int: a safe integer, not -0. Integral numbers
@@ -18,6 +20,11 @@ const POSITIONAL_LIMIT = 1e16;
  */
 export function isPythonInt(x: number): boolean {
   return Number.isSafeInteger(x) && !Object.is(x, -0);
+}
+
+/** The JS value of a Python int (values.ts): a number while exact (|v| ≤ 2^53 − 1), else the bigint. */
+export function pyIntValue(v: bigint): number | bigint {
+  return v <= MAX_SAFE && v >= -MAX_SAFE ? Number(v) : v;
 }
 
 /**

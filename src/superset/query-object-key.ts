@@ -7,8 +7,8 @@
  * The key is the unprefixed logical key; the cache's `CACHE_KEY_PREFIX` is added by `Cache`.
  */
 
-import { pythonFloatRepr } from "../python/numbers.js";
 import { compareCodePoints } from "../codecs/json/key-order.js";
+import { pythonFloatRepr } from "../python/numbers.js";
 import { pyTruthy } from "../python/truthiness.js";
 import type { PyValue } from "../python/values.js";
 import { hashFromDict } from "./hashing.js";

@@ -5,7 +5,7 @@
  * and a salt stored under the md5 namespace is found through HASH_ALGORITHM_FALLBACKS.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PermalinkStore } from "#src/auth/index.js";
+import { type MetadataDatabase, openMetadataDatabase, PermalinkStore } from "#src/auth/index.js";
 import { metastoreUuid } from "#src/backends/metastore/uuid.js";
 import type { PyValue } from "#src/python/values.js";
 import {
@@ -52,17 +52,19 @@ afterAll(async () => {
 describe.each<TestDialect>(["postgresql", "mysql"])("permalinks on %s", (dialect) => {
   const available = serverAvailable(dialect);
   let db: TestDatabase;
+  let conn: MetadataDatabase;
   let store: PermalinkStore;
   const py = (op: string, args: Record<string, Json>) =>
     peer.call(op, { dialect, db: db.name, algorithm: "sha256", fallbacks: ["md5"], ...args });
-  beforeAll(() => {
+  beforeAll(async () => {
     if (!available) return;
     db = createTestDatabase(dialect);
     db.createSupersetTable();
-    store = new PermalinkStore({ database: db.uri });
+    conn = await openMetadataDatabase(db.uri);
+    store = new PermalinkStore({ database: conn });
   });
   afterAll(async () => {
-    await store?.close();
+    await conn?.close();
     db?.drop();
   });
 
@@ -116,7 +118,7 @@ describe.each<TestDialect>(["postgresql", "mysql"])("permalinks on %s", (dialect
   it.skipIf(!available)(
     "finds a salt Superset ≤ 6.0 stored under the md5 namespace, and copies it forward",
     async () => {
-      db.sql("DELETE FROM key_value WHERE resource = 'app'"); // a database that has seen only Superset 6.0
+      await conn.query("DELETE FROM key_value WHERE resource = 'app'", []); // only Superset 6.0 used it
       const key = (await peer.call("permalink_create", {
         dialect,
         db: db.name,
@@ -128,24 +130,23 @@ describe.each<TestDialect>(["postgresql", "mysql"])("permalinks on %s", (dialect
       })) as string;
       const md5Salt = metastoreUuid("sqllab_permalink_salt", { algorithm: "md5" });
       const shaSalt = metastoreUuid("sqllab_permalink_salt", { algorithm: "sha256" });
-      const count = (u: string) =>
-        db.sql(
-          `SELECT COUNT(*) FROM key_value WHERE resource = 'app' AND uuid = ${
-            dialect === "postgresql" ? `'${u}'` : `X'${u.replaceAll("-", "")}'`
-          }`,
-        );
-      expect([count(md5Salt), count(shaSalt)]).toEqual([[["1"]], [["0"]]]);
-      const withoutFallback = new PermalinkStore({ database: db.uri, hashAlgorithmFallbacks: [] });
+      const count = async (u: string) => {
+        const uuid = dialect === "postgresql" ? u : Buffer.from(u.replaceAll("-", ""), "hex");
+        const sql = "SELECT COUNT(*) AS n FROM key_value WHERE resource = 'app' AND uuid = ?";
+        return Number((await conn.query(sql, [uuid])).rows[0]?.n);
+      };
+      expect([await count(md5Salt), await count(shaSalt)]).toEqual([1, 0]);
+      const withoutFallback = new PermalinkStore({ database: conn, hashAlgorithmFallbacks: [] });
       try {
         expect(await withoutFallback.resolve("sqllab", key)).toBeNull();
         expect(await store.resolve("sqllab", key)).toEqual(SQLLAB);
-        expect(count(shaSalt)).toEqual([["0"]]); // resolving never writes
+        expect(await count(shaSalt)).toBe(0); // resolving never writes
         // Creating under 6.1 rules copies the md5 salt to the sha256 row, as shared_entries does.
         const created = await store.create("sqllab", SQLLAB, { userId: 1 });
-        expect(count(shaSalt)).toEqual([["1"]]);
+        expect(await count(shaSalt)).toBe(1);
         expect(await withoutFallback.resolve("sqllab", created)).toEqual(SQLLAB);
       } finally {
-        await withoutFallback.close();
+        await withoutFallback.close(); // leaves the shared connection open
       }
     },
   );

@@ -134,7 +134,7 @@ describe("guest tokens", () => {
       if (valid) await expect(ours).resolves.toMatchObject({ type: "guest" });
       else await expect(ours).rejects.toMatchObject({ code: "AUTH_TOKEN_EXPIRED" });
     }
-    // Issued in the future beyond the skew: refused (PyJWT >= 2.8 does the same).
+    // Issued in the future beyond the skew: refused, as PyJWT refuses it.
     await expect(verifyGuestToken(token, { ...settings, clock: at(NOW - 30) })).rejects.toMatchObject({
       code: "AUTH_TOKEN_EXPIRED",
     });

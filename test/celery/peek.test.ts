@@ -14,6 +14,7 @@ import {
   decodeTaskMessage,
   type PeekedEntry,
 } from "#src/celery/index.js";
+import { redisOptionsFromUrl } from "#src/celery/redis-connection.js";
 import { pickle } from "#src/index.js";
 import { celeryPeer } from "#test/helpers/celery-peer.js";
 import { RedisServer } from "#test/helpers/redis-server.js";
@@ -180,6 +181,39 @@ describe("peek reads what Python's send_task wrote", () => {
       "stamps",
     ]);
     expect(node.key).toBe("celery\x06\x163");
+  });
+});
+
+describe("client arguments", () => {
+  it("kombu's Redis URLs are read, other transports and bad arguments are typed errors", async () => {
+    expect(() => new CeleryClient({ brokerUrl: "amqp://guest@localhost//" })).toThrow(
+      expect.objectContaining({ code: "CELERY_BROKER_URL_UNSUPPORTED" }),
+    );
+    expect(redisOptionsFromUrl("rediss://:pw@h:6380/2?ssl_cert_reqs=none", "brokerUrl")).toMatchObject({
+      host: "h",
+      port: 6380,
+      db: 2,
+      password: "pw",
+      tls: { rejectUnauthorized: false },
+    });
+    expect(redisOptionsFromUrl("redis+socket:///tmp/r.sock", "brokerUrl")).toMatchObject({
+      path: "/tmp/r.sock",
+    });
+    const c = client(5);
+    const code = (run: () => unknown) => {
+      try {
+        run();
+      } catch (err) {
+        return (err as { code?: string }).code;
+      }
+      return "no error";
+    };
+    expect(code(() => c.prepareTask(""))).toBe("CELERY_INVALID_OPTION");
+    expect(code(() => c.prepareTask("t", [], {}, { priority: 300 }))).toBe("CELERY_INVALID_OPTION");
+    expect(code(() => c.prepareTask("t", [], {}, { countdown: -1 }))).toBe("CELERY_INVALID_OPTION");
+    expect(code(() => c.prepareTask("t", "x" as never))).toBe("CELERY_TASK_ARGUMENTS");
+    expect(code(() => c.prepareTask("t", [new Set([1])]))).toBe("CELERY_TASK_ARGUMENTS");
+    await expect(c.result("x")).rejects.toMatchObject({ code: "CELERY_NO_RESULT_BACKEND" });
   });
 });
 

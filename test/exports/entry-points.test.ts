@@ -161,6 +161,12 @@ describe("entry points", () => {
     expect(wrong).toEqual([]);
   });
 
+  it("docs/upgrading-0.2.md lists every entry point", () => {
+    const doc = readFileSync(join(REPO_ROOT, "docs", "upgrading-0.2.md"), "utf8");
+    const listed = new Set([...doc.matchAll(/^\| `([\w/-]+)` \|/gm)].map((m) => m[1]));
+    expect(ENTRIES.map((e) => e.specifier).filter((s) => !listed.has(s))).toEqual([]);
+  });
+
   it("`superset-cache` imported by name resolves to src/ under vitest (the source condition)", async () => {
     const byName = await import("superset-cache");
     const bySource = await import("#src/manager/cache-manager.js");

@@ -126,6 +126,8 @@ import type { RedisBackendOptions } from "superset-cache/backends/redis";
 import type { FileSystemBackendOptions } from "superset-cache/backends/filesystem";
 import type { MetastoreBackendOptions } from "superset-cache/backends/metastore";
 import type { DoctorReport } from "superset-cache/ops";
+import { AuthError } from "superset-cache/auth";
+import { CeleryError } from "superset-cache/celery";
 
 const clock = new FakeClock();
 const manager = createInMemoryCacheManager({ CACHE_DEFAULT_TIMEOUT: 60 }, { clock });
@@ -147,7 +149,7 @@ if (!(manager instanceof CacheManager) || value === undefined || roundTrip === u
 await manager.close();
 await cache.close();
 await direct.close();
-console.log(OPERATION_CHANNEL_NAME, unused.length, typeof onEvent);
+console.log(OPERATION_CHANNEL_NAME, unused.length, typeof onEvent, AuthError.name, CeleryError.name);
 `;
 
 const CJS_CONSUMER = `
@@ -233,7 +235,7 @@ describe("the package as a strict consumer installs it", () => {
     expect(cjs.output).toContain("true");
   });
 
-  it.each(["quickstart.ts", "inspect-pickle.ts"])(
+  it.each(["quickstart.ts", "inspect-pickle.ts", "operations.ts"])(
     "examples/%s runs from node_modules against dist",
     (file) => {
       const r = run(TSX_BIN, [join("node_modules", pkg.name, "examples", file)], project);

@@ -39,6 +39,7 @@ describe("doctor finds each pitfall", () => {
     expect(r.configReadable).toBe(true);
     expect(ids(r)).toEqual(
       [
+        "CACHE_BROKER_SESSIONS_ONE_REDIS",
         "DANGEROUS_COMMANDS",
         "LOW_HIT_RATIO",
         "NOEVICTION_WITH_CACHES",

@@ -35,6 +35,7 @@ import {
   errorCode,
   type FileReader,
   type FileWriter,
+  ioError,
   probeDirectory,
 } from "./io.js";
 import {
@@ -44,21 +45,13 @@ import {
   type ResolvedFileSystemOptions,
   withFileSystemDefaults,
 } from "./options.js";
-import { listEntryFiles, pruneDirectory } from "./prune.js";
+import { listEntryFiles, ThresholdPruner } from "./prune.js";
 import { memoReader, ReadMemo, supportsReadMemo } from "./read-memo.js";
 import { syncReader, syncTempAsyncCommitWriter, syncWriter } from "./sync-io.js";
 
 export type { FileSystemBackendOptions, FileSystemFamilyOptions } from "./options.js";
 
 const BACKEND = "filesystem";
-
-/** Wraps an unexpected fs failure with the backend name and a stable code. */
-function ioError(operation: string, file: string, error: unknown): CacheBackendError {
-  const code = errorCode(error) ?? "UNKNOWN";
-  return new CacheBackendError("FS_IO_ERROR", BACKEND, `${operation} ${file} failed (${code})`, {
-    cause: error,
-  });
-}
 
 /** The FileSystemCache backend. Build it with `FileSystemBackend.open` (checks the directory). */
 export class FileSystemBackend implements CacheBackend {
@@ -81,9 +74,7 @@ export class FileSystemBackend implements CacheBackend {
   private readonly chmodTo: number | undefined;
   private readonly counter: EntryCounter;
   private readonly paths: EntryPaths;
-  // One prune at a time per process: concurrent sets over the threshold would otherwise each
-  // remove files from the same stale count and over-prune.
-  private pruning: Promise<number> | undefined;
+  private readonly pruner: ThresholdPruner;
 
   private constructor(
     options: ResolvedFileSystemOptions,
@@ -120,6 +111,14 @@ export class FileSystemBackend implements CacheBackend {
       reader: this.reader,
       writer: replacingWriter,
       writeOptions: this.writeOptions(),
+      clock: this.clock,
+      warn: this.warn,
+    });
+    this.pruner = new ThresholdPruner({
+      dir: this.dir,
+      countFileName: this.countFileName,
+      threshold: this.threshold,
+      counter: this.counter,
       clock: this.clock,
       warn: this.warn,
     });
@@ -244,7 +243,7 @@ export class FileSystemBackend implements CacheBackend {
     const [written, existedBefore, pruned] = await Promise.allSettled([
       this.writer.writeTemp(this.dir, [encodeHeader(expiry), ...chunks], this.writeOptions()),
       this.atomicReplace ? this.fileExists(path) : false,
-      this.pruneIfOverThreshold(),
+      this.pruner.pruneIfOverThreshold(),
     ]);
     if (written.status === "rejected") throw ioError("write temp file for", path, written.reason);
     const temp = written.value;
@@ -387,38 +386,6 @@ export class FileSystemBackend implements CacheBackend {
   /** Entry count as recorded in the count file (0 when absent, unreadable or threshold is 0). */
   async readCount(): Promise<number> {
     return this.counter.read();
-  }
-
-  /**
-   * Prune when the count file says we are over the threshold; returns the files removed. A failed
-   * prune is warned and the write goes on, as in cachelib.
-   */
-  private async pruneIfOverThreshold(): Promise<number> {
-    if (this.threshold === 0 || (await this.counter.read()) <= this.threshold) return 0;
-    while (this.pruning) await this.pruning;
-    this.pruning = this.pruneNow().finally(() => {
-      this.pruning = undefined;
-    });
-    return this.pruning;
-  }
-
-  private async pruneNow(): Promise<number> {
-    const count = await this.counter.read(); // again: a prune that just ran may have fixed it
-    if (count <= this.threshold) return 0;
-    let removed = 0;
-    try {
-      removed = await pruneDirectory({
-        dir: this.dir,
-        countFileName: this.countFileName,
-        threshold: this.threshold,
-        count,
-        nowMs: this.clock.now(),
-      });
-    } catch (error) {
-      this.warn(ioError("prune", this.dir, error));
-    }
-    if (removed > 0) await this.counter.adjust(-removed);
-    return removed;
   }
 
   private async fileExists(path: string): Promise<boolean> {

@@ -20,6 +20,7 @@ import {
 import { access, mkdir, stat as statPromise } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { CacheBackendError } from "../../core/errors.js";
 import { HEADER_BYTES, tempFileName } from "./format.js";
 
 // Callback fs wrapped once: measurably cheaper per call than fs/promises' FileHandle API, which
@@ -44,6 +45,14 @@ export function errorCode(error: unknown): string | undefined {
   return typeof error === "object" && error !== null && "code" in error
     ? String((error as { code: unknown }).code)
     : undefined;
+}
+
+/** An unexpected fs failure as a `CacheBackendError` `FS_IO_ERROR` naming the operation and file. */
+export function ioError(operation: string, file: string, error: unknown): CacheBackendError {
+  const code = errorCode(error) ?? "UNKNOWN";
+  return new CacheBackendError("FS_IO_ERROR", "filesystem", `${operation} ${file} failed (${code})`, {
+    cause: error,
+  });
 }
 
 /** True for "the file is not there" (ENOENT), which every operation treats as a normal miss. */

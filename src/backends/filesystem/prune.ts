@@ -6,8 +6,11 @@
  */
 import { opendir } from "node:fs/promises";
 import { join } from "node:path";
+import type { Clock } from "../../core/clock.js";
+import type { SupersetCacheError } from "../../core/errors.js";
+import type { EntryCounter } from "./counter.js";
 import { isManagementName, readExpiry } from "./format.js";
-import { readHeaderBytes, removeFile } from "./io.js";
+import { ioError, readHeaderBytes, removeFile } from "./io.js";
 
 // Header reads in flight at once while scanning; bounds file descriptors used by one prune.
 const SCAN_CONCURRENCY = 16;
@@ -91,4 +94,54 @@ export async function pruneDirectory(input: PruneInput): Promise<number> {
     if (count <= threshold) break;
   }
   return removed;
+}
+
+/** What a {@link ThresholdPruner} prunes, where it keeps the count, and where it reports. */
+export interface ThresholdPrunerOptions {
+  dir: string;
+  countFileName: string;
+  threshold: number;
+  counter: EntryCounter;
+  clock: Clock;
+  /** Receives a failed prune (cachelib only logs it). */
+  warn: (error: SupersetCacheError) => void;
+}
+
+/**
+ * Prunes a cache directory when its count file says it is over the threshold, one prune at a
+ * time per process: concurrent sets over the threshold would otherwise each remove files from
+ * the same stale count and over-prune.
+ */
+export class ThresholdPruner {
+  private pruning: Promise<number> | undefined;
+
+  constructor(private readonly options: ThresholdPrunerOptions) {}
+
+  /**
+   * Prune when the count file says we are over the threshold; returns the files removed. A failed
+   * prune is warned and the write goes on, as in cachelib.
+   */
+  async pruneIfOverThreshold(): Promise<number> {
+    const { threshold, counter } = this.options;
+    if (threshold === 0 || (await counter.read()) <= threshold) return 0;
+    while (this.pruning) await this.pruning;
+    this.pruning = this.pruneNow().finally(() => {
+      this.pruning = undefined;
+    });
+    return this.pruning;
+  }
+
+  private async pruneNow(): Promise<number> {
+    const { dir, countFileName, threshold, counter, clock, warn } = this.options;
+    const count = await counter.read(); // again: a prune that just ran may have fixed it
+    if (count <= threshold) return 0;
+    let removed = 0;
+    try {
+      removed = await pruneDirectory({ dir, countFileName, threshold, count, nowMs: clock.now() });
+    } catch (error) {
+      warn(ioError("prune", dir, error));
+    }
+    if (removed > 0) await counter.adjust(-removed);
+    return removed;
+  }
 }

@@ -5,19 +5,20 @@
  * `deleteMany`). Values stay Buffers end to end (getBuffer/mgetBuffer). Keys arrive already
  * prefixed by `Cache`; this layer never rewrites them.
  */
-import type { Cluster, Redis } from "ioredis";
+import type { ChainableCommander, Cluster, Redis } from "ioredis";
 import type { ResolvedCacheConfig } from "../../config/config-types.js";
 import { CacheConfigError } from "../../core/errors.js";
+import { pyIntValue } from "../../python/numbers.js";
 import type { BackendEntry, CacheBackend } from "../backend.js";
 import type { BackendContext } from "../backend-module.js";
-import { clearPrefixOnNode } from "./clear.js";
+import { clearKeys } from "./clear.js";
 import {
   createRedisClients,
   isClusterClient,
   REDIS_CONNECTION_DEFAULTS,
   rejectIoredisKeyPrefix,
 } from "./client.js";
-import { groupBySlot } from "./cluster-slots.js";
+import { mgetPerSlot, runPipelined } from "./cluster-slots.js";
 import { WriteCoalescer } from "./coalesce.js";
 import {
   type FlaskRedisConfig,
@@ -25,7 +26,7 @@ import {
   type ResolvedRedisConfig,
   resolveRedisConfig,
 } from "./config.js";
-import { DirectSetCommand } from "./direct-set.js";
+import { DirectSetCommand, plainSet } from "./direct-set.js";
 import { RedisBackendError, RedisErrorCode, toRedisError } from "./errors.js";
 import { REDIS_BACKEND_DEFAULTS, type RedisBackendOptions, type RedisBackendStats } from "./options.js";
 import {
@@ -42,8 +43,6 @@ export { RedisBackendError, RedisErrorCode } from "./errors.js";
 export { REDIS_BACKEND_DEFAULTS, type RedisBackendOptions, type RedisBackendStats } from "./options.js";
 
 const READY = "ready";
-/** INCRBY results beyond this lose precision as JS numbers; then the value is re-read as text. */
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** A Flask-Caching-compatible Redis backend over ioredis. */
 export class RedisBackend implements CacheBackend {
@@ -244,16 +243,7 @@ export class RedisBackend implements CacheBackend {
       const values = await this.#queued(c, c.mgetBuffer(...keys)).catch(this.#fail.MGET);
       return values.map(toUndefined);
     }
-    const out = new Array<Uint8Array | undefined>(keys.length);
-    const groups = groupBySlot(keys, (k) => k);
-    const all = Promise.all(
-      groups.map(async (g) => {
-        const values = await c.mgetBuffer(...g.map((i) => keys[i]!)).catch(this.#fail.MGET);
-        for (let j = 0; j < g.length; j++) out[g[j]!] = toUndefined(values[j] ?? null);
-      }),
-    );
-    await this.#queued(c, all);
-    return out;
+    return this.#queued(c, mgetPerSlot(c, keys, this.#fail.MGET!));
   }
 
   /**
@@ -361,8 +351,7 @@ export class RedisBackend implements CacheBackend {
     const n = await this.#queued(c, c.incrby(key, delta)).catch(this.#fail.INCRBY);
     if (Number.isSafeInteger(n)) return n;
     const text = await c.get(key).catch(this.#fail.GET);
-    const big = BigInt(text ?? "0");
-    return big > MAX_SAFE || big < -MAX_SAFE ? big : Number(big);
+    return pyIntValue(BigInt(text ?? "0"));
   }
 
   /**
@@ -374,27 +363,17 @@ export class RedisBackend implements CacheBackend {
   async clear(prefix: string): Promise<boolean> {
     const c = this.#writer;
     this.#admit(c);
-    const nodes = isClusterClient(c) ? c.nodes("master") : [c];
-    if (prefix === "") {
-      if (!this.#options.allowFlushDb) {
-        throw new CacheConfigError(
-          RedisErrorCode.clearRefused,
-          `${this.#path}.CACHE_KEY_PREFIX`,
-          "refusing to clear a Redis cache without a key prefix (it would FLUSHDB); set the backend option allowFlushDb to allow it",
-        );
-      }
-      await Promise.all(nodes.map((n) => n.flushdb())).catch(this.#fail.CLEAR);
-      return true;
+    if (prefix === "" && !this.#options.allowFlushDb) {
+      throw new CacheConfigError(
+        RedisErrorCode.clearRefused,
+        `${this.#path}.CACHE_KEY_PREFIX`,
+        "refusing to clear a Redis cache without a key prefix (it would FLUSHDB); set the backend option allowFlushDb to allow it",
+      );
     }
-    const opts = {
+    return clearKeys(c, prefix, {
       scanCount: this.#options.scanCount ?? REDIS_BACKEND_DEFAULTS.scanCount,
       unlinkBatchSize: this.#options.unlinkBatchSize ?? REDIS_BACKEND_DEFAULTS.unlinkBatchSize,
-      perSlot: isClusterClient(c),
-    };
-    const counts = await Promise.all(nodes.map((n) => clearPrefixOnNode(n, prefix, opts))).catch(
-      this.#fail.CLEAR,
-    );
-    return counts.some((n) => n > 0);
+    }).catch(this.#fail.CLEAR);
   }
 
   /** Close the connections this backend opened (never a caller's client). Idempotent. */
@@ -410,42 +389,12 @@ export class RedisBackend implements CacheBackend {
   async #pipelined<T>(
     items: readonly T[],
     keyOf: (item: T) => string,
-    add: (pipe: ReturnType<Redis["pipeline"]>, item: T) => unknown,
+    add: (pipe: ChainableCommander, item: T) => unknown,
     ok: (reply: unknown) => boolean,
   ): Promise<boolean[]> {
     const c = this.#writer;
     this.#admit(c);
-    const groups = isClusterClient(c) ? groupBySlot(items, keyOf) : [items.map((_, i) => i)];
-    const out = new Array<boolean>(items.length).fill(false);
-    await Promise.all(
-      groups.map(async (g) => {
-        const pipe = c.pipeline();
-        for (const i of g) add(pipe, items[i]!);
-        const replies = await this.#queued(c, pipe.exec()).catch(this.#fail.PIPELINE);
-        if (!replies)
-          throw new RedisBackendError(
-            RedisErrorCode.connection,
-            "redis PIPELINE failed: Connection is closed",
-            true,
-          );
-        for (let j = 0; j < g.length; j++) {
-          const [err, reply] = replies[j] ?? [null, null];
-          if (err) throw toRedisError(err, "PIPELINE", this.#secrets);
-          out[g[j]!] = ok(reply);
-        }
-      }),
-    );
-    return out;
+    const exec = (pipe: ChainableCommander) => this.#queued(c, pipe.exec()).catch(this.#fail.PIPELINE);
+    return runPipelined(c, items, { keyOf, add, ok }, exec, this.#secrets);
   }
-}
-
-/** ioredis's own `SET` (one concatenated buffer), `EX` for timeout > 0 SECONDS. */
-function plainSet(
-  c: Redis | Cluster,
-  key: string,
-  value: Uint8Array | readonly Uint8Array[],
-  timeout: number,
-): Promise<unknown> {
-  const bytes = value instanceof Uint8Array ? toBuffer(value) : Buffer.concat(value);
-  return timeout > 0 ? c.set(key, bytes, "EX", timeout) : c.set(key, bytes);
 }

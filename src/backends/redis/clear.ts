@@ -3,7 +3,8 @@
  * batches. Flask-Caching sends `KEYS prefix*`, so glob characters in the prefix act as
  * wildcards there (`a?` also clears `ab…`); here they are escaped and match only themselves.
  */
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
+import { isClusterClient } from "./client.js";
 import { groupBySlot } from "./cluster-slots.js";
 
 /** Escape Redis glob metacharacters (`* ? [ ] \`) so a pattern matches the text literally. */
@@ -54,4 +55,26 @@ export async function clearPrefixOnNode(node: Redis, prefix: string, options: Cl
   } while (cursor !== "0");
   await flush();
   return deleted;
+}
+
+/**
+ * `clear(prefix)` on every master of `client`: FLUSHDB for an empty prefix, else
+ * {@link clearPrefixOnNode}. `true` when something was deleted (always after a FLUSHDB).
+ * @throws whatever the client rejects with (the caller maps it to a typed error)
+ */
+export async function clearKeys(
+  client: Redis | Cluster,
+  prefix: string,
+  options: Omit<ClearOptions, "perSlot">,
+): Promise<boolean> {
+  const cluster = isClusterClient(client);
+  const nodes = cluster ? client.nodes("master") : [client as Redis];
+  if (prefix === "") {
+    await Promise.all(nodes.map((n) => n.flushdb()));
+    return true;
+  }
+  const counts = await Promise.all(
+    nodes.map((n) => clearPrefixOnNode(n, prefix, { ...options, perSlot: cluster })),
+  );
+  return counts.some((n) => n > 0);
 }

@@ -3,6 +3,10 @@
  * exactly as the server computes it (cluster spec). Used to split multi-key commands (MGET,
  * UNLINK) and pipelines per slot, because a cluster rejects commands that span slots.
  */
+import type { ChainableCommander, Cluster, Redis } from "ioredis";
+import { isClusterClient } from "./client.js";
+import { RedisBackendError, RedisErrorCode, toRedisError } from "./errors.js";
+import { toUndefined } from "./replies.js";
 
 /** Number of hash slots in a Redis Cluster. */
 export const CLUSTER_SLOTS = 16384;
@@ -54,4 +58,66 @@ export function groupBySlot<T>(items: readonly T[], keyOf: (item: T) => string |
     else groups.set(slot, [i]);
   }
   return [...groups.values()];
+}
+
+/**
+ * MGET on a cluster: one MGET per hash slot, in parallel; values in the caller's order.
+ * @throws what `fail` throws for a failed MGET
+ */
+export async function mgetPerSlot(
+  c: Cluster,
+  keys: readonly string[],
+  fail: (e: unknown) => never,
+): Promise<(Uint8Array | undefined)[]> {
+  const out = new Array<Uint8Array | undefined>(keys.length);
+  await Promise.all(
+    groupBySlot(keys, (k) => k).map(async (g) => {
+      const values = await c.mgetBuffer(...g.map((i) => keys[i]!)).catch(fail);
+      for (let j = 0; j < g.length; j++) out[g[j]!] = toUndefined(values[j] ?? null);
+    }),
+  );
+  return out;
+}
+
+/** One command per item of a pipelined batch: the key it touches, how to add it, which reply means done. */
+export interface PipelinedCommand<T> {
+  keyOf: (item: T) => string;
+  add: (pipe: ChainableCommander, item: T) => unknown;
+  ok: (reply: unknown) => boolean;
+}
+
+/**
+ * One command per item in non-transactional pipelines (one per hash slot on a cluster, else
+ * one); `ok(reply)` per item, in the caller's order.
+ * @param exec sends a pipeline (the caller adds its offline bookkeeping and error mapping)
+ * @throws RedisBackendError for a pipeline without replies (connection closed) or the first failed command
+ */
+export async function runPipelined<T>(
+  c: Redis | Cluster,
+  items: readonly T[],
+  command: PipelinedCommand<T>,
+  exec: (pipe: ChainableCommander) => Promise<[Error | null, unknown][] | null>,
+  secrets: readonly string[],
+): Promise<boolean[]> {
+  const groups = isClusterClient(c) ? groupBySlot(items, command.keyOf) : [items.map((_, i) => i)];
+  const out = new Array<boolean>(items.length).fill(false);
+  await Promise.all(
+    groups.map(async (g) => {
+      const pipe = c.pipeline();
+      for (const i of g) command.add(pipe, items[i]!);
+      const replies = await exec(pipe);
+      if (!replies)
+        throw new RedisBackendError(
+          RedisErrorCode.connection,
+          "redis PIPELINE failed: Connection is closed",
+          true,
+        );
+      for (let j = 0; j < g.length; j++) {
+        const [err, reply] = replies[j] ?? [null, null];
+        if (err) throw toRedisError(err, "PIPELINE", secrets);
+        out[g[j]!] = command.ok(reply);
+      }
+    }),
+  );
+  return out;
 }

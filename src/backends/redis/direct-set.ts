@@ -13,7 +13,7 @@
  * every other path (first send, offline-queue flush, resend after reconnect).
  */
 import type { Socket } from "node:net";
-import { Command } from "ioredis";
+import { type Cluster, Command, type Redis } from "ioredis";
 import { toBuffer } from "./replies.js";
 
 const CRLF = "\r\n";
@@ -157,4 +157,15 @@ function oneBuffer(key: string, parts: readonly Uint8Array[], length: number, ti
 
 function uncork(socket: Socket): void {
   socket.uncork();
+}
+
+/** ioredis's own `SET` (one concatenated buffer), `EX` for timeout > 0 SECONDS: for clients a `DirectSetCommand` cannot serve. */
+export function plainSet(
+  c: Redis | Cluster,
+  key: string,
+  value: Uint8Array | readonly Uint8Array[],
+  timeout: number,
+): Promise<unknown> {
+  const bytes = value instanceof Uint8Array ? toBuffer(value) : Buffer.concat(value);
+  return timeout > 0 ? c.set(key, bytes, "EX", timeout) : c.set(key, bytes);
 }

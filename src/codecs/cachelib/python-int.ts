@@ -3,6 +3,7 @@
  * do not start with `!`: optional ASCII whitespace around, one optional sign, ASCII digits with
  * single underscores between them, leading zeros allowed.
  */
+import { pyIntValue } from "../../python/numbers.js";
 
 /** Python 3.11+ refuses to convert decimal strings longer than this (`sys.get_int_max_str_digits`). */
 const MAX_STR_DIGITS = 4300;
@@ -39,7 +40,5 @@ export function parsePythonInt(bytes: Uint8Array): number | bigint | null {
   if (!previousWasDigit || digits.length > MAX_STR_DIGITS) return null;
   const big = BigInt(digits);
   const value = negative ? -big : big;
-  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
-    ? Number(value)
-    : value;
+  return pyIntValue(value);
 }

@@ -5,6 +5,7 @@
  */
 
 import { CacheDecodeError } from "../../core/errors.js";
+import { pyIntValue } from "../../python/numbers.js";
 import { PyFloat, type PyValue } from "../../python/values.js";
 import { MAX_JSON_DEPTH } from "./stdlib-encode.js";
 
@@ -17,7 +18,6 @@ export interface StdlibJsonLoadsOptions {
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * Decode UTF-8 JSON bytes as `json.loads` does (a leading UTF-8 BOM is skipped, as Python's
@@ -98,8 +98,7 @@ class Parser {
     if (!m) throw this.fail("Expecting value");
     this.pos += m[0].length;
     if (m[1] === undefined && m[2] === undefined) {
-      const big = BigInt(m[0]);
-      return big > MAX_SAFE || big < -MAX_SAFE ? big : Number(big);
+      return pyIntValue(BigInt(m[0]));
     }
     const x = Number(m[0]);
     return this.exact && Number.isInteger(x) ? new PyFloat(x) : x;

@@ -5,8 +5,8 @@
  */
 
 import { CacheEncodeError } from "../../core/errors.js";
-import { isPythonInt, pythonFloatRepr } from "../../python/numbers.js";
 import { isPlainObject } from "../../python/dicts.js";
+import { isPythonInt, pythonFloatRepr } from "../../python/numbers.js";
 import { PyEnum, PyFloat, type PyValue } from "../../python/values.js";
 
 /** Nesting deeper than this is refused (CPython's recursion limit is about 1000). */

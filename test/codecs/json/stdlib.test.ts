@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { metastoreJsonSerializer } from "#src/backends/metastore/codecs.js";
 import { stdlibJsonLoads } from "#src/codecs/json/stdlib-decode.js";
 import { stdlibJsonDumps } from "#src/codecs/json/stdlib-encode.js";
-import { pythonFloatRepr } from "#src/python/numbers.js";
 import { CacheDecodeError, CacheEncodeError } from "#src/core/errors.js";
+import { pythonFloatRepr } from "#src/python/numbers.js";
 import { PyDate, PyEnum, PyFloat, PyTuple } from "#src/python/values.js";
 
 const utf8 = new TextEncoder();
@@ -56,9 +56,9 @@ describe("stdlib json.dumps", () => {
       "[1, 1.5, 2.0, -0.0, 1180591620717411303424]",
     );
     // json.dumps spells the non-finite floats as JavaScript does, values and keys alike.
-    expect(stdlibJsonDumps([Number.NaN, Number.POSITIVE_INFINITY, new PyFloat(Number.NEGATIVE_INFINITY)])).toBe(
-      "[NaN, Infinity, -Infinity]",
-    );
+    expect(
+      stdlibJsonDumps([Number.NaN, Number.POSITIVE_INFINITY, new PyFloat(Number.NEGATIVE_INFINITY)]),
+    ).toBe("[NaN, Infinity, -Infinity]");
     expect(stdlibJsonDumps(new Map([[Number.NaN, 1]]))).toBe('{"NaN": 1}');
   });
 

@@ -3,12 +3,12 @@
  * GET/PUT). They accept exactly what Python's pickle accepts for the forms a pickler writes,
  * and reject the rest with `PICKLE_BAD_TEXT` (no `int(s, 0)` extras such as `0x10` or `1_0`).
  */
+import { pyIntValue } from "../../../python/numbers.js";
 import type { ByteReader } from "./reader.js";
 import { decodeLatin1 } from "./reader.js";
 
 const DECIMAL_INT = /^[+-]?(?:0+|[1-9][0-9]*)$/;
 const FLOAT_TEXT = /^[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)$/i;
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Decimal int text → number when safe, else bigint. Checks the digit limit before parsing. */
 export function parseDecimalInt(text: string, maxDigits: number, r: ByteReader): number | bigint {
@@ -17,8 +17,7 @@ export function parseDecimalInt(text: string, maxDigits: number, r: ByteReader):
   if (!DECIMAL_INT.test(text))
     r.fail("PICKLE_BAD_TEXT", `invalid literal for int(): ${JSON.stringify(text.slice(0, 40))}`);
   if (text.length <= 15) return Number(text);
-  const big = BigInt(text);
-  return big <= MAX_SAFE && big >= -MAX_SAFE ? Number(big) : big;
+  return pyIntValue(BigInt(text));
 }
 
 /** A memo index line (GET/PUT): a non-negative decimal. */

@@ -2,17 +2,12 @@
  * Whitelisted numpy globals, under both numpy 1.x (`numpy.core.*`) and 2.x (`numpy._core.*`)
  * names: `dtype`, `ndarray` (as a token), `_reconstruct`, `_frombuffer` and `scalar`.
  */
+import { pyIntValue } from "../../../../python/numbers.js";
 import { PyComplex, PyDatetime64, PyFloat, PyTuple, type PyValue } from "../../../../python/values.js";
 import { arity, bytesArg, intArg, seqArg, strArg } from "./args.js";
 import { halfToNumber, NdArray, typedView } from "./numpy-array.js";
 import { dtypeArg, dtypeCall, type NpDtype } from "./numpy-dtype.js";
 import { type GlobalSpec, type HandlerContext, PyGlobal } from "./registry.js";
-
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-function narrow(b: bigint): number | bigint {
-  return b <= MAX_SAFE && b >= -MAX_SAFE ? Number(b) : b;
-}
 
 function float(v: number, ctx: HandlerContext): PyValue {
   return ctx.exactNumbers && Number.isInteger(v) ? new PyFloat(v) : v;
@@ -42,7 +37,7 @@ export function elementValue(dtype: NpDtype, raw: Uint8Array, ctx: HandlerContex
       if (size === 1) return signed ? dv.getInt8(0) : dv.getUint8(0);
       if (size === 2) return signed ? dv.getInt16(0, le) : dv.getUint16(0, le);
       if (size === 4) return signed ? dv.getInt32(0, le) : dv.getUint32(0, le);
-      return narrow(signed ? dv.getBigInt64(0, le) : dv.getBigUint64(0, le));
+      return pyIntValue(signed ? dv.getBigInt64(0, le) : dv.getBigUint64(0, le));
     }
     case "f":
       if (dtype.itemsize === 2) return float(halfToNumber(dv.getUint16(0, le)), ctx);

@@ -4,6 +4,7 @@
  * block is C-ordered (zero-copy for numeric data) and gathered copies when Fortran-ordered.
  */
 
+import { pyIntValue } from "../../../../../python/numbers.js";
 import {
   PyComplex,
   PyDatetime64,
@@ -165,12 +166,6 @@ export function tzLabel(tz: PyTzInfo): string {
   return "unknown";
 }
 
-const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
-
-function narrowBig(b: bigint): number | bigint {
-  return b <= MAX_SAFE_BIG && b >= -MAX_SAFE_BIG ? Number(b) : b;
-}
-
 /** int64 minimum: numpy's NaT. */
 export const NAT_VALUE = -(2n ** 63n);
 
@@ -186,7 +181,7 @@ export function cellValue(col: PdColumn, i: number, ctx: HandlerContext): PyValu
         return new PyComplex(v[2 * i] as number, v[2 * i + 1] as number);
       }
       const v = col.values[i] as number | bigint;
-      if (typeof v === "bigint") return narrowBig(v);
+      if (typeof v === "bigint") return pyIntValue(v);
       if (k === "b") return v !== 0;
       if (k === "f") return ctx.exactNumbers && Number.isInteger(v) ? new PyFloat(v) : v;
       return v;
