@@ -18,7 +18,7 @@ import { redisOptionsFromUrl } from "#src/celery/redis-connection.js";
 import { pickle } from "#src/index.js";
 import { celeryPeer } from "#test/helpers/celery-peer.js";
 import { RedisServer } from "#test/helpers/redis-server.js";
-import { fromTagged, type Json } from "#test/helpers/tagged.js";
+import { fromTagged, type Json, pyFloatRepr } from "#test/helpers/tagged.js";
 
 let redis: RedisServer;
 const clients: CeleryClient[] = [];
@@ -264,7 +264,9 @@ describe("message decoding", () => {
       fc.string({ unit: "binary", maxLength: 12 }),
       fc.constantFrom("it's", 'say "hi"', "a b c d e f", "\\n", "é☃𝄞"),
       fc.integer({ min: -1e6, max: 1e6 }),
-      fc.double({ noNaN: false }).map((d) => (Number.isInteger(d) ? { $float: String(d) } : d) as Json),
+      fc
+        .double({ noNaN: false })
+        .map((d) => (Number.isInteger(d) || !Number.isFinite(d) ? { $float: pyFloatRepr(d) } : d) as Json),
       fc.boolean(),
       fc.constant(null),
     ) as fc.Arbitrary<Json>;

@@ -2,9 +2,14 @@
  * The doctor's Superset rules against real redis-servers seeded with what Superset, Celery and
  * Flask-Caching write: Celery results without expiry, memoize versions / metadata lists /
  * qc- entries without TTL, async-event streams, one Redis for cache + broker + sessions; a
- * clean server stays quiet; and the config lint for a NullCache data cache, through a manager.
+ * clean server stays quiet; and the config lint for a NullCache data cache, through a manager and
+ * through `superset-cache doctor --config`.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { run } from "#src/cli/main.js";
 import { CacheManager } from "#src/manager/cache-manager.js";
 import { doctor } from "#src/ops/doctor.js";
 import { lintSupersetConfig } from "#src/ops/doctor-superset-checks.js";
@@ -99,6 +104,39 @@ describe("config lint", () => {
       ).toEqual(["DATA_CACHE_NULL_WITH_REDIS_CACHE"]);
     expect(lintSupersetConfig({ CACHE_CONFIG: redis, DATA_CACHE_CONFIG: redis })).toEqual([]);
     expect(lintSupersetConfig({ CACHE_CONFIG: { CACHE_TYPE: "SimpleCache" } })).toEqual([]);
+  });
+
+  it("superset-cache doctor --config adds the lint to the Redis findings", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "superset-cache-doctor-"));
+    const file = join(dir, "superset.json");
+    writeFileSync(
+      file,
+      JSON.stringify({ CACHE_CONFIG: { CACHE_TYPE: "RedisCache", CACHE_REDIS_URL: servers[1]!.url } }),
+    );
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      out.push(String(chunk));
+      return true;
+    });
+    try {
+      const code = await run([
+        "doctor",
+        "--config",
+        file,
+        "--url",
+        servers[1]!.url,
+        "--window-ms",
+        "0",
+        "--json",
+      ]);
+      expect(code).not.toBe(0);
+    } finally {
+      spy.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const report = JSON.parse(out.join("")) as { status: string; findings: { id: string }[] };
+    expect(ids(report.findings)).toContain("DATA_CACHE_NULL_WITH_REDIS_CACHE");
+    expect(report.status).not.toBe("ok");
   });
 
   it("doctor(manager) reports it with the Redis that holds CACHE_CONFIG", async () => {

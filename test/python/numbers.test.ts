@@ -1,6 +1,6 @@
 /** How JS numbers read as Python ints and floats, and Python's float repr (checked against CPython's). */
 import { describe, expect, it } from "vitest";
-import { isPythonInt, pythonFloatRepr } from "#src/python/numbers.js";
+import { isPythonInt, pyIntValue, pythonFloatRepr } from "#src/python/numbers.js";
 
 describe("isPythonInt", () => {
   it("safe integers other than -0 are ints; fractions, -0, NaN and integral values past 2^53 are floats", () => {
@@ -9,6 +9,17 @@ describe("isPythonInt", () => {
     for (const x of [-0, 0.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, -(2 ** 60)]) {
       expect(isPythonInt(x)).toBe(false);
     }
+  });
+});
+
+describe("pyIntValue", () => {
+  it("is a number while exact, the bigint beyond ±(2^53 - 1)", () => {
+    const max = BigInt(Number.MAX_SAFE_INTEGER);
+    expect(pyIntValue(0n)).toBe(0);
+    expect(pyIntValue(max)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(pyIntValue(-max)).toBe(Number.MIN_SAFE_INTEGER);
+    expect(pyIntValue(max + 1n)).toBe(max + 1n);
+    expect(pyIntValue(-max - 1n)).toBe(-max - 1n);
   });
 });
 

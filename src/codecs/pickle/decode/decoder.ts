@@ -34,6 +34,7 @@ export function loads(bytes: Uint8Array, options: LoadsOptions = {}): PyValue {
   return new Unpickler(bytes, options).load();
 }
 
+/** The opcode loop: `load` runs the opcodes of JSON-like payloads inline, `step` all others. */
 class Unpickler extends UnpicklerState {
   load(): PyValue {
     const r = this.r;
