@@ -9,53 +9,17 @@
  * reply is read straight into the buffer the returned value is a view of (docs/redis.md,
  * "Read and write paths").
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
-import { Redis } from "ioredis";
 import { createCache } from "superset-cache";
+import { throwawayRedis } from "./support/throwaway-redis.js";
 
 const VALUE_BYTES = 100 * 1024;
 const TIMEOUT_SECONDS = 60;
 const say = (line: string) => console.log(line);
 
-/** A free loopback port (the OS picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
-/** Start redis-server (no persistence) and wait until it answers PING. */
-async function startRedis(): Promise<{ url: string; server: ChildProcess }> {
-  const port = await freePort();
-  const server = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    {
-      stdio: "ignore",
-    },
-  );
-  const url = `redis://127.0.0.1:${port}/0`;
-  const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: 0 });
-  probe.on("error", () => {}); // connection refused until the server listens
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if ((await probe.ping().catch(() => "")) === "PONG") break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  probe.disconnect();
-  return { url, server };
-}
-
 async function main(): Promise<void> {
-  const own = process.env.REDIS_URL ? undefined : await startRedis();
-  const url = process.env.REDIS_URL ?? own!.url;
+  const redis = await throwawayRedis();
   const cache = createCache(
-    { CACHE_TYPE: "RedisCache", CACHE_REDIS_URL: url, CACHE_KEY_PREFIX: "example_large_" },
+    { CACHE_TYPE: "RedisCache", CACHE_REDIS_URL: redis.url, CACHE_KEY_PREFIX: "example_large_" },
     // framedReads is on by default for plain TCP/Unix standalone clients; shown here to name it.
     { backendOptions: { redis: { framedReads: true, commandTimeoutMs: 1000 } } },
   );
@@ -81,7 +45,7 @@ async function main(): Promise<void> {
     await cache.delete("thumb:7");
   } finally {
     await cache.close();
-    own?.server.kill();
+    redis.stop();
   }
 }
 

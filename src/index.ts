@@ -48,7 +48,7 @@ export type {
   MemoizeErrorCode,
   OperationErrorCode,
   SupersetCacheErrorCode,
-} from "./core/error-codes.js";
+} from "./core/error-codes/index.js";
 export {
   CacheArgumentError,
   CacheBackendError,

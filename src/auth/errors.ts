@@ -1,5 +1,5 @@
-/** The error of `superset-cache/auth`, with stable codes from core/error-codes.ts. */
-import type { AuthErrorCode } from "../core/error-codes.js";
+/** The error of `superset-cache/auth`, with stable codes from core/error-codes/. */
+import type { AuthErrorCode } from "../core/error-codes/index.js";
 import { SupersetCacheError } from "../core/errors.js";
 
 /**

@@ -43,7 +43,6 @@ export {
   type MetadataDatabase,
   type MetadataDatabaseOptions,
   openMetadataDatabase,
-  type QueryResult,
 } from "./metadata-database.js";
 export { decodePermalinkId, encodePermalinkKey, HASHIDS_MIN_LENGTH } from "./permalink-key.js";
 export {

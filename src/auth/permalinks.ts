@@ -105,7 +105,7 @@ export class PermalinkStore {
     resource: string,
     uuid: Uint8Array,
   ): Promise<Uint8Array | undefined> {
-    const { rows } = await db.query(
+    const rows = await db.query(
       "SELECT value FROM key_value WHERE resource = ? AND uuid = ? AND (expires_on IS NULL OR expires_on > ?) ORDER BY id",
       [resource, this.uuidParam(db, uuid), this.now()],
     );
@@ -141,7 +141,7 @@ export class PermalinkStore {
   private async insertSalt(db: MetadataDatabase, kind: PermalinkKind, salt: string): Promise<void> {
     const ignore = db.dialect === "postgresql" ? "" : "IGNORE ";
     const conflict = db.dialect === "postgresql" ? " ON CONFLICT (uuid) DO NOTHING" : "";
-    await db.query(
+    await db.execute(
       `INSERT ${ignore}INTO key_value (resource, value, uuid, created_on, created_by_fk) VALUES (?, ?, ?, ?, ?)${conflict}`,
       [
         APP_RESOURCE,
@@ -177,7 +177,7 @@ export class PermalinkStore {
     if (salt === null) return null;
     const id = decodePermalinkId(key, salt);
     if (id === null) return null;
-    const { rows } = await db.query(
+    const rows = await db.query(
       "SELECT value FROM key_value WHERE resource = ? AND id = ? AND (expires_on IS NULL OR expires_on > ?)",
       [PERMALINK_RESOURCES[kind], String(id), this.now()],
     );
@@ -210,17 +210,17 @@ export class PermalinkStore {
             "changed_on = EXCLUDED.created_on, changed_by_fk = EXCLUDED.created_by_fk"
           : " ON DUPLICATE KEY UPDATE value = VALUES(value), expires_on = NULL, " +
             "changed_on = VALUES(created_on), changed_by_fk = VALUES(created_by_fk)";
-      await db.query(
+      await db.execute(
         `INSERT INTO key_value (resource, value, uuid, created_on, created_by_fk) VALUES (?, ?, ?, ?, ?)${update}`,
         [resource, bytes, uuidParam, now, options.userId],
       );
     } else {
-      await db.query(
+      await db.execute(
         "INSERT INTO key_value (resource, value, uuid, created_on, created_by_fk) VALUES (?, ?, ?, ?, ?)",
         [resource, bytes, uuidParam, now, options.userId],
       );
     }
-    const { rows } = await db.query("SELECT id FROM key_value WHERE resource = ? AND uuid = ? ORDER BY id", [
+    const rows = await db.query("SELECT id FROM key_value WHERE resource = ? AND uuid = ? ORDER BY id", [
       resource,
       uuidParam,
     ]);

@@ -35,9 +35,9 @@ const textOrNull = (v: unknown): string | null => (v === null || v === undefined
 export function metadataUserLookup(db: MetadataDatabase): UserLookup {
   return {
     async findUser(id) {
-      const user = (await db.query(USER_SQL, [id])).rows[0];
+      const user = (await db.query(USER_SQL, [id]))[0];
       if (!user) return null;
-      const roles = (await db.query(ROLES_SQL, [id])).rows.map((r) => String(r.name));
+      const roles = (await db.query(ROLES_SQL, [id])).map((r) => String(r.name));
       return {
         id: Number(user.id),
         username: String(user.username),

@@ -117,7 +117,6 @@ export const BACKENDS = {
     serializer: "backend",
     keyPrefix: "backend",
   },
-  // Known to Flask-Caching, not planned here.
   memcached: {
     kinds: {
       memcached: { flaskCachingClass: ["memcache", "MemcachedCache"], factory: "memcached" },
@@ -126,8 +125,15 @@ export const BACKENDS = {
         flaskCachingClass: ["memcache", "SpreadSASLMemcachedCache"],
         factory: "spreadsaslmemcached",
       },
-      "gae-memcached": { factory: "gaememcached" },
     },
+    load: () => import("./memcached/module.js"),
+    // Value flags (pylibmc / python-memcached) or the spread pickle, chosen by the module.
+    serializer: "backend",
+    keyPrefix: "prepend",
+  },
+  // Known to Flask-Caching, not planned here.
+  "gae-memcached": {
+    kinds: { "gae-memcached": { factory: "gaememcached" } },
     load: null,
     serializer: "pickle",
     keyPrefix: "prepend",
@@ -162,7 +168,7 @@ type FamilyOptions<F extends BackendFamily> = FamilyModule<F> extends BackendMod
  * Options for backend objects that a Flask-Caching config dict cannot express (client objects,
  * callbacks, fault-handling knobs), one entry per family that takes any, typed by that family's
  * module: `redis` (`RedisBackendOptions`), `filesystem` (`FileSystemFamilyOptions`), `metastore`
- * (`MetastoreFamilyOptions`). A cache reads only its own family's entry, so one object can serve
+ * (`MetastoreFamilyOptions`), `memcached` (`MemcachedBackendOptions`). A cache reads only its own family's entry, so one object can serve
  * caches of different kinds.
  */
 export type BackendOptions = {

@@ -1,4 +1,4 @@
-import type { ConfigErrorCode } from "../core/error-codes.js";
+import type { ConfigErrorCode } from "../core/error-codes/index.js";
 
 // CacheArgumentError lives in core so that lower layers (python/, superset/) can throw it too.
 export { CacheArgumentError } from "../core/errors.js";

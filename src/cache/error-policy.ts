@@ -6,7 +6,7 @@
  */
 import { channel } from "node:diagnostics_channel";
 import { type CacheErrorEvent, ERROR_CHANNEL_NAME } from "../core/channels.js";
-import type { SupersetCacheErrorCode } from "../core/error-codes.js";
+import type { SupersetCacheErrorCode } from "../core/error-codes/index.js";
 import { CacheBackendError, SupersetCacheError } from "../core/errors.js";
 
 /** What `Cache` does when a backend call or a stored value fails. */

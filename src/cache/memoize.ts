@@ -13,7 +13,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import stableStringify from "fast-json-stable-stringify";
-import type { MemoizeErrorCode } from "../core/error-codes.js";
+import type { MemoizeErrorCode } from "../core/error-codes/index.js";
 import { CacheArgumentError } from "../core/errors.js";
 import type { PyValue } from "../python/values.js";
 import type { Cache } from "./cache.js";

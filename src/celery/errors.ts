@@ -1,5 +1,5 @@
-/** The errors of `superset-cache/celery`, each with a stable code from core/error-codes.ts. */
-import type { AsyncEventsErrorCode, CeleryErrorCode } from "../core/error-codes.js";
+/** The errors of `superset-cache/celery`, each with a stable code from core/error-codes/. */
+import type { AsyncEventsErrorCode, CeleryErrorCode } from "../core/error-codes/index.js";
 import { SupersetCacheError } from "../core/errors.js";
 
 /** A Celery message, queue or result could not be built or read. */

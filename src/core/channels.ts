@@ -4,7 +4,7 @@
  * Swallowed errors are also published on `superset-cache:error` (see error-policy.ts).
  */
 import { channel } from "node:diagnostics_channel";
-import type { SupersetCacheErrorCode } from "./error-codes.js";
+import type { SupersetCacheErrorCode } from "./error-codes/index.js";
 
 /** Channel carrying one {@link CacheOperationEvent} per Cache call that reached the backend. */
 export const OPERATION_CHANNEL_NAME = "superset-cache:operation";

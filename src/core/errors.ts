@@ -5,7 +5,7 @@ import type {
   DecodeErrorCode,
   EncodeErrorCode,
   SupersetCacheErrorCode,
-} from "./error-codes.js";
+} from "./error-codes/index.js";
 
 /**
  * Every error this library throws is a `SupersetCacheError` with a stable `code` string.

@@ -1,10 +1,9 @@
 /**
  * Superset's `cache_keys` table (model `CacheKey`: id, cache_key, cache_timeout, datasource_uid,
  * created_on), filled when STORE_CACHE_KEYS_IN_METADATA_DB is on. Read and pruned here through
- * the metadata database; the drivers (pg, mysql2) are optional peers imported lazily.
+ * the metadata database (backends/metastore/sql-database.ts).
  */
-import { parseDatabaseUri } from "../backends/metastore/dsn.js";
-import { CacheBackendError } from "../core/errors.js";
+import { openSqlDatabase, type SqlRow } from "../backends/metastore/sql-database.js";
 
 /** One row: the unprefixed cache key Superset recorded for a datasource. */
 export interface CacheKeyRow {
@@ -24,18 +23,7 @@ export interface CacheKeysTable {
 const TABLE = "cache_keys";
 const SELECT_COLUMNS = "id, cache_key, datasource_uid";
 
-function driverMissing(pkg: string, cause: unknown): CacheBackendError {
-  return new CacheBackendError(
-    "CACHE_KEYS_DRIVER_MISSING",
-    "cache_keys",
-    `reading cache_keys needs the \`${pkg}\` package: npm install ${pkg}`,
-    {
-      cause,
-    },
-  );
-}
-
-function toRows(rows: readonly Record<string, unknown>[]): CacheKeyRow[] {
+function toRows(rows: readonly SqlRow[]): CacheKeyRow[] {
   return rows.map((r) => ({
     id: Number(r.id),
     cacheKey: String(r.cache_key),
@@ -46,80 +34,26 @@ function toRows(rows: readonly Record<string, unknown>[]): CacheKeyRow[] {
 /**
  * Open the cache_keys table of Superset's metadata database (SQLAlchemy URL, as
  * SQLALCHEMY_DATABASE_URI). PostgreSQL and MySQL/MariaDB.
- * @throws CacheConfigError for an unsupported URL; CacheBackendError `CACHE_KEYS_DRIVER_MISSING`
+ * @throws CacheConfigError for an unsupported URL; CacheBackendError `METASTORE_DRIVER_MISSING`,
+ *   `METASTORE_QUERY_FAILED` (connection refused, and from the table's methods)
  */
 export async function openCacheKeysTable(databaseUri: string): Promise<CacheKeysTable> {
-  const s = parseDatabaseUri(databaseUri);
-  if (s.dialect === "postgresql") {
-    type PgClient = {
-      connect(): Promise<void>;
-      query(t: string, v?: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
-      end(): Promise<void>;
-      on(e: "error", l: (err: Error) => void): void;
-    };
-    let pg: { Client: new (c: Record<string, unknown>) => PgClient };
-    try {
-      const mod = (await import("pg")) as unknown as typeof pg & { default?: typeof pg };
-      pg = mod.default ?? mod;
-    } catch (cause) {
-      throw driverMissing("pg", cause);
-    }
-    const client = new pg.Client({
-      host: s.host,
-      port: s.port,
-      user: s.user,
-      password: s.password,
-      database: s.database,
-    });
-    client.on("error", () => {}); // reported by the next query
-    await client.connect();
-    return {
-      async select(uids) {
-        if (uids.length === 0) return [];
-        const r = await client.query(
-          `SELECT ${SELECT_COLUMNS} FROM ${TABLE} WHERE datasource_uid = ANY($1) ORDER BY id`,
-          [uids],
-        );
-        return toRows(r.rows);
-      },
-      async deleteIds(ids) {
-        if (ids.length === 0) return 0;
-        const r = await client.query(`DELETE FROM ${TABLE} WHERE id = ANY($1)`, [ids]);
-        return r.rowCount ?? 0;
-      },
-      close: () => client.end(),
-    };
-  }
-  type MyConn = { query(t: string, v?: unknown[]): Promise<[unknown, unknown]>; end(): Promise<void> };
-  let mysql: { createConnection(c: Record<string, unknown>): Promise<MyConn> };
-  try {
-    const mod = (await import("mysql2/promise")) as unknown as typeof mysql & { default?: typeof mysql };
-    mysql = mod.default ?? mod;
-  } catch (cause) {
-    throw driverMissing("mysql2", cause);
-  }
-  const conn = await mysql.createConnection({
-    host: s.host,
-    port: s.port,
-    user: s.user,
-    password: s.password,
-    database: s.database,
-    ...(s.socketPath ? { socketPath: s.socketPath } : {}),
-  });
+  const db = await openSqlDatabase(databaseUri, { maxConnections: 1, connectNow: true });
+  // One array parameter: PostgreSQL compares with ANY, mysql2 expands `IN (?)` to the list.
+  const inList = db.dialect === "postgresql" ? "= ANY(?)" : "IN (?)";
   return {
     async select(uids) {
       if (uids.length === 0) return [];
-      const [rows] = await conn.query(
-        `SELECT ${SELECT_COLUMNS} FROM ${TABLE} WHERE datasource_uid IN (?) ORDER BY id`,
+      const rows = await db.query(
+        `SELECT ${SELECT_COLUMNS} FROM ${TABLE} WHERE datasource_uid ${inList} ORDER BY id`,
         [uids],
       );
-      return toRows(rows as Record<string, unknown>[]);
+      return toRows(rows);
     },
     async deleteIds(ids) {
       if (ids.length === 0) return 0;
-      const [r] = await conn.query(`DELETE FROM ${TABLE} WHERE id IN (?)`, [ids]);
-      return (r as { affectedRows: number }).affectedRows;
+      return db.execute(`DELETE FROM ${TABLE} WHERE id ${inList}`, [ids]);
     },
-    close: () => conn.end(),
+    close: () => db.close(),
   };
 }

@@ -5,7 +5,7 @@
  * `POST /api/v1/cachekey/invalidate`, `PUT /api/v1/chart/warm_up_cache` and
  * `PUT /api/v1/dataset/warm_up_cache`. Uses the global `fetch` (Node ≥ 18).
  */
-import type { SupersetRestErrorCode } from "../core/error-codes.js";
+import type { SupersetRestErrorCode } from "../core/error-codes/index.js";
 import { SupersetCacheError } from "../core/errors.js";
 
 /** A failed Superset REST call: HTTP status and the response text. */

@@ -8,7 +8,7 @@
 import { Table } from "apache-arrow";
 import type { Cache } from "../cache/cache.js";
 import { type Clock, systemClock } from "../core/clock.js";
-import type { ChartDataErrorCode } from "../core/error-codes.js";
+import type { ChartDataErrorCode } from "../core/error-codes/index.js";
 import { SupersetCacheError } from "../core/errors.js";
 import { isPlainObject } from "../python/dicts.js";
 import type { PyValue } from "../python/values.js";

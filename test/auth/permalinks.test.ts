@@ -118,7 +118,7 @@ describe.each<TestDialect>(["postgresql", "mysql"])("permalinks on %s", (dialect
   it.skipIf(!available)(
     "finds a salt Superset ≤ 6.0 stored under the md5 namespace, and copies it forward",
     async () => {
-      await conn.query("DELETE FROM key_value WHERE resource = 'app'", []); // only Superset 6.0 used it
+      await conn.execute("DELETE FROM key_value WHERE resource = 'app'"); // only Superset 6.0 used it
       const key = (await peer.call("permalink_create", {
         dialect,
         db: db.name,
@@ -133,7 +133,7 @@ describe.each<TestDialect>(["postgresql", "mysql"])("permalinks on %s", (dialect
       const count = async (u: string) => {
         const uuid = dialect === "postgresql" ? u : Buffer.from(u.replaceAll("-", ""), "hex");
         const sql = "SELECT COUNT(*) AS n FROM key_value WHERE resource = 'app' AND uuid = ?";
-        return Number((await conn.query(sql, [uuid])).rows[0]?.n);
+        return Number((await conn.query(sql, [uuid]))[0]?.n);
       };
       expect([await count(md5Salt), await count(shaSalt)]).toEqual([1, 0]);
       const withoutFallback = new PermalinkStore({ database: conn, hashAlgorithmFallbacks: [] });

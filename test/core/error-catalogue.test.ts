@@ -1,13 +1,14 @@
 /**
- * The error catalogue: the family lists of src/core/error-codes.ts match the code union, every
- * code is documented in docs/errors.md and nothing else is, and src/ creates no bare `Error`/
- * `RangeError`/`TypeError` outside a short list of documented internal cases.
+ * The error catalogue: the family lists of src/core/error-codes/ (every one re-exported by its
+ * index, none declared elsewhere in src/) match the code union, every code is documented in
+ * docs/errors.md and nothing else is, and src/ creates no bare `Error`/`RangeError`/`TypeError`
+ * outside a short list of documented internal cases.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import * as catalogue from "#src/core/error-codes.js";
-import { ERROR_CODES, type SupersetCacheErrorCode } from "#src/core/error-codes.js";
+import * as catalogue from "#src/core/error-codes/index.js";
+import { ERROR_CODES, type SupersetCacheErrorCode } from "#src/core/error-codes/index.js";
 import { REPO_ROOT } from "#test/helpers/paths.js";
 
 type Catalogue = typeof catalogue;
@@ -26,6 +27,20 @@ function familyLists(): [string, readonly string[]][] {
   );
 }
 
+const CATALOGUE_DIR = join(REPO_ROOT, "src", "core", "error-codes");
+const FAMILY_LIST = /^export const ([A-Z_]+_ERROR_CODES)\b/gm;
+
+/** Each family-group file of the catalogue folder, with the family lists it exports. */
+async function catalogueFiles(): Promise<{ file: string; lists: [string, unknown][] }[]> {
+  const files = readdirSync(CATALOGUE_DIR).filter((f) => f.endsWith(".ts") && f !== "index.ts");
+  return Promise.all(
+    files.map(async (file) => {
+      const mod = (await import(join(CATALOGUE_DIR, file))) as Record<string, unknown>;
+      return { file, lists: Object.entries(mod).filter(([name]) => /^[A-Z_]+_ERROR_CODES$/.test(name)) };
+    }),
+  );
+}
+
 /** First-column codes of the tables in docs/errors.md, one per row. */
 function documentedCodes(): string[] {
   const text = readFileSync(join(REPO_ROOT, "docs", "errors.md"), "utf8");
@@ -40,6 +55,32 @@ describe("error codes", () => {
     expect(new Set(ERROR_CODES)).toEqual(new Set(lists.flatMap(([, codes]) => codes)));
     expect(new Set(ERROR_CODES).size).toBe(ERROR_CODES.length);
     for (const code of ERROR_CODES) expect(code).toMatch(/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/);
+  });
+
+  it("every family list of the folder's files is exported by its index, and only those", async () => {
+    const files = await catalogueFiles();
+    expect(files.length).toBeGreaterThan(5);
+    const inFiles = files.flatMap(({ file, lists }) => {
+      expect(lists.length, `${file} declares no family list`).toBeGreaterThan(0);
+      return lists;
+    });
+    for (const [name, list] of inFiles) expect((catalogue as Record<string, unknown>)[name], name).toBe(list);
+    expect(
+      familyLists()
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(inFiles.map(([name]) => name).sort());
+  });
+
+  it("no family list is declared in src/ outside the catalogue folder", () => {
+    const elsewhere = sourceFiles(join(REPO_ROOT, "src"))
+      .filter((path) => !path.startsWith(CATALOGUE_DIR))
+      .flatMap((path) =>
+        [...readFileSync(path, "utf8").matchAll(FAMILY_LIST)].map(
+          (m) => `${relative(REPO_ROOT, path)}: ${m[1]}`,
+        ),
+      );
+    expect(elsewhere).toEqual([]);
   });
 
   it("docs/errors.md documents every code, once, and no code that does not exist", () => {
@@ -67,7 +108,7 @@ describe("error codes", () => {
 const BARE_ERROR_ALLOWLIST: readonly { file: string; line: RegExp; why: string }[] = [
   { file: "src/core/errors.ts", line: /class SupersetCacheError extends Error/, why: "the base class" },
   {
-    file: "src/backends/redis/framed-connector.ts",
+    file: "src/backends/redis/wire/framed-connector.ts",
     line: /reject\(new Error\(CONNECTION_CLOSED\)\)/,
     why: "ioredis's connector contract; ioredis handles it and toRedisError types what surfaces",
   },

@@ -3,7 +3,6 @@
  * Superset's `uuid` column is BINARY(16) here (sqlalchemy-utils UUIDType, binary=True),
  * holding `uuid.bytes` (RFC 4122 byte order).
  */
-import { CacheBackendError } from "../../core/errors.js";
 import {
   checkTableName,
   METASTORE_RESOURCE,
@@ -13,7 +12,8 @@ import {
   queryFailed,
   tableMissingError,
 } from "./dialect.js";
-import { DEFAULT_PORTS, type MetastoreConnectionSettings } from "./dsn.js";
+import type { MetastoreConnectionSettings } from "./dsn.js";
+import { loadMysqlDriver, mysqlPoolConfig } from "./sql-database.js";
 
 /** MySQL error numbers this dialect interprets. */
 const ER_NO_SUCH_TABLE = 1146;
@@ -40,31 +40,10 @@ export async function createMysqlDialect(
   settings: MetastoreConnectionSettings,
   options: MysqlDialectOptions,
 ): Promise<MetastoreDialect> {
-  let mysql: typeof import("mysql2/promise");
-  try {
-    const mod = await import("mysql2/promise");
-    mysql = (mod as { default?: typeof import("mysql2/promise") }).default ?? mod;
-  } catch (cause) {
-    throw new CacheBackendError(
-      "METASTORE_DRIVER_MISSING",
-      "metastore",
-      "the metastore backend needs the `mysql2` package for MySQL/MariaDB: npm install mysql2",
-      { cause },
-    );
-  }
-  const pool = mysql.createPool({
-    host: settings.socketPath ? undefined : (settings.host ?? "localhost"),
-    port: settings.port ?? DEFAULT_PORTS.mysql,
-    socketPath: settings.socketPath,
-    user: settings.user,
-    password: settings.password,
-    database: settings.database,
-    charset: settings.charset,
-    connectionLimit: options.maxConnections,
-    // Times are passed and compared as naive texts; never let the driver shift them.
-    dateStrings: true,
-    ssl: settings.sslMode && settings.sslMode.toLowerCase() !== "disabled" ? {} : undefined,
-  }) as unknown as MysqlPool;
+  const mysql = await loadMysqlDriver();
+  const pool = mysql.createPool(
+    mysqlPoolConfig(settings, { maxConnections: options.maxConnections }),
+  ) as unknown as MysqlPool;
   return new MysqlDialect(pool, options.tableName);
 }
 

@@ -4,7 +4,6 @@
  */
 import { channel } from "node:diagnostics_channel";
 import { type CacheErrorEvent, ERROR_CHANNEL_NAME } from "../../core/channels.js";
-import { CacheBackendError } from "../../core/errors.js";
 import {
   checkTableName,
   METASTORE_RESOURCE,
@@ -14,7 +13,13 @@ import {
   queryFailed,
   tableMissingError,
 } from "./dialect.js";
-import { DEFAULT_PORTS, type MetastoreConnectionSettings } from "./dsn.js";
+import type { MetastoreConnectionSettings } from "./dsn.js";
+import {
+  loadPostgresDriver,
+  type PostgresPool,
+  type PostgresResult,
+  postgresPoolConfig,
+} from "./sql-database.js";
 import { formatUuid } from "./uuid.js";
 
 const errorChannel = channel(ERROR_CHANNEL_NAME);
@@ -43,19 +48,6 @@ function isConnectionLost(error: unknown): boolean {
 /** PostgreSQL's SQLSTATE for "relation does not exist". */
 const UNDEFINED_TABLE = "42P01";
 
-interface PgResult {
-  rows: Record<string, unknown>[];
-  rowCount: number | null;
-}
-interface PgPool {
-  query(text: string, values?: unknown[]): Promise<PgResult>;
-  end(): Promise<void>;
-}
-
-interface PgModule {
-  Pool: new (config: Record<string, unknown>) => unknown;
-}
-
 /** Options of the PostgreSQL dialect. */
 export interface PostgresDialectOptions {
   tableName: string;
@@ -68,27 +60,8 @@ export async function createPostgresDialect(
   settings: MetastoreConnectionSettings,
   options: PostgresDialectOptions,
 ): Promise<MetastoreDialect> {
-  let pg: PgModule;
-  try {
-    const mod = (await import("pg")) as unknown as PgModule & { default?: PgModule };
-    pg = mod.default ?? mod;
-  } catch (cause) {
-    throw new CacheBackendError(
-      "METASTORE_DRIVER_MISSING",
-      "metastore",
-      "the metastore backend needs the `pg` package for PostgreSQL: npm install pg",
-      { cause },
-    );
-  }
-  const pool = new pg.Pool({
-    host: settings.host ?? "localhost",
-    port: settings.port ?? DEFAULT_PORTS.postgresql,
-    user: settings.user,
-    password: settings.password,
-    database: settings.database,
-    max: options.maxConnections,
-    ssl: settings.sslMode && settings.sslMode !== "disable" ? { rejectUnauthorized: false } : undefined,
-  }) as unknown as PgPool & { on(event: "error", listener: (err: Error) => void): void };
+  const pg = await loadPostgresDriver();
+  const pool = new pg.Pool(postgresPoolConfig(settings, { maxConnections: options.maxConnections }));
   // An idle client's network error must not crash the process (pg would throw it as an
   // unhandled 'error' event); it is published, and the next query reports its own failure.
   pool.on("error", (error) => publishIdleError(error));
@@ -100,7 +73,7 @@ class PostgresDialect implements MetastoreDialect {
   private readonly table: string;
 
   constructor(
-    private readonly pool: PgPool,
+    private readonly pool: PostgresPool,
     private readonly tableName: string,
   ) {
     this.table = checkTableName(tableName)
@@ -108,7 +81,7 @@ class PostgresDialect implements MetastoreDialect {
       .join(".");
   }
 
-  private async run(operation: string, text: string, values: unknown[]): Promise<PgResult> {
+  private async run(operation: string, text: string, values: unknown[]): Promise<PostgresResult> {
     try {
       try {
         return await this.pool.query(text, values);

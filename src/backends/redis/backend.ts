@@ -19,16 +19,16 @@ import {
   rejectIoredisKeyPrefix,
 } from "./client.js";
 import { mgetPerSlot, runPipelined } from "./cluster-slots.js";
-import { WriteCoalescer } from "./coalesce.js";
 import {
   type FlaskRedisConfig,
   type RedisTopology,
   type ResolvedRedisConfig,
   resolveRedisConfig,
 } from "./config.js";
-import { DirectSetCommand, plainSet } from "./direct-set.js";
 import { RedisBackendError, RedisErrorCode, toRedisError } from "./errors.js";
 import { REDIS_BACKEND_DEFAULTS, type RedisBackendOptions, type RedisBackendStats } from "./options.js";
+import { WriteCoalescer } from "./wire/coalesce.js";
+import { DirectSetCommand, plainSet } from "./wire/direct-set.js";
 import {
   checkTimeout,
   invalidTimeout,
@@ -37,7 +37,7 @@ import {
   toBuffer,
   toUndefined,
   withDeadline,
-} from "./replies.js";
+} from "./wire/replies.js";
 
 export { RedisBackendError, RedisErrorCode } from "./errors.js";
 export { REDIS_BACKEND_DEFAULTS, type RedisBackendOptions, type RedisBackendStats } from "./options.js";

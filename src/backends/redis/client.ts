@@ -6,7 +6,7 @@
 import { Cluster, Redis, type RedisOptions } from "ioredis";
 import { CacheConfigError } from "../../core/errors.js";
 import type { ResolvedRedisConfig } from "./config.js";
-import { framedReadConnector } from "./framed-connector.js";
+import { framedReadConnector } from "./wire/framed-connector.js";
 
 /** Fault and connection options of the Redis backend. Times are MILLISECONDS (Redis TTLs stay in seconds). */
 export interface RedisConnectionOptions {

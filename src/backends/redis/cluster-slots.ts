@@ -6,7 +6,7 @@
 import type { ChainableCommander, Cluster, Redis } from "ioredis";
 import { isClusterClient } from "./client.js";
 import { RedisBackendError, RedisErrorCode, toRedisError } from "./errors.js";
-import { toUndefined } from "./replies.js";
+import { toUndefined } from "./wire/replies.js";
 
 /** Number of hash slots in a Redis Cluster. */
 export const CLUSTER_SLOTS = 16384;

@@ -6,7 +6,7 @@
  * Messages are scrubbed of every configured password; the original ioredis error is not kept
  * as `cause` because it may carry the arguments of an AUTH command.
  */
-import type { ConfigErrorCode, RedisBackendErrorCode } from "../../core/error-codes.js";
+import type { ConfigErrorCode, RedisBackendErrorCode } from "../../core/error-codes/index.js";
 import { CacheBackendError } from "../../core/errors.js";
 
 const BACKEND = "redis";
@@ -23,7 +23,7 @@ export class RedisBackendError extends CacheBackendError {
   }
 }
 
-/** The Redis codes by name (`clearRefused` is carried by a `CacheConfigError`); listed in core/error-codes.ts. */
+/** The Redis codes by name (`clearRefused` is carried by a `CacheConfigError`); listed in core/error-codes/. */
 export const RedisErrorCode = {
   /** No connection (refused, reset, closed, retries exhausted). */
   connection: "REDIS_CONNECTION",

@@ -1,7 +1,7 @@
-import type { PyJsonErrorCode } from "../../core/error-codes.js";
+import type { PyJsonErrorCode } from "../../core/error-codes/index.js";
 import { CacheEncodeError } from "../../core/errors.js";
 
-export type { PyJsonErrorCode } from "../../core/error-codes.js";
+export type { PyJsonErrorCode } from "../../core/error-codes/index.js";
 
 /** A value simplejson would refuse to encode. */
 export class PyJsonEncodeError extends CacheEncodeError {

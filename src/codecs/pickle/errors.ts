@@ -2,10 +2,10 @@
  * Errors of the pickle decoder. Every failure carries a stable UPPER_SNAKE `code` and the
  * byte offset (from the start of the input) of the opcode being executed when it failed.
  */
-import type { PickleDecodeErrorCode } from "../../core/error-codes.js";
+import type { PickleDecodeErrorCode } from "../../core/error-codes/index.js";
 import { CacheDecodeError } from "../../core/errors.js";
 
-export type { PickleDecodeErrorCode } from "../../core/error-codes.js";
+export type { PickleDecodeErrorCode } from "../../core/error-codes/index.js";
 
 /** A pickle could not be decoded: malformed bytes, a limit was hit, or an unsupported construct. */
 export class PickleDecodeError extends CacheDecodeError {

@@ -1,5 +1,5 @@
-/** The error of the cache warmer, with a stable code from core/error-codes.ts. */
-import type { WarmupErrorCode } from "../../core/error-codes.js";
+/** The error of the cache warmer, with a stable code from core/error-codes/. */
+import type { WarmupErrorCode } from "../../core/error-codes/index.js";
 import { SupersetCacheError } from "../../core/errors.js";
 
 /** A warm-up option, strategy or metadata query failed. */

@@ -10,9 +10,10 @@
  * Differences from Superset, on purpose: results are ordered (by id; top dashboards by view
  * count), and a chart reached twice for the same dashboard is warmed once.
  */
+import { sqlPlaceholders } from "../../backends/metastore/sql-database.js";
 import { type Clock, systemClock } from "../../core/clock.js";
 import { WarmupError } from "./errors.js";
-import { type MetadataDatabase, placeholders } from "./metadata-database.js";
+import type { MetadataDatabase } from "./metadata-database.js";
 import { naiveUtcText, parseSince } from "./since.js";
 
 /** A strategy and its arguments, as `cache-warmup`'s kwargs name them. */
@@ -42,7 +43,7 @@ async function chartsOfDashboards(db: MetadataDatabase, dashboardIds: readonly n
   if (dashboardIds.length === 0) return [];
   return db.query(
     `SELECT ds.dashboard_id, ds.slice_id FROM dashboard_slices ds JOIN slices s ON s.id = ds.slice_id
-     WHERE ds.dashboard_id IN (${placeholders(dashboardIds.length)}) ORDER BY ds.dashboard_id, ds.slice_id`,
+     WHERE ds.dashboard_id IN (${sqlPlaceholders(dashboardIds.length)}) ORDER BY ds.dashboard_id, ds.slice_id`,
     dashboardIds,
   );
 }
@@ -91,7 +92,7 @@ export async function chartsToWarm(
         ? new Set(
             ids(
               await db.query(
-                `SELECT id FROM dashboards WHERE id IN (${placeholders(ranked.length)})`,
+                `SELECT id FROM dashboards WHERE id IN (${sqlPlaceholders(ranked.length)})`,
                 ranked,
               ),
               "id",
@@ -116,7 +117,7 @@ export async function chartsToWarm(
       if (strategy.tags.length === 0) return [];
       const tagIds = ids(
         await db.query(
-          `SELECT id FROM tag WHERE name IN (${placeholders(strategy.tags.length)})`,
+          `SELECT id FROM tag WHERE name IN (${sqlPlaceholders(strategy.tags.length)})`,
           strategy.tags,
         ),
         "id",
@@ -124,7 +125,7 @@ export async function chartsToWarm(
       if (tagIds.length === 0) return [];
       const tagged = (type: string) =>
         db.query(
-          `SELECT DISTINCT object_id FROM tagged_object WHERE object_type = ? AND tag_id IN (${placeholders(tagIds.length)})
+          `SELECT DISTINCT object_id FROM tagged_object WHERE object_type = ? AND tag_id IN (${sqlPlaceholders(tagIds.length)})
            ORDER BY object_id`,
           [type, ...tagIds],
         );
@@ -132,7 +133,7 @@ export async function chartsToWarm(
       const existing = dashboardIds.length
         ? ids(
             await db.query(
-              `SELECT id FROM dashboards WHERE id IN (${placeholders(dashboardIds.length)}) ORDER BY id`,
+              `SELECT id FROM dashboards WHERE id IN (${sqlPlaceholders(dashboardIds.length)}) ORDER BY id`,
               dashboardIds,
             ),
             "id",
@@ -144,7 +145,7 @@ export async function chartsToWarm(
       const charts = chartIds.length
         ? ids(
             await db.query(
-              `SELECT id FROM slices WHERE id IN (${placeholders(chartIds.length)}) ORDER BY id`,
+              `SELECT id FROM slices WHERE id IN (${sqlPlaceholders(chartIds.length)}) ORDER BY id`,
               chartIds,
             ),
             "id",

@@ -2,7 +2,7 @@
  * Errors of the SQL Lab results backend, with the codes Superset itself reports where it has one
  * (`RESULTS_BACKEND_NOT_CONFIGURED_ERROR`, `RESULTS_BACKEND_ERROR`), and decode codes of our own.
  */
-import type { ResultsDecodeErrorCode } from "../../core/error-codes.js";
+import type { ResultsDecodeErrorCode } from "../../core/error-codes/index.js";
 import { CacheDecodeError, CacheEncodeError, SupersetCacheError } from "../../core/errors.js";
 
 /** Decode failure codes (core's `ResultsDecodeErrorCode`); every one leaves the stored entry untouched. */

@@ -2,7 +2,7 @@
  * Typed errors of the temporary-cache commands, matching Superset's exceptions and the HTTP
  * status its REST API answers with (`httpStatus`).
  */
-import type { TemporaryCacheErrorCode } from "../../core/error-codes.js";
+import type { TemporaryCacheErrorCode } from "../../core/error-codes/index.js";
 import { SupersetCacheError } from "../../core/errors.js";
 
 /** Base class; `httpStatus` is what Superset's API returns for the same case. */

@@ -2,10 +2,10 @@
  * Errors of the pickle encoder. Each carries a stable UPPER_SNAKE `code`; nothing is
  * returned when encoding fails (no partial pickle).
  */
-import type { PickleEncodeErrorCode } from "../../../core/error-codes.js";
+import type { PickleEncodeErrorCode } from "../../../core/error-codes/index.js";
 import { CacheEncodeError } from "../../../core/errors.js";
 
-export type { PickleEncodeErrorCode } from "../../../core/error-codes.js";
+export type { PickleEncodeErrorCode } from "../../../core/error-codes/index.js";
 
 /** A value could not be pickled. `path` points at the offending nested value, e.g. `$.rows[3].when`. */
 export class PickleEncodeError extends CacheEncodeError {

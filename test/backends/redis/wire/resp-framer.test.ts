@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import RedisParser from "redis-parser";
 import { describe, expect, it } from "vitest";
-import { RespFramer } from "#src/backends/redis/resp-framer.js";
+import { RespFramer } from "#src/backends/redis/wire/resp-framer.js";
 
 const BIG = 64; // bigBulkBytes for the tests: small, so random streams cross it often
 const READ = 50; // read buffer size: small, so tokens straddle reads

@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { Command } from "ioredis";
 import { describe, expect, it } from "vitest";
-import { DirectSetCommand } from "#src/backends/redis/direct-set.js";
+import { DirectSetCommand } from "#src/backends/redis/wire/direct-set.js";
 
 class RecordingSocket {
   readonly chunks: (string | Buffer | Uint8Array)[] = [];

@@ -2,7 +2,7 @@
  * Small, allocation-free reply mappers and argument checks shared by the Redis backend's
  * commands (kept out of redis.ts so each file has one job).
  */
-import { RedisBackendError, RedisErrorCode } from "./errors.js";
+import { RedisBackendError, RedisErrorCode } from "../errors.js";
 
 const OK = "OK";
 
