@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { parseRedisUrl } from "../backends/redis/url.js";
 import type { Cache } from "../cache/cache.js";
+import { isStrDict } from "../python/dicts.js";
 import type { PyValue } from "../python/values.js";
 import type { SupersetVersion } from "../superset/versions.js";
 import { AsyncEventsError } from "./errors.js";
@@ -116,18 +117,6 @@ export function resultKeyOf(resultUrl: string): { kind: "chart-data" | "explore-
   throw new AsyncEventsError("ASYNC_RESULT_URL_UNKNOWN", `result_url ${resultUrl} names no qc-/ejr- key`);
 }
 
-function isRecord(v: PyValue | undefined): v is Record<string, PyValue> {
-  return (
-    v !== null &&
-    v !== undefined &&
-    typeof v === "object" &&
-    !Array.isArray(v) &&
-    !(v instanceof Map) &&
-    !(v instanceof Set) &&
-    !(v instanceof Uint8Array)
-  );
-}
-
 /**
  * Load the entry a `done` event points to from `cache` (Superset's `CACHE_CONFIG` cache).
  * @returns undefined when the entry has expired or was never written
@@ -144,7 +133,7 @@ export async function loadAsyncResult(
     );
   const { kind, key } = resultKeyOf(event.result_url);
   const value = await cache.get(key);
-  if (!isRecord(value)) return undefined;
+  if (!isStrDict(value)) return undefined;
   const dttm = typeof value.dttm === "string" ? value.dttm : null;
   if (kind === "explore-json")
     return {
@@ -155,7 +144,7 @@ export async function loadAsyncResult(
       dttm,
       raw: value,
     };
-  const data = isRecord(value.data) ? value.data : {};
+  const data = isStrDict(value.data) ? value.data : {};
   return {
     kind,
     key,

@@ -9,6 +9,7 @@
 import { stdlibJsonLoads } from "../codecs/json/stdlib-decode.js";
 import { stdlibJsonDumps } from "../codecs/json/stdlib-encode.js";
 import { loads as pickleLoads } from "../codecs/pickle/decode/decoder.js";
+import { isStrDict } from "../python/dicts.js";
 import type { PyValue } from "../python/values.js";
 import { CeleryError } from "./errors.js";
 import { CELERY_REPR_MAXSIZE, celerySaferepr } from "./python-repr.js";
@@ -167,18 +168,6 @@ export function encodeTaskMessage(spec: TaskMessageSpec): string {
 const malformed = (why: string, cause?: unknown): CeleryError =>
   new CeleryError("CELERY_MESSAGE_MALFORMED", `not a Celery task message: ${why}`, { cause });
 
-function isRecord(v: PyValue | undefined): v is Record<string, PyValue> {
-  return (
-    v !== null &&
-    v !== undefined &&
-    typeof v === "object" &&
-    !Array.isArray(v) &&
-    !(v instanceof Map) &&
-    !(v instanceof Set) &&
-    !(v instanceof Uint8Array)
-  );
-}
-
 const text = (v: PyValue | undefined): string | null => (typeof v === "string" ? v : null);
 
 /** The body bytes after the transport's `body_encoding` (base64) is undone. */
@@ -222,16 +211,16 @@ export function decodeTaskMessage(raw: Uint8Array | string): DecodedTaskMessage 
  * @throws CeleryError `CELERY_MESSAGE_MALFORMED`
  */
 export function decodeTaskEnvelope(envelope: PyValue): DecodedTaskMessage {
-  if (!isRecord(envelope)) throw malformed("the envelope is not a JSON object");
-  const headers = isRecord(envelope.headers) ? envelope.headers : {};
-  const properties = isRecord(envelope.properties) ? envelope.properties : {};
+  if (!isStrDict(envelope)) throw malformed("the envelope is not a JSON object");
+  const headers = isStrDict(envelope.headers) ? envelope.headers : {};
+  const properties = isStrDict(envelope.properties) ? envelope.properties : {};
   const contentType = text(envelope["content-type"]) ?? JSON_CONTENT_TYPE;
   const body = decodeBody(bodyBytes(envelope, properties), contentType);
   const priority = typeof properties.priority === "number" ? properties.priority : null;
   if (typeof headers.task === "string") {
-    if (!Array.isArray(body) || body.length < 2 || !Array.isArray(body[0]) || !isRecord(body[1]))
+    if (!Array.isArray(body) || body.length < 2 || !Array.isArray(body[0]) || !isStrDict(body[1]))
       throw malformed("a protocol-2 body is [args, kwargs, embed]");
-    const embed = isRecord(body[2])
+    const embed = isStrDict(body[2])
       ? {
           callbacks: body[2].callbacks ?? null,
           errbacks: body[2].errbacks ?? null,
@@ -257,9 +246,9 @@ export function decodeTaskEnvelope(envelope: PyValue): DecodedTaskMessage {
       carriesSessionCookie: carriesSessionCookie(args, kwargs),
     };
   }
-  if (isRecord(body) && typeof body.task === "string") {
+  if (isStrDict(body) && typeof body.task === "string") {
     const args = Array.isArray(body.args) ? [...body.args] : [];
-    const kwargs = isRecord(body.kwargs) ? { ...body.kwargs } : {};
+    const kwargs = isStrDict(body.kwargs) ? { ...body.kwargs } : {};
     return {
       id: text(body.id) ?? "",
       task: body.task,

@@ -5,6 +5,8 @@
  * and the whole text stops near `maxlen` characters with `, ...` and the open brackets closed.
  * Lengths count code points, as Python's `len` does.
  */
+
+import { isStrDict } from "../python/dicts.js";
 import { isPythonInt, pythonFloatRepr } from "../python/numbers.js";
 import { PyFloat, PyTuple, type PyValue } from "../python/values.js";
 
@@ -67,11 +69,6 @@ function numberText(v: number | bigint | PyFloat): string {
   return isPythonInt(v) ? String(v) : pythonFloatRepr(v);
 }
 
-function isPlainObject(v: object): v is Record<string, PyValue> {
-  const proto = Object.getPrototypeOf(v);
-  return proto === null || proto === Object.prototype;
-}
-
 /** The opening, closing and inner items of a container, or undefined for a scalar. */
 function containerOf(v: PyValue): { start: Literal; end: Literal; inner: Item[] } | undefined {
   const list = (items: readonly PyValue[]): Item[] =>
@@ -86,7 +83,7 @@ function containerOf(v: PyValue): { start: Literal; end: Literal; inner: Item[] 
   if (Array.isArray(v)) return { start: LIST_START, end: LIST_END, inner: list(v) };
   if (v instanceof Set) return { start: SET_START, end: SET_END, inner: list([...v]) };
   if (v instanceof Map) return { start: DICT_START, end: DICT_END, inner: dict([...v]) };
-  if (v !== null && typeof v === "object" && isPlainObject(v))
+  if (v !== null && typeof v === "object" && isStrDict(v))
     return { start: DICT_START, end: DICT_END, inner: dict(Object.entries(v)) };
   return undefined;
 }

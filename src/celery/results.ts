@@ -4,6 +4,7 @@
  * SETEX (`result_expires`, one day by default) and PUBLISHed on a channel of the same name.
  */
 import { stdlibJsonLoads } from "../codecs/json/stdlib-decode.js";
+import { isStrDict } from "../python/dicts.js";
 import type { PyValue } from "../python/values.js";
 import { CeleryError } from "./errors.js";
 
@@ -57,12 +58,6 @@ export function taskMetaKey(taskId: string, globalKeyPrefix = ""): string {
   return `${globalKeyPrefix}${sep}${CELERY_TASK_META_PREFIX}${taskId}`;
 }
 
-function isRecord(v: PyValue): v is Record<string, PyValue> {
-  return (
-    v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof Map) && !(v instanceof Set)
-  );
-}
-
 const text = (v: PyValue | undefined): string | null => (typeof v === "string" ? v : null);
 
 /**
@@ -76,11 +71,11 @@ export function decodeTaskResult(bytes: Uint8Array, taskId: string): TaskResult 
   } catch (cause) {
     throw new CeleryError("CELERY_RESULT_MALFORMED", `result of ${taskId} is not JSON`, { cause });
   }
-  if (!isRecord(meta) || typeof meta.status !== "string")
+  if (!isStrDict(meta) || typeof meta.status !== "string")
     throw new CeleryError("CELERY_RESULT_MALFORMED", `result of ${taskId} has no status`);
   const result = meta.result ?? null;
   const exception =
-    isRecord(result) && typeof result.exc_type === "string"
+    isStrDict(result) && typeof result.exc_type === "string"
       ? { type: result.exc_type, module: text(result.exc_module), message: result.exc_message ?? null }
       : null;
   return {

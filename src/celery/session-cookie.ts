@@ -3,23 +3,19 @@
  * Flask session cookie in `headers["Cookie"]`. A task message's body is only base64, so anyone
  * who can read the broker can lift that session: peek flags such messages.
  */
+
+import { isStrDict } from "../python/dicts.js";
 import type { PyValue } from "../python/values.js";
 
 const SESSION_COOKIE = /(?:^|;\s*)session=[^;\s]/;
 const MAX_DEPTH = 4;
-
-function isRecord(v: PyValue): v is Record<string, PyValue> {
-  return (
-    v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof Map) && !(v instanceof Set)
-  );
-}
 
 /** `true` when some `Cookie` header among the task's arguments (nested up to 4 levels) carries `session=`. */
 export function carriesSessionCookie(args: readonly PyValue[], kwargs: Record<string, PyValue>): boolean {
   const visit = (v: PyValue, depth: number): boolean => {
     if (depth > MAX_DEPTH) return false;
     if (Array.isArray(v)) return v.some((x) => visit(x, depth + 1));
-    if (!isRecord(v)) return false;
+    if (!isStrDict(v)) return false;
     for (const [k, x] of Object.entries(v)) {
       if (k.toLowerCase() === "cookie" && typeof x === "string" && SESSION_COOKIE.test(x)) return true;
       if (visit(x, depth + 1)) return true;

@@ -20,6 +20,11 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === null || proto === Object.prototype;
 }
 
+/** {@link isPlainObject} typed for the value model: a str-keyed dict of Py values. */
+export function isStrDict(value: PyValue | undefined): value is { [key: string]: PyValue } {
+  return isPlainObject(value);
+}
+
 /** `true` for a Python dict in either form (see {@link PyDict}). */
 export function isPyDict(value: PyValue | undefined): value is PyDict {
   return value instanceof Map || isPlainObject(value);
