@@ -11,6 +11,7 @@ export default defineConfig([
       "backends/redis/index": "src/backends/redis/index.ts",
       "backends/filesystem/index": "src/backends/filesystem/index.ts",
       "backends/metastore/index": "src/backends/metastore/index.ts",
+      "backends/memcached/index": "src/backends/memcached/index.ts",
       "superset/index": "src/superset/index.ts",
       "ops/index": "src/ops/index.ts",
       "keyv/index": "src/integrations/keyv/index.ts",

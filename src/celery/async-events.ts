@@ -42,15 +42,8 @@ export type AsyncJobStatus = "pending" | "running" | "error" | "done";
 export type StreamIdIncrement = "superset" | "websocket";
 
 /** One event as `read_events` returns it: the stream entry id plus the job metadata fields. */
-export interface AsyncEvent {
+export interface AsyncEvent extends AsyncJobMetadata {
   id: string;
-  channel_id: string;
-  job_id: string;
-  user_id: number | null;
-  status: string | null;
-  errors: PyValue[];
-  result_url: string | null;
-  [key: string]: PyValue;
 }
 
 export interface AsyncQueryEventsOptions {

@@ -61,7 +61,7 @@ describe("CACHE_TYPE resolution", () => {
   });
 
   it("names known-but-unimplemented kinds", () => {
-    for (const type of ["MemcachedCache", "uwsgi"]) {
+    for (const type of ["gaememcached", "uwsgi"]) {
       const build = () => createCache({ CACHE_TYPE: type }, { path: "DATA_CACHE_CONFIG" });
       expect(build).toThrow(CacheConfigError);
       expect(build).toThrow(

@@ -125,6 +125,7 @@ import { dumps } from "superset-cache/pickle";
 import type { RedisBackendOptions } from "superset-cache/backends/redis";
 import type { FileSystemBackendOptions } from "superset-cache/backends/filesystem";
 import type { MetastoreBackendOptions } from "superset-cache/backends/metastore";
+import type { MemcachedBackendOptions } from "superset-cache/backends/memcached";
 import type { DoctorReport } from "superset-cache/ops";
 import { AuthError } from "superset-cache/auth";
 import { CeleryError } from "superset-cache/celery";
@@ -134,7 +135,13 @@ const manager = createInMemoryCacheManager({ CACHE_DEFAULT_TIMEOUT: 60 }, { cloc
 const config: FlaskCacheConfig = { CACHE_TYPE: "SimpleCache" };
 const cache: Cache = createCache(config);
 const direct = new Cache({ backend: new SimpleBackend({ clock }), serializer: new RedisSerializer() });
-const unused: [RedisBackendOptions?, FileSystemBackendOptions?, MetastoreBackendOptions?, DoctorReport?] = [];
+const unused: [
+  RedisBackendOptions?,
+  FileSystemBackendOptions?,
+  MetastoreBackendOptions?,
+  MemcachedBackendOptions?,
+  DoctorReport?,
+] = [];
 const onEvent = (event: CacheOperationEvent): string => event.cache;
 
 await manager.dataCache.set("k", PyTuple.fromItems([1, 2]), 30);

@@ -189,7 +189,7 @@ describe("validation", () => {
     ],
     [
       "unimplemented CACHE_TYPE",
-      { DATA_CACHE_CONFIG: { CACHE_TYPE: "MemcachedCache" } },
+      { DATA_CACHE_CONFIG: { CACHE_TYPE: "gaememcached" } },
       "CONFIG_BACKEND_NOT_IMPLEMENTED",
       "DATA_CACHE_CONFIG.CACHE_TYPE",
     ],

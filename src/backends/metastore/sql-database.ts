@@ -180,7 +180,10 @@ export async function openSqlDatabase(
     maxConnections: options.maxConnections ?? DEFAULT_SQL_MAX_CONNECTIONS,
     connectTimeoutSeconds: options.connectTimeoutSeconds ?? DEFAULT_SQL_CONNECT_TIMEOUT_SECONDS,
   };
-  const fail = options.queryError ?? ((cause: unknown) => queryFailed(`${settings.dialect} query`, cause));
+  const fail =
+    options.queryError ??
+    ((cause: unknown, sql: string) =>
+      queryFailed(`${settings.dialect} ${sql === "connect" ? "connect" : "query"}`, cause));
   let run: (sql: string, params: unknown[]) => Promise<StatementResult>;
   let connect: () => Promise<{ release(): void }>;
   let end: () => Promise<void>;

@@ -39,6 +39,17 @@ export const WARM_STRATEGY_NAMES = ["dummy", "top_n_dashboards", "dashboard_tags
 
 const ids = (rows: Record<string, unknown>[], column: string): number[] => rows.map((r) => Number(r[column]));
 
+/** Those of `candidates` that are row ids of `table` (logs and tags may name deleted objects), ascending. */
+async function existingIds(
+  db: MetadataDatabase,
+  table: "dashboards" | "slices",
+  candidates: readonly number[],
+): Promise<number[]> {
+  if (candidates.length === 0) return [];
+  const sql = `SELECT id FROM ${table} WHERE id IN (${sqlPlaceholders(candidates.length)}) ORDER BY id`;
+  return ids(await db.query(sql, candidates), "id");
+}
+
 async function chartsOfDashboards(db: MetadataDatabase, dashboardIds: readonly number[]) {
   if (dashboardIds.length === 0) return [];
   return db.query(
@@ -88,17 +99,7 @@ export async function chartsToWarm(
         [naiveUtcText(since)],
       );
       const ranked = ids(top, "dashboard_id");
-      const existing = ranked.length
-        ? new Set(
-            ids(
-              await db.query(
-                `SELECT id FROM dashboards WHERE id IN (${sqlPlaceholders(ranked.length)})`,
-                ranked,
-              ),
-              "id",
-            ),
-          )
-        : new Set<number>();
+      const existing = new Set(await existingIds(db, "dashboards", ranked));
       const rows = await chartsOfDashboards(
         db,
         ranked.filter((id) => existing.has(id)),
@@ -130,27 +131,11 @@ export async function chartsToWarm(
           [type, ...tagIds],
         );
       const dashboardIds = ids(await tagged("dashboard"), "object_id");
-      const existing = dashboardIds.length
-        ? ids(
-            await db.query(
-              `SELECT id FROM dashboards WHERE id IN (${sqlPlaceholders(dashboardIds.length)}) ORDER BY id`,
-              dashboardIds,
-            ),
-            "id",
-          )
-        : [];
+      const existing = await existingIds(db, "dashboards", dashboardIds);
       // Superset warms a tagged dashboard's charts without the dashboard (no dashboard_id).
       const fromDashboards = ids(await chartsOfDashboards(db, existing), "slice_id");
       const chartIds = ids(await tagged("chart"), "object_id");
-      const charts = chartIds.length
-        ? ids(
-            await db.query(
-              `SELECT id FROM slices WHERE id IN (${sqlPlaceholders(chartIds.length)}) ORDER BY id`,
-              chartIds,
-            ),
-            "id",
-          )
-        : [];
+      const charts = await existingIds(db, "slices", chartIds);
       return dedupe([...fromDashboards, ...charts].map((chartId) => ({ chartId, dashboardId: null })));
     }
     default:
