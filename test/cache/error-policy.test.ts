@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { CacheBackend } from "#src/backends/backend.js";
 import { SimpleBackend } from "#src/backends/simple.js";
 import { Cache } from "#src/cache/cache.js";
-import { type CacheErrorEvent, ERROR_CHANNEL_NAME } from "#src/core/channels.js";
 import { PickleSerializer } from "#src/codecs/cachelib/pickle-serializer.js";
+import { type CacheErrorEvent, ERROR_CHANNEL_NAME } from "#src/core/channels.js";
 import { CacheBackendError, CacheConfigError } from "#src/core/errors.js";
 
 class BrokenBackend extends SimpleBackend {

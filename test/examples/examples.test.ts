@@ -1,6 +1,7 @@
 /**
  * Every example that needs no external server runs to completion (exit 0) as a user would run
- * it, so the docs' walk-throughs cannot rot (redis-large-values.ts starts its own redis-server).
+ * it, so the docs' walk-throughs cannot rot (redis-large-values.ts starts its own redis-server,
+ * memcached-cache.ts its own memcached).
  * chart-route.ts is a long-running HTTP server and is left out.
  */
 import { spawnSync } from "node:child_process";

@@ -7,9 +7,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Cache } from "#src/cache/cache.js";
-import type { SupersetCacheConfig } from "#src/manager/superset-config.js";
 import { CacheConfigError } from "#src/core/errors.js";
 import { CacheManager } from "#src/manager/cache-manager.js";
+import type { SupersetCacheConfig } from "#src/manager/superset-config.js";
 import { createInMemoryCacheManager, FakeClock } from "#src/testing/index.js";
 import { REPO_ROOT } from "#test/helpers/paths.js";
 

@@ -1,0 +1,232 @@
+/**
+ * Memcached get/set of 1 KB and 100 KB values at concurrency 1 and 64, side by side against one
+ * memcached started for the run: ours (createCache → Cache + MemcachedValueSerializer +
+ * MemcachedBackend, and the bare MemcachedBackend), memjs (binary protocol), memcached (npm, text
+ * protocol) and Python pylibmc (a subprocess timing its own loop, concurrency 1). Ops/s are
+ * medians of interleaved rounds; p50/p99 are per-call latencies.
+ */
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { createInterface } from "node:readline";
+import Memcached from "memcached";
+import { MemcachedBackend } from "#src/backends/memcached/backend.js";
+import { createCache } from "#src/manager/create-cache.js";
+import { MemcachedServer } from "../../test/helpers/memcached-server.js";
+import { debianPython } from "../../test/helpers/python.js";
+import { type Measurement, median, type Ratio, ratio, type SuiteResult } from "../harness.js";
+
+const SIZES = { "1KB": 1024, "100KB": 100 * 1024 } as const;
+const CONCURRENCY = [1, 64] as const;
+const ROUNDS = 7;
+const ROUND_MS = 250;
+const WARMUP_MS = 100;
+const KEYS = 64;
+
+/** The part of memjs (no bundled types) the suite calls. */
+interface MemjsClient {
+  get(key: string): Promise<{ value: Buffer | null; flags: Buffer | null }>;
+  set(key: string, value: Buffer, options: { expires: number }): Promise<boolean>;
+  close(): void;
+}
+const memjs = createRequire(import.meta.url)("memjs") as {
+  Client: { create(servers: string, options?: Record<string, unknown>): MemjsClient };
+};
+
+type Op = (i: number) => Promise<unknown>;
+interface Impl {
+  name: string;
+  get: Op;
+  set: Op;
+  round?: (op: "get" | "set", ms: number) => Promise<{ ops: number; latencies: number[] }>;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function run(op: Op, concurrency: number, ms: number, latencies?: number[]): Promise<number> {
+  let ops = 0;
+  const end = performance.now() + ms;
+  const worker = async (w: number) => {
+    let i = w;
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      await op(i);
+      if (latencies) latencies.push((performance.now() - t0) * 1000);
+      ops++;
+      i += concurrency;
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
+  return ops / ((performance.now() - start) / 1000);
+}
+
+/** Rounds interleaved across impls (rotating the first) so machine load hits every impl alike. */
+async function measureCase(
+  caseName: string,
+  impls: Impl[],
+  op: "get" | "set",
+  concurrency: number,
+): Promise<Measurement[]> {
+  const samples = impls.map(() => [] as number[]);
+  const latencies = impls.map(() => [] as number[]);
+  const oneRound = async (impl: Impl, ms: number, lat?: number[]) => {
+    if (!impl.round) return run(impl[op], concurrency, ms, lat);
+    const r = await impl.round(op, ms);
+    lat?.push(...r.latencies);
+    return r.ops;
+  };
+  for (const impl of impls) await oneRound(impl, WARMUP_MS);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let j = 0; j < impls.length; j++) {
+      const k = (j + r) % impls.length;
+      samples[k]?.push(await oneRound(impls[k] as Impl, ROUND_MS, latencies[k]));
+    }
+  }
+  return impls.map((impl, k) => {
+    const sorted = Float64Array.from(latencies[k] ?? []).sort();
+    return {
+      case: caseName,
+      impl: impl.name,
+      opsPerSec: median(samples[k] ?? []),
+      p50Micros: percentile(sorted, 50),
+      p99Micros: percentile(sorted, 99),
+      rounds: ROUNDS,
+      samples: samples[k] ?? [],
+    };
+  });
+}
+
+/** One timed round per stdin line ({"op", "ms"}); prints {"ops", "lat"} (µs). Concurrency 1. */
+const PYTHON_ROUNDS = `
+import json, sys, time
+import pylibmc
+client = pylibmc.Client([sys.argv[1]])
+value = b"x" * int(sys.argv[2])
+keys = ["py:%d" % i for i in range(64)]
+for k in keys: client.set(k, value, 600)
+print(json.dumps({"ready": True}), flush=True)
+for line in sys.stdin:
+    req = json.loads(line)
+    fn = (lambda k: client.get(k)) if req["op"] == "get" else (lambda k: client.set(k, value, 600))
+    lat, n, start = [], 0, time.perf_counter()
+    end = start + req["ms"] / 1000
+    while True:
+        t0 = time.perf_counter(); fn(keys[n % 64]); t1 = time.perf_counter()
+        lat.append((t1 - t0) * 1e6); n += 1
+        if t1 >= end: break
+    print(json.dumps({"ops": n / (t1 - start), "lat": lat}), flush=True)
+`;
+
+async function pythonImpl(address: string, size: number): Promise<{ impl: Impl; close: () => void }> {
+  const child = spawn(debianPython(), ["-c", PYTHON_ROUNDS, address, String(size)], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () =>
+    JSON.parse(((await lines.next()).value as string | undefined) ?? "null") as Record<string, unknown>;
+  if (!(await next())?.ready) throw new Error("python bench peer did not start");
+  const unused: Op = () => Promise.reject(new Error("python runs its own rounds"));
+  return {
+    impl: {
+      name: "pylibmc (python)",
+      get: unused,
+      set: unused,
+      round: async (op, ms) => {
+        child.stdin.write(`${JSON.stringify({ op, ms })}\n`);
+        const r = (await next()) as { ops: number; lat: number[] };
+        return { ops: r.ops, latencies: r.lat };
+      },
+    },
+    close: () => child.stdin.end(),
+  };
+}
+
+async function makeImpls(
+  server: MemcachedServer,
+  bytes: Buffer,
+): Promise<{ impls: Impl[]; close: () => Promise<void> }> {
+  const key = (prefix: string, i: number) => `${prefix}${i % KEYS}`;
+  const cache = createCache({ CACHE_TYPE: "MemcachedCache", CACHE_MEMCACHED_SERVERS: [server.address] });
+  await cache.whenReady();
+  const backend = new MemcachedBackend({ kind: "memcached", servers: [server] });
+  const mj = memjs.Client.create(server.address, { retries: 0 });
+  const npm = new Memcached(server.address, { retries: 0 });
+  const npmGet = (k: string) =>
+    new Promise((resolve, reject) => npm.get(k, (e, v) => (e ? reject(e) : resolve(v))));
+  const npmSet = (k: string) =>
+    new Promise((resolve, reject) => npm.set(k, bytes, 600, (e, v) => (e ? reject(e) : resolve(v))));
+  const impls: Impl[] = [
+    {
+      name: "ours (Cache)",
+      get: (i) => cache.get(key("o:", i)),
+      set: (i) => cache.set(key("o:", i), bytes, 600),
+    },
+    {
+      name: "ours (backend)",
+      get: (i) => backend.get(key("b:", i)),
+      set: (i) => backend.set(key("b:", i), bytes, 600),
+    },
+    {
+      name: "memjs",
+      get: (i) => mj.get(key("j:", i)),
+      set: (i) => mj.set(key("j:", i), bytes, { expires: 600 }),
+    },
+    { name: "memcached (npm)", get: (i) => npmGet(key("n:", i)), set: (i) => npmSet(key("n:", i)) },
+  ];
+  for (const impl of impls) for (let i = 0; i < KEYS; i++) await impl.set(i);
+  return {
+    impls,
+    close: async () => {
+      await cache.close();
+      await backend.close();
+      mj.close();
+      npm.end();
+    },
+  };
+}
+
+const OURS = ["ours (backend)", "ours (Cache)"];
+const THEIRS = ["memjs", "memcached (npm)"];
+
+export default async function memcachedSuite(): Promise<SuiteResult> {
+  const server = await MemcachedServer.start();
+  const measurements: Measurement[] = [];
+  const ratios: Ratio[] = [];
+  try {
+    for (const [label, size] of Object.entries(SIZES)) {
+      const { impls, close } = await makeImpls(server, Buffer.alloc(size, 0x78));
+      const python = await pythonImpl(server.address, size);
+      for (const c of CONCURRENCY) {
+        for (const op of ["get", "set"] as const) {
+          const caseName = `${op} ${label} c=${c}`;
+          measurements.push(
+            ...(await measureCase(caseName, c === 1 ? [...impls, python.impl] : impls, op, c)),
+          );
+          for (const ours of OURS) {
+            for (const theirs of THEIRS)
+              ratios.push(ratio(measurements, caseName, ours, theirs, ">= 1 (ops/s)"));
+            if (c === 1) ratios.push(ratio(measurements, caseName, ours, "pylibmc (python)", ">= 1 (ops/s)"));
+          }
+        }
+      }
+      python.close();
+      await close();
+    }
+  } finally {
+    await server.stop();
+  }
+  return {
+    suite: "memcached",
+    measurements,
+    ratios,
+    notes: [
+      "one memcached (Debian 1.6.18, -m 256) on loopback started for the run; every client shares it",
+      "ours (Cache) stores the bytes value with pylibmc's flag 0, as Flask-Caching's MemcachedCache does; ours (backend) stores the bytes as given",
+      "memjs speaks the binary protocol, memcached (npm) and pylibmc the text protocol; timeouts 600 s everywhere",
+      `ops/s = median of ${ROUNDS} interleaved rounds × ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up; p50/p99 per call over all rounds`,
+      "pylibmc (libmemcached) in a Python subprocess timing its own loop (concurrency 1), driven round by round",
+    ],
+  };
+}

@@ -1,0 +1,331 @@
+/**
+ * Flask-Caching's MemcachedCache, SASLMemcachedCache and SpreadSASLMemcachedCache
+ * (flask_caching/backends/memcache.py over cachelib/memcached.py) on a small pipelined
+ * binary-protocol client (connection.ts).
+ *
+ * cachelib's rules: keys are checked against `[^\x00-\x21\xff]{1,250}` (and memcached's
+ * 250-byte limit); a key that fails reads as a miss and is never written. A timeout t > 0 is
+ * sent as the absolute time `now + t` (seconds), 0 as "never"; a negative timeout stores
+ * nothing and deletes the key (memcached expires such an item at once). `has` is an empty
+ * `append`, `clear` is `flush_all` on every server (whatever the prefix, as cachelib does).
+ *
+ * Values reach this backend in the flagged layout of value-flags.ts (bare bytes mean flag 0)
+ * and are stored as their payload under those client flags. The spread kind instead stores the pickle as bytes (flag 0) cut into
+ * 1,048,448-byte chunks `key.0 … key.31`.
+ */
+import type { ResolvedCacheConfig } from "../../config/config-types.js";
+import { type Clock, systemClock, unixSeconds } from "../../core/clock.js";
+import type { CacheBackend } from "../backend.js";
+import type { BackendContext } from "../backend-module.js";
+import { Opcode, type Response, Status, storageExtras } from "./binary-protocol.js";
+import { MemcachedConnection } from "./connection.js";
+import { MemcachedBackendError, MemcachedErrorCode } from "./errors.js";
+import {
+  DEFAULT_MEMCACHED_SERVERS,
+  MEMCACHED_BACKEND_DEFAULTS,
+  type MemcachedBackendOptions,
+  type MemcachedServerAddress,
+  parseServers,
+} from "./options.js";
+import { type KeyDistribution, serverIndex } from "./server-placement.js";
+import { Flag, flagsOf, isFlagged, payloadOf, storedValue } from "./value-flags.js";
+
+/** Which of the three Flask-Caching classes a backend behaves as. */
+export type MemcachedKind = "memcached" | "sasl-memcached" | "spread-sasl-memcached";
+
+/** SpreadSASLMemcachedCache's `chunksize` and `maxchunk` defaults. */
+export const SPREAD_CHUNK_BYTES = 1_048_448;
+export const SPREAD_MAX_CHUNKS = 32;
+
+/** memcached's key length limit, in bytes. */
+const MAX_KEY_BYTES = 250;
+// cachelib's _test_memcached_key, applied to the prefixed key (Python counts code points).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the rule is about control characters
+const VALID_KEY = /^[^\x00-\x21\xff]{1,250}$/u;
+
+/** Everything a backend needs, resolved. */
+export interface MemcachedBackendSettings extends MemcachedBackendOptions {
+  kind: MemcachedKind;
+  servers: readonly MemcachedServerAddress[];
+  username?: string | undefined;
+  password?: string | undefined;
+  clock?: Clock;
+}
+
+/** The key's UTF-8 bytes when cachelib would send it to memcached, else `undefined`. */
+export function memcachedKeyBytes(key: string): Buffer | undefined {
+  if (!VALID_KEY.test(key)) return undefined;
+  const bytes = Buffer.from(key, "utf8");
+  return bytes.length <= MAX_KEY_BYTES ? bytes : undefined;
+}
+
+function statusError(response: Response, op: string): MemcachedBackendError {
+  if (response.status === Status.valueTooLarge) {
+    return new MemcachedBackendError(
+      MemcachedErrorCode.valueTooLarge,
+      `memcached ${op}: value too large`,
+      false,
+    );
+  }
+  const text = response.value.toString("utf8").slice(0, 200);
+  return new MemcachedBackendError(
+    MemcachedErrorCode.reply,
+    `memcached ${op}: status 0x${response.status.toString(16)} ${text}`,
+    false,
+  );
+}
+
+/** A Memcached backend; see the module comment. */
+export class MemcachedBackend implements CacheBackend {
+  readonly kind: MemcachedKind;
+  readonly #connections: readonly MemcachedConnection[];
+  readonly #distribution: KeyDistribution;
+  readonly #clock: Clock;
+
+  constructor(settings: MemcachedBackendSettings) {
+    this.kind = settings.kind;
+    this.#distribution = settings.distribution ?? MEMCACHED_BACKEND_DEFAULTS.distribution;
+    this.#clock = settings.clock ?? systemClock;
+    const sasl = settings.kind !== "memcached" && settings.username !== undefined;
+    this.#connections = settings.servers.map(
+      (server) =>
+        new MemcachedConnection({
+          host: server.host,
+          port: server.port,
+          username: sasl ? settings.username : undefined,
+          password: sasl ? settings.password : undefined,
+          connectTimeoutMs: settings.connectTimeoutMs ?? MEMCACHED_BACKEND_DEFAULTS.connectTimeoutMs,
+          commandTimeoutMs: settings.commandTimeoutMs ?? MEMCACHED_BACKEND_DEFAULTS.commandTimeoutMs,
+          retryTimeoutSeconds: settings.retryTimeoutSeconds ?? MEMCACHED_BACKEND_DEFAULTS.retryTimeoutSeconds,
+        }),
+    );
+  }
+
+  /**
+   * Registry adapter: servers and credentials from the cache dict, options from
+   * `backendOptions.memcached`.
+   * @throws CacheConfigError `CONFIG_INVALID_VALUE` for a server entry that does not parse
+   */
+  static fromFlaskConfig(
+    config: ResolvedCacheConfig,
+    context: BackendContext<MemcachedBackendOptions>,
+    kind: MemcachedKind,
+  ): MemcachedBackend {
+    const path = context.options?.path ?? context.path;
+    const servers = parseServers(config.CACHE_MEMCACHED_SERVERS ?? DEFAULT_MEMCACHED_SERVERS, path);
+    return new MemcachedBackend({
+      ...context.options,
+      kind,
+      servers,
+      username: config.CACHE_MEMCACHED_USERNAME,
+      password: config.CACHE_MEMCACHED_PASSWORD,
+      clock: context.clock,
+    });
+  }
+
+  /** Server addresses in listed order, e.g. `127.0.0.1:11211`. */
+  get servers(): readonly string[] {
+    return this.#connections.map((c) => c.address);
+  }
+
+  /** Index (in `servers`) of the server that holds `key` (a full, prefixed key). */
+  serverFor(key: string): number {
+    return serverIndex(Buffer.from(key, "utf8"), this.#connections.length, this.#distribution);
+  }
+
+  #call(
+    key: Buffer,
+    opcode: number,
+    extras: Buffer | undefined,
+    value: readonly Uint8Array[],
+  ): Promise<Response> {
+    const index = serverIndex(key, this.#connections.length, this.#distribution);
+    return (this.#connections[index] as MemcachedConnection).request(opcode, key, extras, value);
+  }
+
+  /** Memcached's expiry field for a timeout in seconds (`undefined`: negative, store nothing). */
+  #expiry(timeout: number): number | undefined {
+    if (timeout < 0) return undefined;
+    return timeout > 0 ? unixSeconds(this.#clock) + Math.trunc(timeout) : 0;
+  }
+
+  async #getOne(key: Buffer): Promise<Uint8Array | undefined> {
+    const response = await this.#call(key, Opcode.get, undefined, []);
+    if (response.status === Status.keyNotFound) return undefined;
+    if (response.status !== Status.ok) throw statusError(response, "get");
+    const value = new Uint8Array(response.value.buffer, response.value.byteOffset, response.value.length);
+    if (this.kind === "spread-sasl-memcached") return value;
+    return storedValue(response.extras.length >= 4 ? response.extras.readUInt32BE(0) : 0, value);
+  }
+
+  async #store(
+    opcode: number,
+    key: Buffer,
+    flags: number,
+    payload: readonly Uint8Array[],
+    expiry: number,
+  ): Promise<boolean> {
+    const response = await this.#call(key, opcode, storageExtras(flags, expiry), payload);
+    if (response.status === Status.ok) return true;
+    if (response.status === Status.keyExists || response.status === Status.notStored) return false;
+    throw statusError(response, opcode === Opcode.add ? "add" : "set");
+  }
+
+  async #deleteOne(key: Buffer): Promise<boolean> {
+    const response = await this.#call(key, Opcode.delete, undefined, []);
+    if (response.status === Status.ok) return true;
+    if (response.status === Status.keyNotFound) return false;
+    throw statusError(response, "delete");
+  }
+
+  /** Spread chunk keys `key.0 … key.31`, or `undefined` when `key.0` is not a valid key. */
+  #chunkKeys(key: string): Buffer[] | undefined {
+    const keys: Buffer[] = [];
+    for (let i = 0; i < SPREAD_MAX_CHUNKS; i++) {
+      const bytes = memcachedKeyBytes(`${key}.${i}`);
+      if (!bytes) return i === 0 ? undefined : keys;
+      keys.push(bytes);
+    }
+    return keys;
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    if (this.kind === "spread-sasl-memcached") {
+      const keys = this.#chunkKeys(key);
+      if (!keys) return undefined;
+      const chunks = await Promise.all(keys.map((k) => this.#getOne(k)));
+      if (chunks[0] === undefined) return undefined;
+      const joined = Buffer.concat(chunks.filter((c): c is Uint8Array => c !== undefined));
+      return new Uint8Array(joined.buffer, joined.byteOffset, joined.length);
+    }
+    const bytes = memcachedKeyBytes(key);
+    return bytes ? this.#getOne(bytes) : undefined;
+  }
+
+  getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    return Promise.all(keys.map((k) => this.get(k)));
+  }
+
+  set(key: string, value: Uint8Array, timeout: number): Promise<boolean> {
+    return this.#write(Opcode.set, key, value, timeout);
+  }
+
+  /**
+   * `set` of a value given as parts (`MemcachedValueSerializer.dumpsParts`: a flagged header, then
+   * the payload), written without joining them.
+   */
+  async setParts(key: string, parts: readonly Uint8Array[], timeout: number): Promise<boolean> {
+    const [head, ...rest] = parts;
+    const expiry = this.#expiry(timeout);
+    const bytes = memcachedKeyBytes(key);
+    const simple = head !== undefined && isFlagged(head) && payloadOf(head).length === 0;
+    if (!simple || expiry === undefined || !bytes || this.kind === "spread-sasl-memcached") {
+      return this.set(key, Buffer.concat(parts), timeout);
+    }
+    return this.#store(Opcode.set, bytes, flagsOf(head), rest, expiry);
+  }
+
+  setMany(entries: readonly { key: string; value: Uint8Array; timeout: number }[]): Promise<boolean[]> {
+    return Promise.all(entries.map((e) => this.set(e.key, e.value, e.timeout)));
+  }
+
+  add(key: string, value: Uint8Array, timeout: number): Promise<boolean> {
+    return this.#write(Opcode.add, key, value, timeout);
+  }
+
+  async #write(opcode: number, key: string, value: Uint8Array, timeout: number): Promise<boolean> {
+    const expiry = this.#expiry(timeout);
+    if (this.kind === "spread-sasl-memcached") return this.#writeSpread(opcode, key, value, expiry);
+    const bytes = memcachedKeyBytes(key);
+    if (!bytes) return false;
+    if (expiry === undefined) {
+      if (opcode === Opcode.add && (await this.has(key))) return false;
+      await this.#deleteOne(bytes);
+      return true;
+    }
+    return this.#store(opcode, bytes, flagsOf(value), [payloadOf(value)], expiry);
+  }
+
+  /**
+   * SpreadSASLMemcachedCache.set: the pickle cut into chunks stored as bytes. `add` adds chunk
+   * 0 (so it fails when the key is held) and then sets the rest.
+   * @throws MemcachedBackendError `MEMCACHED_VALUE_TOO_LARGE` past 32 chunks (cachelib's ValueError)
+   */
+  async #writeSpread(
+    opcode: number,
+    key: string,
+    value: Uint8Array,
+    expiry: number | undefined,
+  ): Promise<boolean> {
+    const keys = this.#chunkKeys(key);
+    if (!keys) return false;
+    const count = Math.max(1, Math.ceil(value.length / SPREAD_CHUNK_BYTES));
+    if (count > SPREAD_MAX_CHUNKS) {
+      throw new MemcachedBackendError(
+        MemcachedErrorCode.valueTooLarge,
+        `Cannot store value in less than ${SPREAD_MAX_CHUNKS} keys (${value.length} bytes)`,
+        false,
+      );
+    }
+    if (keys.length < count) return false;
+    if (expiry === undefined) {
+      await this.delete(key);
+      return true;
+    }
+    const chunk = (i: number) => value.subarray(i * SPREAD_CHUNK_BYTES, (i + 1) * SPREAD_CHUNK_BYTES);
+    if (
+      opcode === Opcode.add &&
+      !(await this.#store(Opcode.add, keys[0] as Buffer, Flag.bytes, [chunk(0)], expiry))
+    ) {
+      return false;
+    }
+    const first = opcode === Opcode.add ? 1 : 0;
+    const stored = await Promise.all(
+      keys
+        .slice(first, count)
+        .map((k, i) => this.#store(Opcode.set, k, Flag.bytes, [chunk(i + first)], expiry)),
+    );
+    return stored.every(Boolean);
+  }
+
+  async delete(key: string): Promise<boolean> {
+    if (this.kind === "spread-sasl-memcached") {
+      const keys = this.#chunkKeys(key);
+      if (!keys) return false;
+      const deleted = await Promise.all(keys.map((k) => this.#deleteOne(k)));
+      return deleted[0] === true;
+    }
+    const bytes = memcachedKeyBytes(key);
+    return bytes ? this.#deleteOne(bytes) : false;
+  }
+
+  async deleteMany(keys: readonly string[]): Promise<boolean[]> {
+    return Promise.all(keys.map((k) => this.delete(k)));
+  }
+
+  /** cachelib's `has`: an empty `append`, which succeeds only on a live key (spread: on `key.0`). */
+  async has(key: string): Promise<boolean> {
+    const bytes = memcachedKeyBytes(this.kind === "spread-sasl-memcached" ? `${key}.0` : key);
+    if (!bytes) return false;
+    const response = await this.#call(bytes, Opcode.append, undefined, []);
+    if (response.status === Status.ok) return true;
+    if (response.status === Status.notStored || response.status === Status.keyNotFound) return false;
+    throw statusError(response, "append");
+  }
+
+  /** `flush_all` on every server: memcached cannot select keys, so the prefix is not used. */
+  async clear(_prefix: string): Promise<boolean> {
+    const results = await Promise.all(
+      this.#connections.map((c) => c.request(Opcode.flush, Buffer.alloc(0), undefined, [])),
+    );
+    return results.every((r) => r.status === Status.ok);
+  }
+
+  async close(): Promise<void> {
+    for (const connection of this.#connections) connection.close();
+  }
+
+  toString(): string {
+    return `MemcachedBackend(${this.kind} ${this.servers.join(",")})`;
+  }
+}

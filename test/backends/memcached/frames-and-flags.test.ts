@@ -1,0 +1,97 @@
+/**
+ * Pure parts of the Memcached family: the binary-protocol response framer fed at arbitrary chunk
+ * boundaries, the flagged value layout, and the value serializer's flags per Python type.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ResponseFramer } from "#src/backends/memcached/binary-protocol.js";
+import {
+  flaggedValue,
+  flagsOf,
+  MemcachedValueSerializer,
+  payloadOf,
+  storedValue,
+} from "#src/backends/memcached/value-flags.js";
+
+function responseFrame(opaque: number, status: number, extras: Buffer, value: Buffer): Buffer {
+  const header = Buffer.alloc(24);
+  header[0] = 0x81;
+  header[4] = extras.length;
+  header.writeUInt16BE(status, 6);
+  header.writeUInt32BE(extras.length + value.length, 8);
+  header.writeUInt32BE(opaque, 12);
+  return Buffer.concat([header, extras, value]);
+}
+
+describe("ResponseFramer", () => {
+  it("yields the same responses however the stream is cut", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1, maxLength: 20 }),
+        (values, cuts) => {
+          const stream = Buffer.concat(
+            values.map((v, i) => responseFrame(i + 1, i % 2, Buffer.from([0, 0, 0, i]), Buffer.from(v))),
+          );
+          const framer = new ResponseFramer();
+          const got = [];
+          let at = 0;
+          for (let c = 0; at < stream.length; c++) {
+            const n = cuts[c % cuts.length] as number;
+            got.push(...framer.push(stream.subarray(at, at + n)));
+            at += n;
+          }
+          expect(got.map((r) => r.opaque)).toEqual(values.map((_, i) => i + 1));
+          expect(got.map((r) => Buffer.from(r.value).toString("hex"))).toEqual(
+            values.map((v) => Buffer.from(v).toString("hex")),
+          );
+          expect(got.map((r) => r.extras.readUInt32BE(0))).toEqual(values.map((_, i) => i));
+        },
+      ),
+    );
+  });
+
+  it("rejects a stream that is not binary-protocol responses", () => {
+    expect(() =>
+      new ResponseFramer().push(Buffer.from("VALUE key 0 10\r\n0123456789\r\nEND\r\n")),
+    ).toThrowError(expect.objectContaining({ code: "MEMCACHED_REPLY_ERROR" }));
+  });
+});
+
+describe("flagged values", () => {
+  it("round-trip flags and payload; flag-0 bytes come back bare unless they look flagged", () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 0xffffffff }), fc.uint8Array({ maxLength: 64 }), (flags, payload) => {
+        const stored = storedValue(flags, payload);
+        expect(flagsOf(stored)).toBe(flags);
+        expect(payloadOf(stored)).toEqual(payload);
+        if (flags === 0 && payload.length > 0 && payload[0] !== 0) expect(stored).toBe(payload);
+        expect(storedValue(flagsOf(flaggedValue(flags, payload)), payload)).toEqual(stored);
+      }),
+    );
+  });
+});
+
+describe("MemcachedValueSerializer", () => {
+  const cases: [string, unknown, number, number][] = [
+    ["str", "x", 16, 16],
+    ["int", 7, 4, 2],
+    ["big int", 2n ** 64n, 4, 2],
+    ["bool", true, 2, 1],
+    ["float", 0.5, 1, 1],
+    ["bytes", new Uint8Array([1]), 0, 0],
+    ["bytes as a Buffer", Buffer.from([1]), 0, 0],
+  ];
+  it.each(cases)("%s: pylibmc flag, python-memcached flag", (_, value, pylibmc, memcache) => {
+    expect(flagsOf(new MemcachedValueSerializer().dumps(value as never))).toBe(pylibmc);
+    expect(flagsOf(new MemcachedValueSerializer({ flavour: "python-memcached" }).dumps(value as never))).toBe(
+      memcache,
+    );
+  });
+
+  it("refuses an int flag on bytes that are not an ASCII int", () => {
+    expect(() => new MemcachedValueSerializer().loads(flaggedValue(4, Buffer.from("1.5")))).toThrowError(
+      expect.objectContaining({ code: "MEMCACHED_VALUE_UNREADABLE" }),
+    );
+  });
+});
