@@ -8,7 +8,11 @@ import { ResultsDecodeError } from "./errors.js";
 /** Default cap on the inflated size of one payload, bytes (1 GiB). */
 export const DEFAULT_MAX_INFLATED_BYTES = 1024 * 1024 * 1024;
 
-/** zlib-compress at the default level, byte-identical to CPython's `zlib.compress(data)` (same zlib). */
+/**
+ * zlib-compress at the default level, as CPython's `zlib.compress(data)`. The inflated bytes are
+ * what Python wrote; the compressed stream itself may differ from CPython's, since Node bundles
+ * its own zlib build (Chromium's) and deflate output depends on the build. Python inflates it.
+ */
 export function zlibCompress(data: Uint8Array): Uint8Array {
   return deflateSync(data, { level: constants.Z_DEFAULT_COMPRESSION });
 }
