@@ -7,8 +7,8 @@ import { randomUUID } from "node:crypto";
 import { type Clock, systemClock, unixSeconds } from "../core/clock.js";
 import type { PyValue } from "../python/values.js";
 import { AuthError } from "./errors.js";
+import type { SecretKey } from "./formats/signer.js";
 import { decodePythonJwt, encodePythonJwt, type JwtClaims } from "./python-jwt.js";
-import type { SecretKey } from "./signer.js";
 
 /** `GLOBAL_ASYNC_QUERIES_JWT_COOKIE_NAME` default. */
 export const DEFAULT_ASYNC_TOKEN_COOKIE_NAME = "async-token";

@@ -9,9 +9,9 @@ import { type Clock, systemClock, unixSeconds } from "../core/clock.js";
 import { isPyDict, type PyDict } from "../python/dicts.js";
 import type { PyValue } from "../python/values.js";
 import { AuthError } from "./errors.js";
-import { dumpsTaggedJson, loadsTaggedJson } from "./flask-tagged-json.js";
-import { base64Decode, base64Encode } from "./itsdangerous-base64.js";
-import { ItsdangerousSigner, type SecretKey, wantBytes } from "./signer.js";
+import { dumpsTaggedJson, loadsTaggedJson } from "./formats/flask-tagged-json.js";
+import { base64Decode, base64Encode } from "./formats/itsdangerous-base64.js";
+import { ItsdangerousSigner, type SecretKey, wantBytes } from "./formats/signer.js";
 
 /** Flask's `PERMANENT_SESSION_LIFETIME` default: 31 days, in SECONDS. */
 export const DEFAULT_SESSION_LIFETIME_SECONDS = 31 * 24 * 3600;

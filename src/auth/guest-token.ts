@@ -10,8 +10,8 @@ import { isPlainObject } from "../python/dicts.js";
 import { pyTruthy } from "../python/truthiness.js";
 import { PyFloat, type PyValue } from "../python/values.js";
 import { AuthError } from "./errors.js";
+import type { SecretKey } from "./formats/signer.js";
 import { decodePythonJwt, encodePythonJwt } from "./python-jwt.js";
-import type { SecretKey } from "./signer.js";
 
 /** `GUEST_TOKEN_JWT_EXP_SECONDS` default. */
 export const DEFAULT_GUEST_TOKEN_EXP_SECONDS = 300;

@@ -23,7 +23,8 @@ export {
   writeCookieSession,
 } from "./cookie-session.js";
 export { AuthError } from "./errors.js";
-export { markup } from "./flask-tagged-json.js";
+export { markup } from "./formats/flask-tagged-json.js";
+export type { SecretKey } from "./formats/signer.js";
 export {
   DEFAULT_GUEST_TOKEN_EXP_SECONDS,
   type GuestTokenClaims,
@@ -68,7 +69,6 @@ export {
   type WriteServerSessionOptions,
   writeServerSession,
 } from "./server-session.js";
-export type { SecretKey } from "./signer.js";
 export {
   DEFAULT_SESSION_COOKIE_NAME,
   readSupersetSession,

@@ -12,7 +12,7 @@ import { type Clock, systemClock } from "../core/clock.js";
 import { pyTruthy } from "../python/truthiness.js";
 import type { PyValue } from "../python/values.js";
 import { AuthError } from "./errors.js";
-import { type SecretKey, wantBytes } from "./signer.js";
+import { type SecretKey, wantBytes } from "./formats/signer.js";
 
 /** The HMAC algorithms Superset's token secrets are used with. */
 export type JwtAlgorithm = "HS256" | "HS384" | "HS512";

@@ -16,8 +16,8 @@ import { isPyDict, type PyDict } from "../python/dicts.js";
 import type { PyValue } from "../python/values.js";
 import { DEFAULT_SESSION_LIFETIME_SECONDS } from "./cookie-session.js";
 import { AuthError } from "./errors.js";
-import { msgspecDecode, msgspecEncode } from "./msgspec-msgpack.js";
-import { ItsdangerousSigner, type SecretKey, wantBytes } from "./signer.js";
+import { msgspecDecode, msgspecEncode } from "./formats/msgspec-msgpack.js";
+import { ItsdangerousSigner, type SecretKey, wantBytes } from "./formats/signer.js";
 
 /** Flask-Session's `SESSION_KEY_PREFIX` default. */
 export const DEFAULT_SESSION_KEY_PREFIX = "session:";

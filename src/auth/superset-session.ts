@@ -10,8 +10,8 @@ import type { PyValue } from "../python/values.js";
 import { flaskLoginSessionId, type SessionIdInput } from "../superset/temporary/session-id.js";
 import { type FlaskSecretOptions, readCookieSession } from "./cookie-session.js";
 import { AuthError } from "./errors.js";
+import { constantTimeEqual, wantBytes } from "./formats/signer.js";
 import { readServerSession } from "./server-session.js";
-import { constantTimeEqual, wantBytes } from "./signer.js";
 
 /** Flask's `SESSION_COOKIE_NAME` default (Superset keeps it). */
 export const DEFAULT_SESSION_COOKIE_NAME = "session";

@@ -204,7 +204,7 @@ export class AsyncQueryEvents {
     if (!("channel_id" in job))
       throw new AsyncEventsError("ASYNC_JOB_METADATA_INVALID", "No channel ID specified");
     if (!("job_id" in job)) throw new AsyncEventsError("ASYNC_JOB_METADATA_INVALID", "No job ID specified");
-    const merged: Record<string, PyValue> = {};
+    const merged: Record<string, PyValue> = Object.create(null); // a `__proto__` key stays a key
     for (const [k, v] of Object.entries(job)) if (v !== undefined) merged[k] = v;
     const data = supersetJsonDumps({ ...merged, status, ...updates });
     const channelEntryId = (await this.redis.xadd(

@@ -127,7 +127,7 @@ export function sendCacheChartThumbnail(
 function checkJob(job: AsyncJobMetadata): Record<string, PyValue> {
   if (typeof job.channel_id !== "string" || typeof job.job_id !== "string")
     throw new CeleryError("CELERY_TASK_ARGUMENTS", "job metadata needs channel_id and job_id strings");
-  const out: Record<string, PyValue> = {};
+  const out: Record<string, PyValue> = Object.create(null); // a `__proto__` key stays a key
   for (const [k, v] of Object.entries(job)) if (v !== undefined) out[k] = v;
   return out;
 }

@@ -9,13 +9,13 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { msgspecEncode } from "#src/auth/formats/msgspec-msgpack.js";
 import {
   encodeSessionValue,
   readServerSession,
   type ServerSessionStoreOptions,
   writeServerSession,
 } from "#src/auth/index.js";
-import { msgspecEncode } from "#src/auth/msgspec-msgpack.js";
 import { dictGet } from "#src/python/dicts.js";
 import {
   PyDate,

@@ -6,7 +6,7 @@
  * session ids both use it.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { AuthError } from "./errors.js";
+import { AuthError } from "../errors.js";
 import { base64Decode, base64Encode, bytesToInt, intToBytes } from "./itsdangerous-base64.js";
 
 /** A secret as Flask holds it: text (UTF-8 encoded, as `want_bytes`) or bytes. */

@@ -2,7 +2,7 @@
  * Werkzeug's `http_date` and `parse_date` (werkzeug/http.py), the text form of datetimes in
  * Flask's tagged JSON (` d`) and of dates under Flask's JSON default hook.
  */
-import { type PyDate, PyDatetime, PyTzInfo } from "../python/values.js";
+import { type PyDate, PyDatetime, PyTzInfo } from "../../python/values.js";
 
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

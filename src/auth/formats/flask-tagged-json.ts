@@ -5,9 +5,9 @@
  * key is itself a tag. Dumped as Flask's default JSON provider does: sorted keys, compact
  * separators, ASCII only; dates and Decimals through its default hook.
  */
-import { dumps } from "../codecs/json/dumps.js";
-import { stdlibJsonLoads } from "../codecs/json/stdlib-decode.js";
-import { isPlainObject } from "../python/dicts.js";
+import { dumps } from "../../codecs/json/dumps.js";
+import { stdlibJsonLoads } from "../../codecs/json/stdlib-decode.js";
+import { isPlainObject } from "../../python/dicts.js";
 import {
   PyBytearray,
   PyDate,
@@ -17,8 +17,8 @@ import {
   PyTuple,
   PyUUID,
   type PyValue,
-} from "../python/values.js";
-import { AuthError } from "./errors.js";
+} from "../../python/values.js";
+import { AuthError } from "../errors.js";
 import { httpDate, parseHttpDate } from "./http-date.js";
 import { a2bBase64 } from "./itsdangerous-base64.js";
 
@@ -52,7 +52,8 @@ function tag(value: PyValue): PyValue {
       const k = keys[0] as string;
       return { " di": { [`${k}__`]: tag(value[k] as PyValue) } };
     }
-    const out: Record<string, PyValue> = {};
+    // Null prototype: a `__proto__` key is an own key here, never the object's prototype.
+    const out: Record<string, PyValue> = Object.create(null);
     for (const k of keys) out[k] = tag(value[k] as PyValue);
     return out;
   }

@@ -5,7 +5,7 @@
  * naive one its ISO text; UUIDs, Decimals, dates and times are text; tuples and sets arrays.
  * Decoding is bounded by the input: no length is trusted beyond the bytes present.
  */
-import { isPlainObject } from "../python/dicts.js";
+import { isPlainObject } from "../../python/dicts.js";
 import {
   PyDate,
   PyDatetime,
@@ -15,8 +15,8 @@ import {
   PyTime,
   PyUUID,
   type PyValue,
-} from "../python/values.js";
-import { AuthError } from "./errors.js";
+} from "../../python/values.js";
+import { AuthError } from "../errors.js";
 import { UTC } from "./http-date.js";
 
 /** Nesting deeper than this is refused when decoding. */

@@ -5,7 +5,7 @@
  * `binascii.a2b_base64` in its non-strict mode skips characters outside the alphabet and stops
  * at a complete pad sequence. A value Python accepts is accepted here, and only such a value.
  */
-import { AuthError } from "./errors.js";
+import { AuthError } from "../errors.js";
 
 /** base64url without padding, as `base64_encode`. */
 export function base64Encode(bytes: Uint8Array): string {
