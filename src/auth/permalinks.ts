@@ -21,6 +21,9 @@ import { AuthError } from "./errors.js";
 import { type MetadataDatabase, openMetadataDatabase } from "./metadata-database.js";
 import { decodePermalinkId, encodePermalinkKey } from "./permalink-key.js";
 
+/** Largest `key_value.id` (a signed 32-bit INTEGER column in Superset's schema). */
+const MAX_KEY_VALUE_ID = 2 ** 31 - 1;
+
 /** The three permalink kinds. */
 export type PermalinkKind = "dashboard" | "explore" | "sqllab";
 
@@ -176,7 +179,8 @@ export class PermalinkStore {
     const salt = await this.findSalt(db, kind, false);
     if (salt === null) return null;
     const id = decodePermalinkId(key, salt);
-    if (id === null) return null;
+    // key_value.id is a 32-bit INTEGER: a larger id names no row (and PostgreSQL would reject it).
+    if (id === null || id < 1 || id > MAX_KEY_VALUE_ID) return null;
     const rows = await db.query(
       "SELECT value FROM key_value WHERE resource = ? AND id = ? AND (expires_on IS NULL OR expires_on > ?)",
       [PERMALINK_RESOURCES[kind], String(id), this.now()],

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MetadataDatabase, openMetadataDatabase, PermalinkStore } from "#src/auth/index.js";
+import { decodePermalinkId, encodePermalinkKey } from "#src/auth/permalink-key.js";
 import { metastoreUuid } from "#src/backends/metastore/uuid.js";
 import type { PyValue } from "#src/python/values.js";
 import {
@@ -113,6 +114,17 @@ describe.each<TestDialect>(["postgresql", "mysql"])("permalinks on %s", (dialect
     expect(await store.resolve("explore", `${key}x`)).toBeNull();
     expect(await store.resolve("explore", "")).toBeNull();
     expect(await store.resolve("explore", "aaaaaaaaaaaaaaaaaaaaaa")).toBeNull();
+  });
+
+  it.skipIf(!available)("answers null for a valid key whose id no 32-bit key_value.id can hold", async () => {
+    const key = await store.create("explore", EXPLORE, { userId: 1 });
+    // The explore salt: the one `app` row whose salt decodes the key just made.
+    const rows = await conn.query("SELECT value FROM key_value WHERE resource = 'app'", []);
+    const salts = rows.map((r) => JSON.parse(Buffer.from(r.value as Uint8Array).toString("utf8")) as string);
+    const salt = salts.find((s) => decodePermalinkId(key, s) !== null) as string;
+    expect(salt).toEqual(expect.any(String));
+    expect(await store.resolve("explore", encodePermalinkKey(2 ** 31, salt))).toBeNull();
+    expect(await store.resolve("explore", encodePermalinkKey(2n ** 63n, salt))).toBeNull();
   });
 
   it.skipIf(!available)(
