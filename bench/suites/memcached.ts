@@ -13,13 +13,15 @@ import { MemcachedBackend } from "#src/backends/memcached/backend.js";
 import { createCache } from "#src/manager/create-cache.js";
 import { MemcachedServer } from "../../test/helpers/memcached-server.js";
 import { debianPython } from "../../test/helpers/python.js";
-import { type Measurement, median, type Ratio, ratio, type SuiteResult } from "../harness.js";
+import { type Measurement, type Ratio, ratio, type SuiteResult } from "../harness.js";
+import { type Impl, measureInterleaved, type Op } from "../interleaved.js";
 
 const SIZES = { "1KB": 1024, "100KB": 100 * 1024 } as const;
 const CONCURRENCY = [1, 64] as const;
 const ROUNDS = 7;
 const ROUND_MS = 250;
 const WARMUP_MS = 100;
+const TIMING = { rounds: ROUNDS, roundMs: ROUND_MS, warmupMs: WARMUP_MS };
 const KEYS = 64;
 
 /** The part of memjs (no bundled types) the suite calls. */
@@ -31,72 +33,6 @@ interface MemjsClient {
 const memjs = createRequire(import.meta.url)("memjs") as {
   Client: { create(servers: string, options?: Record<string, unknown>): MemjsClient };
 };
-
-type Op = (i: number) => Promise<unknown>;
-interface Impl {
-  name: string;
-  get: Op;
-  set: Op;
-  round?: (op: "get" | "set", ms: number) => Promise<{ ops: number; latencies: number[] }>;
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-async function run(op: Op, concurrency: number, ms: number, latencies?: number[]): Promise<number> {
-  let ops = 0;
-  const end = performance.now() + ms;
-  const worker = async (w: number) => {
-    let i = w;
-    while (performance.now() < end) {
-      const t0 = performance.now();
-      await op(i);
-      if (latencies) latencies.push((performance.now() - t0) * 1000);
-      ops++;
-      i += concurrency;
-    }
-  };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
-  return ops / ((performance.now() - start) / 1000);
-}
-
-/** Rounds interleaved across impls (rotating the first) so machine load hits every impl alike. */
-async function measureCase(
-  caseName: string,
-  impls: Impl[],
-  op: "get" | "set",
-  concurrency: number,
-): Promise<Measurement[]> {
-  const samples = impls.map(() => [] as number[]);
-  const latencies = impls.map(() => [] as number[]);
-  const oneRound = async (impl: Impl, ms: number, lat?: number[]) => {
-    if (!impl.round) return run(impl[op], concurrency, ms, lat);
-    const r = await impl.round(op, ms);
-    lat?.push(...r.latencies);
-    return r.ops;
-  };
-  for (const impl of impls) await oneRound(impl, WARMUP_MS);
-  for (let r = 0; r < ROUNDS; r++) {
-    for (let j = 0; j < impls.length; j++) {
-      const k = (j + r) % impls.length;
-      samples[k]?.push(await oneRound(impls[k] as Impl, ROUND_MS, latencies[k]));
-    }
-  }
-  return impls.map((impl, k) => {
-    const sorted = Float64Array.from(latencies[k] ?? []).sort();
-    return {
-      case: caseName,
-      impl: impl.name,
-      opsPerSec: median(samples[k] ?? []),
-      p50Micros: percentile(sorted, 50),
-      p99Micros: percentile(sorted, 99),
-      rounds: ROUNDS,
-      samples: samples[k] ?? [],
-    };
-  });
-}
 
 /** One timed round per stdin line ({"op", "ms"}); prints {"ops", "lat"} (µs). Concurrency 1. */
 const PYTHON_ROUNDS = `
@@ -202,7 +138,7 @@ export default async function memcachedSuite(): Promise<SuiteResult> {
         for (const op of ["get", "set"] as const) {
           const caseName = `${op} ${label} c=${c}`;
           measurements.push(
-            ...(await measureCase(caseName, c === 1 ? [...impls, python.impl] : impls, op, c)),
+            ...(await measureInterleaved(caseName, c === 1 ? [...impls, python.impl] : impls, op, c, TIMING)),
           );
           for (const ours of OURS) {
             for (const theirs of THEIRS)

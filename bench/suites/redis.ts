@@ -18,7 +18,8 @@ import { RedisBackend } from "#src/backends/redis/backend.js";
 import { createCache } from "#src/manager/create-cache.js";
 import { debianPython } from "../../test/helpers/python.js";
 import { RedisServer } from "../../test/helpers/redis-server.js";
-import { type Measurement, median, type Ratio, ratio, type SuiteResult } from "../harness.js";
+import { type Measurement, type Ratio, ratio, type SuiteResult } from "../harness.js";
+import { type Impl, measureInterleaved, type Op } from "../interleaved.js";
 import { FLOOR_IMPL, redisBenchmarkFloor } from "../redis-floor.js";
 
 const SIZES = { "1KB": 1024, "100KB": 100 * 1024 } as const;
@@ -26,79 +27,8 @@ const CONCURRENCY = [1, 64] as const;
 const ROUNDS = 9;
 const ROUND_MS = 250;
 const WARMUP_MS = 100;
+const TIMING = { rounds: ROUNDS, roundMs: ROUND_MS, warmupMs: WARMUP_MS };
 const KEYS = 64;
-
-type Op = (i: number) => Promise<unknown>;
-interface Impl {
-  name: string;
-  get: Op;
-  set: Op;
-  /** Runs one timed round itself (the Python subprocess); `get`/`set` are unused then. */
-  round?: (op: "get" | "set", ms: number) => Promise<{ ops: number; latencies: number[] }>;
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-/** `concurrency` loops calling `op` until the deadline; per-call latency in µs. */
-async function run(op: Op, concurrency: number, ms: number, latencies?: number[]): Promise<number> {
-  let ops = 0;
-  const end = performance.now() + ms;
-  const worker = async (w: number) => {
-    let i = w;
-    while (performance.now() < end) {
-      const t0 = performance.now();
-      await op(i);
-      if (latencies) latencies.push((performance.now() - t0) * 1000);
-      ops++;
-      i += concurrency;
-    }
-  };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
-  return ops / ((performance.now() - start) / 1000);
-}
-
-/**
- * Measure every impl on one case with rounds interleaved (round 1 of each impl, then round 2, …)
- * so load from other processes on a shared machine hits every impl alike.
- */
-async function measureCase(
-  caseName: string,
-  impls: Impl[],
-  op: "get" | "set",
-  concurrency: number,
-): Promise<Measurement[]> {
-  const samples = impls.map(() => [] as number[]);
-  const latencies = impls.map(() => [] as number[]);
-  const oneRound = async (impl: Impl, ms: number, lat?: number[]) => {
-    if (!impl.round) return run(impl[op], concurrency, ms, lat);
-    const r = await impl.round(op, ms);
-    lat?.push(...r.latencies);
-    return r.ops;
-  };
-  for (const impl of impls) await oneRound(impl, WARMUP_MS);
-  for (let r = 0; r < ROUNDS; r++) {
-    // Rotate the starting impl each round so no impl always runs first.
-    for (let j = 0; j < impls.length; j++) {
-      const k = (j + r) % impls.length;
-      samples[k]!.push(await oneRound(impls[k]!, ROUND_MS, latencies[k]));
-    }
-  }
-  return impls.map((impl, k) => {
-    const sorted = Float64Array.from(latencies[k]!).sort();
-    return {
-      case: caseName,
-      impl: impl.name,
-      opsPerSec: median(samples[k]!),
-      p50Micros: percentile(sorted, 50),
-      p99Micros: percentile(sorted, 99),
-      rounds: ROUNDS,
-      samples: samples[k]!,
-    };
-  });
-}
 
 /** One timed round per stdin line ({"op", "ms"}); prints {"ops", "lat"} (µs). Concurrency 1. */
 const PYTHON_ROUNDS = `
@@ -272,7 +202,7 @@ export default async function redisSuite(): Promise<SuiteResult> {
         for (const op of ["get", "set"] as const) {
           const caseName = `${op} ${label} c=${c}`;
           const contenders = c === 1 ? [...impls, python.impl, floor] : impls;
-          measurements.push(...(await measureCase(caseName, contenders, op, c)));
+          measurements.push(...(await measureInterleaved(caseName, contenders, op, c, TIMING)));
         }
       }
       python.close();

@@ -1,0 +1,89 @@
+/**
+ * Closed-loop client benchmarks for the server suites (Redis, Memcached): `concurrency` loops
+ * call an operation until a deadline, and every implementation is measured in interleaved
+ * rounds so load from other processes on a shared machine hits each one alike.
+ */
+import { type Measurement, median } from "./harness.js";
+
+/** One call of the operation under test; `i` spreads calls over the key space. */
+export type Op = (i: number) => Promise<unknown>;
+
+export interface Impl {
+  name: string;
+  get: Op;
+  set: Op;
+  /** Runs one timed round itself (a Python subprocess); `get`/`set` are unused then. */
+  round?: (op: "get" | "set", ms: number) => Promise<{ ops: number; latencies: number[] }>;
+}
+
+export interface InterleavedOptions {
+  /** Timed rounds per implementation. */
+  rounds: number;
+  /** Length of one timed round, MILLISECONDS. */
+  roundMs: number;
+  /** Untimed round per implementation before the first timed one, MILLISECONDS. */
+  warmupMs: number;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/** `concurrency` loops calling `op` until the deadline; per-call latency in µs. @returns ops/s */
+async function run(op: Op, concurrency: number, ms: number, latencies?: number[]): Promise<number> {
+  let ops = 0;
+  const end = performance.now() + ms;
+  const worker = async (w: number) => {
+    let i = w;
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      await op(i);
+      if (latencies) latencies.push((performance.now() - t0) * 1000);
+      ops++;
+      i += concurrency;
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
+  return ops / ((performance.now() - start) / 1000);
+}
+
+/**
+ * Measure every impl on one case with rounds interleaved (round 1 of each impl, then round 2, …),
+ * rotating which impl goes first each round.
+ */
+export async function measureInterleaved(
+  caseName: string,
+  impls: Impl[],
+  op: "get" | "set",
+  concurrency: number,
+  options: InterleavedOptions,
+): Promise<Measurement[]> {
+  const samples = impls.map(() => [] as number[]);
+  const latencies = impls.map(() => [] as number[]);
+  const oneRound = async (impl: Impl, ms: number, lat?: number[]) => {
+    if (!impl.round) return run(impl[op], concurrency, ms, lat);
+    const r = await impl.round(op, ms);
+    lat?.push(...r.latencies);
+    return r.ops;
+  };
+  for (const impl of impls) await oneRound(impl, options.warmupMs);
+  for (let r = 0; r < options.rounds; r++) {
+    for (let j = 0; j < impls.length; j++) {
+      const k = (j + r) % impls.length;
+      samples[k]?.push(await oneRound(impls[k] as Impl, options.roundMs, latencies[k]));
+    }
+  }
+  return impls.map((impl, k) => {
+    const sorted = Float64Array.from(latencies[k] ?? []).sort();
+    return {
+      case: caseName,
+      impl: impl.name,
+      opsPerSec: median(samples[k] ?? []),
+      p50Micros: percentile(sorted, 50),
+      p99Micros: percentile(sorted, 99),
+      rounds: options.rounds,
+      samples: samples[k] ?? [],
+    };
+  });
+}
