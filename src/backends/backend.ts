@@ -6,6 +6,11 @@
  * with Flask-Caching's meaning: `0` = never expire; positive = expire after that many
  * seconds; negative values behave as the corresponding cachelib backend does
  * (documented per backend).
+ *
+ * Bytes ownership: every `Uint8Array` a backend returns is the caller's to change (a fresh
+ * buffer or a private copy, never the stored bytes), and a write never reads the caller's bytes
+ * after its promise settles; SimpleCache, L1 and Redis (without `zeroCopyWrites`) are done with
+ * them when the call returns. docs/security.md.
  */
 export interface BackendEntry {
   key: string;
@@ -31,8 +36,8 @@ export interface CacheBackend {
   set(key: string, value: Uint8Array, timeout: number): Promise<boolean>;
   /**
    * Optional `set` of a value given as parts, concatenated in order (`Serializer.dumpsParts`):
-   * the same stored bytes as `set` of the concatenation, written without copying the parts.
-   * The parts must not change until the returned promise settles.
+   * the same stored bytes as `set` of the concatenation, copied at most once (Redis with
+   * `zeroCopyWrites`: not at all, and then the parts must not change until the promise settles).
    */
   setParts?(key: string, parts: readonly Uint8Array[], timeout: number): Promise<boolean>;
   /** Store several entries; `true` per entry stored, in the caller's order. */
@@ -55,6 +60,12 @@ export interface CacheBackend {
    * generic read-modify-write from `Cache`.
    */
   incr?(key: string, delta: number): Promise<number | bigint>;
+  /**
+   * Optional reachability check (`CacheManager.ready()`): connect if needed and make one round
+   * trip to the server or database.
+   * @throws the error a call would fail with, naming the cache, the address (never a password) and the cause
+   */
+  ping?(): Promise<void>;
   /** Release clients, timers and handles. Idempotent. */
   close(): Promise<void>;
 }

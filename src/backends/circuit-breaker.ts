@@ -200,6 +200,10 @@ export class CircuitBreakerBackend implements CacheBackend {
   clear(prefix: string): Promise<boolean> {
     return this.#call(() => this.#inner.clear(prefix));
   }
+  /** The wrapped backend's reachability check (never blocked by the circuit). */
+  async ping(): Promise<void> {
+    await this.#inner.ping?.();
+  }
   /** Closes the wrapped backend (never blocked by the circuit). */
   close(): Promise<void> {
     return this.#inner.close();

@@ -4,8 +4,9 @@
  * entry's own timeout). With `invalidation`, every set/add/delete/inc/clear is published on a
  * Redis channel and other processes drop their L1 copy of that key, so an L1 is stale for at
  * most one pub/sub delivery (or `ttlSeconds` if a message is lost: pub/sub is fire-and-forget).
- * Bytes, not decoded values, are kept: no caller can mutate another's value, and the byte
- * bound is exact.
+ * Bytes, not decoded values, are kept, as private copies: every hit returns a fresh copy and
+ * every write keeps a copy, so no caller can change another's value (decoded `bytes` are views
+ * of the bytes read), and the byte bound is exact (a kept view could pin a larger buffer).
  */
 import { randomBytes } from "node:crypto";
 import type { Cluster, Redis } from "ioredis";
@@ -117,7 +118,7 @@ export class L1Backend implements CacheBackend {
   private keep(key: string, value: Uint8Array, timeout: number): void {
     if (timeout < 0) return;
     const ttl = timeout === 0 ? this.ttlMs : Math.min(this.ttlMs, timeout * MS);
-    this.lru.set(key, value, { ttl });
+    this.lru.set(key, new Uint8Array(value), { ttl });
   }
 
   private publish(body: string): void {
@@ -135,26 +136,32 @@ export class L1Backend implements CacheBackend {
    */
   peek(key: string): Uint8Array | undefined {
     const hit = this.lru.get(key);
-    if (hit !== undefined) this.hits++;
-    else this.misses++;
-    return hit;
+    if (hit === undefined) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    return new Uint8Array(hit);
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
     const hit = this.lru.get(key);
     if (hit !== undefined) {
       this.hits++;
-      return hit;
+      return new Uint8Array(hit);
     }
     this.misses++;
     const value = await this.inner.get(key);
     // The entry's remaining TTL is unknown here; the L1 ttl bounds how long the copy lives.
-    if (value !== undefined) this.lru.set(key, value);
+    if (value !== undefined) this.lru.set(key, new Uint8Array(value));
     return value;
   }
 
   async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
-    const out: (Uint8Array | undefined)[] = keys.map((k) => this.lru.get(k));
+    const out: (Uint8Array | undefined)[] = keys.map((k) => {
+      const hit = this.lru.get(k);
+      return hit && new Uint8Array(hit);
+    });
     const missing = keys.filter((_, i) => out[i] === undefined);
     if (missing.length === 0) return out;
     const fetched = await this.inner.getMany(missing);
@@ -163,7 +170,7 @@ export class L1Backend implements CacheBackend {
       if (out[i] !== undefined) return;
       const v = fetched[j++];
       out[i] = v;
-      if (v !== undefined) this.lru.set(k, v);
+      if (v !== undefined) this.lru.set(k, new Uint8Array(v));
     });
     return out;
   }
@@ -230,6 +237,11 @@ export class L1Backend implements CacheBackend {
       this.publish(key);
       return result;
     };
+  }
+
+  /** The inner backend's reachability check, when it has one. */
+  async ping(): Promise<void> {
+    await this.inner.ping?.();
   }
 
   /** Stops listening (the caller's clients stay open) and closes the inner backend. */

@@ -12,8 +12,10 @@
  * who do not need them.
  */
 import { closestKey } from "../config/closest-key.js";
+import type { ResolvedCacheConfig } from "../config/config-types.js";
 import { CacheConfigError } from "../core/errors.js";
 import type { BackendModule } from "./backend-module.js";
+import { validateRedisConfig } from "./redis/validate.js";
 
 export type { BackendContext, BackendModule, BackendSettings } from "./backend-module.js";
 
@@ -71,6 +73,13 @@ export interface BackendRegistration {
    * `Cache.deleteMany` keeps going past a key that was not deleted when it is set. Default false.
    */
   readsIgnoreErrors?: boolean;
+  /**
+   * Optional check of the cache dict run when the cache is built, without importing the family
+   * module or any client (a Redis URL that does not parse fails then, not on first use).
+   * `options` is the family's `backendOptions` entry.
+   * @throws CacheConfigError naming the key under `path`
+   */
+  validate?: (config: ResolvedCacheConfig, path: string, options: object | undefined) => void;
 }
 
 /** The backend table, one row per family. */
@@ -106,6 +115,7 @@ export const BACKENDS = {
     load: () => import("./redis/module.js"),
     serializer: "redis",
     keyPrefix: "prepend",
+    validate: validateRedisConfig,
   },
   metastore: {
     kinds: {

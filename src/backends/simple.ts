@@ -4,8 +4,9 @@
  * timeout, or the negative timeout itself (never readable). Pruning on every `set`/`add` when over
  * the threshold: first every entry with `expires < now` (which includes every never-expiring entry,
  * since 0 < now, as cachelib does), then by ascending `expires` until at the threshold.
- * Values are pickled bytes from `Cache`, so callers can never mutate a cached object. The backend
- * keeps the `Uint8Array` it is given (no copy); `Cache.getRaw`/`setRaw` copy at the boundary.
+ * Bytes are copied both ways: `set`/`add` store a copy of the caller's bytes and every read returns
+ * a fresh copy, so neither a caller writing into the bytes it passed nor one writing into a value
+ * decoded from a read (decoded `bytes` are views of the bytes read) changes the cache for others.
  */
 import type { ResolvedCacheConfig } from "../config/config-types.js";
 import { type Clock, systemClock } from "../core/clock.js";
@@ -96,17 +97,15 @@ export class SimpleBackend implements CacheBackend {
     return this.peek(key);
   }
 
-  /** Synchronous `get`: the live bytes under `key`, or `undefined`. */
+  /** Synchronous `get`: a copy of the live bytes under `key` (the caller's to change), or `undefined`. */
   peek(key: string): Uint8Array | undefined {
     const e = this.entries.get(key);
-    return e && this.isLive(e) ? e.value : undefined;
+    // new Uint8Array(view) copies; Buffer#slice would not.
+    return e && this.isLive(e) ? new Uint8Array(e.value) : undefined;
   }
 
   async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
-    return keys.map((k) => {
-      const e = this.entries.get(k);
-      return e && this.isLive(e) ? e.value : undefined;
-    });
+    return keys.map((k) => this.peek(k));
   }
 
   async set(key: string, value: Uint8Array, timeout: number): Promise<boolean> {
@@ -118,7 +117,7 @@ export class SimpleBackend implements CacheBackend {
     const expires = this.expiresFor(timeout);
     this.prune();
     // Python dict assignment keeps an existing key's position; Map.set does the same.
-    this.entries.set(key, { expires, value });
+    this.entries.set(key, { expires, value: new Uint8Array(value) });
   }
 
   async setMany(entries: readonly BackendEntry[]): Promise<boolean[]> {
@@ -133,7 +132,7 @@ export class SimpleBackend implements CacheBackend {
     this.prune();
     // cachelib 0.9.0 refuses any present key, even an expired one (fixed in 0.14).
     if (this.entries.has(key)) return false;
-    this.entries.set(key, { expires, value });
+    this.entries.set(key, { expires, value: new Uint8Array(value) });
     return true;
   }
 

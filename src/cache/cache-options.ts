@@ -3,7 +3,7 @@ import type { CacheBackend } from "../backends/backend.js";
 import type { Serializer } from "../codecs/serializer.js";
 import type { ResolvedCacheConfig } from "../config/config-types.js";
 import type { PyValue } from "../python/values.js";
-import type { BackendErrorPolicy } from "./error-policy.js";
+import type { BackendErrorPolicy, CacheWarnings } from "./error-policy.js";
 import type { CacheStatsOptions } from "./stats.js";
 
 /** How `deleteMany` talks to the backend. */
@@ -27,6 +27,12 @@ export interface CacheOptions {
   ignoreErrors?: boolean;
   /** Default `fail-open`: failed reads are misses, failed writes return false (counted). */
   onBackendError?: BackendErrorPolicy;
+  /**
+   * Where the first fail-open failure of each error code goes (once per code): a pino- or
+   * console-shaped logger (`warn(details, message)`), `"process"` (`process.emitWarning`, type
+   * `SupersetCacheWarning`) or `false` to stay silent. Default `DEFAULT_CACHE_WARNINGS` (`"process"`).
+   */
+  logger?: CacheWarnings;
   /**
    * `flask-caching-loop` (default): one `delete` per key, stopping at the first key not deleted
    * unless `ignoreErrors`, as Flask-Caching ≤ 2.4's BaseCache. `backend-batch`: one

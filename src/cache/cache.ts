@@ -7,7 +7,8 @@
 import type { CacheBackend } from "../backends/backend.js";
 import type { ResolvedCacheConfig } from "../config/config-types.js";
 import { FLASK_CACHING_DEFAULT_TIMEOUT } from "../config/flask-config.js";
-import type { PyFloat, PyValue } from "../python/values.js";
+import { type InspectFunction, inspectCustom, redactConfig } from "../core/redact.js";
+import type { PyFloat, PyValue, Storable } from "../python/values.js";
 import { BackendCalls, type Ready } from "./backend-calls.js";
 import { CacheArgumentError } from "./cache-errors.js";
 import {
@@ -27,6 +28,7 @@ import { type CachedOptions, cached, type Memoized, type MemoizeOptions, memoize
 import { OperationOutcomes } from "./operation-outcomes.js";
 import { pythonIncrement } from "./python-increment.js";
 import { CacheStats, type CacheStatsSnapshot } from "./stats.js";
+import { storageKeyOf } from "./storage-key.js";
 import { resolveTimeout } from "./timeouts.js";
 
 export { FLASK_CACHING_DEFAULT_TIMEOUT } from "../config/flask-config.js";
@@ -65,7 +67,11 @@ export class Cache {
     this.policy = options.onBackendError ?? "fail-open";
     this.ignoreErrors = options.ignoreErrors ?? false;
     this.deleteManyStrategy = options.deleteManyStrategy ?? "flask-caching-loop";
-    this.errors = new ErrorRecorder(this.name, () => this.calls.ready?.backend.kind ?? "unknown");
+    this.errors = new ErrorRecorder(
+      this.name,
+      () => this.calls.ready?.backend.kind ?? "unknown",
+      options.logger,
+    );
     this.config = options.config;
     this.statsRecorder = options.stats === false ? undefined : new CacheStats(this.name, options.stats);
     this.outcomes = new OperationOutcomes(this.name, this.policy, this.errors, this.statsRecorder);
@@ -82,9 +88,20 @@ export class Cache {
     return (await this.calls.use()).backend;
   }
 
-  /** The storage key of `key`: prefix + key. */
+  /** What logs and `JSON.stringify` show: name, prefix, policy, config with secrets masked (`redactConfig`). */
+  toJSON(): Record<string, unknown> {
+    const { name, keyPrefix, defaultTimeout, policy } = this;
+    return { name, keyPrefix, defaultTimeout, policy, config: this.config && redactConfig(this.config) };
+  }
+
+  /** `util.inspect`/`console.log`: the same view as `toJSON`, never a password or a full URI. */
+  [inspectCustom](_depth: number, options: object, inspect: InspectFunction): string {
+    return `Cache ${inspect(this.toJSON(), options)}`;
+  }
+
+  /** The storage key of `key`: prefix + key. @throws CacheArgumentError `KEY_NOT_UTF8` for a lone surrogate (see `storageKeyOf`) */
   storageKey(key: string): string {
-    return this.keyPrefix + key;
+    return storageKeyOf(this.keyPrefix, key);
   }
 
   /** Counts of errors swallowed by the fail-open policy, by code. */
@@ -102,9 +119,17 @@ export class Cache {
     this.statsRecorder?.reset();
   }
 
-  /** The value under `key`; `undefined` when missing, expired or undecodable (fail-open). */
-  get(key: string): Promise<PyValue | undefined> {
-    return this.calls.get(this.keyPrefix + key);
+  /**
+   * The value under `key`; `undefined` when missing, expired or undecodable (fail-open).
+   * `T` (default `PyValue`) is the type the caller expects; it is not checked at run time: what
+   * is stored is whatever the writer (Python or Node) stored.
+   */
+  get<T = PyValue>(key: string): Promise<T | undefined> {
+    try {
+      return this.calls.get(this.storageKey(key)) as Promise<T | undefined>;
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /**
@@ -115,7 +140,7 @@ export class Cache {
    * @throws CacheBackendError for undecodable bytes under the `throw` policy
    */
   peek(key: string): PyValue | undefined {
-    return this.calls.peek(this.keyPrefix + key);
+    return this.calls.peek(this.storageKey(key));
   }
 
   /** Values in the order of `keys`, `undefined` for each miss. */
@@ -141,17 +166,23 @@ export class Cache {
   /**
    * Store `value` under `key`. A `Uint8Array` value (Python `bytes`) is written without a copy on
    * backends that support it (Redis, FileSystemCache): do not modify it until the promise settles.
+   * Plain JS values map as JSON would, for the pickle serializers (every Flask-Caching backend):
+   * a `Date` becomes an aware UTC `datetime.datetime` (millisecond precision), an object member
+   * whose value is `undefined` is left out, and `undefined` inside an array (or tuple, set, Map
+   * value) becomes `None`. A top-level `undefined` is refused (store `null` for `None`).
+   * Objects typed by an interface are accepted (see {@link Storable}).
    * @param timeout SECONDS; undefined = the default, 0 = never expire, negative as the backend's cachelib class
    * @returns true when stored; false on a backend failure (fail-open)
-   * @throws CacheEncodeError for values the serializer cannot encode; CacheArgumentError for a bad timeout
+   * @throws CacheEncodeError for values the serializer cannot encode (`PICKLE_ENCODE_*`, e.g. an
+   *   invalid `Date`); CacheArgumentError for a bad timeout
    */
-  set(key: string, value: PyValue, timeout?: number | null): Promise<boolean> {
-    return this.encodeAndWrite("set", key, value, timeout);
+  set<T>(key: string, value: T & Storable<T>, timeout?: number | null): Promise<boolean> {
+    return this.encodeAndWrite("set", key, value as PyValue, timeout);
   }
 
-  /** Store only when `key` is absent. @param timeout SECONDS. @returns true when this call stored it. */
-  add(key: string, value: PyValue, timeout?: number | null): Promise<boolean> {
-    return this.encodeAndWrite("add", key, value, timeout);
+  /** Store only when `key` is absent; values as `set`. @param timeout SECONDS. @returns true when this call stored it. */
+  add<T>(key: string, value: T & Storable<T>, timeout?: number | null): Promise<boolean> {
+    return this.encodeAndWrite("add", key, value as PyValue, timeout);
   }
 
   /** Shared body of `set`/`add`: argument and encode errors reject, backend errors follow the policy. */
@@ -190,7 +221,11 @@ export class Cache {
       return Promise.reject(err);
     }
     this.statsRecorder?.written(byteLength(bytes));
-    return this.calls.write(operation, r.backend, this.keyPrefix + key, bytes, t);
+    try {
+      return this.calls.write(operation, r.backend, this.storageKey(key), bytes, t);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /** Store several entries. @param timeout SECONDS. @returns the keys that were stored, in order. */
@@ -307,14 +342,15 @@ export class Cache {
    * Read `key`; on a miss run `factory` once per key in this process (and, with `options.lock`,
    * once across processes), store its value with `options.timeout` SECONDS and return it.
    * Soft/hard timeouts and the grace period are in SECONDS; see docs/stampede.md.
+   * `T` is the factory's value type (values as `set`); a hit is returned as `T` unchecked, as `get<T>`.
    * @throws the factory's error, or GetOrSetTimeoutError (`GET_OR_SET_HARD_TIMEOUT`), when no stale copy can be served
    */
-  getOrSet<T extends PyValue>(
+  getOrSet<T = PyValue>(
     key: string,
-    factory: GetOrSetFactory<T>,
+    factory: GetOrSetFactory<T & Storable<T>>,
     options?: GetOrSetOptions,
-  ): Promise<T | PyValue> {
-    return coordinatorFor(this).getOrSet(key, factory, options);
+  ): Promise<T> {
+    return coordinatorFor(this).getOrSet(key, factory as GetOrSetFactory, options) as Promise<T>;
   }
 
   /**
@@ -322,8 +358,8 @@ export class Cache {
    * through `getOrSet`. `options.timeout` is in SECONDS. See docs/stampede.md.
    * @throws MemoizeError `MEMOIZE_NAME_REQUIRED` for an anonymous function without `options.name`
    */
-  memoize<A extends unknown[], R extends PyValue>(
-    fn: (...args: A) => R | Promise<R>,
+  memoize<A extends unknown[], R>(
+    fn: (...args: A) => (R & Storable<R>) | Promise<R & Storable<R>>,
     options?: MemoizeOptions<A>,
   ): Memoized<A, R> {
     return memoize(this, fn, options);

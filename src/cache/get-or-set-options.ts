@@ -23,9 +23,7 @@ export const GET_OR_SET_DEFAULTS = {
 } as const;
 
 /** The factory gets a signal that aborts at the hard timeout. */
-export type GetOrSetFactory<T extends PyValue = PyValue> = (context: {
-  signal: AbortSignal;
-}) => T | Promise<T>;
+export type GetOrSetFactory<T = PyValue> = (context: { signal: AbortSignal }) => T | Promise<T>;
 
 export interface GetOrSetOptions {
   /** Entry timeout in SECONDS; undefined = the cache default, 0 = never expire. */

@@ -15,7 +15,7 @@ import { createHash, randomBytes } from "node:crypto";
 import stableStringify from "fast-json-stable-stringify";
 import type { MemoizeErrorCode } from "../core/error-codes/index.js";
 import { CacheArgumentError } from "../core/errors.js";
-import type { PyValue } from "../python/values.js";
+import type { Storable } from "../python/values.js";
 import type { Cache } from "./cache.js";
 import type { GetOrSetOptions } from "./get-or-set.js";
 
@@ -50,7 +50,7 @@ export interface MemoizeOptions<A extends unknown[]> {
 }
 
 /** A memoized function plus its invalidation handles. */
-export type Memoized<A extends unknown[], R extends PyValue> = ((...args: A) => Promise<R>) & {
+export type Memoized<A extends unknown[], R> = ((...args: A) => Promise<R>) & {
   /** Run `fn` now and overwrite the entry for these arguments (forced refresh). */
   refresh(...args: A): Promise<R>;
   /** Delete the entry for these arguments. @returns the backend's delete report */
@@ -83,9 +83,9 @@ function argsDigest(name: string, args: readonly unknown[], method: "md5" | "sha
  * Wrap `fn` so results are cached per argument list.
  * @throws MemoizeError `MEMOIZE_NAME_REQUIRED` for an anonymous function without `options.name`
  */
-export function memoize<A extends unknown[], R extends PyValue>(
+export function memoize<A extends unknown[], R>(
   cache: Cache,
-  fn: (...args: A) => R | Promise<R>,
+  fn: (...args: A) => (R & Storable<R>) | Promise<R & Storable<R>>,
   options: MemoizeOptions<A> = {},
 ): Memoized<A, R> {
   const name = options.name ?? fn.name;
@@ -144,7 +144,9 @@ export interface CachedOptions<A extends unknown[]> {
  * @throws MemoizeError `MEMOIZE_NAME_REQUIRED` for an anonymous function without a key prefix
  */
 export function cached<A extends unknown[]>(cache: Cache, options: CachedOptions<A> = {}) {
-  return <R extends PyValue>(fn: (...args: A) => R | Promise<R>): ((...args: A) => Promise<R>) => {
+  return <R>(
+    fn: (...args: A) => (R & Storable<R>) | Promise<R & Storable<R>>,
+  ): ((...args: A) => Promise<R>) => {
     const prefix = options.keyPrefix;
     if (prefix === undefined && !fn.name) {
       throw new MemoizeError(

@@ -5,7 +5,7 @@
  */
 
 import { operationObserved, publishFailOpen, publishOperation } from "../core/channels.js";
-import { CacheConfigError, CacheEncodeError } from "../core/errors.js";
+import { CacheConfigError, CacheDecodeError, CacheEncodeError, SupersetCacheError } from "../core/errors.js";
 import { CacheArgumentError } from "./cache-errors.js";
 import { type BackendErrorPolicy, type ErrorRecorder, errorCode } from "./error-policy.js";
 import type { CacheStats } from "./stats.js";
@@ -63,7 +63,18 @@ export class OperationOutcomes {
    * Stored bytes the serializer could not read: a miss under `fail-open` (counted by code).
    * @throws the typed decode error under `throw`
    */
-  undecodable(operation: string, err: unknown): undefined {
+  undecodable(operation: string, failure: unknown): undefined {
+    // Whatever the serializer threw, it is a decode failure, never a backend one.
+    const err =
+      failure instanceof SupersetCacheError
+        ? failure
+        : new CacheDecodeError(
+            "DECODE_FAILED",
+            `${operation}: stored value does not decode: ${String(failure)}`,
+            {
+              cause: failure,
+            },
+          );
     const code = errorCode(err);
     this.stats?.undecodable(code);
     if (this.policy === "throw") throw this.errors.toThrowable(operation, err);

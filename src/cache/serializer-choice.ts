@@ -14,6 +14,12 @@ export interface SerializerChoiceOptions {
    * a value read and written back keeps its Python type. Default false (see python/values.ts).
    */
   exactNumbers?: boolean;
+  /**
+   * Exact mode (`pickle.loads`'s `exact`): every value read can be written back as the same
+   * Python value (floats, dict order, surrogate strs, numpy scalars). Implies `exactNumbers`.
+   * Default false.
+   */
+  exact?: boolean;
 }
 
 /**
@@ -26,7 +32,7 @@ export async function loadSerializer(
   path: string,
   options: SerializerChoiceOptions = {},
 ): Promise<Serializer> {
-  const load = { exactNumbers: options.exactNumbers ?? false };
+  const load = { exactNumbers: options.exactNumbers ?? false, exact: options.exact ?? false };
   switch (kind) {
     case "pickle":
       return new (await import("../codecs/cachelib/pickle-serializer.js")).PickleSerializer({ load });

@@ -5,12 +5,17 @@
 import { type BackendOptions, isImplemented, resolveBackendKind } from "../backends/registry.js";
 import { Cache } from "../cache/cache.js";
 import { RESULTS_BACKEND_NOT_CONFIGURED } from "../cache/cache-errors.js";
-import type { BackendErrorPolicy } from "../cache/error-policy.js";
+import type { BackendErrorPolicy, CacheWarnings } from "../cache/error-policy.js";
 import type { CacheStatsOptions, CacheStatsSnapshot } from "../cache/stats.js";
 import { SUPERSET_KEYS } from "../config/config-schema.js";
 import type { FlaskCacheConfig } from "../config/config-types.js";
+import {
+  isSupersetVersion,
+  SUPERSET_VERSION_NAMES,
+  type SupersetVersion,
+} from "../config/superset-versions.js";
 import { validateKeys } from "../config/validate-config.js";
-import type { Clock } from "../core/clock.js";
+import { type Clock, systemClock } from "../core/clock.js";
 import { CacheConfigError, SupersetCacheError } from "../core/errors.js";
 import { createCache } from "./create-cache.js";
 import type { NamedCacheConfigKey, SupersetCacheConfig } from "./superset-config.js";
@@ -29,6 +34,8 @@ export interface CacheManagerOptions {
   onBackendError?: BackendErrorPolicy;
   /** Read integral Python floats as `PyFloat` in pickle-based caches. Default false. */
   exactNumbers?: boolean;
+  /** Exact mode in pickle-based caches (see `CreateCacheOptions.exact`). Default false. */
+  exact?: boolean;
   /**
    * Backend options for every cache, per family (`{ redis: { commandTimeoutMs: 500 } }`).
    * Default none: each backend's own defaults.
@@ -41,6 +48,27 @@ export interface CacheManagerOptions {
   backends?: Partial<Record<NamedCacheConfigKey, BackendOptions>>;
   /** Statistics options of every cache (latency clock, `timeEvery`), or `false` for none. Default on. */
   stats?: CacheStatsOptions | false;
+  /**
+   * Where each cache reports the first fail-open failure of each error code: a pino- or
+   * console-shaped logger, `"process"` (`process.emitWarning`) or `false` (silent).
+   * Default `DEFAULT_CACHE_WARNINGS` (`"process"`).
+   */
+  logger?: CacheWarnings;
+  /**
+   * The Superset release the caches are shared with (`"6.0"`, `"6.1"`, …): used by
+   * `QueryCacheManager.forManager`, `keyOptions` (for the key functions) and the CLI. Default
+   * none: each consumer's default (6.1, sha256 keys), with a one-time process warning.
+   */
+  supersetVersion?: SupersetVersion;
+}
+
+/** Options of `CacheManager.ready()`. */
+export interface ReadyOptions {
+  /**
+   * Check only these caches. Default: every configured cache, except the two metastore caches
+   * Superset requires while they are left at their default without SQLALCHEMY_DATABASE_URI.
+   */
+  caches?: readonly NamedCacheConfigKey[];
 }
 
 /**
@@ -99,27 +127,53 @@ export class CacheManager {
   readonly hashAlgorithm: "md5" | "sha256" | undefined;
   /** Top-level CACHE_DEFAULT_TIMEOUT in SECONDS (Superset default 86400). */
   readonly defaultTimeout: number;
+  /** The `supersetVersion` option (undefined = each consumer's default, 6.1). */
+  readonly supersetVersion: SupersetVersion | undefined;
+  /** The clock every cache uses (the `clock` option, else the system clock). */
+  readonly clock: Clock;
+  /**
+   * `{ supersetVersion, algorithm }` as set on this manager (`HASH_ALGORITHM`), to spread into the
+   * key functions: `queryObjectCacheKey(qo, { ...manager.keyOptions, … })`.
+   */
+  readonly keyOptions: { readonly supersetVersion?: SupersetVersion; readonly algorithm?: "md5" | "sha256" };
   private readonly results: Cache | undefined;
   private readonly owned: Cache[] = [];
   /** Cache keys the caller configured (as opposed to Superset defaults). */
   private readonly explicit: ReadonlySet<string>;
+  /** Defaulted metastore caches without a database: they fail on use, `ready()` skips them. */
+  private readonly unusableDefaults = new Set<NamedCacheConfigKey>();
 
   /**
    * Validates the whole config and builds every cache. Nothing connects until a cache is used;
-   * await `ready()` to create every backend now and surface connection errors early.
+   * await `ready()` to connect to every server now and surface connection errors early. A
+   * metastore cache without SQLALCHEMY_DATABASE_URI is no error here: using it throws
+   * `CONFIG_METASTORE_NO_DATABASE` (a service reading chart data needs no metadata database).
    * @throws CacheConfigError naming the key path: unknown/misspelt keys (with a suggestion), wrong
-   *   types, negative thresholds, unknown CACHE_TYPE, a backend not implemented in this build,
-   *   a metastore cache without SQLALCHEMY_DATABASE_URI (`CONFIG_METASTORE_NO_DATABASE`)
+   *   types, negative thresholds, unknown CACHE_TYPE (with a suggestion), a bad Redis URL, a
+   *   backend not implemented in this build, an unknown `supersetVersion`
    */
   constructor(config: SupersetCacheConfig = {}, options: CacheManagerOptions = {}) {
     const { RESULTS_BACKEND, ...rest } = config;
     validateKeys(rest, SUPERSET_KEYS, "");
+    if (options.supersetVersion !== undefined && !isSupersetVersion(options.supersetVersion)) {
+      throw new CacheConfigError(
+        "UNSUPPORTED_SUPERSET_VERSION",
+        "supersetVersion",
+        `unsupported Superset version ${JSON.stringify(options.supersetVersion)}; expected one of ${SUPERSET_VERSION_NAMES.join(", ")}`,
+      );
+    }
+    this.supersetVersion = options.supersetVersion;
+    this.clock = options.clock ?? systemClock;
     this.explicit = new Set(
       Object.keys(config).filter((k) => config[k as keyof SupersetCacheConfig] != null),
     );
     this.defaultTimeout = config.CACHE_DEFAULT_TIMEOUT ?? SUPERSET_DEFAULT_TIMEOUT;
     this.resultsBackendUseMsgpack = config.RESULTS_BACKEND_USE_MSGPACK ?? true;
     this.hashAlgorithm = config.HASH_ALGORITHM;
+    this.keyOptions = Object.freeze({
+      ...(this.supersetVersion ? { supersetVersion: this.supersetVersion } : {}),
+      ...(this.hashAlgorithm ? { algorithm: this.hashAlgorithm } : {}),
+    });
     const settings = {
       HASH_ALGORITHM: config.HASH_ALGORITHM,
       HASH_ALGORITHM_FALLBACKS: config.HASH_ALGORITHM_FALLBACKS,
@@ -131,9 +185,17 @@ export class CacheManager {
         config[key] ?? SUPERSET_CACHE_DEFAULTS[key],
         this.defaultTimeout,
       );
-      this.requireMetastoreIfChosen(key, dict, config.SQLALCHEMY_DATABASE_URI);
+      const unusable = this.requireMetastoreIfChosen(key, dict, config.SQLALCHEMY_DATABASE_URI);
+      if (unusable && !this.explicit.has(key)) this.unusableDefaults.add(key);
       const backendOptions = backendOptionsFor(options, key);
-      const cache = createCache(dict, { ...options, path: key, settings, backendOptions });
+      const cache = createCache(dict, {
+        ...options,
+        clock: this.clock,
+        path: key,
+        settings,
+        backendOptions,
+        unusable,
+      });
       this.owned.push(cache);
       return cache;
     };
@@ -146,13 +208,19 @@ export class CacheManager {
   }
 
   /**
-   * The metastore cache needs Superset's metadata database: say so now, naming the key and the
-   * alternatives, rather than failing on first use.
+   * The metastore cache needs Superset's metadata database. Without one, the error its first use
+   * throws (naming the key and the ways out), so that services which never use it need none.
+   * @throws CacheConfigError `CONFIG_BACKEND_NOT_IMPLEMENTED` when the build has no metastore backend
    */
-  private requireMetastoreIfChosen(key: FlaskCacheKey, dict: FlaskCacheConfig, databaseUri: unknown): void {
-    if (dict.CACHE_TYPE !== METASTORE_CACHE_PATH) return;
+  private requireMetastoreIfChosen(
+    key: FlaskCacheKey,
+    dict: FlaskCacheConfig,
+    databaseUri: unknown,
+  ): CacheConfigError | undefined {
+    if (dict.CACHE_TYPE !== METASTORE_CACHE_PATH) return undefined;
     const why = REQUIRED_CACHES.has(key) && !this.explicit.has(key) ? "is required and defaults to" : "is";
-    const alternatives = 'set its CACHE_TYPE to "RedisCache", "FileSystemCache" or "SimpleCache"';
+    const alternatives =
+      'set its CACHE_TYPE to "RedisCache", "FileSystemCache" or "SimpleCache", or to "NullCache" if this service does not use it';
     if (!isImplemented(resolveBackendKind(METASTORE_CACHE_PATH, `${key}.CACHE_TYPE`))) {
       throw new CacheConfigError(
         "CONFIG_BACKEND_NOT_IMPLEMENTED",
@@ -160,13 +228,12 @@ export class CacheManager {
         `${key} ${why} SupersetMetastoreCache, which this build does not implement; ${alternatives}`,
       );
     }
-    if (!databaseUri) {
-      throw new CacheConfigError(
-        "CONFIG_METASTORE_NO_DATABASE",
-        `${key}.CACHE_TYPE`,
-        `${key} ${why} SupersetMetastoreCache, which needs SQLALCHEMY_DATABASE_URI (Superset's metadata database); set SQLALCHEMY_DATABASE_URI or ${alternatives}`,
-      );
-    }
+    if (databaseUri) return undefined;
+    return new CacheConfigError(
+      "CONFIG_METASTORE_NO_DATABASE",
+      `${key}.CACHE_TYPE`,
+      `${key} ${why} SupersetMetastoreCache, which needs SQLALCHEMY_DATABASE_URI (Superset's metadata database); set SQLALCHEMY_DATABASE_URI or ${alternatives}`,
+    );
   }
 
   private buildResultsBackend(
@@ -179,6 +246,7 @@ export class CacheManager {
     const dict: FlaskCacheConfig = { CACHE_DEFAULT_TIMEOUT: CACHELIB_DEFAULT_TIMEOUT, ...value };
     const cache = createCache(dict, {
       ...options,
+      clock: this.clock,
       backendOptions: backendOptionsFor(options, "RESULTS_BACKEND"),
       path: "RESULTS_BACKEND",
       settings,
@@ -248,9 +316,26 @@ export class CacheManager {
     return Object.fromEntries(this.owned.map((c) => [c.name, c]));
   }
 
-  /** Wait until every backend exists. @throws the first creation error (CacheConfigError, …). */
-  async ready(): Promise<void> {
-    await Promise.all(this.owned.map((c) => c.whenReady()));
+  /**
+   * Create every backend and reach every server now: connect and PING each Redis (after AUTH
+   * and SELECT), open each metastore database and check its table, check each cache directory.
+   * Every cache is checked, in parallel; the first failure in Superset's cache order is thrown.
+   * Skipped by default: the two metastore caches Superset requires while they are left at their
+   * default without SQLALCHEMY_DATABASE_URI (their first use throws `CONFIG_METASTORE_NO_DATABASE`).
+   * @throws the failing cache's own error, naming the cache, the address (never a password) and
+   *   the cause: RedisBackendError (`REDIS_CONNECTION`, `REDIS_AUTH_FAILED`, …), CacheConfigError
+   *   (`CONFIG_REDIS_DB`, `CONFIG_METASTORE_NO_DATABASE`, …), CacheBackendError (`METASTORE_*`, `FS_*`)
+   */
+  async ready(options: ReadyOptions = {}): Promise<void> {
+    const only = options.caches ? new Set(options.caches) : undefined;
+    const chosen = this.entries().filter(([key]) => (only ? only.has(key) : !this.unusableDefaults.has(key)));
+    const results = await Promise.allSettled(
+      chosen.map(async ([, cache]) => {
+        await (await cache.backend()).ping?.();
+      }),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
   }
 
   /**

@@ -11,18 +11,21 @@ import {
   resolveBackendKind,
 } from "../backends/registry.js";
 import { Cache, type DeleteManyStrategy } from "../cache/cache.js";
-import type { BackendErrorPolicy } from "../cache/error-policy.js";
+import type { BackendErrorPolicy, CacheWarnings } from "../cache/error-policy.js";
 import { loadSerializer } from "../cache/serializer-choice.js";
 import type { CacheStatsOptions } from "../cache/stats.js";
 import type { FlaskCacheConfig, ResolvedCacheConfig } from "../config/config-types.js";
 import { type FlaskDefaults, resolveFlaskCacheConfig } from "../config/flask-config.js";
 import { type Clock, systemClock } from "../core/clock.js";
+import type { CacheConfigError } from "../core/errors.js";
 
 export interface CreateCacheOptions {
   /** Time source for expiry; default the system clock. Tests pass a `FakeClock`. */
   clock?: Clock;
   /** Default `fail-open`; see `Cache`. */
   onBackendError?: BackendErrorPolicy;
+  /** Where the first fail-open failure of each code goes; default `process.emitWarning`, `false` = silent. See `Cache`. */
+  logger?: CacheWarnings;
   /** Config path used in errors and diagnostics. Default `CACHE_CONFIG`. */
   path?: string;
   /** Manager-level settings (HASH_ALGORITHM, SQLALCHEMY_DATABASE_URI) some backends need. */
@@ -31,6 +34,11 @@ export interface CreateCacheOptions {
   defaults?: FlaskDefaults;
   /** Read integral Python floats as `PyFloat` (pickle-based caches). Default false. */
   exactNumbers?: boolean;
+  /**
+   * Exact mode for pickle-based caches: a value read and written back is the value Python wrote
+   * (see `LoadsOptions.exact` and docs/pickle.md). Implies `exactNumbers`. Default false.
+   */
+  exact?: boolean;
   /** Override the `deleteMany` strategy (default: Flask-Caching's loop). */
   deleteManyStrategy?: DeleteManyStrategy;
   /**
@@ -40,6 +48,11 @@ export interface CreateCacheOptions {
   backendOptions?: BackendOptions;
   /** Statistics options (latency clock, `timeEvery`), or `false` for none. Default on; see `Cache.stats()`. */
   stats?: CacheStatsOptions | false;
+  /**
+   * A config error to throw on first use instead of creating the backend (`CacheManager`: a
+   * metastore cache without a database, which services that never use it need not fix).
+   */
+  unusable?: CacheConfigError;
 }
 
 /**
@@ -55,6 +68,8 @@ export function createCache(config: FlaskCacheConfig = {}, options: CreateCacheO
   const reg = requireBackend(kind, path);
   // Each family reads only its own entry, typed by its module.
   const optionsByFamily: Partial<Record<BackendFamily, object>> = options.backendOptions ?? {};
+  // Settings the family can check without its client (a Redis URL) fail now, not on first use.
+  reg.validate?.(resolved, path, optionsByFamily[reg.family]);
   const ctx: BackendContext<object> = {
     clock: options.clock ?? systemClock,
     path,
@@ -63,8 +78,9 @@ export function createCache(config: FlaskCacheConfig = {}, options: CreateCacheO
   };
   // Nothing is imported or connected until the cache is first used.
   let module: Promise<BackendModule<object>> | undefined;
+  const unusable = options.unusable;
   const load = () => {
-    module ??= reg.load().then((m) => m.backendModule);
+    module ??= unusable ? Promise.reject(unusable) : reg.load().then((m) => m.backendModule);
     return module;
   };
   return new Cache({
@@ -73,13 +89,17 @@ export function createCache(config: FlaskCacheConfig = {}, options: CreateCacheO
       const m = await load();
       return m.createSerializer
         ? m.createSerializer(resolved, ctx)
-        : loadSerializer(reg.serializer, path, { exactNumbers: options.exactNumbers });
+        : loadSerializer(reg.serializer, path, {
+            exactNumbers: options.exactNumbers,
+            exact: options.exact,
+          });
     },
     config: resolved,
     keyPrefix: reg.keyPrefix === "prepend" ? resolved.CACHE_KEY_PREFIX : "",
     defaultTimeout: resolved.defaultTimeout,
     ignoreErrors: (reg.readsIgnoreErrors ?? false) && resolved.CACHE_IGNORE_ERRORS,
     onBackendError: options.onBackendError,
+    logger: options.logger,
     deleteManyStrategy: options.deleteManyStrategy ?? reg.deleteMany,
     ...(options.stats !== undefined ? { stats: options.stats } : {}),
     name: path,

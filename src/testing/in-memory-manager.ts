@@ -16,7 +16,7 @@ export class InMemoryCacheManager<C extends Clock = FakeClock> extends CacheMana
     config: SupersetCacheConfig,
     options: CacheManagerOptions,
     /** The clock every cache reads; a `FakeClock` unless one was passed in. */
-    readonly clock: C,
+    override readonly clock: C,
   ) {
     super(config, { ...options, clock });
   }

@@ -88,20 +88,47 @@ describe("Superset defaults", () => {
     });
   });
 
-  it("required caches without a metadata database: a typed error naming the key and alternatives", () => {
-    const err = configError(() => new CacheManager({}));
+  it("required caches without a metadata database: their first use throws a typed error naming the key and NullCache", async () => {
+    const m = new CacheManager({});
+    const err = (await m.filterStateCache.get("k").catch((e: unknown) => e)) as CacheConfigError;
+    expect(err).toBeInstanceOf(CacheConfigError);
     expect(err.code).toBe("CONFIG_METASTORE_NO_DATABASE");
     expect(err.path).toBe("FILTER_STATE_CACHE_CONFIG.CACHE_TYPE");
     expect(err.message).toMatch(/RedisCache/);
+    expect(err.message).toMatch(/"NullCache" if this service does not use it/);
     expect(err.message).toMatch(/SQLALCHEMY_DATABASE_URI/);
-    const explore = configError(
-      () =>
-        new CacheManager({
-          FILTER_STATE_CACHE_CONFIG: { CACHE_TYPE: "SimpleCache" },
-          EXPLORE_FORM_DATA_CACHE_CONFIG: {},
-        }),
-    );
-    expect(explore.path).toBe("EXPLORE_FORM_DATA_CACHE_CONFIG.CACHE_TYPE");
+    const explore = new CacheManager({
+      FILTER_STATE_CACHE_CONFIG: { CACHE_TYPE: "SimpleCache" },
+      EXPLORE_FORM_DATA_CACHE_CONFIG: {},
+    });
+    await expect(explore.exploreFormDataCache.set("k", 1)).rejects.toMatchObject({
+      code: "CONFIG_METASTORE_NO_DATABASE",
+      path: "EXPLORE_FORM_DATA_CACHE_CONFIG.CACHE_TYPE",
+    });
+    await m.close();
+    await explore.close();
+  });
+
+  it("a service that only reads chart data needs no metadata database", async () => {
+    const m = new CacheManager({ DATA_CACHE_CONFIG: { CACHE_TYPE: "SimpleCache" } });
+    expect(await m.dataCache.set("chart", [1, 2], 60)).toBe(true);
+    expect(await m.dataCache.get("chart")).toEqual([1, 2]);
+    // ready() skips the two required caches left at their metastore default without a database …
+    await m.ready();
+    // … unless asked to check them.
+    await expect(m.ready({ caches: ["FILTER_STATE_CACHE_CONFIG"] })).rejects.toMatchObject({
+      code: "CONFIG_METASTORE_NO_DATABASE",
+    });
+    await m.close();
+  });
+
+  it("a metastore cache the caller chose without a database fails ready()", async () => {
+    const m = new CacheManager({ THUMBNAIL_CACHE_CONFIG: { CACHE_TYPE: "SupersetMetastoreCache" } });
+    await expect(m.ready()).rejects.toMatchObject({
+      code: "CONFIG_METASTORE_NO_DATABASE",
+      path: "THUMBNAIL_CACHE_CONFIG.CACHE_TYPE",
+    });
+    await m.close();
   });
 
   it("RESULTS_BACKEND unset: using resultsBackend raises RESULTS_BACKEND_NOT_CONFIGURED", () => {
@@ -270,10 +297,13 @@ describe("README quickstart", () => {
     expect(m.filterStateCache.config?.CACHE_TYPE).toBe("RedisCache");
     expect(m.exploreFormDataCache.config?.CACHE_TYPE).toBe("RedisCache");
     await m.close();
-    // Dropping either required cache from the same config fails at construction, naming the key.
+    // Dropping either required cache from the same config fails on its first use, naming the key.
     const { EXPLORE_FORM_DATA_CACHE_CONFIG: _dropped, ...withoutExplore } = config;
-    const err = configError(() => new CacheManager(withoutExplore));
-    expect(err.code).toBe("CONFIG_METASTORE_NO_DATABASE");
-    expect(err.path).toBe("EXPLORE_FORM_DATA_CACHE_CONFIG.CACHE_TYPE");
+    const dropped = new CacheManager(withoutExplore);
+    await expect(dropped.exploreFormDataCache.get("k")).rejects.toMatchObject({
+      code: "CONFIG_METASTORE_NO_DATABASE",
+      path: "EXPLORE_FORM_DATA_CACHE_CONFIG.CACHE_TYPE",
+    });
+    await dropped.close();
   });
 });

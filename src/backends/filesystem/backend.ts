@@ -23,6 +23,7 @@ import {
   encodeHeader,
   expiryFor,
   type FileHashMethod,
+  FileSystemEntryError,
   FileSystemHeaderError,
   fileNameForKey,
   HEADER_BYTES,
@@ -199,6 +200,10 @@ export class FileSystemBackend implements CacheBackend {
     try {
       bytes = await this.reader.readWhole(path);
     } catch (error) {
+      // A FIFO (reads at an offset fail with ESPIPE) or an oversized file: a decode error (a miss).
+      if (error instanceof FileSystemEntryError) return this.report(error);
+      if (errorCode(error) === "ESPIPE")
+        return this.report(new FileSystemEntryError(path, "not a regular file"));
       throw ioError("read", path, error);
     }
     if (bytes === undefined) return undefined;
@@ -341,7 +346,9 @@ export class FileSystemBackend implements CacheBackend {
     try {
       header = await this.reader.readHeader(path);
     } catch (error) {
-      throw ioError("read header of", path, error);
+      if (errorCode(error) !== "ESPIPE") throw ioError("read header of", path, error);
+      this.report(new FileSystemEntryError(path, "not a regular file"));
+      return false;
     }
     if (header === undefined) return false;
     const expiry = readExpiry(header);

@@ -4,6 +4,8 @@
  * typed errors for bytes that do not fit the format. Pure functions, no I/O.
  */
 import * as nodeCrypto from "node:crypto";
+import { constants as nodeConstants } from "node:fs";
+import { isWellFormed } from "../../codecs/pickle/encode/python-bytes.js";
 import { CacheDecodeError, CacheEncodeError } from "../../core/errors.js";
 
 /** Suffix of cachelib's temporary files (`tempfile.mkstemp(suffix=...)`); such files are never entries. */
@@ -54,6 +56,36 @@ export class FileSystemExpiryRangeError extends CacheEncodeError {
   }
 }
 
+/**
+ * Largest entry file read (512 MiB, Redis's own value limit): a bigger file at an entry path (a
+ * huge sparse file) is refused before any buffer of its size is allocated.
+ */
+export const MAX_ENTRY_BYTES = 512 * 1024 * 1024;
+
+/** An entry path holding no regular file (FIFO, socket, device) or a file over {@link MAX_ENTRY_BYTES}. */
+export class FileSystemEntryError extends CacheDecodeError {
+  constructor(file: string, what: string) {
+    super("FS_NOT_AN_ENTRY", `cache file ${file} is not read: ${what}`);
+  }
+}
+
+/**
+ * Check an entry's `fstat` before its bytes are read.
+ * @throws FileSystemEntryError `FS_NOT_AN_ENTRY` for a non-regular file or one over `MAX_ENTRY_BYTES`
+ */
+export function checkEntryStats(stats: { isFile(): boolean; size: number }, file: string): void {
+  if (!stats.isFile()) throw new FileSystemEntryError(file, "not a regular file");
+  if (stats.size > MAX_ENTRY_BYTES) {
+    throw new FileSystemEntryError(file, `${stats.size} bytes, over the ${MAX_ENTRY_BYTES}-byte entry cap`);
+  }
+}
+
+/**
+ * Flags to open an entry for reading: `O_NONBLOCK` so that a FIFO at an entry path cannot block
+ * the open (it has no effect on regular files).
+ */
+export const READ_ENTRY_FLAGS = nodeConstants.O_RDONLY | (nodeConstants.O_NONBLOCK ?? 0);
+
 /** A key that is not valid Unicode text (lone surrogate); Python's `key.encode("utf-8")` refuses it too. */
 export class FileSystemKeyError extends CacheEncodeError {
   constructor() {
@@ -62,14 +94,13 @@ export class FileSystemKeyError extends CacheEncodeError {
 }
 
 const oneShotHash = (nodeCrypto as { hash?: (method: string, data: string, encoding: "hex") => string }).hash;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * File name of `key`: the hex digest of its UTF-8 bytes, no prefix (cachelib `_get_filename`).
  * Throws `FileSystemKeyError` for a key with a lone surrogate.
  */
 export function fileNameForKey(key: string, hashMethod: FileHashMethod): string {
-  if (LONE_SURROGATE.test(key)) throw new FileSystemKeyError();
+  if (!isWellFormed(key)) throw new FileSystemKeyError();
   // One-shot crypto.hash (Node ≥ 20.12) skips the Hash object; older Node 20 has only createHash.
   if (oneShotHash) return oneShotHash(hashMethod, key, "hex");
   return nodeCrypto.createHash(hashMethod).update(key, "utf8").digest("hex");

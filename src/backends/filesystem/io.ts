@@ -21,7 +21,7 @@ import { access, mkdir, stat as statPromise } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { CacheBackendError } from "../../core/errors.js";
-import { HEADER_BYTES, tempFileName } from "./format.js";
+import { checkEntryStats, HEADER_BYTES, READ_ENTRY_FLAGS, tempFileName } from "./format.js";
 
 // Callback fs wrapped once: measurably cheaper per call than fs/promises' FileHandle API, which
 // matters on the get path (one read per call).
@@ -81,7 +81,7 @@ export async function readWholeFile(
 ): Promise<Buffer | undefined> {
   let fd: number;
   try {
-    fd = await openAsync(path, "r");
+    fd = await openAsync(path, READ_ENTRY_FLAGS);
   } catch (error) {
     if (isMissing(error)) return undefined;
     throw error;
@@ -89,7 +89,7 @@ export async function readWholeFile(
   const scratch = scratchPool.pop() ?? Buffer.allocUnsafeSlow(SCRATCH_BYTES);
   let bytes: Buffer;
   try {
-    bytes = await readOpenFile(fd, scratch);
+    bytes = await readOpenFile(fd, scratch, path);
   } catch (error) {
     await closeAsync(fd).catch(() => undefined); // the read error is the one to report
     throw error;
@@ -100,12 +100,14 @@ export async function readWholeFile(
   return bytes;
 }
 
-async function readOpenFile(fd: number, scratch: Buffer): Promise<Buffer> {
+async function readOpenFile(fd: number, scratch: Buffer, path: string): Promise<Buffer> {
   const first = (await readAsync(fd, scratch, 0, scratch.length, 0)).bytesRead;
   // A copy: the scratch buffer is reused by the next read.
   if (first < scratch.length) return Buffer.from(scratch.subarray(0, first));
-  const { size } = await fstatAsync(fd);
-  const out = Buffer.allocUnsafe(Math.max(size, first));
+  const stats = await fstatAsync(fd);
+  // A FIFO fed forever or a huge sparse file: refused before a buffer of its size exists.
+  checkEntryStats(stats, path);
+  const out = Buffer.allocUnsafe(Math.max(stats.size, first));
   scratch.copy(out, 0, 0, first);
   let pos = first;
   // Cache files are never written in place (always renamed in), so fstat's size is final.
@@ -121,7 +123,7 @@ async function readOpenFile(fd: number, scratch: Buffer): Promise<Buffer> {
 export async function readHeaderBytes(path: string): Promise<Uint8Array | undefined> {
   let fd: number;
   try {
-    fd = await openAsync(path, "r");
+    fd = await openAsync(path, READ_ENTRY_FLAGS);
   } catch (error) {
     if (isMissing(error)) return undefined;
     throw error;

@@ -15,6 +15,7 @@
  * (NFS, SMB, FUSE, overlayfs do not get a memo).
  */
 import { closeSync, fstatSync, readSync, type Stats, statfsSync, statSync } from "node:fs";
+import { checkEntryStats } from "./format.js";
 import type { FileReader } from "./io.js";
 import { openForReading, readHeaderSync } from "./sync-io.js";
 
@@ -153,6 +154,7 @@ export class ReadMemo {
     let bytes: Buffer;
     try {
       stats = fstatSync(fd);
+      checkEntryStats(stats, path);
       bytes = readAll(fd, stats.size);
     } finally {
       closeSync(fd);

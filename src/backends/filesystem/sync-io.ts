@@ -18,7 +18,7 @@ import {
   writevSync,
 } from "node:fs";
 import { join } from "node:path";
-import { HEADER_BYTES, tempFileName } from "./format.js";
+import { checkEntryStats, HEADER_BYTES, READ_ENTRY_FLAGS, tempFileName } from "./format.js";
 import {
   commitTempFile,
   errorCode,
@@ -48,20 +48,23 @@ const MAX_TEMP_ATTEMPTS = 100;
 export function openForReading(path: string): number | undefined {
   if (statSync(path, { throwIfNoEntry: false }) === undefined) return undefined;
   try {
-    return openSync(path, "r");
+    return openSync(path, READ_ENTRY_FLAGS);
   } catch (error) {
     if (isMissing(error)) return undefined;
     throw error;
   }
 }
 
-function readOpenFileSync(fd: number): Buffer {
+function readOpenFileSync(fd: number, path: string): Buffer {
   scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES);
   const first = readSync(fd, scratch, 0, SCRATCH_BYTES, 0);
   // A copy: the scratch buffer is reused by the next read.
   if (first < SCRATCH_BYTES) return Buffer.from(scratch.subarray(0, first));
   // Cache files are never written in place (always renamed in), so fstat's size is final.
-  const out = Buffer.allocUnsafe(Math.max(fstatSync(fd).size, first));
+  const stats = fstatSync(fd);
+  // A FIFO fed forever or a huge sparse file: refused before a buffer of its size exists.
+  checkEntryStats(stats, path);
+  const out = Buffer.allocUnsafe(Math.max(stats.size, first));
   scratch.copy(out, 0, 0, first);
   let pos = first;
   while (pos < out.length) {
@@ -77,7 +80,7 @@ export function readWholeFileSync(path: string): Buffer | undefined {
   const fd = openForReading(path);
   if (fd === undefined) return undefined;
   try {
-    return readOpenFileSync(fd);
+    return readOpenFileSync(fd, path);
   } finally {
     closeSync(fd);
   }

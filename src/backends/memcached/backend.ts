@@ -10,11 +10,13 @@
  * `append`, `clear` is `flush_all` on every server (whatever the prefix, as cachelib does).
  *
  * Values reach this backend in the flagged layout of value-flags.ts (bare bytes mean flag 0)
- * and are stored as their payload under those client flags. The spread kind instead stores the pickle as bytes (flag 0) cut into
- * 1,048,448-byte chunks `key.0 … key.31`.
+ * and are stored as their payload under those client flags. The spread kind instead stores the
+ * pickle (protocol 2, as cachelib writes it) as bytes (flag 0) cut into 1,048,448-byte chunks
+ * `key.0 … key.31`.
  */
 import type { ResolvedCacheConfig } from "../../config/config-types.js";
 import { type Clock, systemClock, unixSeconds } from "../../core/clock.js";
+import { type InspectFunction, inspectCustom } from "../../core/redact.js";
 import type { CacheBackend } from "../backend.js";
 import type { BackendContext } from "../backend-module.js";
 import { Opcode, type Response, Status, storageExtras } from "./binary-protocol.js";
@@ -36,6 +38,8 @@ export type MemcachedKind = "memcached" | "sasl-memcached" | "spread-sasl-memcac
 /** SpreadSASLMemcachedCache's `chunksize` and `maxchunk` defaults. */
 export const SPREAD_CHUNK_BYTES = 1_048_448;
 export const SPREAD_MAX_CHUNKS = 32;
+/** The pickle protocol SpreadSASLMemcachedCache writes before cutting (`pickle.dumps(value, 2)`). */
+export const SPREAD_PICKLE_PROTOCOL = 2;
 
 /** memcached's key length limit, in bytes. */
 const MAX_KEY_BYTES = 250;
@@ -121,6 +125,16 @@ export class MemcachedBackend implements CacheBackend {
       password: config.CACHE_MEMCACHED_PASSWORD,
       clock: context.clock,
     });
+  }
+
+  /** What logs and `JSON.stringify` show: the kind and the servers (never the SASL password). */
+  toJSON(): { kind: MemcachedKind; servers: readonly string[] } {
+    return { kind: this.kind, servers: this.servers };
+  }
+
+  /** `util.inspect`/`console.log`: the `toJSON` view. */
+  [inspectCustom](_depth: number, options: object, inspect: InspectFunction): string {
+    return `MemcachedBackend ${inspect(this.toJSON(), options)}`;
   }
 
   /** Server addresses in listed order, e.g. `127.0.0.1:11211`. */

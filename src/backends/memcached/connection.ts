@@ -45,7 +45,11 @@ export class MemcachedConnection {
   #closed = false;
   #sweep: NodeJS.Timeout | undefined;
 
-  constructor(private readonly settings: ConnectionSettings) {
+  readonly #settings: ConnectionSettings;
+
+  constructor(settings: ConnectionSettings) {
+    // A #private field: util.inspect and JSON.stringify never show the SASL password.
+    this.#settings = settings;
     this.address = `${settings.host}:${settings.port}`;
   }
 
@@ -92,7 +96,7 @@ export class MemcachedConnection {
     const opaque = this.#nextOpaque;
     this.#nextOpaque = (this.#nextOpaque + 1) >>> 0 || 1;
     return new Promise<Response>((resolve, reject) => {
-      this.#pending.push({ opaque, resolve, reject, deadline: Date.now() + this.settings.commandTimeoutMs });
+      this.#pending.push({ opaque, resolve, reject, deadline: Date.now() + this.#settings.commandTimeoutMs });
       if (!this.#sweep) this.#sweep = setInterval(() => this.#expire(), SWEEP_INTERVAL_MS).unref();
       const frame = encodeRequest(opcode, opaque, key, extras, value);
       if (frame.length === 1) socket.write(frame[0] as Buffer);
@@ -105,7 +109,7 @@ export class MemcachedConnection {
   }
 
   async #open(): Promise<void> {
-    const { host, port, connectTimeoutMs } = this.settings;
+    const { host, port, connectTimeoutMs } = this.#settings;
     const socket = connect({ host, port, noDelay: true });
     this.#socket = socket;
     this.#framer = new ResponseFramer();
@@ -140,9 +144,9 @@ export class MemcachedConnection {
           );
         });
       });
-      if (this.settings.username !== undefined) await this.#authenticate();
+      if (this.#settings.username !== undefined) await this.#authenticate();
     } catch (err) {
-      this.#deadUntil = Date.now() + this.settings.retryTimeoutSeconds * 1000;
+      this.#deadUntil = Date.now() + this.#settings.retryTimeoutSeconds * 1000;
       this.#fail(socket, err instanceof Error ? err.message : String(err));
       throw err;
     }
@@ -150,7 +154,7 @@ export class MemcachedConnection {
 
   async #authenticate(): Promise<void> {
     const credentials = Buffer.from(
-      `\0${this.settings.username ?? ""}\0${this.settings.password ?? ""}`,
+      `\0${this.#settings.username ?? ""}\0${this.#settings.password ?? ""}`,
       "utf8",
     );
     const response = await this.#send(Opcode.saslAuth, Buffer.from("PLAIN"), undefined, [credentials]);
@@ -199,7 +203,7 @@ export class MemcachedConnection {
     if (Date.now() >= first.deadline && this.#socket) {
       this.#fail(
         this.#socket,
-        `no reply within ${this.settings.commandTimeoutMs} ms`,
+        `no reply within ${this.#settings.commandTimeoutMs} ms`,
         MemcachedErrorCode.timeout,
       );
     }

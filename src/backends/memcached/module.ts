@@ -7,7 +7,7 @@ import { PickleSerializer } from "../../codecs/cachelib/pickle-serializer.js";
 import type { ResolvedCacheConfig } from "../../config/config-types.js";
 import type { BackendModule } from "../backend-module.js";
 import { resolveBackendKind } from "../registry.js";
-import { MemcachedBackend, type MemcachedKind } from "./backend.js";
+import { MemcachedBackend, type MemcachedKind, SPREAD_PICKLE_PROTOCOL } from "./backend.js";
 import type { MemcachedBackendOptions } from "./options.js";
 import { MemcachedValueSerializer } from "./value-flags.js";
 
@@ -19,9 +19,10 @@ function memcachedKind(config: ResolvedCacheConfig, path: string): MemcachedKind
 export const backendModule = {
   createBackend: (config, context) =>
     MemcachedBackend.fromFlaskConfig(config, context, memcachedKind(config, context.path)),
-  // Spread values are one pickle stored as bytes; the others carry Python client flags.
+  // Spread values are one pickle (cachelib: `pickle.dumps(value, 2)`) stored as bytes; the
+  // others carry Python client flags.
   createSerializer: (config, context) =>
     memcachedKind(config, context.path) === "spread-sasl-memcached"
-      ? new PickleSerializer()
+      ? new PickleSerializer({ dump: { protocol: SPREAD_PICKLE_PROTOCOL } })
       : new MemcachedValueSerializer(context.options?.flavour ? { flavour: context.options.flavour } : {}),
 } satisfies BackendModule<MemcachedBackendOptions>;

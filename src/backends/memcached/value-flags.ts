@@ -5,9 +5,11 @@
  * the backend stores the payload under those flags; reads come back in the same layout.
  *
  * pylibmc 1.6 (_pylibmcmodule.h): bytes 0, pickle 1, bool 2, int 4, zlib 8 (ORed), str 16; it
- * reads flag 2 back as an int (`True` comes back as `1`), and so does this serializer.
+ * reads flag 2 back as an int (`True` comes back as `1`), and so does this serializer. It
+ * pickles with the highest protocol (5).
  * python-memcached (memcache.py): bytes 0, pickle 1, int 2, long 4, zlib 8 (ORed), str 16; a
- * bool is pickled. The flavour decides only what is written.
+ * bool is pickled, and pickles are protocol 0 (its `pickleProtocol` default). The flavour
+ * decides only what is written; any protocol is read.
  *
  * Layout of a flagged value: the 4-byte marker `\0MCF`, the flag word (big-endian), the payload.
  * The backend stores the payload under the flags; an item with flag 0 comes back as its bare
@@ -23,8 +25,11 @@ import type { Serializer } from "../../codecs/serializer.js";
 import { CacheDecodeError } from "../../core/errors.js";
 import type { PyValue } from "../../python/values.js";
 
-/** Which Python client's flags to write (both are read). */
+/** Which Python client's flags and pickle protocol to write (both are read). */
 export type MemcachedFlavour = "pylibmc" | "python-memcached";
+
+/** The pickle protocol each flavour writes under flag 1 (pylibmc: HIGHEST_PROTOCOL; python-memcached: `pickleProtocol=0`). */
+export const FLAVOUR_PICKLE_PROTOCOL = { pylibmc: 5, "python-memcached": 0 } as const;
 
 /** Client flag bits. */
 export const Flag = {
@@ -101,7 +106,8 @@ export interface MemcachedValueSerializerOptions {
 
 /**
  * The value format of MemcachedCache and SASLMemcachedCache: str, int, bytes (and for pylibmc
- * bool) stored raw under their flag, anything else pickled (protocol 5) with flag 1. Values
+ * bool) stored raw under their flag, anything else pickled with flag 1 (protocol 5 for
+ * pylibmc, 0 for python-memcached, byte-identical to what that client writes). Values
  * compressed by a Python client (flag 8) are inflated on read; this serializer never compresses.
  */
 export class MemcachedValueSerializer implements Serializer {
@@ -112,7 +118,8 @@ export class MemcachedValueSerializer implements Serializer {
   constructor(options: MemcachedValueSerializerOptions = {}) {
     this.#flavour = options.flavour ?? "pylibmc";
     this.name = `memcached-${this.#flavour}`;
-    this.#pickle = new PickleSerializer(options.load ? { load: options.load } : {});
+    const dump = { protocol: FLAVOUR_PICKLE_PROTOCOL[this.#flavour] };
+    this.#pickle = new PickleSerializer(options.load ? { dump, load: options.load } : { dump });
   }
 
   /**

@@ -11,6 +11,7 @@
 import type { ResolvedCacheConfig } from "../../config/config-types.js";
 import { type Clock, systemClock } from "../../core/clock.js";
 import { CacheBackendError, CacheConfigError } from "../../core/errors.js";
+import { type InspectFunction, inspectCustom, REDACTED, redactUrl } from "../../core/redact.js";
 import type { BackendEntry, CacheBackend } from "../backend.js";
 import type { BackendContext } from "../backend-module.js";
 import {
@@ -50,6 +51,8 @@ export interface MetastoreBackendOptions {
   clock?: Clock;
   /** Wall clock of the naive timestamps: `"local"` (Superset's `datetime.now()`) or `"utc"`. Default `"local"`. */
   timeZone?: NaiveTimeZone;
+  /** Config path of the cache, named by `ping()` errors (e.g. `FILTER_STATE_CACHE_CONFIG`). Default none. */
+  path?: string;
 }
 
 /** Default pool size (connections). */
@@ -139,7 +142,30 @@ export class MetastoreBackend implements CacheBackend {
       userId: fromDict.user_id ?? family.userId,
       timeZone: fromDict.time_zone ?? family.timeZone,
       clock: context.clock,
+      path: context.path,
     });
+  }
+
+  /** What logs and `JSON.stringify` show: the database with its password masked, the table and the prefix. */
+  toJSON(): Record<string, unknown> {
+    const o = this.options;
+    const c = o.connection;
+    const target = o.uri
+      ? redactUrl(o.uri)
+      : c
+        ? `${c.dialect}://${c.user ?? ""}${c.password !== undefined ? `:${REDACTED}` : ""}@${c.host ?? ""}:${c.port ?? ""}/${c.database ?? ""}`
+        : "custom dialect";
+    return {
+      kind: this.kind,
+      target,
+      tableName: o.tableName ?? METASTORE_BACKEND_DEFAULTS.tableName,
+      keyPrefix: o.keyPrefix ?? "",
+    };
+  }
+
+  /** `util.inspect`/`console.log`: the `toJSON` view, never the password or the full URI. */
+  [inspectCustom](_depth: number, options: object, inspect: InspectFunction): string {
+    return `MetastoreBackend ${inspect(this.toJSON(), options)}`;
   }
 
   /** The row uuid bytes of a key (uuid3 under this cache's namespace). */
@@ -204,6 +230,28 @@ export class MetastoreBackend implements CacheBackend {
     const dialect = await this.dialect();
     await dialect.deleteAll();
     return true;
+  }
+
+  /**
+   * Open the pool and check that the table exists (`CacheManager.ready()`).
+   * @throws CacheBackendError with the code of the failure (`METASTORE_QUERY_FAILED`,
+   *   `METASTORE_TABLE_MISSING`, …), naming the cache and the database host, never the password
+   */
+  async ping(): Promise<void> {
+    try {
+      await this.dialect();
+    } catch (err) {
+      if (!(err instanceof CacheBackendError)) throw err;
+      const o = this.options;
+      const s = o.connection ?? (o.uri ? parseDatabaseUri(o.uri) : undefined);
+      const where = s
+        ? ` ${s.dialect} ${s.socketPath ?? s.host ?? "localhost"}:${s.port ?? "default port"}/${s.database ?? ""}`
+        : "";
+      const forCache = o.path ? ` for ${o.path}` : "";
+      throw new CacheBackendError(err.code, "metastore", `Metastore${where}${forCache}: ${err.message}`, {
+        cause: err,
+      });
+    }
   }
 
   /** Delete expired rows of the resource now; returns how many. */

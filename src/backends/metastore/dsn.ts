@@ -52,9 +52,18 @@ const KNOWN_PARAMS: Readonly<Record<MetastoreDialectName, readonly string[]>> = 
 const PATH = "SQLALCHEMY_DATABASE_URI";
 
 /**
+ * The URL after `dialect+driver://`, split as SQLAlchemy's `make_url` splits it: user name up to
+ * `:` or `/`, then the password up to the FIRST `@` (opaque: it may hold `/`, `?`, `:`, `#`),
+ * then `[ipv6]` or host, `:port`, `/database`, `?query`.
+ */
+const AFTER_SCHEME =
+  /^(?:([^:/]*)(?::([^@]*))?@)?(?:(?:\[([^/?]+)\]|([^/:?]+))?(?::([^/?]*))?)?(?:\/([^?]*))?(?:\?(.*))?$/s;
+
+/**
  * Parse `postgresql://`, `postgresql+psycopg2://`, `mysql://`, `mysql+mysqldb://` (and the
  * other driver spellings SQLAlchemy accepts for PostgreSQL and MySQL/MariaDB) URLs.
- * User and password are percent-decoded as SQLAlchemy does.
+ * User and password are percent-decoded as SQLAlchemy does (`urllib.parse.unquote`: a malformed
+ * escape stays as written), so any password SQLAlchemy accepts is accepted and never echoed.
  * @throws CacheConfigError `METASTORE_DSN_INVALID` for a malformed URL,
  *   `METASTORE_DSN_UNSUPPORTED` for another dialect or driver (e.g. sqlite),
  *   `METASTORE_DSN_PARAM` for a query parameter this backend does not interpret.
@@ -81,28 +90,22 @@ export function parseDatabaseUri(uri: string): MetastoreConnectionSettings {
       `driver ${JSON.stringify(driver)} is not a known ${dialect} driver`,
     );
   }
-  let rest = match[3]!;
-  let query = "";
-  const q = rest.indexOf("?");
-  if (q >= 0) {
-    query = rest.slice(q + 1);
-    rest = rest.slice(0, q);
+  const parts = AFTER_SCHEME.exec(match[3]!);
+  if (!parts)
+    throw new CacheConfigError("METASTORE_DSN_INVALID", PATH, "malformed host, port or database part");
+  const [, userText, passwordText, ipv6Host, hostText, portText, databaseText, query] = parts;
+  // An '@' left in the host means a password with an unencoded '@': the host would hold part of it.
+  if (hostText?.includes("@")) {
+    throw new CacheConfigError(
+      "METASTORE_DSN_INVALID",
+      PATH,
+      "'@' after the user info: percent-encode '@' in the password as %40",
+    );
   }
-  const slash = rest.indexOf("/");
-  const authority = slash >= 0 ? rest.slice(0, slash) : rest;
-  const databaseText = slash >= 0 ? rest.slice(slash + 1) : "";
-  // The password may contain '@' only percent-encoded; SQLAlchemy splits at the last '@'.
-  const at = authority.lastIndexOf("@");
-  const userInfo = at >= 0 ? authority.slice(0, at) : undefined;
-  const hostPort = at >= 0 ? authority.slice(at + 1) : authority;
-  let user: string | undefined;
-  let password: string | undefined;
-  if (userInfo !== undefined) {
-    const colon = userInfo.indexOf(":");
-    user = decode(colon >= 0 ? userInfo.slice(0, colon) : userInfo);
-    password = colon >= 0 ? decode(userInfo.slice(colon + 1)) : undefined;
-  }
-  const { host, port } = splitHostPort(hostPort);
+  const user = userText === undefined ? undefined : pythonUnquote(userText);
+  const password = passwordText === undefined ? undefined : pythonUnquote(passwordText);
+  const host = ipv6Host ?? (hostText ? decode(hostText) : undefined);
+  const port = portText ? parsePort(portText) : undefined;
   const settings: MetastoreConnectionSettings = {
     dialect,
     host,
@@ -114,35 +117,19 @@ export function parseDatabaseUri(uri: string): MetastoreConnectionSettings {
     charset: undefined,
     socketPath: undefined,
   };
-  applyQuery(settings, query);
+  applyQuery(settings, query ?? "");
   return settings;
-}
-
-function splitHostPort(text: string): { host: string | undefined; port: number | undefined } {
-  if (!text) return { host: undefined, port: undefined };
-  let host = text;
-  let portText: string | undefined;
-  if (text.startsWith("[")) {
-    const end = text.indexOf("]");
-    if (end < 0) throw new CacheConfigError("METASTORE_DSN_INVALID", PATH, "unclosed IPv6 bracket");
-    host = text.slice(1, end);
-    const after = text.slice(end + 1);
-    if (after.startsWith(":")) portText = after.slice(1);
-    else if (after) throw new CacheConfigError("METASTORE_DSN_INVALID", PATH, "junk after IPv6 host");
-  } else {
-    const colon = text.lastIndexOf(":");
-    if (colon >= 0) {
-      host = text.slice(0, colon);
-      portText = text.slice(colon + 1);
-    }
-  }
-  return { host: host ? decode(host) : undefined, port: portText ? parsePort(portText) : undefined };
 }
 
 function parsePort(text: string): number {
   const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
   if (!(port > 0 && port < 65536)) {
-    throw new CacheConfigError("METASTORE_DSN_INVALID", PATH, `invalid port ${JSON.stringify(text)}`);
+    // Not echoed: in a URL without '@' the "port" may be what was meant as a password.
+    throw new CacheConfigError(
+      "METASTORE_DSN_INVALID",
+      PATH,
+      "invalid port (a whole number from 1 to 65535)",
+    );
   }
   return port;
 }
@@ -172,4 +159,22 @@ function decode(text: string): string {
   } catch (cause) {
     throw new CacheConfigError("METASTORE_DSN_INVALID", PATH, "bad percent-encoding", { cause });
   }
+}
+
+/**
+ * Python's `urllib.parse.unquote`: `%XX` escapes become bytes, the bytes are read as UTF-8 with
+ * U+FFFD for invalid sequences, and a `%` not followed by two hex digits stays as it is.
+ */
+function pythonUnquote(text: string): string {
+  if (!text.includes("%")) return text;
+  const bytes: number[] = [];
+  const utf8 = Buffer.from(text, "utf8");
+  for (let i = 0; i < utf8.length; i++) {
+    const hex = utf8[i] === 0x25 && i + 2 < utf8.length ? utf8.subarray(i + 1, i + 3).toString("latin1") : "";
+    if (/^[0-9A-Fa-f]{2}$/.test(hex)) {
+      bytes.push(Number.parseInt(hex, 16));
+      i += 2;
+    } else bytes.push(utf8[i]!);
+  }
+  return Buffer.from(bytes).toString("utf8");
 }

@@ -7,7 +7,7 @@
  */
 import type { ChainableCommander, Cluster, Redis } from "ioredis";
 import type { ResolvedCacheConfig } from "../../config/config-types.js";
-import { CacheConfigError } from "../../core/errors.js";
+import { CacheConfigError, type SupersetCacheError } from "../../core/errors.js";
 import { pyIntValue } from "../../python/numbers.js";
 import type { BackendEntry, CacheBackend } from "../backend.js";
 import type { BackendContext } from "../backend-module.js";
@@ -25,19 +25,21 @@ import {
   type ResolvedRedisConfig,
   resolveRedisConfig,
 } from "./config.js";
-import { RedisBackendError, RedisErrorCode, toRedisError } from "./errors.js";
+import { clientAddress, RedisConnectionWatch } from "./connection-watch.js";
+import { RedisBackendError, RedisErrorCode } from "./errors.js";
 import { REDIS_BACKEND_DEFAULTS, type RedisBackendOptions, type RedisBackendStats } from "./options.js";
 import { WriteCoalescer } from "./wire/coalesce.js";
-import { DirectSetCommand, plainSet } from "./wire/direct-set.js";
+import { argumentBytes, DirectSetCommand, plainSet } from "./wire/direct-set.js";
 import {
   checkTimeout,
   invalidTimeout,
   isOk,
   isPositive,
-  toBuffer,
   toUndefined,
+  toValues,
   withDeadline,
 } from "./wire/replies.js";
+import { ioredisSeams } from "./wire/seams.js";
 
 export { RedisBackendError, RedisErrorCode } from "./errors.js";
 export { REDIS_BACKEND_DEFAULTS, type RedisBackendOptions, type RedisBackendStats } from "./options.js";
@@ -51,6 +53,8 @@ export class RedisBackend implements CacheBackend {
   readonly #writer: Redis | Cluster;
   readonly #reader: Redis | Cluster;
   readonly #owned: boolean;
+  /** SET through `DirectSetCommand`: our own client, and the installed ioredis matches (wire/seams.ts). */
+  readonly #directSet: boolean;
   readonly #describe: string;
   readonly #secrets: readonly string[];
   readonly #options: RedisBackendOptions;
@@ -60,10 +64,18 @@ export class RedisBackend implements CacheBackend {
   /** Cluster calls always take the slow path (per-call deadline, see #queued). */
   readonly #cluster: boolean;
   readonly #coalesce: WriteCoalescer | undefined;
+  /** `options.zeroCopyWrites`: send the caller's bytes uncopied (see RedisBackendOptions). */
+  readonly #zeroCopy: boolean;
+  readonly #watch: RedisConnectionWatch;
   #offline = 0;
   #closed = false;
-  readonly #stats: RedisBackendStats = { connectionErrors: 0, offlineQueueRejections: 0, offlineQueued: 0 };
-  readonly #fail: Record<string, (e: unknown) => never> = {};
+  readonly #stats: RedisBackendStats = {
+    connectionErrors: 0,
+    offlineQueueRejections: 0,
+    offlineQueued: 0,
+    fastPathsOff: 0,
+  };
+  readonly #fail: Readonly<Record<string, (e: unknown) => never>>;
 
   /**
    * Build from a resolved config (see `resolveRedisConfig`) or around `options.client`.
@@ -101,27 +113,23 @@ export class RedisBackend implements CacheBackend {
       this.topology = resolved.topology;
       this.#describe = resolved.describe;
     }
+    const where = options.client ? { address: clientAddress(options.client) } : resolved!;
+    this.#watch = new RedisConnectionWatch({ ...where, path: this.#path, secrets: this.#secrets });
     this.#cluster = isClusterClient(this.#writer);
-    this.#coalesce = this.#cluster || options.autoPipelining === false ? undefined : new WriteCoalescer();
+    this.#coalesce =
+      options.autoPipelining === false || !WriteCoalescer.supports(this.#writer)
+        ? undefined
+        : new WriteCoalescer();
+    this.#directSet = this.#owned && ioredisSeams().directSet;
+    this.#zeroCopy = options.zeroCopyWrites ?? REDIS_BACKEND_DEFAULTS.zeroCopyWrites;
     // ioredis emits 'error' for every failed (re)connect; without a listener Node would throw.
-    const onError = (e: unknown) => {
+    const onError = (e: RedisBackendError) => {
       this.#stats.connectionErrors++;
-      const handler = this.#options.onConnectionError;
-      if (handler) {
-        try {
-          handler(toRedisError(e, "connection", this.#secrets));
-        } catch {
-          // A throwing observer must not crash ioredis's event loop; the count above still moves.
-        }
-      }
+      this.#options.onConnectionError?.(e);
     };
-    this.#writer.on("error", onError);
-    if (this.#reader !== this.#writer) this.#reader.on("error", onError);
-    for (const op of ["GET", "MGET", "SET", "SET NX", "DEL", "EXISTS", "INCRBY", "CLEAR", "PIPELINE"]) {
-      this.#fail[op] = (e: unknown) => {
-        throw toRedisError(e, op, this.#secrets);
-      };
-    }
+    this.#watch.attach(this.#writer, onError);
+    if (this.#reader !== this.#writer) this.#watch.attach(this.#reader, onError);
+    this.#fail = this.#watch.failures();
   }
 
   /**
@@ -140,7 +148,7 @@ export class RedisBackend implements CacheBackend {
     if (!options.client && host !== null && typeof host === "object") {
       return new RedisBackend(undefined, { ...options, client: host as Redis | Cluster });
     }
-    return new RedisBackend(resolveRedisConfig(config, base), options);
+    return new RedisBackend(resolveRedisConfig(config, base), { ...options, path: options.path ?? base });
   }
 
   /**
@@ -158,7 +166,9 @@ export class RedisBackend implements CacheBackend {
 
   /** Counters since construction. */
   stats(): RedisBackendStats {
-    return { ...this.#stats, offlineQueued: this.#offline };
+    const seams = ioredisSeams();
+    const fastPathsOff = [seams.directSet, seams.coalescing, seams.framedReads].filter((on) => !on).length;
+    return { ...this.#stats, offlineQueued: this.#offline, fastPathsOff };
   }
 
   /** Redacted target, e.g. `RedisBackend(redis://alice:***@127.0.0.1:6380/0)`. Never contains a password. */
@@ -179,8 +189,9 @@ export class RedisBackend implements CacheBackend {
    * with, or undefined to go ahead. Bounds how many commands may wait for a connection
    * (ioredis's own offline queue is unbounded).
    */
-  #refuse(client: Redis | Cluster): RedisBackendError | undefined {
+  #refuse(client: Redis | Cluster): SupersetCacheError | undefined {
     if (this.#closed) return new RedisBackendError(RedisErrorCode.closed, "redis backend is closed", false);
+    if (this.#watch.fatal) return this.#watch.fatal;
     if (client.status === READY) return undefined;
     if (this.#offline >= this.#maxOffline) {
       this.#stats.offlineQueueRejections++;
@@ -241,7 +252,7 @@ export class RedisBackend implements CacheBackend {
     this.#admit(c);
     if (!isClusterClient(c)) {
       const values = await this.#queued(c, c.mgetBuffer(...keys)).catch(this.#fail.MGET);
-      return values.map(toUndefined);
+      return toValues(values, keys.length);
     }
     return this.#queued(c, mgetPerSlot(c, keys, this.#fail.MGET!));
   }
@@ -267,14 +278,14 @@ export class RedisBackend implements CacheBackend {
     const c = this.#writer;
     if (!this.#cluster && c.status === READY && !this.#closed) {
       this.#coalesce?.cork(c as Redis);
-      const p = this.#owned
-        ? (c.sendCommand(new DirectSetCommand(key, value, Math.max(timeout, 0))) as Promise<unknown>)
-        : plainSet(c, key, value, timeout);
+      const p = this.#directSet
+        ? new DirectSetCommand(key, value, Math.max(timeout, 0), this.#zeroCopy).sendOn(c as Redis)
+        : plainSet(c, key, value, timeout, this.#zeroCopy);
       return p.then(isOk, this.#fail.SET);
     }
     const refused = this.#refuse(c);
     if (refused) return Promise.reject(refused);
-    return this.#queued(c, plainSet(c, key, value, timeout)).then(isOk, this.#fail.SET);
+    return this.#queued(c, plainSet(c, key, value, timeout, this.#zeroCopy)).then(isOk, this.#fail.SET);
   }
 
   /** Entries as a pipeline without MULTI (per hash slot on a cluster); `true` per entry stored. @throws RedisBackendError */
@@ -285,8 +296,9 @@ export class RedisBackend implements CacheBackend {
       entries,
       (e) => e.key,
       (pipe, e) => {
-        if (e.timeout > 0) pipe.set(e.key, toBuffer(e.value), "EX", e.timeout);
-        else pipe.set(e.key, toBuffer(e.value));
+        const bytes = argumentBytes(e.value, this.#zeroCopy);
+        if (e.timeout > 0) pipe.set(e.key, bytes, "EX", e.timeout);
+        else pipe.set(e.key, bytes);
       },
       isOk,
     );
@@ -303,8 +315,8 @@ export class RedisBackend implements CacheBackend {
     if (!Number.isInteger(timeout)) checkTimeout(timeout);
     this.#admit(c);
     if (timeout < -1) return this.#queued(c, c.exists(key)).then((n) => n === 0, this.#fail.EXISTS);
-    const p =
-      timeout > 0 ? c.set(key, toBuffer(value), "EX", timeout, "NX") : c.set(key, toBuffer(value), "NX");
+    const bytes = argumentBytes(value, this.#zeroCopy);
+    const p = timeout > 0 ? c.set(key, bytes, "EX", timeout, "NX") : c.set(key, bytes, "NX");
     return this.#queued(c, p).then(isOk, this.#fail["SET NX"]);
   }
 
@@ -374,6 +386,16 @@ export class RedisBackend implements CacheBackend {
       scanCount: this.#options.scanCount ?? REDIS_BACKEND_DEFAULTS.scanCount,
       unlinkBatchSize: this.#options.unlinkBatchSize ?? REDIS_BACKEND_DEFAULTS.unlinkBatchSize,
     }).catch(this.#fail.CLEAR);
+  }
+
+  /**
+   * Connect if needed and PING, after AUTH and SELECT (`CacheManager.ready()`).
+   * @throws RedisBackendError naming the address and cause; CacheConfigError `CONFIG_REDIS_DB`
+   */
+  async ping(): Promise<void> {
+    const c = this.#writer;
+    this.#admit(c);
+    await this.#queued(c, c.ping()).catch(this.#fail.PING);
   }
 
   /** Close the connections this backend opened (never a caller's client). Idempotent. */

@@ -7,6 +7,7 @@ import { Cluster, Redis, type RedisOptions } from "ioredis";
 import { CacheConfigError } from "../../core/errors.js";
 import type { ResolvedRedisConfig } from "./config.js";
 import { framedReadConnector } from "./wire/framed-connector.js";
+import { ioredisSeams } from "./wire/seams.js";
 
 /** Fault and connection options of the Redis backend. Times are MILLISECONDS (Redis TTLs stay in seconds). */
 export interface RedisConnectionOptions {
@@ -91,7 +92,13 @@ export function createRedisClients(
     return { writer: cluster, reader: cluster };
   }
   const all: RedisOptions = { ...base, ...cfg, ...pickDefined(base, options), ...options.ioredis };
-  if (resolved.topology === "standalone" && !all.tls && !all.Connector && (options.framedReads ?? true)) {
+  if (
+    resolved.topology === "standalone" &&
+    !all.tls &&
+    !all.Connector &&
+    (options.framedReads ?? true) &&
+    ioredisSeams().framedReads
+  ) {
     all.Connector = framedReadConnector();
   }
   const writer = new Redis(all);

@@ -6,7 +6,7 @@
 import type { ChainableCommander, Cluster, Redis } from "ioredis";
 import { isClusterClient } from "./client.js";
 import { RedisBackendError, RedisErrorCode, toRedisError } from "./errors.js";
-import { toUndefined } from "./wire/replies.js";
+import { toValues } from "./wire/replies.js";
 
 /** Number of hash slots in a Redis Cluster. */
 export const CLUSTER_SLOTS = 16384;
@@ -72,8 +72,8 @@ export async function mgetPerSlot(
   const out = new Array<Uint8Array | undefined>(keys.length);
   await Promise.all(
     groupBySlot(keys, (k) => k).map(async (g) => {
-      const values = await c.mgetBuffer(...g.map((i) => keys[i]!)).catch(fail);
-      for (let j = 0; j < g.length; j++) out[g[j]!] = toUndefined(values[j] ?? null);
+      const values = toValues(await c.mgetBuffer(...g.map((i) => keys[i]!)).catch(fail), g.length);
+      for (let j = 0; j < g.length; j++) out[g[j]!] = values[j];
     }),
   );
   return out;

@@ -80,6 +80,10 @@ export interface ResolvedRedisConfig {
   clusterOptions?: ClusterOptions;
   /** Redacted, human-readable target, e.g. `redis://alice:***@127.0.0.1:6380/2`. Never holds a password. */
   describe: string;
+  /** Where the server is, for error messages: `127.0.0.1:6380`, a socket path, or the sentinel/cluster nodes. */
+  address: string;
+  /** The config key the database number came from (`DATA_CACHE_CONFIG.CACHE_REDIS_URL`, …), for a failed SELECT. */
+  dbPath?: string;
   /** Every password seen in the config, so error messages can be scrubbed of them. */
   secrets: string[];
 }
@@ -291,7 +295,9 @@ export function resolveRedisConfig(
     if (mapped.sentinel.commandTimeout !== undefined)
       redisOptions.sentinelCommandTimeout = mapped.sentinel.commandTimeout;
     const where = sentinels.map((s) => `${s.host}:${s.port}`).join(",");
-    return { topology, redisOptions, describe: `sentinel://${where}/${name}/${db}`, secrets };
+    const describe = `sentinel://${where}/${name}/${db}`;
+    const dbPath = `${base}.CACHE_REDIS_DB`;
+    return { topology, redisOptions, describe, address: `${name} via sentinels ${where}`, dbPath, secrets };
   }
 
   if (topology === "cluster") {
@@ -319,8 +325,15 @@ export function resolveRedisConfig(
       nodes = entries.map((e, i) => parseHostPort(e, `${base}.CACHE_REDIS_CLUSTER[${i}]`, DEFAULT_PORT));
       if (password) redisOptions.password = password;
     }
-    const describe = `cluster://${nodes.map((n) => `${n.host}:${n.port}`).join(",")}`;
-    return { topology, redisOptions, clusterNodes: nodes, describe, secrets };
+    const address = nodes.map((n) => `${n.host}:${n.port}`).join(",");
+    return {
+      topology,
+      redisOptions,
+      clusterNodes: nodes,
+      describe: `cluster://${address}`,
+      address,
+      secrets,
+    };
   }
 
   const url = nonEmpty(config.CACHE_REDIS_URL);
@@ -332,7 +345,10 @@ export function resolveRedisConfig(
     const redisOptions: RedisOptions = { ...extra, ...parsed.options };
     if (parsed.options.tls || extra.tls) redisOptions.tls = { ...parsed.options.tls, ...extra.tls };
     if (!parsed.options.password && extra.password) redisOptions.password = extra.password;
-    return { topology, redisOptions, describe: parsed.describe, secrets };
+    const address = redisOptions.path ?? `${redisOptions.host}:${redisOptions.port}`;
+    // The URL's db wins; when it has none the fallback (CACHE_REDIS_DB) was used.
+    const dbPath = `${base}.${parsed.options.db !== db || config.CACHE_REDIS_DB == null ? "CACHE_REDIS_URL" : "CACHE_REDIS_DB"}`;
+    return { topology, redisOptions, describe: parsed.describe, address, dbPath, secrets };
   }
   const host = config.CACHE_REDIS_HOST;
   const redisOptions: RedisOptions = {
@@ -345,5 +361,6 @@ export function resolveRedisConfig(
   const where = redisOptions.path ?? `${redisOptions.host}:${redisOptions.port}`;
   const user = redisOptions.username ? `${redisOptions.username}${redisOptions.password ? ":***" : ""}@` : "";
   const scheme = redisOptions.tls ? "rediss" : "redis";
-  return { topology, redisOptions, describe: `${scheme}://${user}${where}/${db}`, secrets };
+  const describe = `${scheme}://${user}${where}/${db}`;
+  return { topology, redisOptions, describe, address: where, dbPath: `${base}.CACHE_REDIS_DB`, secrets };
 }

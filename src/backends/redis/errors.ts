@@ -3,11 +3,13 @@
  * Every error carries `transient`: `true` for "Redis is unreachable or slow" (connection refused,
  * reset, timeouts, a full offline queue, cluster down), which a circuit breaker counts, and
  * `false` for caller mistakes and data errors (WRONGTYPE, bad timeout), which it does not.
- * Messages are scrubbed of every configured password; the original ioredis error is not kept
- * as `cause` because it may carry the arguments of an AUTH command.
+ * Messages are scrubbed of every configured password; an ioredis error is never kept as `cause`
+ * as it is, because it may carry the arguments of an AUTH command (connection-watch.ts keeps a
+ * scrubbed copy).
  */
 import type { ConfigErrorCode, RedisBackendErrorCode } from "../../core/error-codes/index.js";
 import { CacheBackendError } from "../../core/errors.js";
+import { redactText } from "../../core/redact.js";
 
 const BACKEND = "redis";
 
@@ -17,8 +19,13 @@ export class RedisBackendError extends CacheBackendError {
   /** `true` when the server is unreachable, slow or down (worth retrying later, counted by breakers). */
   readonly transient: boolean;
 
-  constructor(code: RedisBackendErrorCode, message: string, transient: boolean) {
-    super(code, BACKEND, message);
+  constructor(
+    code: RedisBackendErrorCode,
+    message: string,
+    transient: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(code, BACKEND, message, options);
     this.transient = transient;
   }
 }
@@ -35,6 +42,8 @@ export const RedisErrorCode = {
   unavailable: "REDIS_UNAVAILABLE",
   /** Redis answered with an error (WRONGTYPE, NOAUTH, …). */
   reply: "REDIS_REPLY_ERROR",
+  /** A reply of a type the command never gets from Redis (an integer or array for GET). */
+  unexpectedReply: "REDIS_UNEXPECTED_REPLY",
   /** Authentication failed (wrong user or password). */
   auth: "REDIS_AUTH_FAILED",
   /** Timeout argument Redis would reject (negative below -1, or not an integer). */
@@ -57,17 +66,11 @@ const TRANSIENT_PATTERNS: readonly [RegExp, RedisBackendErrorCode][] = [
   ],
 ];
 
-function scrub(message: string, secrets: readonly string[]): string {
-  let out = message;
-  for (const s of secrets) if (s) out = out.split(s).join("***");
-  return out;
-}
-
 /** Turn anything ioredis rejects with into a `RedisBackendError` (idempotent for ours). */
 export function toRedisError(err: unknown, op: string, secrets: readonly string[]): RedisBackendError {
   if (err instanceof RedisBackendError) return err;
   const raw = err instanceof Error ? err.message : String(err);
-  const message = `redis ${op} failed: ${scrub(raw, secrets)}`;
+  const message = `redis ${op} failed: ${redactText(raw, secrets)}`;
   if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(raw)) {
     return new RedisBackendError(RedisErrorCode.auth, message, false);
   }

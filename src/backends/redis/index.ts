@@ -14,3 +14,9 @@ export {
 export { RedisBackendError, RedisErrorCode } from "./errors.js";
 export { RedisLock } from "./lock.js";
 export { REDIS_BACKEND_DEFAULTS, type RedisBackendOptions, type RedisBackendStats } from "./options.js";
+export {
+  IOREDIS_SEAMS_CHANNEL_NAME,
+  IOREDIS_TESTED_VERSION,
+  type IoredisSeamReport,
+  ioredisSeams,
+} from "./wire/seams.js";

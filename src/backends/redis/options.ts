@@ -24,6 +24,13 @@ export interface RedisBackendOptions extends RedisConnectionOptions {
   onConnectionError?: (error: RedisBackendError) => void;
   /** Config path used in error messages, e.g. `DATA_CACHE_CONFIG` (default `CACHE_CONFIG`). */
   path?: string;
+  /**
+   * Write values over 4 KB from the caller's bytes when the socket sends them, without copying
+   * (faster for large values). The caller must then not change the bytes passed to `set`/`setParts`
+   * (or a `bytes` value inside a `Cache.set` value) until the returned promise settles. Default
+   * false: every write copies the value before `set` returns.
+   */
+  zeroCopyWrites?: boolean;
 }
 
 /** Defaults of `RedisBackendOptions` that are not connection options. */
@@ -31,6 +38,7 @@ export const REDIS_BACKEND_DEFAULTS = {
   maxOfflineQueue: 1000,
   scanCount: 1000,
   unlinkBatchSize: 500,
+  zeroCopyWrites: false,
 } as const;
 
 /** Counters of one backend, for health checks and tests. */
@@ -41,4 +49,9 @@ export interface RedisBackendStats {
   offlineQueueRejections: number;
   /** Commands currently waiting for a connection. */
   offlineQueued: number;
+  /**
+   * Redis fast paths switched off in this process because the installed ioredis's internals
+   * differ from the pinned version's (0 normally; which and why: `ioredisSeams()`).
+   */
+  fastPathsOff: number;
 }

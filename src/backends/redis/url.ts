@@ -19,6 +19,18 @@ export function int(path: string, value: unknown, fallback: number): number {
   return n;
 }
 
+/**
+ * Percent-decode one URL part.
+ * @throws CacheConfigError `CONFIG_INVALID_URL` for a malformed escape (the part is not echoed: it may be a password)
+ */
+function percentDecode(path: string, text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch (cause) {
+    throw new CacheConfigError("CONFIG_INVALID_URL", path, "malformed percent-escape in the URL", { cause });
+  }
+}
+
 /** Parse `redis://`, `rediss://` or `unix://` as redis-py's `from_url` does. */
 export function parseRedisUrl(
   url: string,
@@ -42,19 +54,20 @@ export function parseRedisUrl(
   }
   const options: RedisOptions = {};
   const secrets: string[] = [];
-  if (u.username) options.username = decodeURIComponent(u.username);
+  const decode = (text: string): string => percentDecode(path, text);
+  if (u.username) options.username = decode(u.username);
   if (u.password) {
-    options.password = decodeURIComponent(u.password);
+    options.password = decode(u.password);
     secrets.push(options.password);
   }
   const queryDb = u.searchParams.get("db");
   let db = fallbackDb;
   if (scheme === "unix") {
-    options.path = decodeURIComponent(u.pathname);
+    options.path = decode(u.pathname);
   } else {
-    options.host = decodeURIComponent(u.hostname.replace(/^\[|\]$/g, "")) || "localhost";
+    options.host = decode(u.hostname.replace(/^\[|\]$/g, "")) || "localhost";
     options.port = u.port ? Number(u.port) : DEFAULT_PORT;
-    const pathDb = decodeURIComponent(u.pathname).replaceAll("/", "");
+    const pathDb = decode(u.pathname).replaceAll("/", "");
     if (pathDb !== "") db = int(path, pathDb, fallbackDb);
     if (scheme === "rediss") options.tls = {};
   }

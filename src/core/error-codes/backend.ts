@@ -12,6 +12,8 @@ export const REDIS_BACKEND_ERROR_CODES = [
   "REDIS_UNAVAILABLE",
   /** Redis answered a command with an error (WRONGTYPE, …). */
   "REDIS_REPLY_ERROR",
+  /** A reply of the wrong type for the command (an integer or array for GET): not Redis, or a proxy in between. */
+  "REDIS_UNEXPECTED_REPLY",
   /** Authentication failed (wrong user or password). */
   "REDIS_AUTH_FAILED",
   /** A timeout Redis would reject (below -1 or not an integer); nothing was sent. */

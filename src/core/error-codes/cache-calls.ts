@@ -17,6 +17,8 @@ export const ARGUMENT_ERROR_CODES = [
   "INVALID_TIMEOUT",
   /** An `inc`/`dec` delta that is not a finite number. */
   "INVALID_DELTA",
+  /** A cache key holding a lone UTF-16 surrogate: it has no UTF-8 form (Python's `key.encode()` raises too). */
+  "KEY_NOT_UTF8",
   /** `inc`/`dec` on a stored value that is not a number (Python raises TypeError). */
   "INC_NOT_A_NUMBER",
   /** `randomKey(nbytes)` with `nbytes` not a positive integer. */

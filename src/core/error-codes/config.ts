@@ -28,6 +28,8 @@ export const CONFIG_ERROR_CODES = [
   "CONFIG_METASTORE_NO_DATABASE",
   /** `CACHE_OPTIONS.decode_responses` is true; cache values are bytes. */
   "CONFIG_REDIS_DECODE_RESPONSES",
+  /** The Redis server has no database with the configured number (SELECT failed while connecting). */
+  "CONFIG_REDIS_DB",
   /** An ioredis client or `ioredis` option with a `keyPrefix`; use `CACHE_KEY_PREFIX`. */
   "CONFIG_REDIS_KEY_PREFIX",
   /** A value format that only its backend module can supply was asked of the generic loader. */

@@ -72,12 +72,34 @@ export const RESULTS_DECODE_ERROR_CODES = [
 /** A code of `ResultsDecodeError`. */
 export type ResultsDecodeErrorCode = (typeof RESULTS_DECODE_ERROR_CODES)[number];
 
+/**
+ * Codes of `DecodeLimitError` (a `CacheDecodeError`): one decode's shared budget ran out. The
+ * error's `stage` says where (pickle machine, numpy, pandas, Arrow, tagged JSON, msgpack, JSON).
+ */
+export const DECODE_LIMIT_ERROR_CODES = [
+  /** The values one decode builds exceed `maxTotalAllocation` (estimated bytes). */
+  "DECODE_ALLOCATION_LIMIT",
+  /** One decode produces more elements (cells, array items, msgpack items) than `maxTotalElements`. */
+  "DECODE_ELEMENT_LIMIT",
+  /** One decode visits more nodes (tagged JSON, result records) than `maxTotalNodes`. */
+  "DECODE_NODE_LIMIT",
+  /** One decode ran longer than `maxMillis`. */
+  "DECODE_TIME_LIMIT",
+] as const;
+/** A code of `DecodeLimitError`. */
+export type DecodeLimitErrorCode = (typeof DECODE_LIMIT_ERROR_CODES)[number];
+
 /** Codes of `CacheDecodeError`: stored bytes could not be turned into a value. */
 export const DECODE_ERROR_CODES = [
+  ...DECODE_LIMIT_ERROR_CODES,
+  /** A serializer failed with an error it did not type; the `cause` holds it. */
+  "DECODE_FAILED",
   ...PICKLE_DECODE_ERROR_CODES,
   ...RESULTS_DECODE_ERROR_CODES,
   /** A FileSystemCache file shorter than its 4-byte expiry header (read as a miss). */
   "FS_SHORT_HEADER",
+  /** A FileSystemCache entry path holding no regular file (a FIFO, a device) or one over the 512 MiB entry cap (read as a miss). */
+  "FS_NOT_AN_ENTRY",
   /** The FileSystemCache count file does not hold a pickled int (read as 0). */
   "FS_BAD_COUNT_FILE",
   /** A thumbnail cache value that is none of Superset's three shapes. */

@@ -14,7 +14,7 @@ export type WarmupErrorCode = (typeof WARMUP_ERROR_CODES)[number];
 
 /** Codes of `CliError` (the `superset-cache` command; its exit code says more). */
 export const CLI_ERROR_CODES = [
-  /** A command failed; `exitCode` tells usage, not found, backend and decode failures apart. */
+  /** A command failed; `exitCode` tells usage, not found, backend, decode, timeout and auth failures apart. */
   "CLI_ERROR",
 ] as const;
 /** A code of `CliError`. */

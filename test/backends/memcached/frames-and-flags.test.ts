@@ -89,6 +89,20 @@ describe("MemcachedValueSerializer", () => {
     );
   });
 
+  it("pickles with each client's protocol: pylibmc 5, python-memcached 0 (CPython's bytes)", () => {
+    const pylibmc = new MemcachedValueSerializer();
+    const memcache = new MemcachedValueSerializer({ flavour: "python-memcached" });
+    const text = (b: Uint8Array) => Buffer.from(payloadOf(b)).toString("latin1");
+    // pickle.dumps([1.5, None, True], 0) on CPython 3.11
+    expect(text(memcache.dumps([1.5, null, true]))).toBe("(lp0\nF1.5\naNaI01\na.");
+    expect(text(memcache.dumps(false))).toBe("I00\n.");
+    expect(payloadOf(pylibmc.dumps([1.5]))[1]).toBe(5);
+    for (const s of [pylibmc, memcache]) {
+      expect(s.loads(pylibmc.dumps([1.5, null]))).toEqual([1.5, null]);
+      expect(s.loads(memcache.dumps([1.5, null]))).toEqual([1.5, null]);
+    }
+  });
+
   it("refuses an int flag on bytes that are not an ASCII int", () => {
     expect(() => new MemcachedValueSerializer().loads(flaggedValue(4, Buffer.from("1.5")))).toThrowError(
       expect.objectContaining({ code: "MEMCACHED_VALUE_UNREADABLE" }),

@@ -1,6 +1,7 @@
 /**
  * MemcachedCache, SASLMemcachedCache and SpreadSASLMemcachedCache against the real Python stack on
- * real memcached processes: values both ways for every flag and both client flavours, expiry
+ * real memcached processes: values both ways for every flag and both client flavours (pickles
+ * byte-identical to python-memcached's protocol 0 and cachelib's spread protocol 2), expiry
  * sent as absolute time, spread chunks, invalid keys, has/add/inc/dec/clear, SASL.
  */
 import fc from "fast-check";
@@ -9,7 +10,7 @@ import type { BackendOptions } from "#src/backends/registry.js";
 import type { Cache } from "#src/cache/cache.js";
 import type { FlaskCacheConfig } from "#src/config/config-types.js";
 import { createCache } from "#src/manager/create-cache.js";
-import { PyTuple, type PyValue } from "#src/python/values.js";
+import { PyDatetime, PyTuple, type PyValue } from "#src/python/values.js";
 import { FakeClock } from "#src/testing/fake-clock.js";
 import { MemcachedServer } from "#test/helpers/memcached-server.js";
 import { FlaskPeer } from "#test/helpers/peer.js";
@@ -108,6 +109,32 @@ describe("values written here, read by Python", () => {
       expect(await c.set("k", value)).toBe(true);
       expect((await raw("w2:k"))?.flags).toBe(flags);
       expect(await pyGet("memcache", "w2:k")).toEqual(back);
+    },
+  );
+
+  // Values whose pickle Python builds from fresh objects, as the tagged decoder does.
+  const pickled: [string, PyValue][] = [
+    ["bool", true],
+    ["float", 2.5],
+    ["None", null],
+    ["tuple", PyTuple.fromItems<PyValue>([1, "a", -(2n ** 40n)])],
+    ["list with bytes", [new Uint8Array([0, 0xe9, 0xff]), "naïve\n\\", 1e-7, [false]]],
+    ["dict", Object.assign(Object.create(null), { k: [1, 2], "k é": { z: null } }) as PyValue],
+    ["set", new Set<PyValue>([1, 2, 3])],
+    ["datetime", new PyDatetime(2024, 5, 6, 7, 8, 9, 10)],
+  ];
+
+  it.each(pickled)(
+    "python-memcached flavour: a pickled %s is byte-identical to python-memcached's (protocol 0, flag 1)",
+    async (_, value) => {
+      const c = cache({ CACHE_KEY_PREFIX: "p0:" }, { memcached: { flavour: "python-memcached" } });
+      expect(await c.set("ours", value)).toBe(true);
+      await pySet("memcache", "p0:theirs", value);
+      const [ours, theirs] = await Promise.all([raw("p0:ours"), raw("p0:theirs")]);
+      expect(ours?.flags).toBe(1);
+      expect(ours?.hex.startsWith("80")).toBe(false); // protocol 0 has no PROTO opcode
+      // Python's client wrote with time 0; only the stored bytes and flags matter here.
+      expect({ flags: ours?.flags, hex: ours?.hex }).toEqual({ flags: theirs?.flags, hex: theirs?.hex });
     },
   );
 
@@ -232,7 +259,8 @@ describe("SpreadSASLMemcachedCache", () => {
   it("cuts values into 1,048,448-byte chunks key.0 … and reads Flask-Caching's", async () => {
     const config = { CACHE_TYPE: "SpreadSASLMemcachedCache", CACHE_KEY_PREFIX: "sp:" };
     const c = cache(config);
-    const value = new Uint8Array(2_500_000).map((_, i) => (i * 31) & 0xff);
+    // Protocol 2 writes bytes as their Latin-1 text in UTF-8: ~2.4 MB, three chunks.
+    const value = new Uint8Array(1_600_000).map((_, i) => (i * 31) & 0xff);
     expect(await c.set("big", value)).toBe(true);
     const chunk0 = await raw("sp:big.0");
     const chunk2 = await raw("sp:big.2");
@@ -250,6 +278,32 @@ describe("SpreadSASLMemcachedCache", () => {
     expect(await c.delete("big")).toBe(true);
     expect(await raw("sp:big.0")).toBeNull();
     expect(await raw("sp:big.2")).toBeNull();
+  });
+
+  it("writes the protocol-2 pickle cachelib writes, chunk for chunk", async () => {
+    const config = { CACHE_TYPE: "SpreadSASLMemcachedCache", CACHE_KEY_PREFIX: "sp2:" };
+    const c = cache(config);
+    await peer.open({ ...config, CACHE_MEMCACHED_SERVERS: [plain.address] }, "spread2");
+    const big = new Uint8Array(1_200_000).map((_, i) => (i * 7) & 0xff); // latin1 text: > 1 chunk at protocol 2
+    const values: PyValue[] = [
+      Object.assign(Object.create(null), {
+        rows: [1, 2.5, "é"],
+        when: new PyDatetime(2024, 1, 2),
+      }) as PyValue,
+      new Set<PyValue>([1, 2]),
+      big,
+    ];
+    for (const value of values) {
+      expect(await c.set("ours", value)).toBe(true);
+      await peer.call("set", { cache: "spread2", key: "theirs", value: toTagged(value) });
+      for (let i = 0; i < 4; i++) {
+        const [ours, theirs] = await Promise.all([raw(`sp2:ours.${i}`), raw(`sp2:theirs.${i}`)]);
+        // Boolean, not toEqual: a failing diff of megabytes of hex is unreadable.
+        expect(ours?.hex === theirs?.hex && ours?.flags === theirs?.flags).toBe(true);
+        if (i === 0) expect(ours?.hex.startsWith("8002")).toBe(true);
+      }
+      expect(await raw("sp2:ours.1")).toEqual(value === big ? expect.anything() : null);
+    }
   });
 
   it("refuses a value needing more than 32 chunks", async () => {

@@ -54,6 +54,44 @@ describe("parseDatabaseUri", () => {
     expect(code("postgresql://h:99999/d")).toBe("METASTORE_DSN_INVALID");
     expect(code("postgresql://h/d?options=-c%20x")).toBe("METASTORE_DSN_PARAM");
     expect(code("not a url")).toBe("METASTORE_DSN_INVALID");
-    expect(code("mysql://u:%zz@h/d")).toBe("METASTORE_DSN_INVALID");
+    expect(code("postgresql://u:p@ss@h/d")).toBe("METASTORE_DSN_INVALID");
+  });
+
+  it("reads the password as SQLAlchemy does: opaque up to the first '@', '/', '?', ':' and bad escapes kept", () => {
+    expect(parseDatabaseUri("postgresql://superset:a/b?c:d#e@db:5433/meta?sslmode=require")).toMatchObject({
+      user: "superset",
+      password: "a/b?c:d#e",
+      host: "db",
+      port: 5433,
+      database: "meta",
+      sslMode: "require",
+    });
+    expect(parseDatabaseUri("mysql://u:%zz%41%e2%82%ac@h/d").password).toBe("%zzA\u20ac");
+    expect(parseDatabaseUri("mysql://u:@h/d").password).toBe("");
+  });
+
+  it("never puts the password into an error message", () => {
+    const secret = "s3cr?t/pw";
+    const message = (uri: string) => {
+      try {
+        parseDatabaseUri(uri);
+        return "no error";
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    for (const uri of [
+      `postgresql://u:${secret}@h/d?options=x`,
+      `postgresql://u:${secret}@h:99999/d`,
+      `postgresql://u:${secret}@h@x/d`,
+      `postgresql://u:${secret}`,
+      `sqlite://u:${secret}@h/d`,
+      `postgresql://host:${secret}/d`,
+    ]) {
+      const m = message(uri);
+      expect(m).not.toBe("no error");
+      expect(m).not.toContain("s3cr");
+      expect(m).not.toContain("t/pw");
+    }
   });
 });

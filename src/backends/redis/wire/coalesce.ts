@@ -6,9 +6,21 @@
  * object and extra latency at concurrency 1. Nothing is reordered or delayed past the tick.
  */
 import type { Socket } from "node:net";
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
+import { ioredisSeams } from "./seams.js";
 
 export class WriteCoalescer {
+  /**
+   * `true` when `client` can be coalesced: a single-node client with a `commandQueue` (checked on
+   * the instance too: a caller's client may come from another copy of ioredis) and an installed
+   * ioredis whose seams match (seams.ts).
+   */
+  static supports(client: Redis | Cluster): boolean {
+    if (client.isCluster === true || !ioredisSeams().coalescing) return false;
+    const queue = (client as { commandQueue?: { length?: unknown } }).commandQueue;
+    return typeof queue?.length === "number";
+  }
+
   /** Sockets corked in the current tick (one per client; at most reader + writer). */
   readonly #corked: Socket[] = [];
   readonly #uncorkAll = (): void => {

@@ -5,12 +5,18 @@
  * pipelined set). This command writes the RESP header and the caller's value straight to the
  * corked socket instead and hands ioredis only the trailer, so the socket sends header, value and
  * trailer in one writev. The value may come in parts (a pickle head, the caller's bytes, the
- * pickle tail: `Cache.set` of a large `bytes` value), each written as is.
+ * pickle tail: `Cache.set` of a large `bytes` value), each written as is. That zero-copy write
+ * reads the caller's bytes when the socket sends them, after `set` returned, so it is opt-in
+ * (`RedisBackendOptions.zeroCopyWrites`); by default the command is built, copying the value,
+ * when it is created.
  *
- * Only for a single command sent with `client.sendCommand(cmd)` on a single-node client: inside a
- * pipeline ioredis collects `toWritable` results to write later, and writing to the socket here
- * would put this command ahead of the batch. `toWritable` receives a pipeline-less socket in
- * every other path (first send, offline-queue flush, resend after reconnect).
+ * The value is written to the socket only when the command is sent with `sendOn(client)` and
+ * ioredis calls `toWritable` with that client's socket during that call: then ioredis writes
+ * the returned trailer to the same socket right after. Everywhere else `toWritable` returns the
+ * whole command as one buffer: inside a pipeline ioredis collects the results to write later,
+ * and writing to the socket here would put this command ahead of the batch (ioredis 5.11 passes
+ * the real socket there too, so the argument alone cannot tell); likewise an offline-queue flush
+ * or a resend after a reconnect. seams.ts checks that `sendCommand` still writes this way.
  */
 import type { Socket } from "node:net";
 import { type Cluster, Command, type Redis } from "ioredis";
@@ -41,27 +47,51 @@ export class DirectSetCommand extends Command {
   readonly #length: number;
   /** SECONDS; `0` = no `EX` argument. */
   readonly #timeout: number;
+  /** The whole command, built at construction (copying the value), unless written zero-copy. */
+  readonly #whole: Buffer | undefined;
+  /** The socket of the `sendOn` in progress: the only socket this command writes to itself. */
+  #sendingTo: object | undefined;
 
   /**
-   * @param value the value, or parts whose concatenation is the value (written in order, uncopied)
+   * @param value the value, or parts whose concatenation is the value
    * @param timeout SECONDS (> 0 adds `EX timeout`; 0 for none)
+   * @param zeroCopy write a large value's parts as they are when the command is sent (the caller
+   *   must not change them until the reply); default false: the value is copied here, so the
+   *   caller's bytes are not read after this constructor returns
    */
-  constructor(key: string, value: Uint8Array | readonly Uint8Array[], timeout: number) {
+  constructor(key: string, value: Uint8Array | readonly Uint8Array[], timeout: number, zeroCopy = false) {
     const parts = value instanceof Uint8Array ? [value] : value;
     super("set", NO_ARGUMENTS, UTF8_REPLY);
     // ioredis keeps `args` for its debug log and error details only: this class writes the bytes.
     // Set after construction, which skips ioredis's flattening and per-argument checks.
-    const shown = parts.length === 1 ? toBuffer(parts[0]!) : `<${parts.length} parts>`;
-    this.args = timeout > 0 ? [key, shown, "EX", String(timeout)] : [key, shown];
     this.#key = key;
-    this.#parts = parts;
     this.#length = parts.reduce((n, p) => n + p.length, 0);
     this.#timeout = timeout;
+    // A small command is one buffer anyway: building it now costs nothing extra.
+    this.#whole =
+      zeroCopy && this.#length > SMALL_VALUE_BYTES ? undefined : oneBuffer(key, parts, this.#length, timeout);
+    this.#parts = this.#whole ? [] : parts;
+    const shown = parts.length === 1 ? "<value>" : `<${parts.length} parts>`;
+    this.args = timeout > 0 ? [key, shown, "EX", String(timeout)] : [key, shown];
+  }
+
+  /**
+   * Send on a single-node client, outside any pipeline (ioredis's `sendCommand` with no stream).
+   * @returns ioredis's promise of the reply (`"OK"`); rejects as ioredis's `set` does
+   */
+  sendOn(client: Redis): Promise<unknown> {
+    this.#sendingTo = client.stream;
+    try {
+      return client.sendCommand(this) as Promise<unknown>;
+    } finally {
+      this.#sendingTo = undefined;
+    }
   }
 
   override toWritable(socket: object): string | Buffer {
-    // A small command, or no socket (a pipeline collects writables to send later): one buffer.
-    if (this.#length <= SMALL_VALUE_BYTES || !isSocket(socket)) {
+    if (this.#whole) return this.#whole;
+    // Not our own direct send (a pipeline, a queued or resent command): one buffer.
+    if (socket !== this.#sendingTo || !isSocket(socket)) {
       return oneBuffer(this.#key, this.#parts, this.#length, this.#timeout);
     }
     const { out: head } = commandHead(this.#key, this.#length, this.#timeout, 0);
@@ -159,13 +189,23 @@ function uncork(socket: Socket): void {
   socket.uncork();
 }
 
-/** ioredis's own `SET` (one concatenated buffer), `EX` for timeout > 0 SECONDS: for clients a `DirectSetCommand` cannot serve. */
+/**
+ * ioredis's own `SET` (one concatenated buffer), `EX` for timeout > 0 SECONDS: for clients a
+ * `DirectSetCommand` cannot serve. ioredis may encode the command later (offline queue,
+ * auto-pipelining), so the value is copied now unless `zeroCopy`.
+ */
 export function plainSet(
   c: Redis | Cluster,
   key: string,
   value: Uint8Array | readonly Uint8Array[],
   timeout: number,
+  zeroCopy = false,
 ): Promise<unknown> {
-  const bytes = value instanceof Uint8Array ? toBuffer(value) : Buffer.concat(value);
+  const bytes = value instanceof Uint8Array ? argumentBytes(value, zeroCopy) : Buffer.concat(value);
   return timeout > 0 ? c.set(key, bytes, "EX", timeout) : c.set(key, bytes);
+}
+
+/** A value as an ioredis argument: a copy (`Buffer.from` of a view copies), or with `zeroCopy` a view of the caller's bytes. */
+export function argumentBytes(value: Uint8Array, zeroCopy: boolean): Buffer {
+  return zeroCopy ? toBuffer(value) : Buffer.from(value);
 }

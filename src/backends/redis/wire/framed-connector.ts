@@ -7,6 +7,7 @@
 import { createConnection, type NetConnectOpts, type Socket } from "node:net";
 import { AbstractConnector, type RedisOptions } from "ioredis";
 import { RespFramer, type RespFramerOptions } from "./resp-framer.js";
+import { disableFramedReads, ioredisSeams } from "./seams.js";
 
 /** ioredis's message for a connect attempt cancelled by `disconnect()`. */
 const CONNECTION_CLOSED = "Connection is closed.";
@@ -39,12 +40,10 @@ export function framedReadConnector(framer: RespFramerOptions = {}): NonNullable
             return;
           }
           let socket: Socket | undefined;
-          const reads = new RespFramer((chunk) => socket?.emit("data", chunk), framer);
           try {
-            socket = createConnection({
-              ...this.target,
-              onread: { buffer: reads.nextBuffer, callback: reads.onRead },
-            } as NetConnectOpts);
+            socket = ioredisSeams().framedReads
+              ? framedSocket(this.target, framer, () => socket)
+              : createConnection(this.target);
           } catch (err) {
             reject(err);
             return;
@@ -58,4 +57,38 @@ export function framedReadConnector(framer: RespFramerOptions = {}): NonNullable
       });
     }
   };
+}
+
+/**
+ * A socket whose reads go through a `RespFramer` that emits them as `data` events. ioredis's
+ * reply parser must be listening by the first read: if it is not (an ioredis that reads the
+ * socket another way), framed reads are switched off for the process and the socket is
+ * destroyed, so ioredis reconnects (with plain reads) and resends the commands in flight.
+ */
+function framedSocket(
+  target: NetConnectOpts,
+  framer: RespFramerOptions,
+  self: () => Socket | undefined,
+): Socket {
+  let state: "unchecked" | "ok" | "dead" = "unchecked";
+  const reads = new RespFramer((chunk) => {
+    const socket = self();
+    if (socket === undefined || state === "dead") return;
+    if (state === "unchecked") {
+      // A socket ioredis is tearing down (it drops its listener then) proves nothing: drop the read.
+      if (socket.listenerCount("data") === 0 && !socket.writable) return;
+      if (socket.listenerCount("data") === 0) {
+        state = "dead";
+        disableFramedReads("ioredis does not read replies from the socket's data events");
+        socket.destroy();
+        return;
+      }
+      state = "ok";
+    }
+    socket.emit("data", chunk);
+  }, framer);
+  return createConnection({
+    ...target,
+    onread: { buffer: reads.nextBuffer, callback: reads.onRead },
+  } as NetConnectOpts);
 }

@@ -9,9 +9,39 @@ const OK = "OK";
 /**
  * ioredis replies with Buffers; the contract is plain `Uint8Array`, so hand out a view over the
  * same memory (no copy) and keep Buffer's extra API out of the public surface.
+ * @throws RedisBackendError `REDIS_UNEXPECTED_REPLY` for a reply that is neither bytes nor nil
+ *   (an integer or array answering GET: not Redis, never an empty value)
  */
-export const toUndefined = (v: Buffer | null): Uint8Array | undefined =>
-  v === null ? undefined : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+export const toUndefined = (v: Buffer | null): Uint8Array | undefined => {
+  if (v === null) return undefined;
+  if (!(v instanceof Uint8Array)) throw unexpectedReply(v);
+  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+};
+
+/**
+ * An MGET reply as values: one bytes-or-nil per key.
+ * @throws RedisBackendError `REDIS_UNEXPECTED_REPLY` when the reply is not an array of `count` of them
+ */
+export function toValues(reply: unknown, count: number): (Uint8Array | undefined)[] {
+  if (!Array.isArray(reply)) throw unexpectedReply(reply);
+  if (reply.length !== count) {
+    throw new RedisBackendError(
+      RedisErrorCode.unexpectedReply,
+      `redis replied to MGET of ${count} keys with ${reply.length} values`,
+      false,
+    );
+  }
+  return reply.map(toUndefined);
+}
+
+function unexpectedReply(v: unknown): RedisBackendError {
+  const kind = Array.isArray(v) ? "an array" : typeof v === "number" ? "an integer" : `a ${typeof v}`;
+  return new RedisBackendError(
+    RedisErrorCode.unexpectedReply,
+    `redis replied with ${kind} where bulk bytes or nil were expected`,
+    false,
+  );
+}
 export const isOk = (v: unknown): boolean => v === OK;
 export const isPositive = (v: unknown): boolean => typeof v === "number" && v > 0;
 

@@ -2,7 +2,9 @@
  * The read side of our own Redis connections: Node reads into one reused buffer (`onread`),
  * and this framer hands ioredis's parser copies it may keep — except that a large bulk reply
  * (`$N`, N ≥ `bigBulkBytes`, not ending in the read that starts it) is read by the kernel
- * straight into one presized buffer holding its header, payload and CRLF, handed over whole.
+ * straight into one buffer holding its header, payload and CRLF, handed over whole. That buffer
+ * is presized up to `initialBigBulkBytes` and doubles as bytes arrive, so what a server
+ * announces in `$N` is never allocated before it is sent.
  *
  * Why: by default Node allocates a fresh 64 KiB buffer per read and the parser then joins the
  * pieces of a 100 KB reply into another fresh buffer, so every large GET touches about twice its
@@ -29,21 +31,31 @@ export interface RespFramerOptions {
   bigBulkBytes?: number;
   /** Largest bulk payload that gets one (default 512 MiB, Redis's own limit). */
   maxBigBulkBytes?: number;
+  /**
+   * Most bytes allocated for a large bulk before any of it arrived (default 1 MiB). The buffer
+   * then doubles as bytes arrive, up to the announced size, so a `$N` header alone (a hostile or
+   * broken server announcing 512 MiB and sending nothing) costs at most this much, and the
+   * memory held while a reply is incomplete stays within twice what was received.
+   */
+  initialBigBulkBytes?: number;
 }
 
 export const RESP_FRAMER_DEFAULTS = {
   readBufferBytes: 64 * 1024,
   bigBulkBytes: 16 * 1024,
   maxBigBulkBytes: 512 * 1024 * 1024,
+  initialBigBulkBytes: 1024 * 1024,
 } as const;
 
 export class RespFramer {
   private readonly scratch: Buffer;
   private readonly bigBulkBytes: number;
   private readonly maxBigBulkBytes: number;
-  /** The large bulk being read in place, and how much of it has arrived. */
+  private readonly initialBigBulkBytes: number;
+  /** The large bulk being read in place, how much of it has arrived and its whole size (header, payload, CRLF). */
   private big: Buffer | undefined;
   private bigFilled = 0;
+  private bigTotal = 0;
   /** The start of a header line that the previous read ended inside. */
   private carry: Buffer | undefined;
   /** Payload bytes (with their CRLF) still to pass over before the next token. */
@@ -57,6 +69,12 @@ export class RespFramer {
     this.scratch = Buffer.allocUnsafe(options.readBufferBytes ?? RESP_FRAMER_DEFAULTS.readBufferBytes);
     this.bigBulkBytes = options.bigBulkBytes ?? RESP_FRAMER_DEFAULTS.bigBulkBytes;
     this.maxBigBulkBytes = options.maxBigBulkBytes ?? RESP_FRAMER_DEFAULTS.maxBigBulkBytes;
+    this.initialBigBulkBytes = options.initialBigBulkBytes ?? RESP_FRAMER_DEFAULTS.initialBigBulkBytes;
+  }
+
+  /** Bytes currently allocated for an incomplete large bulk (0 when none): for tests and health checks. */
+  get pendingBigBulkBytes(): number {
+    return this.big?.length ?? 0;
   }
 
   /** Node's `onread.buffer`: where the next read goes. */
@@ -66,11 +84,16 @@ export class RespFramer {
   readonly onRead = (n: number): boolean => {
     const big = this.big;
     if (big) {
-      // The read was capped at the bulk's end, so these bytes are all the bulk's.
+      // The read was capped at the buffer's end (never past the bulk's), so these bytes are all the bulk's.
       this.bigFilled += n;
-      if (this.bigFilled === big.length) {
+      if (this.bigFilled === this.bigTotal) {
         this.big = undefined;
         this.emit(big);
+      } else if (this.bigFilled === big.length) {
+        // Grow by doubling, never past the announced size: memory follows what arrived.
+        const grown = Buffer.allocUnsafe(Math.min(this.bigTotal, big.length * 2));
+        big.copy(grown, 0, 0, this.bigFilled);
+        this.big = grown;
       }
     } else {
       this.scan(this.scratch.subarray(0, n));
@@ -134,12 +157,16 @@ export class RespFramer {
   }
 
   /**
-   * Allocate header + payload + CRLF at once; copy the carried header start and what arrived so
-   * far (`tail`: the header line's part in this read, then payload), and read the rest in place.
+   * Allocate room for header + payload + CRLF (all of it when small, else `initialBigBulkBytes`
+   * or twice what arrived, growing in `onRead`); copy the carried header start and what arrived
+   * so far (`tail`: the header line's part in this read, then payload), and read the rest in place.
    */
   private startBig(carry: Buffer | undefined, tail: Buffer, headerInView: number, length: number): void {
     const headerBytes = (carry?.length ?? 0) + headerInView;
-    const big = Buffer.allocUnsafe(headerBytes + length + CR_LF_BYTES);
+    const total = headerBytes + length + CR_LF_BYTES;
+    const arrived = (carry?.length ?? 0) + tail.length;
+    const big = Buffer.allocUnsafe(Math.min(total, Math.max(this.initialBigBulkBytes, 2 * arrived)));
+    this.bigTotal = total;
     let at = 0;
     if (carry) {
       big.set(carry, 0);

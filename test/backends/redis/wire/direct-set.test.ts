@@ -1,10 +1,11 @@
 /**
- * DirectSetCommand writes the same RESP bytes ioredis would: small values as one command buffer,
- * larger ones split as header + the caller's value (never copied) + trailer, inside one cork;
- * without a socket (a pipeline) one buffer of the whole command.
+ * DirectSetCommand writes the same RESP bytes ioredis would: small values (and every value unless
+ * zero-copy) as one command buffer; larger zero-copy ones, sent with `sendOn`, as header + the
+ * caller's value (never copied) + trailer, inside one cork. Outside `sendOn` (a pipeline, which
+ * ioredis hands the real socket too) one buffer of the whole command: see direct-set-pipeline.test.ts.
  */
 import fc from "fast-check";
-import { Command } from "ioredis";
+import { Command, type Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { DirectSetCommand } from "#src/backends/redis/wire/direct-set.js";
 
@@ -23,6 +24,24 @@ class RecordingSocket {
   }
 }
 
+/** ioredis's `sendCommand` on a ready connection, reduced to what it does with the command's bytes. */
+function clientOf(socket: RecordingSocket): Redis {
+  return {
+    stream: socket,
+    sendCommand(cmd: Command) {
+      socket.write(cmd.toWritable(socket));
+      return Promise.resolve("OK");
+    },
+  } as unknown as Redis;
+}
+
+/** Send `cmd` as the backend does; everything written to the socket, in order. */
+async function sent(cmd: DirectSetCommand): Promise<{ socket: RecordingSocket; bytes: Buffer }> {
+  const socket = new RecordingSocket();
+  await cmd.sendOn(clientOf(socket));
+  return { socket, bytes: Buffer.concat(socket.chunks.map(asBuffer)) };
+}
+
 const asBuffer = (c: string | Uint8Array) =>
   typeof c === "string" ? Buffer.from(c) : Buffer.from(c.buffer, c.byteOffset, c.length);
 
@@ -36,22 +55,21 @@ describe("DirectSetCommand", () => {
     for (const size of [0, 3, 4096, 4097, 20_000]) {
       it(`same bytes as ioredis for key ${JSON.stringify(key)}, timeout ${timeout}, ${size} bytes`, async () => {
         const value = Buffer.alloc(size, 7);
-        const cmd = new DirectSetCommand(key, value, timeout);
-        const socket = new RecordingSocket();
-        const returned = cmd.toWritable(socket);
         const args = timeout > 0 ? [key, value, "EX", String(timeout)] : [key, value];
         const theirs = asBuffer(new Command("set", args).toWritable({}));
+        // Copying (the default): one command buffer at any size.
+        const copied = await sent(new DirectSetCommand(key, value, timeout));
+        expect(copied.socket.chunks).toHaveLength(1);
+        expect(copied.bytes.equals(theirs)).toBe(true);
+        const { socket, bytes } = await sent(new DirectSetCommand(key, value, timeout, true));
+        expect(bytes.equals(theirs)).toBe(true);
         if (size <= 4096) {
           // small: one command buffer, nothing written to the socket directly
-          expect(socket.chunks).toHaveLength(0);
-          expect(socket.corked).toBe(0);
-          expect(asBuffer(returned).equals(theirs)).toBe(true);
+          expect(socket.chunks).toHaveLength(1);
           return;
         }
-        expect(socket.corked).toBe(1);
         expect(socket.chunks[1]).toBe(value); // the caller's buffer itself, not a copy
-        const ours = Buffer.concat([...socket.chunks.map(asBuffer), asBuffer(returned)]);
-        expect(ours.equals(theirs)).toBe(true);
+        expect(socket.corked).toBe(1);
         await new Promise((r) => process.nextTick(r));
         expect(socket.corked).toBe(0);
       });
@@ -61,14 +79,11 @@ describe("DirectSetCommand", () => {
   it("a value in parts is written part by part, uncopied, as the same bytes as the joined value", async () => {
     const parts = [Buffer.from("!head"), Buffer.alloc(70_000, 3), Uint8Array.of(0x94, 0x2e)];
     const joined = Buffer.concat(parts);
-    const cmd = new DirectSetCommand("k", parts, 60);
-    const socket = new RecordingSocket();
-    const tail = cmd.toWritable(socket);
-    expect(socket.chunks.slice(1)).toEqual(parts.map((p) => expect.toSatisfy((c) => c === p)));
-    const ours = Buffer.concat([...socket.chunks.map(asBuffer), asBuffer(tail)]);
+    const { socket, bytes } = await sent(new DirectSetCommand("k", parts, 60, true));
+    expect(socket.chunks.slice(1, -1)).toEqual(parts.map((p) => expect.toSatisfy((c) => c === p)));
     const theirs = asBuffer(new Command("set", ["k", joined, "EX", "60"]).toWritable({}));
-    expect(ours.equals(theirs)).toBe(true);
-    expect(asBuffer(new DirectSetCommand("k", parts, 60).toWritable({})).equals(theirs)).toBe(true);
+    expect(bytes.equals(theirs)).toBe(true);
+    expect((await sent(new DirectSetCommand("k", parts, 60))).bytes.equals(theirs)).toBe(true);
     await new Promise((r) => process.nextTick(r));
   });
 
@@ -100,10 +115,12 @@ describe("DirectSetCommand", () => {
     );
   });
 
-  it("falls back to ioredis's single buffer when given something that is not a socket", () => {
+  it("outside sendOn a zero-copy command returns one buffer and never touches the socket it is given", () => {
     const value = Buffer.alloc(17_000, 1);
-    const cmd = new DirectSetCommand("k", value, 5);
-    const out = asBuffer(cmd.toWritable({}));
+    const socket = new RecordingSocket();
+    const out = asBuffer(new DirectSetCommand("k", value, 5, true).toWritable(socket));
+    expect(socket.chunks).toHaveLength(0);
+    expect(socket.corked).toBe(0);
     expect(out.equals(asBuffer(new Command("set", ["k", value, "EX", "5"]).toWritable({})))).toBe(true);
   });
 });
