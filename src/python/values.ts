@@ -2,8 +2,8 @@
  * JS representations of Python values that have no native JS equivalent.
  *
  * Mapping: None→null, bool→boolean, int→number (bigint beyond 2^53),
- * float→number (or `PyFloat` under `exactNumbers`), str→string, bytes→Uint8Array,
- * bytearray→`PyBytearray`, list→array, tuple→`PyTuple` (an Array subclass), dict→object
+ * float→number (or `PyFloat` under `exactNumbers`), str→string (or `PyStr` under `exact`),
+ * bytes→Uint8Array, bytearray→`PyBytearray`, list→array, tuple→`PyTuple` (an Array subclass), dict→object
  * with a null prototype when every key is a str (else a `Map`), set→Set,
  * frozenset→`PyFrozenSet`, DataFrame→Arrow `Table`, and the classes below.
  * These classes are plain data: constructing one never runs Python semantics beyond
@@ -17,6 +17,24 @@ export class PyFloat {
   constructor(readonly value: number) {}
   valueOf(): number {
     return this.value;
+  }
+}
+
+/**
+ * A Python str that a JS string cannot hold exactly: one whose code points include surrogates
+ * (U+D800–U+DFFF, which pickle writes "surrogatepass"). A JS string merges a high surrogate
+ * followed by a low one into one astral character; Python keeps them as two code points.
+ * `pickle.loads(…, { exact: true })` returns this for every str carrying an encoded surrogate,
+ * and `pickle.dumps` writes the same bytes back. `toString()` gives the (lossy) JS string.
+ */
+export class PyStr {
+  /** @param codePoints the str's code points, 0–0x10FFFF, surrogates included, in order */
+  constructor(readonly codePoints: readonly number[]) {}
+  /** The JS string of the code points; adjacent high + low surrogates read as one character. */
+  toString(): string {
+    let out = "";
+    for (const cp of this.codePoints) out += String.fromCodePoint(cp);
+    return out;
   }
 }
 
@@ -244,6 +262,7 @@ export type PyValue =
   | number
   | bigint
   | string
+  | PyStr
   | Uint8Array
   | PyFloat
   | PyValue[]
@@ -263,6 +282,21 @@ export type PyValue =
   | PySentinel
   | PyObject
   | Table;
+
+/**
+ * What `Cache.set` (and `getOrSet`, `memoize`) accept for a value of type `T`: any `PyValue`,
+ * a JS `Date` (stored as an aware UTC `datetime`), and objects and arrays built from those —
+ * including ones typed by an `interface` (which, having no index signature, is not assignable
+ * to `PyValue`'s dict member). `undefined` object members are dropped as `JSON.stringify` does.
+ * Functions, symbols and class instances other than the value classes resolve to `never`.
+ */
+export type Storable<T> = T extends PyValue | Date | undefined
+  ? T
+  : T extends (...args: never[]) => unknown
+    ? never
+    : T extends object
+      ? { [K in keyof T]: Storable<T[K]> }
+      : never;
 
 function pad(n: number, width: number): string {
   return String(n).padStart(width, "0");

@@ -14,8 +14,9 @@ export class PicklePeer {
   private waiting: ((line: string) => void) | null = null;
   private stderr = "";
 
-  constructor() {
-    this.proc = spawn(debianPython(), [SCRIPT], { stdio: ["pipe", "pipe", "pipe"] });
+  /** @param script the peer script (default python/peer/pickle_peer.py); same JSON-lines protocol */
+  constructor(script: string = SCRIPT) {
+    this.proc = spawn(debianPython(), [script], { stdio: ["pipe", "pipe", "pipe"] });
     this.proc.stdout.setEncoding("utf8");
     this.proc.stdout.on("data", (chunk: string) => {
       this.buffer += chunk;
@@ -36,12 +37,14 @@ export class PicklePeer {
   /** Sends one request and resolves with the parsed response (rejects on a peer-side error). */
   request<T>(req: Record<string, unknown>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`pickle peer exited ${code}: ${this.stderr}`));
       this.waiting = (line) => {
+        this.proc.off("exit", onExit);
         const resp = JSON.parse(line) as T & { error?: string };
         if (resp.error) reject(new Error(`pickle peer: ${resp.error}\n${this.stderr}`));
         else resolve(resp);
       };
-      this.proc.once("exit", (code) => reject(new Error(`pickle peer exited ${code}: ${this.stderr}`)));
+      this.proc.once("exit", onExit);
       this.proc.stdin.write(`${JSON.stringify(req)}\n`);
     });
   }

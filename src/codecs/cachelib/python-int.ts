@@ -7,7 +7,8 @@ import { pyIntValue } from "../../python/numbers.js";
 
 /** Python 3.11+ refuses to convert decimal strings longer than this (`sys.get_int_max_str_digits`). */
 const MAX_STR_DIGITS = 4300;
-const SPACE = new Set([0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]);
+/** ASCII whitespace as Python's `int()` strips it: space, \t \n \v \f \r. */
+const isSpace = (c: number | undefined): boolean => c === 0x20 || (c !== undefined && c >= 0x09 && c <= 0x0d);
 const ZERO = 0x30;
 const NINE = 0x39;
 const UNDERSCORE = 0x5f;
@@ -16,20 +17,22 @@ const UNDERSCORE = 0x5f;
 export function parsePythonInt(bytes: Uint8Array): number | bigint | null {
   let start = 0;
   let end = bytes.length;
-  while (start < end && SPACE.has(bytes[start] as number)) start++;
-  while (end > start && SPACE.has(bytes[end - 1] as number)) end--;
+  while (start < end && isSpace(bytes[start])) start++;
+  while (end > start && isSpace(bytes[end - 1])) end--;
   let negative = false;
   if (start < end && (bytes[start] === 0x2b || bytes[start] === 0x2d)) {
     negative = bytes[start] === 0x2d;
     start++;
   }
   if (start >= end) return null;
-  let digits = "";
+  // Validate and count first: a 60 MB value must not be concatenated before the digit check.
+  let count = 0;
   let previousWasDigit = false;
   for (let i = start; i < end; i++) {
     const c = bytes[i] as number;
     if (c >= ZERO && c <= NINE) {
-      digits += String.fromCharCode(c);
+      // Too many digits is a refusal whatever follows (Python raises ValueError either way).
+      if (++count > MAX_STR_DIGITS) return null;
       previousWasDigit = true;
     } else if (c === UNDERSCORE && previousWasDigit && i + 1 < end) {
       previousWasDigit = false;
@@ -37,7 +40,10 @@ export function parsePythonInt(bytes: Uint8Array): number | bigint | null {
       return null;
     }
   }
-  if (!previousWasDigit || digits.length > MAX_STR_DIGITS) return null;
+  if (!previousWasDigit) return null;
+  let digits = "";
+  for (let i = start; i < end; i++)
+    if (bytes[i] !== UNDERSCORE) digits += String.fromCharCode(bytes[i] as number);
   const big = BigInt(digits);
   const value = negative ? -big : big;
   return pyIntValue(value);

@@ -41,6 +41,8 @@ export function stdlibJsonLoads(bytes: Uint8Array, options: StdlibJsonLoadsOptio
   return value;
 }
 
+/** `sys.get_int_max_str_digits()` default. */
+const MAX_INT_DIGITS = 4300;
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
 
 class Parser {
@@ -98,6 +100,9 @@ class Parser {
     if (!m) throw this.fail("Expecting value");
     this.pos += m[0].length;
     if (m[1] === undefined && m[2] === undefined) {
+      // Python's int limit (ValueError past 4,300 digits); BigInt of a huge literal is quadratic.
+      if (m[0].length - (m[0].startsWith("-") ? 1 : 0) > MAX_INT_DIGITS)
+        throw this.fail(`Exceeds the limit (${MAX_INT_DIGITS} digits) for integer string conversion`);
       return pyIntValue(BigInt(m[0]));
     }
     const x = Number(m[0]);

@@ -3,6 +3,11 @@
  * executes anything) and `pickle.dumps(value, options?)` (protocol 5, CPython's byte layout).
  */
 
+export {
+  type DecodeBudgetLimits,
+  DecodeLimitError,
+  type DecodeStage,
+} from "../decode-budget.js";
 export { loads } from "./decode/decoder.js";
 export type { LoadsOptions } from "./decode/options.js";
 export type { PickleDumpOptions } from "./encode/encoder.js";

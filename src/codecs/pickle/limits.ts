@@ -3,6 +3,8 @@
  * against these (and against the bytes that remain) before anything is allocated.
  */
 
+import { defaultDecodeBudget, MAX_TOTAL_ALLOCATION, MAX_TOTAL_ELEMENTS } from "../decode-budget.js";
+
 /** Limits; every field is optional in `LoadsOptions.limits` and defaults to `DEFAULT_PICKLE_LIMITS`. */
 export interface PickleLimits {
   /** Largest accepted input, in bytes. Default 256 MiB. */
@@ -22,17 +24,34 @@ export interface PickleLimits {
   /** Most digits in INT/LONG text lines (Python's own int limit is 4300). Default 4300. */
   maxIntDigits: number;
   /**
-   * Upper bound on everything the decoder allocates for values (strings, bytes copies,
-   * container slots, array buffers), in bytes, estimated as it goes. Default 2 GiB.
+   * Upper bound on everything one decode allocates for values (strings, container slots,
+   * numpy elements, DataFrame columns and cells, tagged JSON), in bytes, estimated as it goes
+   * and shared by every stage. Default: 64 × the input size, at least 64 MiB, at most 2 GiB
+   * (`DEFAULT_PICKLE_LIMITS` shows the cap). Error `DECODE_ALLOCATION_LIMIT`.
    */
   maxTotalAllocation: number;
+  /**
+   * Most elements one decode produces (block placements, array items, DataFrame cells).
+   * Default: 16 × the input size, at least 4,194,304, at most 50,000,000. Error `DECODE_ELEMENT_LIMIT`.
+   */
+  maxTotalElements: number;
+  /**
+   * Most nodes visited converting values to tagged JSON (object columns, metadata), over the
+   * whole decode. Default: 16 × the input size, at least 2,000,000. Error `DECODE_NODE_LIMIT`.
+   */
+  maxTotalNodes: number;
+  /** Wall-clock bound of one decode, in milliseconds; `null` (default): none. Error `DECODE_TIME_LIMIT`. */
+  maxMillis: number | null;
   /** Most opcodes executed. Default 100,000,000. */
   maxOpcodes: number;
 }
 
 const MIB = 1024 * 1024;
 
-/** The defaults used when a limit is not given. */
+/**
+ * The defaults used when a limit is not given. The three `maxTotal*` budgets show their caps:
+ * unless given, each decode scales them with its input (see `defaultDecodeBudget`).
+ */
 export const DEFAULT_PICKLE_LIMITS: Readonly<PickleLimits> = Object.freeze({
   maxInputBytes: 256 * MIB,
   maxDepth: 10_000,
@@ -42,13 +61,22 @@ export const DEFAULT_PICKLE_LIMITS: Readonly<PickleLimits> = Object.freeze({
   maxBytesLength: 256 * MIB,
   maxIntBytes: 1024,
   maxIntDigits: 4300,
-  maxTotalAllocation: 2048 * MIB,
+  maxTotalAllocation: MAX_TOTAL_ALLOCATION,
+  maxTotalElements: MAX_TOTAL_ELEMENTS,
+  maxTotalNodes: MAX_TOTAL_ELEMENTS,
+  maxMillis: null,
   maxOpcodes: 100_000_000,
 });
 
-/** Merge user limits over the defaults. String/bytes limits follow `maxInputBytes` unless given. */
-export function resolveLimits(partial: Partial<PickleLimits> | undefined): PickleLimits {
-  const merged: PickleLimits = { ...DEFAULT_PICKLE_LIMITS, ...partial };
+/**
+ * Merge user limits over the defaults for an input of `inputBytes` bytes. String/bytes limits
+ * follow `maxInputBytes` unless given; the `maxTotal*` budgets scale with the input unless given.
+ */
+export function resolveLimits(partial: Partial<PickleLimits> | undefined, inputBytes = 0): PickleLimits {
+  const merged: PickleLimits = { ...DEFAULT_PICKLE_LIMITS, ...defaultDecodeBudget(inputBytes) };
+  for (const [k, v] of Object.entries(partial ?? {})) {
+    if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
+  }
   if (partial?.maxInputBytes !== undefined) {
     if (partial.maxStringBytes === undefined) merged.maxStringBytes = partial.maxInputBytes;
     if (partial.maxBytesLength === undefined) merged.maxBytesLength = partial.maxInputBytes;

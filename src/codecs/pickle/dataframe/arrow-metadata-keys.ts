@@ -7,7 +7,7 @@
 export const ARROW_METADATA = Object.freeze({
   /** Field: the pandas dtype string (`int64`, `datetime64[ns, UTC]`, `Int64`, `category`, `object`, …). */
   pandasDtype: "pandas_dtype",
-  /** Field: how an object column was encoded (`str`, `int`, `float`, `bool`, `bytes`, `decimal`, `date`, `tagged-json`). */
+  /** Field: how an object column was encoded (`str`, `str-surrogatepass`, `int`, `float`, `bool`, `bytes`, `decimal`, `date`, `tagged-json`). */
   objectEncoding: "pandas_object_encoding",
   /** Field: the column label as tagged JSON, when it is not a str. */
   label: "pandas_label",

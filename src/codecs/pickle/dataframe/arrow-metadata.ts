@@ -16,6 +16,7 @@ import {
   PyFrozenSet,
   PyObject,
   PySentinel,
+  PyStr,
   PyTime,
   PyTimedelta,
   PyTuple,
@@ -34,7 +35,8 @@ type Tagged = null | boolean | number | string | Tagged[] | { [key: string]: Tag
 
 const ISO_DATETIME =
   /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d{6}))?(?:([+-])(\d\d):(\d\d)(?::(\d\d))?)?$/;
-const ISO_TIME = /^(\d\d):(\d\d):(\d\d)(?:\.(\d{6}))?$/;
+/** `PyTime.isoformat()`: a known fixed offset is appended (`+HH:MM[:SS]`). */
+const ISO_TIME = /^(\d\d):(\d\d):(\d\d)(?:\.(\d{6}))?(?:([+-])(\d\d):(\d\d)(?::(\d\d))?)?$/;
 
 function pyFloat(text: string): PyFloat {
   if (text === "nan") return new PyFloat(Number.NaN);
@@ -72,6 +74,8 @@ export function fromTaggedJson(v: Tagged): PyValue {
   const tag = keys[0]?.startsWith("$") ? keys[0] : undefined;
   const body = tag === undefined ? undefined : v[tag];
   switch (tag) {
+    case "$str":
+      return new PyStr(body as number[]);
     case "$int":
       return BigInt(body as string);
     case "$float":
@@ -97,7 +101,10 @@ export function fromTaggedJson(v: Tagged): PyValue {
     case "$time": {
       const m = ISO_TIME.exec(body as string);
       if (!m) throw new PickleEncodeError("PICKLE_ENCODE_BAD_VALUE", "$", `unreadable time ${String(body)}`);
-      return new PyTime(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0));
+      const n = (i: number) => Number(m[i] ?? 0);
+      const offset = (m[5] === "-" ? -1 : 1) * (n(6) * 3600 + n(7) * 60 + n(8));
+      const tz = m[5] === undefined ? null : new PyTzInfo("fixed", offset, null, "datetime.timezone");
+      return new PyTime(n(1), n(2), n(3), n(4), tz);
     }
     case "$timedelta": {
       const [d, s, us] = body as [number, number, number];

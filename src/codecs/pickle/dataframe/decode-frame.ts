@@ -5,7 +5,7 @@
  * the row index goes to schema metadata (`pandas_index`) or to leading columns, by option.
  */
 import { type Data, Field, makeData, RecordBatch, Schema, Struct, Table } from "apache-arrow";
-import type { PyValue } from "../../../python/values.js";
+import { PyStr, type PyValue } from "../../../python/values.js";
 import type { NumericArray } from "../decode/globals/numpy-array.js";
 import { cellValue, type PdColumn } from "../decode/globals/pandas/column.js";
 import type { PdIndex } from "../decode/globals/pandas/index-classes.js";
@@ -46,6 +46,7 @@ function indexDescription(idx: PdIndex, ctx: HandlerContext): unknown {
 
 function labelName(label: PyValue, fallback: string): string {
   if (typeof label === "string") return label;
+  if (label instanceof PyStr) return label.toString();
   if (label === null) return fallback;
   if (typeof label === "number" || typeof label === "bigint" || typeof label === "boolean")
     return String(label);
@@ -63,6 +64,14 @@ export function dataFrameToTable(parts: FrameParts, ctx: HandlerContext): Table 
   schemaMeta.set(ARROW_METADATA.kind, parts.series ? "Series" : "DataFrame");
   schemaMeta.set(ARROW_METADATA.dtypes, JSON.stringify(parts.columns.map((c) => c.dtypeName)));
   const nrows = parts.index.length;
+  // Every cell of every column (and index level turned column) is charged before any is built.
+  const indexColumns =
+    ctx.dataFrameIndex === "columns"
+      ? parts.index.shape.kind === "multi"
+        ? parts.index.shape.levels.length
+        : 1
+      : 0;
+  ctx.produce(nrows * (parts.columns.length + indexColumns), "arrow");
   if (ctx.dataFrameIndex === "columns") {
     const idx = parts.index;
     const levels =

@@ -17,11 +17,13 @@
  */
 import { DataType, type Field, type Table, TimeUnit, type Vector } from "apache-arrow";
 import {
+  PyDatetime,
   PyDatetime64,
   PyDecimal,
   PyFloat,
   PyObject,
   PySentinel,
+  PyTimedelta,
   PyTzInfo,
   type PyValue,
 } from "../../../python/values.js";
@@ -38,6 +40,7 @@ import {
   Utf8List,
 } from "./arrow-columns.js";
 import { fromTaggedJson, indexFromColumns, indexFromMetadata, META, multiIndex } from "./arrow-metadata.js";
+import { keptCells, STR_SURROGATEPASS, surrogateStrCells } from "./exact-columns.js";
 import { ndarray } from "./numpy-forms.js";
 
 /** numpy's NaT: the int64 minimum. */
@@ -83,6 +86,9 @@ export function saveTable(ctx: EncoderContext, table: Table, depth: number): voi
     indexLevels.length > 0
       ? indexFromLevels(indexLevels, table.numRows)
       : indexFromMetadata(table.schema.metadata.get(META.index), table.numRows);
+  // A Series column with its own default index would be realigned to the frame's index
+  // (all missing): give it the frame's index (one object, so it is pickled once).
+  if (index !== null) for (const [label, col] of columns) columns.set(label, withIndex(col, index));
   if (table.schema.metadata.get(META.kind) === "Series" && labels.length === 1) {
     // A Series the decoder turned into a one-column table: Series(values, index, None, name).
     const series = new PyObject("pandas.core.series", "Series", [
@@ -174,6 +180,8 @@ function objectCells(v: Vector, encoding: string, field: Field): PyValue[] {
       return listOf(v).map((x) => (x === null ? null : new PyDecimal(x as string)));
     case "date":
       return datesOf(v);
+    case STR_SURROGATEPASS:
+      return surrogateStrCells(v);
     case "tagged-json":
       return listOf(v).map((x) => (x === null ? null : fromTaggedJson(JSON.parse(x as string))));
     default:
@@ -194,8 +202,13 @@ function columnValue(field: Field, v: Vector, n: number): PyValue {
   const type = field.type as DataType;
   const pandasDtype = field.metadata.get(META.pandasDtype);
   const encoding = field.metadata.get(META.objectEncoding);
+  // Exact mode's own cells first: a "str" column may hold NaT/NA cells that Utf8 shows as null.
+  const kept = encoding === undefined ? undefined : keptCells(v);
+  if (kept !== undefined) return objectColumn(kept, n);
   if (encoding === "str" && DataType.isUtf8(type)) return ndarray("O8", null, n, Utf8List.of(v));
-  if (encoding !== undefined) return ndarray("O8", null, n, objectCells(v, encoding, field));
+  if (pandasDtype === "string" && encoding === STR_SURROGATEPASS)
+    return series(surrogateStrCells(v), "string");
+  if (encoding !== undefined) return objectColumn(objectCells(v, encoding, field), n);
   if (pandasDtype === "string") return series(listOf(v), "string");
   if (pandasDtype !== undefined && MASKED_DTYPE.test(pandasDtype)) return series(listOf(v), pandasDtype);
   const hasNulls = v.nullCount > 0;
@@ -279,6 +292,31 @@ function timestampColumn(field: Field, v: Vector, n: number): PyValue {
     out[i] = ns;
   }
   return series(ndarray("i8", null, n, bytesOf(out)), `datetime64[ns, ${type.timezone}]`);
+}
+
+/**
+ * An object column. pandas' DataFrame constructor turns an object ndarray of datetimes or
+ * timedeltas into a datetime64/timedelta64 column; `Series(cells, None, "object")` keeps it object.
+ */
+function objectColumn(cells: PyValue[], n: number): PyValue {
+  const array = ndarray("O8", null, n, cells);
+  const inferable = cells.some(
+    (c) =>
+      c instanceof PyDatetime ||
+      c instanceof PyDatetime64 ||
+      c instanceof PyTimedelta ||
+      c === PySentinel.NaT,
+  );
+  return inferable ? series(array, "object") : array;
+}
+
+/** A `series()` column given the frame's row index instead of its default one. */
+function withIndex(col: PyValue, index: PyValue): PyValue {
+  if (!(col instanceof PyObject) || col.qualifiedName !== "pandas.core.series.Series") return col;
+  const [values, own, dtype] = col.args ?? [];
+  return own === null
+    ? new PyObject(col.module, col.name, [values as PyValue, index, dtype as PyValue])
+    : col;
 }
 
 function series(values: PyValue, dtype: PyValue): PyObject {

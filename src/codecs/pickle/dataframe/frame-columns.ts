@@ -32,6 +32,7 @@ import {
   PyDecimal,
   PyFloat,
   PySentinel,
+  PyStr,
   type PyTzInfo,
   type PyValue,
 } from "../../../python/values.js";
@@ -39,6 +40,7 @@ import { cellValue, NAT_VALUE, type PdColumn } from "../decode/globals/pandas/co
 import type { HandlerContext } from "../decode/globals/registry.js";
 import { ARROW_METADATA } from "./arrow-metadata-keys.js";
 import { bitsOfBytes, validityOfDatetimes, validityOfMask } from "./column-bits.js";
+import { keepCells, STR_SURROGATEPASS, surrogateStrData } from "./exact-columns.js";
 import { TaggedJsonBudgetError, toTaggedJson } from "./tagged-json.js";
 
 export { ARROW_METADATA };
@@ -92,10 +94,16 @@ function numericType(kind: string, size: number): DataType | null {
   return t[key]?.() ?? null;
 }
 
-/** Strings (null for missing) → Utf8 data, encoding once into one buffer. */
-function utf8Data(values: (string | null)[]): Data {
+/**
+ * Strings (null for missing) → Utf8 data, encoding once into one buffer. The text is charged
+ * first (a str shared by many cells is copied into each), so the join never outgrows V8.
+ */
+function utf8Data(values: (string | null)[], ctx: HandlerContext): Data {
   const n = values.length;
   const offsets = new Int32Array(n + 1);
+  let units = 0;
+  for (const v of values) if (v !== null) units += v.length;
+  ctx.charge(units * 5, "arrow"); // the joined string (2 bytes a unit) and up to 3 UTF-8 bytes
   const joined = values.join("");
   const ascii = new Uint8Array(joined.length);
   const { read, written } = encoder.encodeInto(joined, ascii);
@@ -146,11 +154,13 @@ function utf8Data(values: (string | null)[]): Data {
   });
 }
 
-function binaryData(values: (Uint8Array | null)[]): Data {
+function binaryData(values: (Uint8Array | null)[], ctx: HandlerContext): Data {
   const n = values.length;
   const offsets = new Int32Array(n + 1);
   let total = 0;
   for (const b of values) total += b ? b.length : 0;
+  // A bytes value shared by many cells is copied into each.
+  ctx.charge(total, "arrow");
   const bytes = new Uint8Array(total);
   let pos = 0;
   for (let i = 0; i < n; i++) {
@@ -195,7 +205,7 @@ function objectData(values: PyValue[], ctx: HandlerContext): { data: Data; encod
     if (v === null || v === PySentinel.NA || v === PySentinel.NaT) continue;
     present++;
     const t = typeof v;
-    if (t !== "string") str = false;
+    if (t !== "string" && !(v instanceof PyStr)) str = false;
     if (t !== "boolean") bool = false;
     if (t === "number") {
       if (!Number.isInteger(v)) int = false;
@@ -219,7 +229,15 @@ function objectData(values: PyValue[], ctx: HandlerContext): { data: Data; encod
   }
   const missing = (i: number): boolean => isNone(values[i] as PyValue);
   if (present === 0 || str) {
-    return { data: utf8Data(values.map((v) => (typeof v === "string" ? v : null))), encoding: "str" };
+    const exact = surrogateStrData(values, ctx);
+    if (exact) return { data: exact, encoding: STR_SURROGATEPASS };
+    return {
+      data: utf8Data(
+        values.map((v) => (typeof v === "string" ? v : null)),
+        ctx,
+      ),
+      encoding: "str",
+    };
   }
   if (bool) {
     const { bitmap, nulls } = validity(n, missing);
@@ -253,10 +271,19 @@ function objectData(values: PyValue[], ctx: HandlerContext): { data: Data; encod
     };
   }
   if (bytes)
-    return { data: binaryData(values.map((v) => (v instanceof Uint8Array ? v : null))), encoding: "bytes" };
+    return {
+      data: binaryData(
+        values.map((v) => (v instanceof Uint8Array ? v : null)),
+        ctx,
+      ),
+      encoding: "bytes",
+    };
   if (dec)
     return {
-      data: utf8Data(values.map((v) => (v instanceof PyDecimal ? v.text : null))),
+      data: utf8Data(
+        values.map((v) => (v instanceof PyDecimal ? v.text : null)),
+        ctx,
+      ),
       encoding: "decimal",
     };
   if (date) {
@@ -278,14 +305,16 @@ function objectData(values: PyValue[], ctx: HandlerContext): { data: Data; encod
   const cells = values.map((v) => {
     if (isNone(v) && v === null) return null;
     try {
-      return JSON.stringify(toTaggedJson(v, JSON_NODE_BUDGET, Math.min(ctx.maxDepth, JSON_MAX_DEPTH)));
+      return JSON.stringify(
+        toTaggedJson(v, JSON_NODE_BUDGET, Math.min(ctx.maxDepth, JSON_MAX_DEPTH), ctx.budget),
+      );
     } catch (e) {
       if (e instanceof TaggedJsonBudgetError)
         return ctx.fail("PICKLE_LIMIT_EXCEEDED", "object cell too large to convert");
       throw e;
     }
   });
-  return { data: utf8Data(cells), encoding: "tagged-json" };
+  return { data: utf8Data(cells, ctx), encoding: "tagged-json" };
 }
 
 /** One column → Arrow data plus field metadata. */
@@ -357,8 +386,19 @@ export function columnData(col: PdColumn, ctx: HandlerContext): { data: Data; me
         meta,
       };
     }
-    case "string":
-      return { data: utf8Data(col.values.map((v) => (typeof v === "string" ? v : null))), meta };
+    case "string": {
+      const exact = surrogateStrData(col.values, ctx);
+      if (exact) meta.set(ARROW_METADATA.objectEncoding, STR_SURROGATEPASS);
+      return {
+        data:
+          exact ??
+          utf8Data(
+            col.values.map((v) => (typeof v === "string" ? v : null)),
+            ctx,
+          ),
+        meta,
+      };
+    }
     default:
       break;
   }
@@ -371,6 +411,7 @@ export function columnData(col: PdColumn, ctx: HandlerContext): { data: Data; me
   const cells: PyValue[] =
     col.kind === "object" ? col.values : Array.from({ length: n }, (_, i) => cellValue(col, i, ctx));
   const { data, encoding } = objectData(cells, ctx);
+  if (ctx.exact) keepCells(data, cells);
   meta.set(ARROW_METADATA.objectEncoding, encoding);
   return { data, meta };
 }
@@ -386,7 +427,9 @@ export function arrowZone(tz: PyTzInfo): string {
 
 export function tagged(v: PyValue, ctx: HandlerContext): string {
   try {
-    return JSON.stringify(toTaggedJson(v, JSON_NODE_BUDGET, Math.min(ctx.maxDepth, JSON_MAX_DEPTH)));
+    return JSON.stringify(
+      toTaggedJson(v, JSON_NODE_BUDGET, Math.min(ctx.maxDepth, JSON_MAX_DEPTH), ctx.budget),
+    );
   } catch (e) {
     if (e instanceof TaggedJsonBudgetError)
       return ctx.fail("PICKLE_LIMIT_EXCEEDED", "metadata value too large to convert");

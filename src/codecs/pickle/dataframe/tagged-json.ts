@@ -18,6 +18,7 @@ import {
   PyFrozenSet,
   PyObject,
   PySentinel,
+  PyStr,
   PyTime,
   PyTimedelta,
   PyTuple,
@@ -25,6 +26,7 @@ import {
   PyUUID,
   type PyValue,
 } from "../../../python/values.js";
+import type { DecodeBudget } from "../../decode-budget.js";
 
 export type TaggedJson = null | boolean | number | string | TaggedJson[] | { [key: string]: TaggedJson };
 
@@ -38,15 +40,33 @@ export class TaggedJsonBudgetError extends CacheDecodeError {
   }
 }
 
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+/** One string for the whole value (a string per byte made 2 KB of input cost gigabytes). */
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
-/** Convert with at most `budget` nodes and `maxDepth` nesting. */
-export function toTaggedJson(value: PyValue, budget = 1_000_000, maxDepth = 1000): TaggedJson {
+/**
+ * Convert with at most `budget` nodes and `maxDepth` nesting. `shared` (the decode's budget)
+ * is charged for every node and for the text produced, so a value referenced by many cells
+ * costs what its copies cost.
+ * @throws TaggedJsonBudgetError past `budget` or `maxDepth`; DecodeLimitError when `shared` runs out
+ */
+export function toTaggedJson(
+  value: PyValue,
+  budget = 1_000_000,
+  maxDepth = 1000,
+  shared?: DecodeBudget,
+): TaggedJson {
   let nodes = 0;
   const walk = (v: PyValue, depth: number): TaggedJson => {
     if (++nodes > budget || depth > maxDepth)
       throw new TaggedJsonBudgetError("value too large to convert to JSON");
+    if (shared !== undefined) {
+      shared.visit(1, "tagged-json");
+      // Strings are copied into the JSON text (2 bytes a unit), bytes hex-encoded (4 a byte).
+      if (typeof v === "string") shared.allocate(v.length * 2, "tagged-json");
+      else if (v instanceof Uint8Array) shared.allocate(v.length * 4, "tagged-json");
+    }
     if (v === null || typeof v === "boolean" || typeof v === "string") return v;
+    if (v instanceof PyStr) return { $str: [...v.codePoints] };
     if (typeof v === "number")
       return Number.isFinite(v) && !Object.is(v, -0) ? v : { $float: pythonFloatRepr(v) };
     if (typeof v === "bigint") return { $int: v.toString() };

@@ -7,6 +7,7 @@
 
 import { isPyDict } from "../../../python/dicts.js";
 import { PyBytearray, PyTuple, type PyValue } from "../../../python/values.js";
+import { typedEngineLimits } from "../../decode-budget.js";
 import { HIGHEST_PROTOCOL, Op } from "../opcodes.js";
 import { buildObject, callGlobal, instantiate, newObject, tupleArgs } from "./global-calls.js";
 import type { LoadsOptions } from "./options.js";
@@ -26,12 +27,14 @@ const MAX_SHORT_STR = 255;
  * Decode a pickle (protocols 0–5) into JS values (mapping in docs/pickle.md).
  * Bytes after STOP are ignored, as Python does.
  *
- * @throws PickleDecodeError (stable `code`, byte `offset`) on malformed input, a limit, a
+ * @throws DecodeLimitError (`DECODE_*_LIMIT`, with the `stage`) when the decode's shared budget
+ *   (`maxTotalAllocation`, `maxTotalElements`, `maxTotalNodes`, `maxMillis`) runs out;
+ *   PickleDecodeError (stable `code`, byte `offset`) on malformed input, a limit, a
  *   persistent id, an extension code or an out-of-band buffer without `buffers`;
  *   PickleSecurityError for a non-whitelisted global when `unknownGlobals: "error"`.
  */
 export function loads(bytes: Uint8Array, options: LoadsOptions = {}): PyValue {
-  return new Unpickler(bytes, options).load();
+  return typedEngineLimits("pickle", () => new Unpickler(bytes, options).load());
 }
 
 /** The opcode loop: `load` runs the opcodes of JSON-like payloads inline, `step` all others. */

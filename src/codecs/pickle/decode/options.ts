@@ -3,6 +3,15 @@ import type { PickleLimits } from "../limits.js";
 
 export interface LoadsOptions {
   /**
+   * Exact mode: every value comes back in a form `pickle.dumps` writes as the same Python
+   * value. Implies `exactNumbers` and `dicts: "map"`; a str carrying encoded surrogates
+   * decodes to `PyStr` (its exact code points); a numpy scalar (int, float, bool, complex,
+   * str, bytes) stays an inert `PyObject` of `numpy.core.multiarray.scalar` instead of
+   * becoming a plain JS value. Default `false` (the ergonomic mapping; docs/pickle.md lists
+   * what it changes on a round trip).
+   */
+  exact?: boolean;
+  /**
    * Keep Python's int/float distinction: a float with an integral value (`2.0`, `-0.0`)
    * decodes to a `PyFloat` instead of a plain number. Default `false`.
    */

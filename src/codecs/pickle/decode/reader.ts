@@ -3,8 +3,11 @@
  * string decoding. Every length is checked against the bytes that remain before any view
  * or string is created, so a hostile length never allocates.
  */
+
+import { PyStr } from "../../../python/values.js";
 import { PickleDecodeError } from "../errors.js";
 import { nodeAsciiSlice, nodeUtf8Slice } from "./strings/node-string-slices.js";
+import { codePointsString, utf8CodePoints } from "./strings/surrogate-str.js";
 import { TINY_STR_MAX, tinyAscii } from "./strings/tiny-strings.js";
 
 const NEWLINE = 0x0a;
@@ -206,6 +209,20 @@ export class ByteReader {
     this.pos = end;
     return decodeUtf8(buf.subarray(start, end), this);
   }
+
+  /**
+   * `utf8(n)` for exact mode: a str whose bytes carry an encoded surrogate becomes a `PyStr` of
+   * its exact code points (a JS string would merge a high + low surrogate pair).
+   */
+  utf8Exact(n: number): string | PyStr {
+    this.ensure(n);
+    const start = this.pos;
+    const end = start + n;
+    if (n < 3 || validateUtf8(this.buf, start, end) !== UTF8_SURROGATES) return this.utf8(n);
+    this.pos = end;
+    const bad = (): never => this.fail("PICKLE_BAD_UTF8", "invalid UTF-8 in string");
+    return new PyStr(utf8CodePoints(this.buf, start, end, bad));
+  }
 }
 
 const UTF8_INVALID = 0;
@@ -283,42 +300,6 @@ export function decodeUtf8(bytes: Uint8Array, reader: ByteReader): string {
 }
 
 function decodeUtf8SurrogatePass(b: Uint8Array, reader: ByteReader): string {
-  const units: number[] = [];
-  const parts: string[] = [];
   const bad = (): never => reader.fail("PICKLE_BAD_UTF8", "invalid UTF-8 in string");
-  const cont = (i: number): number => {
-    const c = b[i];
-    if (c === undefined || (c & 0xc0) !== 0x80) bad();
-    return (c as number) & 0x3f;
-  };
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i] as number;
-    if (c < 0x80) {
-      units.push(c);
-      i += 1;
-    } else if (c >= 0xc2 && c <= 0xdf) {
-      units.push(((c & 0x1f) << 6) | cont(i + 1));
-      i += 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      const cp = ((c & 0x0f) << 12) | (cont(i + 1) << 6) | cont(i + 2);
-      if (cp < 0x800) bad(); // overlong
-      units.push(cp); // surrogates D800–DFFF allowed (surrogatepass)
-      i += 3;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      const cp = ((c & 0x07) << 18) | (cont(i + 1) << 12) | (cont(i + 2) << 6) | cont(i + 3);
-      if (cp < 0x10000 || cp > 0x10ffff) bad();
-      const v = cp - 0x10000;
-      units.push(0xd800 + (v >> 10), 0xdc00 + (v & 0x3ff));
-      i += 4;
-    } else {
-      bad();
-    }
-    if (units.length >= 8192) {
-      parts.push(String.fromCharCode.apply(null, units));
-      units.length = 0;
-    }
-  }
-  parts.push(String.fromCharCode.apply(null, units));
-  return parts.join("");
+  return codePointsString(utf8CodePoints(b, 0, b.length, bad));
 }

@@ -4,8 +4,10 @@
  * and reject the rest with `PICKLE_BAD_TEXT` (no `int(s, 0)` extras such as `0x10` or `1_0`).
  */
 import { pyIntValue } from "../../../python/numbers.js";
+import { PyStr } from "../../../python/values.js";
 import type { ByteReader } from "./reader.js";
 import { decodeLatin1 } from "./reader.js";
+import { hasSurrogate } from "./strings/surrogate-str.js";
 
 const DECIMAL_INT = /^[+-]?(?:0+|[1-9][0-9]*)$/;
 const FLOAT_TEXT = /^[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)$/i;
@@ -107,8 +109,11 @@ export function parseQuotedString(line: Uint8Array, r: ByteReader): Uint8Array {
   return out.subarray(0, o);
 }
 
-/** UNICODE argument: raw-unicode-escape (only \uXXXX / \UXXXXXXXX; other bytes are latin-1). */
-export function decodeRawUnicodeEscape(line: Uint8Array, r: ByteReader): string {
+/**
+ * UNICODE argument: raw-unicode-escape (only \uXXXX / \UXXXXXXXX; other bytes are latin-1).
+ * `exact`: a str with surrogate escapes is a `PyStr` (two escaped surrogates stay two code points).
+ */
+export function decodeRawUnicodeEscape(line: Uint8Array, r: ByteReader, exact = false): string | PyStr {
   if (line.indexOf(0x5c) < 0) return decodeLatin1(line);
   const parts: string[] = [];
   let i = 0;
@@ -141,6 +146,11 @@ export function decodeRawUnicodeEscape(line: Uint8Array, r: ByteReader): string 
       parts.push("\\".repeat(run));
       i += run;
     }
+  }
+  if (exact) {
+    // Each part is one character or code point (or a run of backslashes): read them one by one.
+    const cps = parts.flatMap((p) => Array.from(p, (c) => c.codePointAt(0) as number));
+    if (hasSurrogate(cps)) return new PyStr(cps);
   }
   return parts.join("");
 }

@@ -37,7 +37,7 @@ export function readTextOpcode(
     case Op.UNICODE: {
       const line = r.line();
       ctx.charge(line.length * 2);
-      return decodeRawUnicodeEscape(line, r);
+      return decodeRawUnicodeEscape(line, r, ctx.exact);
     }
     case Op.SHORT_BINSTRING:
       return py2String(bytesRun(r.u8(), r, ctx, limits), ctx);

@@ -8,7 +8,8 @@
  */
 
 import { decodeLong } from "../../../python/long-bytes.js";
-import { PyFloat, PyTuple, type PyValue } from "../../../python/values.js";
+import { PyFloat, type PyStr, PyTuple, type PyValue } from "../../../python/values.js";
+import { DecodeBudget, type DecodeStage } from "../../decode-budget.js";
 import { PickleDecodeError } from "../errors.js";
 import { type PickleLimits, resolveLimits } from "../limits.js";
 import { Op } from "../opcodes.js";
@@ -42,6 +43,8 @@ export abstract class UnpicklerState implements HandlerContext {
   protected readonly r: ByteReader;
   protected readonly limits: PickleLimits;
   readonly exactNumbers: boolean;
+  /** `exact` mode: strs with encoded surrogates become `PyStr`, numpy scalars stay placeholders. */
+  readonly exact: boolean;
   readonly dataFrameIndex: "metadata" | "columns";
   readonly lenient: boolean;
   readonly maxContainerItems: number;
@@ -57,7 +60,8 @@ export abstract class UnpicklerState implements HandlerContext {
   /** Memo indices held by scanned strs instead of dense slots (they precede the later slots). */
   private memoSkipped = 0;
   protected proto = 0;
-  private allocated = 0;
+  /** The decode's budget, shared with the numpy, pandas, Arrow and tagged JSON stages. */
+  readonly budget: DecodeBudget;
   private readonly resolver: GlobalResolver;
   protected readonly buffers: Iterator<Uint8Array> | null;
   /** Opcodes consumed by str-cell scans (counted against maxOpcodes with the main loop's). */
@@ -76,19 +80,21 @@ export abstract class UnpicklerState implements HandlerContext {
   protected freshSlot = -1;
 
   constructor(bytes: Uint8Array, options: LoadsOptions) {
-    this.limits = resolveLimits(options.limits);
+    this.limits = resolveLimits(options.limits, bytes.length);
+    this.budget = new DecodeBudget(bytes.length, this.limits);
     this.r = new ByteReader(bytes);
     if (bytes.length > this.limits.maxInputBytes) {
       this.r.fail("PICKLE_LIMIT_EXCEEDED", `input of ${bytes.length} bytes exceeds maxInputBytes`);
     }
-    this.exactNumbers = options.exactNumbers === true;
+    this.exact = options.exact === true;
+    this.exactNumbers = this.exact || options.exactNumbers === true;
     this.dataFrameIndex = options.dataFrameIndex ?? "metadata";
     this.maxContainerItems = this.limits.maxContainerItems;
     this.maxDepth = this.limits.maxDepth;
     this.strictGlobals = options.unknownGlobals === "error";
     this.lenient = !this.strictGlobals;
     this.resolver = new GlobalResolver(this.strictGlobals);
-    this.c = new ContainerOps(this, options.dicts === "map");
+    this.c = new ContainerOps(this, this.exact || options.dicts === "map");
     this.buffers = options.buffers ? options.buffers[Symbol.iterator]() : null;
   }
 
@@ -96,11 +102,12 @@ export abstract class UnpicklerState implements HandlerContext {
     throw new PickleDecodeError(code, this.r.opStart, message);
   }
 
-  charge(bytes: number): void {
-    this.allocated += bytes;
-    if (this.allocated > this.limits.maxTotalAllocation) {
-      this.fail("PICKLE_LIMIT_EXCEEDED", "decoded data exceeds maxTotalAllocation");
-    }
+  charge(bytes: number, stage: DecodeStage = "pickle"): void {
+    this.budget.allocate(bytes, stage);
+  }
+
+  produce(n: number, stage: DecodeStage): void {
+    this.budget.produce(n, stage);
   }
 
   global(module: string, name: string): PyValue {
@@ -130,10 +137,10 @@ export abstract class UnpicklerState implements HandlerContext {
   }
 
   /** SHORT_BINUNICODE payload (at most 255 bytes, so within maxStringBytes; checked by the caller). */
-  protected shortStr(n: number): string {
+  protected shortStr(n: number): string | PyStr {
     if (n > this.r.remaining) this.fail("PICKLE_TRUNCATED", "pickle data was truncated");
     this.charge(n * 2);
-    return this.r.utf8(n);
+    return this.exact ? this.r.utf8Exact(n) : this.r.utf8(n);
   }
 
   protected checkBudget(ops: number): void {
@@ -142,6 +149,7 @@ export abstract class UnpicklerState implements HandlerContext {
       this.fail("PICKLE_LIMIT_EXCEEDED", "stack larger than maxContainerItems");
     }
     this.charge(0);
+    this.budget.checkTime("pickle");
   }
 
   // ---- stack -------------------------------------------------------------------------
@@ -238,10 +246,10 @@ export abstract class UnpicklerState implements HandlerContext {
     return Number(n);
   }
 
-  protected str(n: number | bigint): string {
+  protected str(n: number | bigint): string | PyStr {
     const len = this.checkedLength(n, this.limits.maxStringBytes, "str");
     this.charge(len * 2);
-    return this.r.utf8(len);
+    return this.exact ? this.r.utf8Exact(len) : this.r.utf8(len);
   }
 
   protected bytesView(n: number | bigint): Uint8Array {
@@ -290,7 +298,7 @@ export abstract class UnpicklerState implements HandlerContext {
     const bytes = scan.textBytes * 2 + cells.count * SLOT_BYTES;
     if (
       this.memoCount + memoAdded > this.limits.maxMemo ||
-      this.allocated + bytes > this.limits.maxTotalAllocation ||
+      !this.budget.fits(bytes) ||
       this.scannedOps + scan.ops > this.limits.maxOpcodes
     ) {
       // Let the general machine meet the limit at its exact opcode.

@@ -3,7 +3,8 @@
  * C pickler lays it out (frames, MEMOIZE after every str/bytes/container/reduced object,
  * batches of 1000), so that JSON-like and standard-library values give the same bytes as
  * `pickle.dumps(value, pickle.HIGHEST_PROTOCOL)` on CPython 3.8+ — which is what cachelib
- * stores.
+ * stores. Protocols 4, 2 and 0 give `pickle.dumps(value, protocol)` of CPython 3.11 (2 and 0
+ * are what Memcached clients write: no frames, PUT/BINPUT memo, GLOBAL).
  *
  * Number rule: a JS `number` that is a safe integer (|n| ≤ 2^53 − 1, and not −0) becomes a
  * Python `int`; every other number (fractions, NaN, ±Infinity, −0, integral values beyond
@@ -17,6 +18,8 @@ import { AtomEncoder } from "./atoms.js";
 import { type PickleDumpOptions, SelfPickling } from "./context.js";
 import { PickleEncodeError } from "./errors.js";
 import { requireHashable } from "./hashable.js";
+import { datetimeOfDate } from "./js-values.js";
+import { needsProtocol4 } from "./legacy-forms.js";
 import { saveValueClass } from "./stdlib.js";
 
 export type { EncoderContext, PickleDumpOptions } from "./context.js";
@@ -26,6 +29,7 @@ import {
   PyFloat,
   PyFrozenSet,
   PyOrderedDict,
+  PyStr,
   PyTuple,
   type PyValue,
 } from "../../../python/values.js";
@@ -52,13 +56,13 @@ export function dumpsAfter(
   options: PickleDumpOptions = {},
 ): Buffer {
   const protocol = options.protocol ?? 5;
-  if (protocol !== 4 && protocol !== 5) {
+  if (protocol !== 0 && protocol !== 2 && protocol !== 4 && protocol !== 5) {
     throw new PickleEncodeError("PICKLE_ENCODE_BAD_OPTION", "$", `unsupported protocol ${String(protocol)}`);
   }
   const enc = new Encoder(protocol, options);
   if (prefix) enc.w.bytes(prefix);
-  enc.w.op1(Op.PROTO, protocol);
-  if (options.framing ?? true) enc.w.startFraming();
+  if (protocol >= 2) enc.w.op1(Op.PROTO, protocol);
+  if (protocol >= 4 && (options.framing ?? true)) enc.w.startFraming();
   enc.save(value, 0);
   enc.w.byte(Op.STOP);
   return enc.w.finish();
@@ -68,11 +72,11 @@ class Encoder extends AtomEncoder {
     this.w.opcodeBoundary();
     switch (typeof value) {
       case "boolean":
-        this.w.byte(value ? Op.NEWTRUE : Op.NEWFALSE);
+        this.bool(value);
         return;
       case "number":
         if (Number.isSafeInteger(value) && !Object.is(value, -0)) this.int(value);
-        else this.w.opF64BE(Op.BINFLOAT, value);
+        else this.float(value);
         return;
       case "bigint":
         this.bigint(value);
@@ -87,6 +91,17 @@ class Encoder extends AtomEncoder {
         }
         this.object(value, depth);
         return;
+      case "undefined":
+        // As JSON: `undefined` inside a container is None (object members never get here).
+        if (depth > 0) {
+          this.w.byte(Op.NONE);
+          return;
+        }
+        throw new PickleEncodeError(
+          "PICKLE_ENCODE_UNSUPPORTED_TYPE",
+          "$",
+          "cannot pickle undefined (store null for None)",
+        );
       default:
         throw new PickleEncodeError(
           "PICKLE_ENCODE_UNSUPPORTED_TYPE",
@@ -98,7 +113,7 @@ class Encoder extends AtomEncoder {
 
   private object(value: object, depth: number): void {
     if (value instanceof PyFloat) {
-      this.w.opF64BE(Op.BINFLOAT, value.value);
+      this.float(value.value);
       return;
     }
     if (depth >= this.maxDepth) {
@@ -117,6 +132,8 @@ class Encoder extends AtomEncoder {
       this.dictFromObject(value as Record<string, PyValue>, next);
     } else if (proto === Array.prototype) {
       this.list(value as PyValue[], next);
+    } else if (value instanceof PyStr) {
+      this.pyStr(value);
     } else if (value instanceof Uint8Array) {
       if (value instanceof PyBytearray) this.bytearray(value, next);
       else this.bytes(value);
@@ -131,7 +148,12 @@ class Encoder extends AtomEncoder {
     } else if (value instanceof SelfPickling) {
       value.write(this, next);
     } else if (value instanceof Table) {
+      if (this.protocol < 4) throw needsProtocol4("a pandas DataFrame", this.protocol);
       saveTable(this, value, next);
+    } else if (value instanceof Date) {
+      // An aware UTC datetime; the same Date again is a BINGET, as one datetime object would be.
+      saveValueClass(this, datetimeOfDate(value), next);
+      this.memo.set(value, this.memoSize - 1);
     } else if (saveValueClass(this, value, next)) {
       // datetime family, Decimal, UUID, complex, enum, numpy/pandas scalars, placeholders
     } else if (isPlainObject(value)) {
@@ -148,21 +170,28 @@ class Encoder extends AtomEncoder {
       this.memoize(b);
       return;
     }
-    // Protocol 4: bytearray.__reduce_ex__ gives (bytearray, (bytes,), None).
+    // Protocols 0-4: bytearray.__reduce_ex__ gives (bytearray, (bytes,), None), or
+    // (bytearray, (), None) when empty.
     this.global("builtins", "bytearray");
-    this.saveTuple([new Uint8Array(b)], depth);
+    this.saveTuple(b.length === 0 ? [] : [new Uint8Array(b)], depth);
     this.w.byte(Op.REDUCE);
     this.memoize(b);
   }
 
   private list(items: readonly PyValue[], depth: number): void {
-    this.w.byte(Op.EMPTY_LIST);
-    this.memoize(items);
+    if (this.protocol === 0) this.textContainer(Op.LIST, items);
+    else {
+      this.w.byte(Op.EMPTY_LIST);
+      this.memoize(items);
+    }
     const n = items.length;
     if (n === 0) return;
-    if (n === 1) {
-      this.item(items[0] as PyValue, depth, 0);
-      this.w.byte(Op.APPEND);
+    if (n === 1 || this.protocol === 0) {
+      // Protocol 0 has no APPENDS: one APPEND per item.
+      for (let i = 0; i < n; i++) {
+        this.item(items[i] as PyValue, depth, i);
+        this.w.byte(Op.APPEND);
+      }
       return;
     }
     for (let start = 0; start < n; start += BATCH_SIZE) {
@@ -175,7 +204,8 @@ class Encoder extends AtomEncoder {
 
   private tuple(items: PyTuple, depth: number): void {
     if (items.length === 0) {
-      this.w.byte(Op.EMPTY_TUPLE);
+      this.tupleMark(0);
+      this.tupleEnd(0);
       return;
     }
     if (this.tuplesInProgress.has(items)) {
@@ -193,12 +223,18 @@ class Encoder extends AtomEncoder {
     identity: object,
     depth: number,
   ): void {
-    this.w.byte(Op.EMPTY_DICT);
-    this.memoize(identity);
+    if (this.protocol === 0) this.textContainer(Op.DICT, identity);
+    else {
+      this.w.byte(Op.EMPTY_DICT);
+      this.memoize(identity);
+    }
     if (size === 0) return;
-    if (size === 1) {
-      for (const [k, v] of entries) this.pair(k, v, depth);
-      this.w.byte(Op.SETITEM);
+    if (size === 1 || this.protocol === 0) {
+      // Protocol 0 has no SETITEMS: one SETITEM per pair.
+      for (const [k, v] of entries) {
+        this.pair(k, v, depth);
+        this.w.byte(Op.SETITEM);
+      }
       return;
     }
     let inBatch = 0;
@@ -216,16 +252,20 @@ class Encoder extends AtomEncoder {
 
   /** A plain object as a dict; same layout as `dictFromEntries` without allocating pairs. */
   private dictFromObject(record: Record<string, PyValue>, depth: number): void {
-    this.w.byte(Op.EMPTY_DICT);
-    this.memoize(record);
-    const keys = Object.keys(record);
+    if (this.protocol === 0) this.textContainer(Op.DICT, record);
+    else {
+      this.w.byte(Op.EMPTY_DICT);
+      this.memoize(record);
+    }
+    const keys = definedKeys(record);
     const n = keys.length;
     if (n === 0) return;
-    if (n === 1) {
-      const k = keys[0] as string;
-      this.savedKey(k);
-      this.item(record[k] as PyValue, depth, k);
-      this.w.byte(Op.SETITEM);
+    if (n === 1 || this.protocol === 0) {
+      for (const k of keys) {
+        this.savedKey(k);
+        this.item(record[k] as PyValue, depth, k);
+        this.w.byte(Op.SETITEM);
+      }
       return;
     }
     for (let start = 0; start < n; start += BATCH_SIZE) {
@@ -258,7 +298,35 @@ class Encoder extends AtomEncoder {
     this.item(v, depth, label);
   }
 
+  /** Protocol 0's empty list/dict: MARK + LIST/DICT, memoized. */
+  private textContainer(op: number, identity: object): void {
+    this.w.byte(Op.MARK);
+    this.w.byte(op);
+    this.memoize(identity);
+  }
+
+  /**
+   * Below protocol 4 a set or frozenset is `set([items])` / `frozenset([items])` via REDUCE
+   * (CPython's save_set/save_frozenset), memoized as the reduced object.
+   */
+  private reducedSet(items: Set<PyValue>, name: "set" | "frozenset", depth: number): void {
+    const list = [...items];
+    for (let i = 0; i < list.length; i++) requireHashable(list[i] as PyValue, i);
+    this.global("builtins", name);
+    this.tupleMark(1);
+    this.w.opcodeBoundary();
+    this.list(list, depth);
+    this.tupleEnd(1);
+    this.memoize();
+    this.w.byte(Op.REDUCE);
+    this.memoize(items);
+  }
+
   private set(items: Set<PyValue>, depth: number): void {
+    if (this.protocol < 4) {
+      this.reducedSet(items, "set", depth);
+      return;
+    }
     this.w.byte(Op.EMPTY_SET);
     this.memoize(items);
     let inBatch = 0;
@@ -277,6 +345,10 @@ class Encoder extends AtomEncoder {
   }
 
   private frozenset(items: PyFrozenSet<PyValue>, depth: number): void {
+    if (this.protocol < 4) {
+      this.reducedSet(items, "frozenset", depth);
+      return;
+    }
     this.w.byte(Op.MARK);
     let i = 0;
     for (const item of items) {
@@ -286,4 +358,13 @@ class Encoder extends AtomEncoder {
     this.w.byte(Op.FROZENSET);
     this.memoize(items);
   }
+}
+
+/** The keys of a plain object whose values are not `undefined` (dropped, as `JSON.stringify` does). */
+function definedKeys(record: Record<string, PyValue>): string[] {
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    if (record[keys[i] as string] === undefined) return keys.filter((k) => record[k] !== undefined);
+  }
+  return keys;
 }

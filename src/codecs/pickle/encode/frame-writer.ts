@@ -1,6 +1,7 @@
 /**
  * The byte sink of the pickle encoder. It reproduces how CPython's C pickler (`_pickle.c`)
- * lays out protocol 4/5 output, so our bytes can be identical to Python's:
+ * lays out protocol 4/5 output, so our bytes can be identical to Python's (protocols 0 and 2
+ * have no frames: the encoder never calls `startFraming` for them):
  *
  * - a frame starts lazily at the first write after the previous one was committed;
  * - before each object is saved, a frame holding ≥ 64 KiB is committed (`opcodeBoundary`);
@@ -18,6 +19,7 @@ export const FRAME_SIZE_MIN = 4;
 /** FRAME opcode + u64 length. */
 export const FRAME_HEADER_SIZE = 9;
 const INITIAL_CAPACITY = 256;
+const NEWLINE = 0x0a;
 /** Below this size the finished pickle is always copied (Buffer.allocUnsafe pools small buffers). */
 const MIN_HANDOVER_BYTES = 64 * 1024;
 
@@ -180,6 +182,27 @@ export class FrameWriter {
     const at = this.reserve(9);
     this.buf[at] = op;
     this.view.setFloat64(at + 1, v, false);
+  }
+
+  /**
+   * Opcode, then `text` one byte per char (callers pass ASCII or Latin-1), then "\n": the
+   * line-ended arguments of protocol 0's text opcodes (INT, LONG, FLOAT, GLOBAL, PUT, GET).
+   */
+  textLine(op: number, text: string): void {
+    const n = text.length;
+    const at = this.reserve(n + 2);
+    const buf = this.buf;
+    buf[at] = op;
+    for (let i = 0; i < n; i++) buf[at + 1 + i] = text.charCodeAt(i);
+    buf[at + 1 + n] = NEWLINE;
+  }
+
+  /** Opcode, then `data`, then "\n" (protocol 0's UNICODE). */
+  dataLine(op: number, data: Uint8Array): void {
+    const at = this.reserve(data.length + 2);
+    this.buf[at] = op;
+    this.buf.set(data, at + 1);
+    this.buf[at + 1 + data.length] = NEWLINE;
   }
 
   bytes(data: Uint8Array): void {

@@ -3,7 +3,10 @@
  * 3.11 writes for them, so the bytes match `pickle.dumps` where the value was built fresh:
  * datetime/date/time/timedelta/timezone, Decimal, UUID, complex, enum members, pytz and
  * zoneinfo zones, numpy datetime64/timedelta64 scalars, pandas Timestamp/NaT/NA, and the
- * decoder's inert placeholders (re-emitted as the call they recorded).
+ * decoder's inert placeholders (re-emitted as the call they recorded). Below protocol 4 the
+ * same calls are written with the protocol's tuple and memo opcodes (atoms.ts); what differs
+ * by protocol here: no fold bit below 4, UUID via `copyreg._reconstructor` at 0, and the
+ * NEWOBJ/NEWOBJ_EX forms that older protocols lack are refused.
  */
 
 import {
@@ -27,6 +30,7 @@ import {
 import { Op } from "../opcodes.js";
 import type { EncoderContext } from "./encoder.js";
 import { PickleEncodeError } from "./errors.js";
+import { needsProtocol4, reconstructorCall } from "./legacy-forms.js";
 
 /** numpy datetime units a datetime64 scalar may carry. */
 const DATETIME_UNITS = new Set(["Y", "M", "W", "D", "h", "m", "s", "ms", "us", "ns", "ps", "fs", "as"]);
@@ -48,6 +52,7 @@ export function saveValueClass(ctx: EncoderContext, value: object, depth: number
   else if (value instanceof PyOrderedDict) saveOrderedDict(ctx, value, depth);
   else if (value instanceof PyObject) savePlaceholder(ctx, value, depth);
   else if (value === PySentinel.NA) ctx.global("pandas._libs.missing", "NA");
+  else if (value instanceof PyEnum && value.name !== null) saveNamedEnum(ctx, value, value.name, depth);
   else return saveReduced(ctx, value, depth);
   return true;
 }
@@ -93,8 +98,8 @@ function saveDatetime(ctx: EncoderContext, d: PyDatetime, depth: number): void {
   const state = new Uint8Array(10);
   state[0] = d.year >> 8;
   state[1] = d.year & 0xff;
-  // Protocol ≥ 4 marks fold=1 in the month byte.
-  state[2] = d.month | (d.fold ? FOLD_BIT : 0);
+  // Protocol ≥ 4 marks fold=1 in the month byte; older protocols drop the fold.
+  state[2] = d.month | (d.fold && ctx.protocol >= 4 ? FOLD_BIT : 0);
   state[3] = d.day;
   state[4] = d.hour;
   state[5] = d.minute;
@@ -115,7 +120,7 @@ function saveTime(ctx: EncoderContext, t: PyTime, depth: number): void {
   requireInts(t.hour, t.minute, t.second, t.microsecond);
   checkClock(t.hour, t.minute, t.second, t.microsecond);
   const state = new Uint8Array(6);
-  state[0] = t.hour | (t.fold ? FOLD_BIT : 0);
+  state[0] = t.hour | (t.fold && ctx.protocol >= 4 ? FOLD_BIT : 0);
   state[1] = t.minute;
   state[2] = t.second;
   writeMicros(state, 3, t.microsecond);
@@ -145,6 +150,7 @@ function saveTzInfo(ctx: EncoderContext, tz: PyTzInfo, depth: number): void {
       reduce(ctx, "pytz", "FixedOffset", [Math.trunc((tz.offsetSeconds ?? 0) / 60)], depth);
       return;
     case "dateutil.tz.tz.tzutc":
+      if (ctx.protocol < 4) throw needsProtocol4("a dateutil tzutc", ctx.protocol);
       ctx.global("dateutil.tz.tz", "tzutc");
       ctx.w.byte(Op.EMPTY_TUPLE);
       ctx.w.byte(Op.NEWOBJ);
@@ -163,10 +169,11 @@ function saveTzInfo(ctx: EncoderContext, tz: PyTzInfo, depth: number): void {
   } else if (tz.kind === "zoneinfo" && tz.name !== null) {
     // CPython: REDUCE(getattr(ZoneInfo, "_unpickle"), (key, 1)).
     ctx.global("builtins", "getattr");
+    ctx.tupleMark(2);
     ctx.w.opcodeBoundary();
     ctx.global("zoneinfo", "ZoneInfo");
     ctx.str("_unpickle");
-    ctx.w.byte(Op.TUPLE2);
+    ctx.tupleEnd(2);
     ctx.memoize();
     ctx.w.byte(Op.REDUCE);
     ctx.memoize();
@@ -204,24 +211,36 @@ function timedeltaOf(seconds: number, micros: number): PyTimedelta {
 
 function saveUuid(ctx: EncoderContext, u: PyUUID, depth: number): void {
   if (!/^[0-9a-f]{32}$/.test(u.hex)) throw bad(`UUID hex must be 32 lowercase hex digits, got ${u.hex}`);
-  // uuid.UUID has __slots__ and __getstate__: NEWOBJ(UUID, ()) + BUILD {"int": n}.
-  ctx.global("uuid", "UUID");
-  ctx.w.byte(Op.EMPTY_TUPLE);
-  ctx.w.byte(Op.NEWOBJ);
+  if (ctx.protocol === 0) reconstructorCall(ctx, "uuid", "UUID");
+  else {
+    // uuid.UUID has __slots__ and __getstate__: NEWOBJ(UUID, ()) + BUILD {"int": n}.
+    ctx.global("uuid", "UUID");
+    ctx.w.byte(Op.EMPTY_TUPLE);
+    ctx.w.byte(Op.NEWOBJ);
+  }
   ctx.memoize(u);
   const state: Record<string, PyValue> = { int: BigInt(`0x${u.hex}`) };
   ctx.save(state, depth);
   ctx.w.byte(Op.BUILD);
 }
 
+/** A named member is one object in Python: every later reference to it is a BINGET. */
+function saveNamedEnum(ctx: EncoderContext, e: PyEnum, name: string, depth: number): void {
+  const key = `${e.module}\u0000${e.qualname}\u0000${name}`;
+  if (ctx.getIfSingleton(key)) return;
+  saveEnum(ctx, e, depth);
+  ctx.memoizeSingleton(key, e);
+}
+
 function saveEnum(ctx: EncoderContext, e: PyEnum, depth: number): void {
   if (e.name !== null) {
     // Python 3.11+: getattr(EnumClass, "MEMBER").
     ctx.global("builtins", "getattr");
+    ctx.tupleMark(2);
     ctx.w.opcodeBoundary();
     ctx.global(e.module, e.qualname);
     ctx.str(e.name);
-    ctx.w.byte(Op.TUPLE2);
+    ctx.tupleEnd(2);
     ctx.memoize();
     ctx.w.byte(Op.REDUCE);
   } else if (e.value !== undefined) {
@@ -249,10 +268,11 @@ function saveDatetime64(ctx: EncoderContext, v: PyDatetime64, depth: number): vo
   const raw = new Uint8Array(8);
   new DataView(raw.buffer).setBigInt64(0, v.value, true);
   ctx.global("numpy.core.multiarray", "scalar");
+  ctx.tupleMark(2);
   ctx.w.opcodeBoundary();
   saveNumpyDtype(ctx, v.kind === "datetime64" ? "M8" : "m8", v.unit, depth);
   ctx.bytesValue(raw);
-  ctx.w.byte(Op.TUPLE2);
+  ctx.tupleEnd(2);
   ctx.memoize();
   ctx.w.byte(Op.REDUCE);
 }
@@ -293,6 +313,9 @@ function savePlaceholderBody(ctx: EncoderContext, o: PyObject, depth: number): b
   ctx.global(o.module, o.name);
   const built = o.args !== null || o.state !== undefined || o.listItems.length > 0 || o.dictItems.length > 0;
   if (!built) return false;
+  if (o.kwargs !== undefined && ctx.protocol < 4)
+    throw needsProtocol4("a NEWOBJ_EX placeholder", ctx.protocol);
+  if (o.call === "newobj" && ctx.protocol === 0) throw needsProtocol4("a NEWOBJ placeholder", ctx.protocol);
   ctx.saveTuple(o.args ?? [], depth);
   if (o.kwargs !== undefined) {
     ctx.save(o.kwargs, depth);
@@ -318,10 +341,14 @@ function saveOrderedDict(ctx: EncoderContext, d: PyOrderedDict, depth: number): 
   saveEntries(ctx, [...d], depth);
 }
 
-/** CPython's generic `batch_list`: batches of 1000 with MARK…APPENDS, a lone item with APPEND. */
+/**
+ * CPython's generic `batch_list`: batches of 1000 with MARK…APPENDS, a lone item with APPEND;
+ * protocol 0 appends each item on its own.
+ */
 function saveItems(ctx: EncoderContext, items: readonly PyValue[], depth: number): void {
-  for (let start = 0; start < items.length; start += BATCH_SIZE) {
-    const end = Math.min(items.length, start + BATCH_SIZE);
+  const batch = ctx.protocol === 0 ? 1 : BATCH_SIZE;
+  for (let start = 0; start < items.length; start += batch) {
+    const end = Math.min(items.length, start + batch);
     if (end - start === 1) {
       ctx.save(items[start] as PyValue, depth);
       ctx.w.byte(Op.APPEND);
@@ -333,14 +360,18 @@ function saveItems(ctx: EncoderContext, items: readonly PyValue[], depth: number
   }
 }
 
-/** CPython's generic `batch_dict`: batches of 1000 with MARK…SETITEMS, a lone pair with SETITEM. */
+/**
+ * CPython's generic `batch_dict`: batches of 1000 with MARK…SETITEMS, a lone pair with
+ * SETITEM; protocol 0 sets each pair on its own.
+ */
 function saveEntries(
   ctx: EncoderContext,
   entries: readonly (readonly [PyValue, PyValue])[],
   depth: number,
 ): void {
-  for (let start = 0; start < entries.length; start += BATCH_SIZE) {
-    const end = Math.min(entries.length, start + BATCH_SIZE);
+  const batch = ctx.protocol === 0 ? 1 : BATCH_SIZE;
+  for (let start = 0; start < entries.length; start += batch) {
+    const end = Math.min(entries.length, start + batch);
     const lone = end - start === 1;
     if (!lone) ctx.w.byte(Op.MARK);
     for (let i = start; i < end; i++) {

@@ -75,6 +75,8 @@ out = {
   "period_column": pickle.dumps(pd.DataFrame({"p": per, "x": [1, 2, 3]}), 5).hex(),
   "period_index": pickle.dumps(pd.DataFrame({"v": [1.5, 2.5, 3.5]}, index=per), 5).hex(),
   "series": pickle.dumps(pd.Series([1, None, 3], dtype="Int64", name="n"), 5).hex(),
+  "empty_float_series": pickle.dumps(pd.Series([], dtype="float64", name="e"), 5).hex(),
+  "empty_object_series": pickle.dumps(pd.Series([], dtype="object", name="e"), 5).hex(),
 }
 import json; print(json.dumps(out))
 `;
@@ -97,5 +99,13 @@ describe("pandas content outside the model (pickled by pandas 1.5.3)", () => {
     expect(t.schema.metadata.get("pandas_kind")).toBe("Series");
     expect(t.schema.fields.map((f) => [f.name, f.metadata.get("pandas_dtype")])).toEqual([["n", "Int64"]]);
     expect(t.getChildAt(0)?.nullCount).toBe(1);
+  });
+  it("an empty Series (its block placed by an empty array) decodes to an empty one-column Table", () => {
+    for (const name of ["empty_float_series", "empty_object_series"]) {
+      const t = loads(Buffer.from(pickles[name] as string, "hex")) as Table;
+      expect(t.schema.metadata.get("pandas_kind")).toBe("Series");
+      expect(t.numRows).toBe(0);
+      expect(t.schema.fields.map((f) => f.name)).toEqual(["e"]);
+    }
   });
 });

@@ -250,9 +250,10 @@ describe("typed errors with a path", () => {
     return "no error";
   };
   it("unsupported JS types", () => {
-    expect(code(() => dumps({ a: [1, undefined as never] }))).toBe("PICKLE_ENCODE_UNSUPPORTED_TYPE $.a[1]");
+    // undefined in a container and Date are accepted (js-values.test.ts); a top-level undefined is not.
+    expect(code(() => dumps(undefined as never))).toBe("PICKLE_ENCODE_UNSUPPORTED_TYPE $");
     expect(code(() => dumps({ f: (() => 1) as never }))).toBe("PICKLE_ENCODE_UNSUPPORTED_TYPE $.f");
-    expect(code(() => dumps(new Date() as never))).toBe("PICKLE_ENCODE_UNSUPPORTED_TYPE $");
+    expect(code(() => dumps([new Date(Number.NaN)] as never))).toBe("PICKLE_ENCODE_BAD_VALUE $[0]");
     expect(code(() => dumps({ "x y": Symbol("s") as never }))).toBe(
       'PICKLE_ENCODE_UNSUPPORTED_TYPE $["x y"]',
     );

@@ -168,6 +168,9 @@ export class NdArray extends PyShell {
       if (count * BigInt(dtype.itemsize) !== BigInt(data.length)) {
         ctx.fail("PICKLE_BAD_NUMPY", "array data length does not match shape and dtype");
       }
+      // str/bytes/void items each become a JS value; with item size 0 ("S0", "U0", "V0")
+      // any shape matches empty data, so the data length alone bounds nothing.
+      if (dtype.kind === "S" || dtype.kind === "U" || dtype.kind === "V") ctx.produce(n, "numpy");
       this.raw = data;
     }
     this.shape = shape;

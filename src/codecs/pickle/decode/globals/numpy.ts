@@ -3,7 +3,14 @@
  * names: `dtype`, `ndarray` (as a token), `_reconstruct`, `_frombuffer` and `scalar`.
  */
 import { pyIntValue } from "../../../../python/numbers.js";
-import { PyComplex, PyDatetime64, PyFloat, PyTuple, type PyValue } from "../../../../python/values.js";
+import {
+  PyComplex,
+  PyDatetime64,
+  PyFloat,
+  PyObject,
+  PyTuple,
+  type PyValue,
+} from "../../../../python/values.js";
 import { arity, bytesArg, intArg, seqArg, strArg } from "./args.js";
 import { halfToNumber, NdArray, typedView } from "./numpy-array.js";
 import { dtypeArg, dtypeCall, type NpDtype } from "./numpy-dtype.js";
@@ -13,14 +20,27 @@ function float(v: number, ctx: HandlerContext): PyValue {
   return ctx.exactNumbers && Number.isInteger(v) ? new PyFloat(v) : v;
 }
 
+/** Code points per `String.fromCodePoint` call: spreading a whole long str overflows the stack. */
+const CODE_POINT_CHUNK = 4096;
+
 /** Decode UTF-32LE (numpy `U` dtype), dropping trailing NULs as numpy does. */
 function utf32(raw: Uint8Array, ctx: HandlerContext): string {
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  let end = raw.length - (raw.length % 4);
+  while (end >= 4 && dv.getUint32(end - 4, true) === 0) end -= 4;
+  ctx.charge(end / 2, "numpy");
+  let out = "";
   const cps: number[] = [];
-  for (let i = 0; i + 4 <= raw.length; i += 4) cps.push(dv.getUint32(i, true));
-  while (cps.length > 0 && cps[cps.length - 1] === 0) cps.pop();
-  for (const cp of cps) if (cp > 0x10ffff) ctx.fail("PICKLE_BAD_NUMPY", "invalid code point in numpy str");
-  return String.fromCodePoint(...cps);
+  for (let i = 0; i < end; i += 4) {
+    const cp = dv.getUint32(i, true);
+    if (cp > 0x10ffff) ctx.fail("PICKLE_BAD_NUMPY", "invalid code point in numpy str");
+    cps.push(cp);
+    if (cps.length === CODE_POINT_CHUNK) {
+      out += String.fromCodePoint(...cps);
+      cps.length = 0;
+    }
+  }
+  return out + String.fromCodePoint(...cps);
 }
 
 /** One element of raw data (`itemsize` bytes) as a Python value. */
@@ -115,8 +135,12 @@ function frombuffer(args: readonly PyValue[], ctx: HandlerContext): PyValue {
   return arr;
 }
 
-/** `scalar(dtype, raw)` → a plain value (numbers, bool, str, bytes, datetime64, complex). */
-function scalar(args: readonly PyValue[], ctx: HandlerContext): PyValue {
+/**
+ * `scalar(dtype, raw)` → a plain value (numbers, bool, str, bytes, datetime64, complex). In
+ * exact mode a scalar that would become a plain JS value stays an inert `PyObject` of the call
+ * (`module.scalar(dtype, raw)`), so it is written back as the same numpy type.
+ */
+function scalar(args: readonly PyValue[], ctx: HandlerContext, module: string): PyValue {
   arity(args, 1, 2, ctx, "numpy scalar");
   const dtype = dtypeArg(args[0], ctx);
   if (dtype.kind === "O") return args[1] ?? null;
@@ -125,6 +149,9 @@ function scalar(args: readonly PyValue[], ctx: HandlerContext): PyValue {
     ctx.fail("PICKLE_BAD_NUMPY", "scalar data length does not match its dtype");
   if (dtype.structured || dtype.kind === "V")
     return ctx.fail("PICKLE_BAD_NUMPY", "structured scalars are not supported");
+  // datetime64/timedelta64 already decode to PyDatetime64, which keeps the numpy type.
+  if (ctx.exact && dtype.kind !== "M" && dtype.kind !== "m")
+    return new PyObject(module, "scalar", [dtype, raw]);
   return elementValue(dtype, raw, ctx);
 }
 
@@ -146,6 +173,10 @@ export const NUMPY_GLOBALS: ReadonlyArray<readonly [string, string, GlobalSpec]>
   ...CORE_PREFIXES.flatMap((p) => [
     [`${p}.multiarray`, "_reconstruct", { call: reconstruct }] as const,
     [`${p}.numeric`, "_frombuffer", { call: frombuffer }] as const,
-    [`${p}.multiarray`, "scalar", { call: scalar }] as const,
+    [
+      `${p}.multiarray`,
+      "scalar",
+      { call: (args: readonly PyValue[], ctx: HandlerContext) => scalar(args, ctx, `${p}.multiarray`) },
+    ] as const,
   ]),
 ];

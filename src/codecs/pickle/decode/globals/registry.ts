@@ -4,16 +4,23 @@
  */
 
 import { PyObject, type PyValue } from "../../../../python/values.js";
+import type { DecodeBudget, DecodeStage } from "../../../decode-budget.js";
 import type { PickleDecodeErrorCode } from "../../errors.js";
 
 /** What a handler may use from the running decoder. */
 export interface HandlerContext {
   /** Throw a `PickleDecodeError` at the current opcode. */
   fail(code: PickleDecodeErrorCode, message: string): never;
-  /** Account for `bytes` of newly allocated memory against `maxTotalAllocation`. */
-  charge(bytes: number): void;
+  /** Account for `bytes` of newly allocated memory against the decode's `maxTotalAllocation`. */
+  charge(bytes: number, stage?: DecodeStage): void;
+  /** Account for `n` produced elements (and their slots) against the decode's budget. */
+  produce(n: number, stage: DecodeStage): void;
+  /** The decode's budget, shared by every stage (see decode-budget.ts). */
+  readonly budget: DecodeBudget;
   /** Integral Python floats come back as `PyFloat` (the `exactNumbers` option). */
   readonly exactNumbers: boolean;
+  /** The `exact` option: keep values (numpy scalars) in a form that re-encodes to the same Python value. */
+  readonly exact: boolean;
   /** `unknownGlobals: "placeholder"`: valid but unsupported pandas content leaves an inert placeholder. */
   readonly lenient: boolean;
   /** `dataFrameIndex` option. */

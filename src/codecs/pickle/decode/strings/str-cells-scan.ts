@@ -51,7 +51,10 @@ const APPENDS = 0x65;
 const APPEND = 0x61;
 const TUPLE = 0x74;
 
+/** Presize when the shape gives no cell count (the arrays grow from there). */
 const MIN_CELLS = 1024;
+/** Smallest presize from a shape: a 2-label column index needs no kilobytes of buffers. */
+const MIN_HINTED_CELLS = 16;
 /** Presizing from the shape is trusted up to this many cells; beyond, the arrays grow. */
 const MAX_PRESIZE = 1 << 22;
 /** First guess of UTF-8 bytes per cell when sizing the value buffer from the shape. */
@@ -72,7 +75,8 @@ export function scanStrCells(r: ByteReader, firstMemo: number, limits: CellsScan
   const buf = r.buf;
   const remaining = buf.length - start.pos;
   // Each cell takes at least one input byte, so the remaining input bounds the presize.
-  const cells = Math.max(MIN_CELLS, Math.min(limits.expectedCells ?? 0, remaining, MAX_PRESIZE));
+  const hinted = limits.expectedCells ?? 0;
+  const cells = hinted > 0 ? Math.max(MIN_HINTED_CELLS, Math.min(hinted, remaining, MAX_PRESIZE)) : MIN_CELLS;
   const st = new ScanState(
     buf,
     start,

@@ -84,6 +84,8 @@ function expandPlacement(p: PyValue | undefined, rows: number, ctx: HandlerConte
     const stop = p.stop ?? start + rows * step;
     const want = rows < 0 ? Math.max(0, Math.ceil((stop - start) / step)) : rows;
     if (want > ctx.maxContainerItems) ctx.fail("PICKLE_LIMIT_EXCEEDED", "block placement too long");
+    // Charged before expanding: over values we do not model (rows < 0) only the slice bounds it.
+    ctx.produce(want, "pandas");
     const out: number[] = [];
     for (let i = start; i < stop && out.length < want; i += step) out.push(i);
     if (out.length !== want)
@@ -92,6 +94,10 @@ function expandPlacement(p: PyValue | undefined, rows: number, ctx: HandlerConte
   }
   if (p instanceof NdArray && p.dtype && (p.dtype.kind === "i" || p.dtype.kind === "u")) {
     const typed = p.typed();
+    // A Series' one block (1-D values) is placed over its rows, which pandas ignores: an empty
+    // Series has an empty placement.
+    if (rows === 1 && (typed?.length ?? 0) === 0) return [0];
+    ctx.produce(typed?.length ?? 0, "pandas");
     const out: number[] = [];
     if (typed) for (let i = 0; i < typed.length; i++) out.push(Number(typed[i]));
     if (rows >= 0 && out.length !== rows)

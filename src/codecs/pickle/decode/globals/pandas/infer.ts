@@ -3,7 +3,14 @@
  * (and hand-built pickles) use: `DataFrame({name: list})` infers dtypes as pandas does for
  * the common cases, `Series(list, None, "dtype")` casts to an explicit dtype.
  */
-import { PyDatetime, PyFloat, PySentinel, PyTzInfo, type PyValue } from "../../../../../python/values.js";
+import {
+  PyDatetime,
+  PyFloat,
+  PySentinel,
+  PyStr,
+  PyTzInfo,
+  type PyValue,
+} from "../../../../../python/values.js";
 import type { NumericArray } from "../numpy-array.js";
 import { NpDtype } from "../numpy-dtype.js";
 import type { HandlerContext } from "../registry.js";
@@ -195,7 +202,8 @@ export function castColumn(values: PyValue[], dtype: string, ctx: HandlerContext
   if (dtype === "category") return categoryColumn(values, ctx);
   if (dtype === "string") {
     for (const v of values)
-      if (!isMissing(v) && typeof v !== "string") ctx.fail("PICKLE_BAD_PANDAS", "non-str in a string column");
+      if (!isMissing(v) && typeof v !== "string" && !(v instanceof PyStr))
+        ctx.fail("PICKLE_BAD_PANDAS", "non-str in a string column");
     return {
       kind: "string",
       dtypeName: "string",
