@@ -9,7 +9,8 @@ export type { BackendEntry, CacheBackend, DistributedLock } from "./backends/bac
 export { Cache } from "./cache/cache.js";
 export { RESULTS_BACKEND_NOT_CONFIGURED } from "./cache/cache-errors.js";
 export type { CacheMapping, CacheOptions, DeleteManyStrategy } from "./cache/cache-options.js";
-export type { BackendErrorPolicy } from "./cache/error-policy.js";
+export type { BackendErrorPolicy, CacheWarningLogger, CacheWarnings } from "./cache/error-policy.js";
+export { DEFAULT_CACHE_WARNINGS } from "./cache/error-policy.js";
 export {
   GET_OR_SET_DEFAULTS,
   type GetOrSetFactory,
@@ -57,7 +58,12 @@ export {
   CacheEncodeError,
   SupersetCacheError,
 } from "./core/errors.js";
-export { CacheManager, CacheManagerCloseError, type CacheManagerOptions } from "./manager/cache-manager.js";
+export {
+  CacheManager,
+  CacheManagerCloseError,
+  type CacheManagerOptions,
+  type ReadyOptions,
+} from "./manager/cache-manager.js";
 export { type CreateCacheOptions, createCache } from "./manager/create-cache.js";
 export type { NamedCacheConfigKey, SupersetCacheConfig } from "./manager/superset-config.js";
 export {
@@ -73,10 +79,12 @@ export {
   PyObject,
   PyOrderedDict,
   PySentinel,
+  PyStr,
   PyTime,
   PyTimedelta,
   PyTuple,
   PyTzInfo,
   PyUUID,
   type PyValue,
+  type Storable,
 } from "./python/values.js";

@@ -186,15 +186,24 @@ export class QueryCacheManager {
   }
 
   /**
-   * The manager's `dataCache`, with its `CACHE_DEFAULT_TIMEOUT` (SECONDS) as the write default.
-   * (Pass `manager.hashAlgorithm` as `algorithm` to the key functions when HASH_ALGORITHM is set.)
+   * The manager's `dataCache`, with its `CACHE_DEFAULT_TIMEOUT` (SECONDS) as the write default,
+   * its `supersetVersion` and its clock unless `options` name their own. (Spread
+   * `manager.keyOptions` into the key functions for the same version and HASH_ALGORITHM.)
    */
   static forManager(
-    manager: { readonly dataCache: Cache; readonly defaultTimeout: number },
+    manager: {
+      readonly dataCache: Cache;
+      readonly defaultTimeout: number;
+      readonly supersetVersion?: SupersetVersion | undefined;
+      readonly clock?: Clock;
+    },
     options: Omit<ChartDataOptions, "cacheDefaultTimeout"> = {},
   ): QueryCacheManager {
+    const supersetVersion = options.supersetVersion ?? manager.supersetVersion;
     return new QueryCacheManager(manager.dataCache, {
       ...options,
+      ...(supersetVersion ? { supersetVersion } : {}),
+      clock: options.clock ?? manager.clock ?? systemClock,
       cacheDefaultTimeout: manager.defaultTimeout,
     });
   }

@@ -16,6 +16,14 @@ export {
   SUPERSET_CACHE_DEFAULT_TIMEOUT,
 } from "./chart-data.js";
 export {
+  type ChartDataJsonOptions,
+  type ChartDataRecord,
+  type ChartDataResultJson,
+  chartDataResult,
+  DEFAULT_CHART_DATA_TEMPORAL,
+  type JsonValue,
+} from "./chart-data-json.js";
+export {
   type HashFromDictOptions,
   type HashFromStrOptions,
   hashFromDict,

@@ -18,6 +18,7 @@ import {
   PyTimedelta,
   PyUUID,
 } from "../python/values.js";
+import { floorDiv, timestampIsoformat, timestampNanos, tzOffsetAt } from "./pandas-timestamps.js";
 
 /** How `datetime_to_epoch` treats an aware datetime. */
 export type AwareDatetimeRule =
@@ -122,8 +123,8 @@ function timestampToEpochMillis(ts: PyDatetime64, rule: AwareDatetimeRule): numb
   let micros = toMicros(ts);
   if (ts.tz && rule === "replace") {
     // The stored value is UTC; `replace(tzinfo=UTC)` keeps the local wall clock instead.
-    const offset = ts.tz.offsetSeconds;
-    if (offset === null) unserializable(ts);
+    const offset = tzOffsetAt(ts.tz, Number(micros / 1000n));
+    if (offset === undefined) unserializable(ts);
     micros += BigInt(Math.round(offset * MICROS_PER_SECOND));
   }
   const secondsBig = floorDiv(micros, BigInt(MICROS_PER_SECOND));
@@ -131,22 +132,10 @@ function timestampToEpochMillis(ts: PyDatetime64, rule: AwareDatetimeRule): numb
   return (Number(secondsBig) + us / MICROS_PER_SECOND) * MILLIS_PER_SECOND;
 }
 
-const UNIT_NANOS: Readonly<Record<string, bigint>> = {
-  ns: 1n,
-  us: 1000n,
-  ms: 1_000_000n,
-  s: 1_000_000_000n,
-};
-
 function toMicros(ts: PyDatetime64): bigint {
-  const perUnit = UNIT_NANOS[ts.unit];
-  if (perUnit === undefined) unserializable(ts);
-  return floorDiv(ts.value * perUnit, NANOS_PER_MICRO);
-}
-
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+  const nanos = timestampNanos(ts);
+  if (nanos === undefined) unserializable(ts);
+  return floorDiv(nanos, NANOS_PER_MICRO);
 }
 
 /** Python's `str(timedelta)`: `[-]D day[s], H:MM:SS[.ffffff]`. */
@@ -245,13 +234,21 @@ export function jsonIntDttmSerOf(options: JsonHookOptions): (value: unknown) => 
   return hook;
 }
 
-/** `json_iso_dttm_ser`: datetimes and dates → `isoformat()`, else `base_json_conv` (or a placeholder when `pessimistic`). */
+/**
+ * `json_iso_dttm_ser`: datetimes, dates and pandas Timestamps → `isoformat()` (a Timestamp in a
+ * named zone shows its offset at that instant, from Node's IANA data), else `base_json_conv`
+ * (or a placeholder when `pessimistic`).
+ */
 export function makeJsonIsoDttmSer(
   options: JsonHookOptions & { pessimistic?: boolean } = {},
 ): (value: unknown) => unknown {
   const base = makeBaseJsonConv(options);
   return (value) => {
     if (value instanceof PyDatetime || value instanceof PyDate) return value.isoformat();
+    if (value instanceof PyDatetime64 && value.kind === "Timestamp") {
+      const text = timestampIsoformat(value);
+      if (text !== undefined) return text;
+    }
     try {
       return base(value);
     } catch (err) {

@@ -3,14 +3,11 @@
  * entry between releases. Boundaries marked "uncertain" are this library's best reading of
  * upstream history; every field can be overridden per call (`profile` option).
  */
+import type { HashAlgorithm, SupersetVersion } from "../config/superset-versions.js";
 import { CacheConfigError } from "../core/errors.js";
 import type { AwareDatetimeRule } from "./json-hooks.js";
 
-/** Supported `supersetVersion` values. `"5.0"` is an alias of `"4.1"` (same rules 4.1 – 5.x). */
-export type SupersetVersion = "4.0" | "4.1" | "5.0" | "6.0" | "6.1" | "master";
-
-/** Hash algorithms Superset accepts in `HASH_ALGORITHM`. */
-export type HashAlgorithm = "md5" | "sha256";
+export type { HashAlgorithm, SupersetVersion } from "../config/superset-versions.js";
 
 /**
  * How `hash_from_dict`/`md5_sha_from_dict` call simplejson:
@@ -146,14 +143,16 @@ export const SUPERSET_VERSIONS: readonly SupersetVersion[] = Object.keys(PROFILE
 export const DEFAULT_SUPERSET_VERSION: SupersetVersion = "6.1";
 
 /**
- * The profile of `version` (default {@link DEFAULT_SUPERSET_VERSION}), with `overrides` applied.
+ * The profile of `version` (default {@link DEFAULT_SUPERSET_VERSION}, with a one-time process
+ * warning `SUPERSET_VERSION_DEFAULT`), with `overrides` applied.
  * @throws CacheConfigError `UNSUPPORTED_SUPERSET_VERSION` for an unknown version.
  */
 export function versionProfile(
-  version: SupersetVersion = DEFAULT_SUPERSET_VERSION,
+  version?: SupersetVersion,
   overrides?: Partial<Omit<SupersetVersionProfile, "id">>,
 ): SupersetVersionProfile {
-  const base = PROFILES[version];
+  if (version === undefined) warnDefaultVersion();
+  const base = PROFILES[version ?? DEFAULT_SUPERSET_VERSION];
   if (!base) {
     throw new CacheConfigError(
       "UNSUPPORTED_SUPERSET_VERSION",
@@ -162,4 +161,19 @@ export function versionProfile(
     );
   }
   return overrides ? { ...base, ...overrides } : base;
+}
+
+let defaultVersionWarned = false;
+
+/**
+ * Once per process: no `supersetVersion` was given anywhere, so 6.1's rules apply, and with them
+ * sha256 keys, which an older Superset never reads.
+ */
+function warnDefaultVersion(): void {
+  if (defaultVersionWarned) return;
+  defaultVersionWarned = true;
+  process.emitWarning(
+    `no supersetVersion set: using Superset ${DEFAULT_SUPERSET_VERSION}'s rules, whose keys are sha256 unless HASH_ALGORITHM says otherwise (Superset 6.0 and older use md5); set supersetVersion on CacheManager or per call`,
+    { type: "SupersetCacheWarning", code: "SUPERSET_VERSION_DEFAULT" },
+  );
 }

@@ -143,11 +143,22 @@ const unused: [
   DoctorReport?,
 ] = [];
 const onEvent = (event: CacheOperationEvent): string => event.cache;
+interface ChartRow {
+  name: string;
+  value: number;
+}
+const chartRows: ChartRow[] = [{ name: "a", value: 1 }];
 
 await manager.dataCache.set("k", PyTuple.fromItems([1, 2]), 30);
 const value: PyValue | undefined = await manager.dataCache.get("k");
 await cache.set("x", "y");
 await direct.set("z", 1);
+await manager.dataCache.set("rows", chartRows);
+const rows = await manager.dataCache.get<ChartRow[]>("rows");
+const filled = await manager.dataCache.getOrSet<ChartRow[]>("filled", () => chartRows);
+if (rows?.[0]?.name !== "a" || filled[0]?.value !== 1) {
+  throw new SupersetCacheError("CONFIG_INVALID_VALUE", "typed rows did not round-trip");
+}
 const roundTrip = pickle.loads(dumps({ a: 1 }));
 const key: string = queryObjectCacheKey({ columns: ["a"] });
 if (!(manager instanceof CacheManager) || value === undefined || roundTrip === undefined || key.length === 0) {

@@ -15,6 +15,7 @@ import {
   type Vector,
   vectorFromArray,
 } from "apache-arrow";
+import type { DecodeBudget } from "../../codecs/decode-budget.js";
 import { PyDate, PyDatetime64, PyTzInfo } from "../../python/values.js";
 import type { ResultRecord, ResultsColumn } from "./types.js";
 
@@ -23,7 +24,8 @@ const JS_MAX_INTEGER = 2n ** 53n - 1n;
 const MS_PER_DAY = 86_400_000;
 const TIME_UNIT_NAMES = ["s", "ms", "us", "ns"] as const;
 
-type CellReader = (index: number) => unknown;
+/** Reads the cell at a row index. */
+export type CellReader = (index: number) => unknown;
 
 /** Rows of a Table as `df_to_records` gives them (null-prototype objects, Python-typed cells). */
 export function tableToRecords(table: Table): ResultRecord[] {
@@ -38,7 +40,11 @@ export function tableToRecords(table: Table): ResultRecord[] {
   return rows;
 }
 
-function cellReader(vector: Vector): CellReader {
+/**
+ * Reads one column's cells as `df_to_records` gives them: Int64 beyond 2^53 as a string,
+ * timestamps exactly (`PyDatetime64`, nanoseconds kept), dates as `PyDate`, the rest as `get`.
+ */
+export function cellReader(vector: Vector): CellReader {
   const type = vector.type as DataType;
   if (type.typeId === Type.Int && (type as unknown as { bitWidth: number }).bitWidth === 64) {
     return (i) => {
@@ -99,11 +105,14 @@ function tzFromArrow(name: string): PyTzInfo {
  * A Table from JSON-mode rows. Column order follows `columns` (then any other keys in first-seen
  * order). Types are inferred, since JSON does not carry them: all-null → Null, booleans → Bool,
  * integral numbers → Int64 when the column's declared `type` is integral or absent, other
- * numbers → Float64, strings → Utf8, anything else → Utf8 of its JSON text.
+ * numbers → Float64, strings → Utf8, anything else → Utf8 of its JSON text. `budget` (when
+ * decoding) is charged for every cell before any is built.
+ * @throws DecodeLimitError when `budget` runs out
  */
 export function recordsToTable(
   records: readonly ResultRecord[],
   columns: readonly ResultsColumn[] = [],
+  budget?: DecodeBudget,
 ): Table {
   const names: string[] = [];
   const seen = new Set<string>();
@@ -114,7 +123,14 @@ export function recordsToTable(
     }
   };
   for (const c of columns) add(c.column_name ?? c.name);
-  for (const row of records) for (const key of Object.keys(row)) add(key);
+  for (const row of records) {
+    const keys = Object.keys(row);
+    budget?.visit(keys.length + 1, "results");
+    for (const key of keys) add(key);
+  }
+  // Rows × columns cells are built whatever keys each row has: thousands of distinct keys over
+  // thousands of rows is quadratic in the input, so charge before building.
+  budget?.produce(names.length * records.length, "results");
   const declared = new Map(columns.map((c) => [c.column_name ?? c.name, c.type ?? null]));
   const vectors: Record<string, Vector> = Object.create(null);
   for (const name of names) {
@@ -148,8 +164,32 @@ function inferVector(values: unknown[], declaredType: string | null): Vector {
       new Float64(),
     );
   }
+  // `df_to_records` writes ints beyond 2^53 − 1 as strings: beside ints (or in a column declared
+  // integral) they are still one int column, kept exact as Int64 (read back: numbers and text).
+  const intColumn = declaredType === null || INTEGRAL_TYPE.test(declaredType);
+  if (
+    intColumn &&
+    (declaredType !== null || present.some((v) => typeof v !== "string")) &&
+    present.every((v) => typeof v === "bigint" || Number.isSafeInteger(v) || isWideIntText(v))
+  ) {
+    return vectorFromArray(
+      values.map((v) => (v === null || v === undefined ? null : BigInt(v as number | bigint | string))),
+      new Int64(),
+    );
+  }
   return vectorFromArray(
     values.map((v) => (v === null || v === undefined ? null : typeof v === "string" ? v : JSON.stringify(v))),
     new Utf8(),
   );
+}
+
+const INT64_MAX = 2n ** 63n - 1n;
+const WIDE_INT_TEXT = /^-?\d{16,19}$/;
+
+/** Text of an int `df_to_records` had to write as a string: beyond 2^53 − 1, within int64. */
+function isWideIntText(v: unknown): boolean {
+  if (typeof v !== "string" || !WIDE_INT_TEXT.test(v)) return false;
+  const n = BigInt(v);
+  const abs = n < 0n ? -n : n;
+  return abs > JS_MAX_INTEGER && n <= INT64_MAX && n >= -INT64_MAX - 1n;
 }

@@ -9,11 +9,14 @@
  * The stored bytes do not say which mode wrote them: reader and writer must agree
  * (`RESULTS_BACKEND_USE_MSGPACK`).
  */
-import { Table } from "apache-arrow";
+import { Table, Type } from "apache-arrow";
+import { DecodeBudget, type DecodeBudgetLimits, typedEngineLimits } from "../../codecs/decode-budget.js";
 import { dumps as pyjsonDumps } from "../../codecs/json/index.js";
+import { stdlibJsonLoads } from "../../codecs/json/stdlib-decode.js";
 import { ipcStreamToTable, tableToIpcStream } from "./arrow-ipc.js";
 import { recordsToTable, tableToRecords } from "./arrow-records.js";
 import { ResultsDecodeError, ResultsEncodeError } from "./errors.js";
+import { scanJson, scanMsgpack } from "./payload-scan.js";
 import { isoDttmDefault, toMsgpackNative } from "./python-default.js";
 import { packPython, unpackPython } from "./python-msgpack.js";
 import type {
@@ -44,6 +47,12 @@ export interface DecodeResultsOptions {
   dataAs?: "table" | "raw";
   /** Cap on the inflated payload size, bytes. Default 1 GiB. */
   maxInflatedBytes?: number;
+  /**
+   * The decode's budget (see docs/hostile-input.md): elements, bytes and nodes that msgpack,
+   * JSON and record→Arrow conversion may build, scaled by default with the stored (compressed)
+   * size: 16 elements and 64 bytes per stored byte, at least 4,194,304 elements and 64 MiB.
+   */
+  limits?: Partial<DecodeBudgetLimits>;
 }
 
 const utf8Encoder = new TextEncoder();
@@ -70,7 +79,8 @@ export function encodeResultsPayload(
 /**
  * Inflate and parse a stored results payload; `data` comes back as an Arrow Table (or null).
  * @throws ResultsDecodeError with code `RESULTS_ZLIB_INVALID`, `RESULTS_TOO_LARGE`,
- *   `RESULTS_MSGPACK_INVALID`, `RESULTS_JSON_INVALID`, `RESULTS_ARROW_INVALID` or `RESULTS_PAYLOAD_INVALID`
+ *   `RESULTS_MSGPACK_INVALID`, `RESULTS_JSON_INVALID`, `RESULTS_ARROW_INVALID` or `RESULTS_PAYLOAD_INVALID`;
+ *   DecodeLimitError (`DECODE_*_LIMIT`, with the stage) when `limits` run out
  */
 export function decodeResultsPayload(
   bytes: Uint8Array,
@@ -85,11 +95,17 @@ export function decodeResultsPayload(
   options: DecodeResultsOptions = {},
 ): DecodedResultsPayload<unknown> {
   const useMsgpack = options.useMsgpack ?? true;
-  const inflated = zlibDecompress(bytes, options.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES);
-  const parsed = useMsgpack ? parseMsgpack(inflated) : parseJson(inflated);
-  const payload = checkShape(parsed);
-  if (options.dataAs === "raw") return payload;
-  return mapPayloadData(payload, (data, columns) => dataToTable(data, columns)) as DecodedResultsPayload;
+  const budget = new DecodeBudget(bytes.length, options.limits);
+  return typedEngineLimits("results", () => {
+    const inflated = zlibDecompress(bytes, options.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES);
+    const payload = withModeHint(inflated, useMsgpack, () =>
+      checkShape(useMsgpack ? parseMsgpack(inflated, budget) : parseJson(inflated, budget)),
+    );
+    if (options.dataAs === "raw") return payload;
+    return mapPayloadData(payload, (data, columns) =>
+      dataToTable(data, columns, budget),
+    ) as DecodedResultsPayload;
+  });
 }
 
 type DataMapper = (data: unknown, columns: ResultsColumn[]) => unknown;
@@ -126,17 +142,48 @@ function dataForJson(data: unknown): ResultRecord[] | null {
   throw new ResultsEncodeError("`data` must be an Arrow Table, rows of records or null");
 }
 
-function dataToTable(data: unknown, columns: ResultsColumn[]): Table | null {
+function dataToTable(data: unknown, columns: unknown, budget: DecodeBudget): Table | null {
   if (data === null || data === undefined) return null;
-  if (data instanceof Uint8Array) return ipcStreamToTable(data);
-  if (Array.isArray(data)) return recordsToTable(data as ResultRecord[], columns);
+  if (data instanceof Uint8Array) return chargeBufferlessRows(ipcStreamToTable(data), budget);
+  if (Array.isArray(data)) return recordsToTable(checkRecords(data), checkColumns(columns), budget);
   throw new ResultsDecodeError(
     "RESULTS_PAYLOAD_INVALID",
     `\`data\` holds a ${typeof data}, not IPC bytes or records`,
   );
 }
 
-function parseMsgpack(bytes: Uint8Array): unknown {
+/**
+ * Rows of a record batch whose columns are all of type Null (or that has none) cost no bytes in
+ * the IPC body, so a 2^40-row claim passes the data check: charge them as elements.
+ */
+function chargeBufferlessRows(table: Table, budget: DecodeBudget): Table {
+  for (const batch of table.batches) {
+    const children = batch.data.children;
+    if (children.every((c) => c.typeId === Type.Null))
+      budget.produce(batch.numRows * Math.max(1, children.length), "arrow");
+  }
+  return table;
+}
+
+const isRecord = (v: unknown): boolean =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
+
+function checkRecords(rows: unknown[]): ResultRecord[] {
+  for (const row of rows)
+    if (!isRecord(row))
+      throw new ResultsDecodeError("RESULTS_PAYLOAD_INVALID", "a row of `data` is not a map");
+  return rows as ResultRecord[];
+}
+
+function checkColumns(columns: unknown): ResultsColumn[] {
+  if (columns === null || columns === undefined) return [];
+  if (!Array.isArray(columns) || !columns.every(isRecord))
+    throw new ResultsDecodeError("RESULTS_PAYLOAD_INVALID", "`columns` is not a list of maps");
+  return columns as ResultsColumn[];
+}
+
+function parseMsgpack(bytes: Uint8Array, budget: DecodeBudget): unknown {
+  scanMsgpack(bytes, budget);
   let value: unknown;
   try {
     value = unpackPython(bytes);
@@ -176,9 +223,12 @@ function checkPlainMsgpack(value: unknown, depth: number): void {
   for (const key of Object.keys(value)) checkPlainMsgpack((value as Record<string, unknown>)[key], depth + 1);
 }
 
-function parseJson(bytes: Uint8Array): unknown {
+function parseJson(bytes: Uint8Array, budget: DecodeBudget): unknown {
+  scanJson(bytes, budget);
   try {
-    return JSON.parse(utf8Decoder.decode(bytes));
+    const text = utf8Decoder.decode(bytes);
+    // simplejson writes ints of any size as numbers; JSON.parse would round those beyond 2^53.
+    return BIG_INT_NUMBER.test(text) ? stdlibJsonLoads(bytes, { allowNan: false }) : JSON.parse(text);
   } catch (err) {
     throw new ResultsDecodeError(
       "RESULTS_JSON_INVALID",
@@ -187,6 +237,42 @@ function parseJson(bytes: Uint8Array): unknown {
         cause: err,
       },
     );
+  }
+}
+
+/** A JSON number of 16+ digits (not inside a string): may exceed 2^53. */
+const BIG_INT_NUMBER = /[:,[]\s*-?\d{16}/;
+const MSGPACK_MAP_16 = 0xde;
+const MSGPACK_MAP_32 = 0xdf;
+
+/** Msgpack payloads are maps: a fixmap, map16 or map32 header. */
+function looksLikeMsgpack(bytes: Uint8Array): boolean {
+  const b = bytes[0] ?? 0;
+  return (b >= 0x80 && b <= 0x8f) || b === MSGPACK_MAP_16 || b === MSGPACK_MAP_32;
+}
+
+/** JSON payloads are objects: `{` … `}` around optional whitespace. */
+function looksLikeJson(bytes: Uint8Array): boolean {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1").trim();
+  return text.startsWith("{") && text.endsWith("}");
+}
+
+/**
+ * Runs the parse; a decode failure on bytes that look like the other mode's says which setting
+ * wrote them (the stored bytes carry no marker, so a mismatched RESULTS_BACKEND_USE_MSGPACK
+ * otherwise reads as corrupt data).
+ */
+function withModeHint<T>(inflated: Uint8Array, useMsgpack: boolean, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (!(err instanceof ResultsDecodeError)) throw err;
+    const other = useMsgpack ? looksLikeJson(inflated) : looksLikeMsgpack(inflated);
+    if (!other) throw err;
+    const hint = useMsgpack
+      ? "the payload looks like JSON text: it was written with RESULTS_BACKEND_USE_MSGPACK = False, read it with useMsgpack: false"
+      : "the payload looks like msgpack: it was written with RESULTS_BACKEND_USE_MSGPACK = True, read it with useMsgpack: true";
+    throw new ResultsDecodeError(err.code, `${err.message}; ${hint}`, { cause: err.cause ?? err });
   }
 }
 

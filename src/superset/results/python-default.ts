@@ -8,6 +8,7 @@ import { Table } from "apache-arrow";
 import { isPlainObject } from "../../python/dicts.js";
 import { PyDatetime, PyDatetime64, PyEnum, PyFloat, PySentinel, PyTzInfo } from "../../python/values.js";
 import { makeJsonIsoDttmSer } from "../json-hooks.js";
+import { timestampIsoformat, timestampNanos } from "../pandas-timestamps.js";
 import { ResultsEncodeError } from "./errors.js";
 
 /** A float that must be written as msgpack float64 even when its value is integral. */
@@ -112,53 +113,23 @@ function dateIso(d: Date): string {
 }
 
 const UTC_TZ = new PyTzInfo("utc", 0, "UTC");
-const UNIT_PER_SECOND: Readonly<Record<string, bigint>> = {
-  s: 1n,
-  ms: 1000n,
-  us: 1_000_000n,
-  ns: 1_000_000_000n,
-};
-const NANOS_PER_SECOND = 1_000_000_000n;
-const MILLIS_PER_SECOND = 1000;
 
-/** pandas `Timestamp.isoformat()`: `.ffffff` when sub-second, nine digits when nanoseconds are set. */
+/**
+ * pandas `Timestamp.isoformat()` (pandas-timestamps.ts): `.ffffff` when sub-second, nine digits
+ * when nanoseconds are set, the offset of an aware value (named zones from Node's IANA data).
+ * @throws ResultsEncodeError for timedeltas, an unknown unit or a zone Node does not know
+ */
 export function timestampIso(v: PyDatetime64): string {
   if (v.kind !== "datetime64" && v.kind !== "Timestamp") {
     throw new ResultsEncodeError(`cannot serialize numpy/pandas ${v.kind}`);
   }
-  const perSecond = UNIT_PER_SECOND[v.unit];
-  if (perSecond === undefined) throw new ResultsEncodeError(`unsupported datetime64 unit ${v.unit}`);
-  const offset = v.tz ? v.tz.offsetSeconds : 0;
-  if (offset === null) throw new ResultsEncodeError(`offset of zone ${v.tz?.name ?? "?"} is not known`);
-  const local = v.value + BigInt(offset) * perSecond;
-  let secs = local / perSecond;
-  let frac = local % perSecond;
-  if (frac < 0n) {
-    frac += perSecond;
-    secs -= 1n;
-  }
-  const nanos = (frac * NANOS_PER_SECOND) / perSecond;
-  const d = new Date(Number(secs) * MILLIS_PER_SECOND);
-  const wall = new PyDatetime(
-    d.getUTCFullYear(),
-    d.getUTCMonth() + 1,
-    d.getUTCDate(),
-    d.getUTCHours(),
-    d.getUTCMinutes(),
-    d.getUTCSeconds(),
-  ).isoformat();
-  let fraction = "";
-  if (nanos % 1000n !== 0n) fraction = `.${String(nanos).padStart(9, "0")}`;
-  else if (nanos !== 0n) fraction = `.${String(nanos / 1000n).padStart(6, "0")}`;
-  return wall + fraction + (v.tz ? offsetText(offset) : "");
-}
-
-function offsetText(offsetSeconds: number): string {
-  const sign = offsetSeconds < 0 ? "-" : "+";
-  const abs = Math.abs(offsetSeconds);
-  const hh = String(Math.floor(abs / 3600)).padStart(2, "0");
-  const mm = String(Math.floor((abs % 3600) / 60)).padStart(2, "0");
-  return `${sign}${hh}:${mm}`;
+  const text = timestampIsoformat(v);
+  if (text !== undefined) return text;
+  throw new ResultsEncodeError(
+    timestampNanos(v) === undefined
+      ? `unsupported datetime64 unit ${v.unit}`
+      : `offset of zone ${v.tz?.name ?? "?"} is not known`,
+  );
 }
 
 function describe(value: unknown): string {
