@@ -1,12 +1,14 @@
 /** CLI `invalidate`: Superset's cache-key invalidation through the cache_keys table. */
 
+import { redactText } from "../core/redact.js";
 import { CacheManager } from "../manager/cache-manager.js";
 import type { SupersetCacheConfig } from "../manager/superset-config.js";
 import { invalidate } from "../ops/invalidate.js";
 import type { SupersetVersion } from "../superset/versions.js";
-import type { CliSettings } from "./cli-config.js";
+import { type CliSettings, knownSecrets } from "./cli-config.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import type { CommandOutput } from "./redis-commands.js";
+import { toCliError } from "./redis-connection.js";
 
 export interface InvalidateFlags {
   datasourceUids: readonly string[];
@@ -42,7 +44,10 @@ export async function invalidateCommand(s: CliSettings, f: InvalidateFlags): Pro
   try {
     manager = new CacheManager({ SQLALCHEMY_DATABASE_URI: databaseUri, ...config });
   } catch (err) {
-    throw new CliError(EXIT.USAGE, (err as Error).message);
+    // A bad config or URI is a usage error; its message is masked (the URI's password may hold / or ?).
+    throw new CliError(EXIT.USAGE, redactText((err as Error).message, knownSecrets(s, [databaseUri])), {
+      cause: err,
+    });
   }
   try {
     const r = await invalidate(
@@ -57,8 +62,7 @@ export async function invalidateCommand(s: CliSettings, f: InvalidateFlags): Pro
     const text = `${r.keys.length} keys recorded, ${r.deleted.length} deleted from ${r.cache}, ${r.rowsDeleted} cache_keys rows removed`;
     return { json: r, text };
   } catch (err) {
-    if (err instanceof CliError) throw err;
-    throw new CliError(EXIT.BACKEND, (err as Error).message);
+    throw toCliError(err, knownSecrets(s, [databaseUri]), s.commandTimeoutSeconds);
   } finally {
     await manager.close();
   }

@@ -4,15 +4,15 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { doctor } from "../ops/doctor.js";
-import { lintSupersetConfig } from "../ops/doctor-superset-checks.js";
-import type { SizingTier } from "../ops/doctor-types.js";
+import { redactText } from "../core/redact.js";
 import { PyDatetime } from "../python/values.js";
 import type { QueryObjectInput } from "../superset/query-object-key.js";
 import { queryObjectCacheKey } from "../superset/query-object-key.js";
 import type { SupersetVersion } from "../superset/versions.js";
-import { requireUrl, resolveCliSettings } from "./cli-config.js";
+import { knownSecrets, resolveCliSettings } from "./cli-config.js";
+import { doctorCommand } from "./doctor-command.js";
 import { CliError, EXIT } from "./exit-codes.js";
+import { MAX_ENTRY_TIMEOUT_SECONDS, numberFlag } from "./flags.js";
 import { COMMAND_HELP, GLOBAL_OPTIONS, USAGE } from "./help.js";
 import { invalidateCommand } from "./invalidate-command.js";
 import {
@@ -24,13 +24,17 @@ import {
   setCommand,
   statsCommand,
 } from "./redis-commands.js";
-import { warmCommand } from "./warm-command.js";
+import { toCliError } from "./redis-connection.js";
+import { escapeControl } from "./render.js";
+import { uiCommand } from "./ui-command.js";
+import { type WarmFlags, warmCommand } from "./warm-command.js";
 
 const OPTIONS = {
   config: { type: "string" },
   url: { type: "string" },
   cache: { type: "string" },
   prefix: { type: "string" },
+  "command-timeout": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   match: { type: "string" },
@@ -56,6 +60,9 @@ const OPTIONS = {
   concurrency: { type: "string" },
   "cold-only": { type: "boolean" },
   "dry-run": { type: "boolean" },
+  port: { type: "string" },
+  host: { type: "string" },
+  "allow-writes": { type: "boolean" },
 } as const;
 
 function arg(positionals: string[], i: number, name: string, command: string): string {
@@ -64,46 +71,28 @@ function arg(positionals: string[], i: number, name: string, command: string): s
   return v;
 }
 
-function numberFlag(v: string | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new CliError(EXIT.USAGE, `--${name} must be a number, got ${v}`);
-  return n;
-}
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
 
-async function doctorCommand(
-  url: string,
-  tier: string | undefined,
-  windowMs: number | undefined,
-  supersetConfig: Readonly<Record<string, unknown>> | undefined,
-): Promise<CommandOutput> {
-  const read = await doctor(url, {
-    ...(tier ? { tier: tier as SizingTier } : {}),
-    ...(windowMs !== undefined ? { evictionWindowMs: windowMs } : {}),
-  }).catch((err: Error) => {
-    throw new CliError(EXIT.BACKEND, `doctor could not read ${url}: ${err.message}`);
-  });
-  // A Superset config from --config is linted too (e.g. DATA_CACHE_CONFIG left as NullCache).
-  const lint = supersetConfig ? lintSupersetConfig(supersetConfig) : [];
-  const report =
-    lint.length === 0
-      ? read
-      : {
-          ...read,
-          findings: [...lint, ...read.findings],
-          status: read.status === "critical" ? read.status : "warning",
-        };
-  const lines = report.findings.map(
-    (f) => `[${f.severity}] ${f.id}: ${f.title}\n    ${f.detail}\n    fix: ${f.fix}`,
-  );
-  const text = `Redis ${report.version ?? "?"} at ${report.url}: ${report.status}\n${lines.join("\n")}`;
-  const exitCode =
-    report.status === "critical"
-      ? EXIT.DOCTOR_CRITICAL
-      : report.status === "warning"
-        ? EXIT.DOCTOR_WARNING
-        : EXIT.OK;
-  return { json: report, text, exitCode };
+/** The flags of `warm` (also how `ui` warms a chart). */
+function warmFlags(v: Values): WarmFlags {
+  return {
+    strategy: v.strategy,
+    topN: v["top-n"],
+    since: v.since,
+    tags: v.tag ?? [],
+    databaseUri: v["database-uri"],
+    via: v.via,
+    supersetUrl: v["superset-url"],
+    username: v.username,
+    accessToken: v["access-token"],
+    brokerUrl: v["broker-url"],
+    queue: v.queue,
+    globalKeyPrefix: v["global-keyprefix"],
+    concurrency: v.concurrency,
+    coldOnly: v["cold-only"] === true,
+    dryRun: v["dry-run"] === true,
+    supersetVersion: v["superset-version"],
+  };
 }
 
 /** `2024-01-15T10:30:00[.ffffff]` → naive PyDatetime (the dataset's changed_on, UTC). */
@@ -143,6 +132,21 @@ function keyCommand(
   return { json: { key, supersetVersion: version ?? null, datasourceUid: datasourceUid ?? null }, text: key };
 }
 
+/** Secrets given as flags or environment variables (beyond the Redis URL and the config file). */
+function secretFlags(v: Record<string, unknown>): (string | undefined)[] {
+  const env = process.env;
+  return [
+    v["database-uri"],
+    v["access-token"],
+    v["broker-url"],
+    env.SUPERSET_CACHE_DATABASE_URI,
+    env.SUPERSET_CACHE_ACCESS_TOKEN,
+    env.SUPERSET_CACHE_PASSWORD,
+    env.SUPERSET_CACHE_SESSION_COOKIE,
+    env.SUPERSET_CACHE_BROKER_URL,
+  ].map((x) => (typeof x === "string" ? x : undefined));
+}
+
 /** Run the CLI with `argv` (without node and script). Writes to stdout/stderr. @returns the exit code */
 export async function run(argv: readonly string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
@@ -159,15 +163,18 @@ export async function run(argv: readonly string[]): Promise<number> {
     return v.help ? EXIT.OK : EXIT.USAGE;
   }
   if (!COMMAND_HELP[command]) {
-    process.stderr.write(`unknown command: ${command}\n\n${USAGE}\n`);
+    process.stderr.write(`unknown command: ${escapeControl(command)}\n\n${USAGE}\n`);
     return EXIT.USAGE;
   }
   if (v.help) {
     process.stdout.write(`${COMMAND_HELP[command]}\n\n${GLOBAL_OPTIONS}\n`);
     return EXIT.OK;
   }
+  // Masked wherever they appear in what the command prints on stderr.
+  let secrets = knownSecrets(undefined, secretFlags(v));
   try {
     const s = resolveCliSettings(v);
+    secrets = knownSecrets(s, secretFlags(v));
     let out: CommandOutput;
     switch (command) {
       case "inspect":
@@ -184,7 +191,12 @@ export async function run(argv: readonly string[]): Promise<number> {
           s,
           arg(rest, 0, "KEY", command),
           arg(rest, 1, "JSON", command),
-          numberFlag(v.timeout, "timeout"),
+          numberFlag(v.timeout, "timeout", {
+            min: 0,
+            max: MAX_ENTRY_TIMEOUT_SECONDS,
+            integer: true,
+            unit: "seconds",
+          }),
         );
         break;
       case "delete":
@@ -202,32 +214,22 @@ export async function run(argv: readonly string[]): Promise<number> {
         out = await statsCommand(s);
         break;
       case "warm":
-        out = await warmCommand(s, {
-          strategy: v.strategy,
-          topN: v["top-n"],
-          since: v.since,
-          tags: v.tag ?? [],
+        out = await warmCommand(s, warmFlags(v));
+        break;
+      case "ui":
+        out = await uiCommand(s, {
+          port: v.port,
+          host: v.host,
+          allowWrites: v["allow-writes"] === true,
+          redisUrl: v.url ?? process.env.SUPERSET_CACHE_REDIS_URL,
           databaseUri: v["database-uri"],
-          via: v.via,
-          supersetUrl: v["superset-url"],
-          username: v.username,
-          accessToken: v["access-token"],
-          brokerUrl: v["broker-url"],
-          queue: v.queue,
-          globalKeyPrefix: v["global-keyprefix"],
-          concurrency: v.concurrency,
-          coldOnly: v["cold-only"] === true,
-          dryRun: v["dry-run"] === true,
           supersetVersion: v["superset-version"],
+          target: v.target,
+          warm: warmFlags(v),
         });
         break;
       case "doctor":
-        out = await doctorCommand(
-          requireUrl(s),
-          v.tier,
-          numberFlag(v["window-ms"], "window-ms"),
-          s.supersetConfig as Readonly<Record<string, unknown>> | undefined,
-        );
+        out = await doctorCommand(s, { tier: v.tier, windowMs: v["window-ms"] });
         break;
       default:
         out = keyCommand(
@@ -240,11 +242,13 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${v.json ? JSON.stringify(out.json, null, 2) : out.text}\n`);
     return out.exitCode ?? EXIT.OK;
   } catch (err) {
-    if (err instanceof CliError) {
-      process.stderr.write(`superset-cache ${command}: ${err.message}\n`);
-      return err.exitCode;
-    }
-    process.stderr.write(`superset-cache ${command}: ${(err as Error).stack ?? String(err)}\n`);
-    return EXIT.BACKEND;
+    // Typed errors keep their exit code (timeout, auth, usage, decode); messages are masked and escaped.
+    const e = toCliError(err, secrets);
+    process.stderr.write(
+      `superset-cache ${command}: ${escapeControl(redactText(e.message, secrets), true)}\n`,
+    );
+    if (process.env.SUPERSET_CACHE_DEBUG && err instanceof Error && err.stack)
+      process.stderr.write(`${escapeControl(redactText(err.stack, secrets), true)}\n`);
+    return e.exitCode;
   }
 }

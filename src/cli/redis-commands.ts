@@ -1,19 +1,21 @@
 /** CLI commands that read or write Redis: inspect, keys, get, set, delete, stats. */
-import { Redis } from "ioredis";
 import { parseInfo } from "../backends/redis/info.js";
+import { parseRedisUrl } from "../backends/redis/url.js";
 import type { Cache } from "../cache/cache.js";
 import type { FlaskCacheConfig } from "../config/config-types.js";
 import { createCache } from "../manager/create-cache.js";
 import type { SupersetCacheConfig } from "../manager/superset-config.js";
+import { type DecodedEntry, decodeEntry } from "../ops/decode-entry.js";
 import { BUILTIN_PREFIXES, classify } from "../ops/doctor-collect.js";
 import type { KnownPrefix } from "../ops/doctor-types.js";
 import type { PyValue } from "../python/values.js";
-import { type CliSettings, requireUrl } from "./cli-config.js";
-import { decodeEntry } from "./decode-entry.js";
+import { type CliSettings, redisTargetOf, requireUrl } from "./cli-config.js";
+import { DEFAULT_JSON_LIMITS, DEFAULT_TEXT_LIMITS, toDisplay } from "./display-value.js";
 import { CliError, EXIT } from "./exit-codes.js";
-import { renderText, textTable, toDisplay } from "./render.js";
+import { toCliError, withRedis } from "./redis-connection.js";
+import { escapeControl, renderText, textTable } from "./render.js";
 
-/** What a command prints: the JSON form (for --json) and the text form. */
+/** What a command prints: the JSON form (for --json) and the text form (either may be a lazy getter). */
 export interface CommandOutput {
   json: unknown;
   text: string;
@@ -23,6 +25,10 @@ export interface CommandOutput {
 const SCAN_COUNT = 1000;
 const PROGRESS_EVERY_KEYS = 10_000;
 const PROGRESS_BAR_WIDTH = 30;
+/** Flask-Caching's prefix when a cache dict sets none. */
+const FLASK_CACHING_DEFAULT_PREFIX = "flask_cache_";
+/** Decimal places of ratios in `stats`. */
+const RATIO_DECIMALS = 4;
 
 /** `[#######.......]  45%  45000/100000 keys` (DBSIZE is the total; SCAN may return a key twice). */
 function progressBar(scanned: number, total: number): string {
@@ -30,80 +36,79 @@ function progressBar(scanned: number, total: number): string {
   const filled = Math.round(share * PROGRESS_BAR_WIDTH);
   return `[${"#".repeat(filled)}${".".repeat(PROGRESS_BAR_WIDTH - filled)}] ${String(Math.round(share * 100)).padStart(3)}%  ${scanned}/${total} keys`;
 }
-const CONNECT_TIMEOUT_MS = 3000;
 
-export async function withRedis<T>(url: string, run: (r: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: CONNECT_TIMEOUT_MS,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-  } catch (err) {
-    throw new CliError(EXIT.BACKEND, `cannot connect to Redis: ${(err as Error).message}`);
-  }
-  try {
-    return await run(client);
-  } finally {
-    client.disconnect();
-  }
-}
-
-function decodeOrFail(key: string, stored: Buffer | null): ReturnType<typeof decodeEntry> {
+function decodeOrFail(key: string, stored: Buffer | null): DecodedEntry {
   if (stored === null) throw new CliError(EXIT.NOT_FOUND, `no such key: ${key}`);
   try {
     return decodeEntry(stored);
   } catch (err) {
-    throw new CliError(EXIT.DECODE, `cannot decode ${key}: ${(err as Error).message}`);
+    throw new CliError(EXIT.DECODE, `cannot decode ${key}: ${(err as Error).message}`, { cause: err });
   }
 }
 
-function entryOutput(
-  key: string,
-  entry: ReturnType<typeof decodeEntry>,
-  ttl: number | undefined,
-): CommandOutput {
-  const json = {
-    key,
-    format: entry.format,
-    kind: entry.kind,
-    bytes: entry.bytes,
-    ...(ttl !== undefined ? { ttlSeconds: ttl } : {}),
-    ...(entry.image ? { image: entry.image } : {}),
-    value: toDisplay(entry.value),
+/** Render lazily (only the form printed), bounded, and with render failures as decode failures (exit 4). */
+function rendered<T>(key: string, render: () => T): T {
+  try {
+    return render();
+  } catch (err) {
+    throw new CliError(EXIT.DECODE, `cannot render ${key}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function entryOutput(key: string, entry: DecodedEntry, ttl: number | undefined): CommandOutput {
+  return {
+    get json() {
+      return rendered(key, () => ({
+        key,
+        format: entry.format,
+        kind: entry.kind,
+        bytes: entry.bytes,
+        ...(ttl !== undefined ? { ttlSeconds: ttl } : {}),
+        ...(entry.image ? { image: entry.image } : {}),
+        value: toDisplay(entry.value, DEFAULT_JSON_LIMITS),
+      }));
+    },
+    get text() {
+      return rendered(key, () => {
+        const head = `${escapeControl(key)}  ${entry.kind} (${entry.format}, ${entry.bytes} bytes${ttl !== undefined ? `, ttl ${ttl} s` : ""})`;
+        const body = entry.image
+          ? `image ${entry.image.type}${entry.image.width ? ` ${entry.image.width}×${entry.image.height}` : ""}`
+          : renderText(toDisplay(entry.value, DEFAULT_TEXT_LIMITS), entry.kind);
+        return `${head}\n${body}`;
+      });
+    },
   };
-  const head = `${key}  ${entry.kind} (${entry.format}, ${entry.bytes} bytes${ttl !== undefined ? `, ttl ${ttl} s` : ""})`;
-  const body = entry.image
-    ? `image ${entry.image.type}${entry.image.width ? ` ${entry.image.width}×${entry.image.height}` : ""}`
-    : renderText(toDisplay(entry.value));
-  return { json, text: `${head}\n${body}` };
 }
 
 /** `inspect KEY`: decode the entry stored under the exact Redis key. */
 export async function inspectCommand(s: CliSettings, key: string): Promise<CommandOutput> {
-  return withRedis(requireUrl(s), async (r) => {
+  return withRedis(redisTargetOf(s), s.commandTimeoutSeconds, "inspect", async (r) => {
     const [stored, ttl] = await Promise.all([r.getBuffer(key), r.ttl(key)]);
     return entryOutput(key, decodeOrFail(key, stored), ttl >= 0 ? ttl : undefined);
   });
 }
 
-/** Prefixes of the named caches in the config file (same URL), then the built-in ones. */
-function prefixesOf(s: CliSettings): KnownPrefix[] {
+/**
+ * Prefixes of the config file's named caches (`CACHE_KEY_PREFIX`, or Flask-Caching's default
+ * `flask_cache_` for a Redis cache that sets none) and `--prefix`, labelled by cache name; the
+ * built-in Superset/Celery/session prefixes label the rest.
+ */
+export function prefixesOf(s: CliSettings): KnownPrefix[] {
   const out: KnownPrefix[] = [];
-  const config = s.supersetConfig ?? {};
-  for (const [name, dict] of Object.entries(config)) {
+  for (const [name, dict] of Object.entries(s.supersetConfig ?? {})) {
     const d = dict as FlaskCacheConfig | null;
-    if (d && typeof d === "object" && typeof d.CACHE_KEY_PREFIX === "string" && d.CACHE_KEY_PREFIX !== "")
-      out.push({
-        prefix: d.CACHE_KEY_PREFIX,
-        role: name === "RESULTS_BACKEND" ? "results" : "cache",
-        cacheName: name,
-      });
+    if (!d || typeof d !== "object" || Array.isArray(d)) continue;
+    const prefix =
+      typeof d.CACHE_KEY_PREFIX === "string"
+        ? d.CACHE_KEY_PREFIX
+        : /redis/i.test(String(d.CACHE_TYPE ?? ""))
+          ? FLASK_CACHING_DEFAULT_PREFIX
+          : "";
+    if (prefix !== "")
+      out.push({ prefix, role: name === "RESULTS_BACKEND" ? "results" : "cache", cacheName: name });
   }
-  if (s.prefix) out.push({ prefix: s.prefix, role: "cache", cacheName: s.cacheName });
+  if (s.prefix && !out.some((p) => p.prefix === s.prefix))
+    out.push({ prefix: s.prefix, role: "cache", cacheName: s.cacheName });
   return [...out, ...BUILTIN_PREFIXES];
 }
 
@@ -114,8 +119,7 @@ export async function keysCommand(
   progress: boolean,
 ): Promise<CommandOutput> {
   const prefixes = prefixesOf(s);
-  return withRedis(requireUrl(s), async (r) => {
-    const db = Number(new URL(requireUrl(s)).pathname.slice(1) || 0);
+  return withRedis(redisTargetOf(s), s.commandTimeoutSeconds, "keys", async (r, db) => {
     const groups = new Map<string, { name: string; prefix: string; keys: number; bytes: number }>();
     const total = progress ? await r.dbsize() : 0;
     let cursor = "0";
@@ -148,31 +152,48 @@ export async function keysCommand(
     const list = [...groups.values()].sort((a, b) => b.bytes - a.bytes);
     const text = textTable(
       ["cache", "prefix", "keys", "bytes"],
-      list.map((g) => [g.name, g.prefix || "(none)", String(g.keys), String(g.bytes)]),
+      list.map((g) => [g.name, g.prefix === "" ? "(none)" : g.prefix, String(g.keys), String(g.bytes)]),
     );
     return { json: { db, scanned, groups: list }, text: `${text}\n${scanned} keys in db ${db}` };
   });
 }
 
-/** A Cache over the configured Redis with the named cache's settings (prefix, timeout). */
-function cacheFor(s: CliSettings): Cache {
+/**
+ * A Cache over the configured Redis with the named cache's settings (prefix, timeout), and the
+ * command timeout as its socket timeouts unless the config sets its own.
+ */
+function cacheFor(s: CliSettings): { cache: Cache; secrets: string[] } {
   const named = (s.supersetConfig?.[s.cacheName as keyof SupersetCacheConfig] ?? {}) as FlaskCacheConfig;
+  const url = requireUrl(s);
+  const options = (named.CACHE_OPTIONS ?? {}) as Record<string, unknown>;
   const dict: FlaskCacheConfig = {
     ...named,
     CACHE_TYPE: "RedisCache",
-    CACHE_REDIS_URL: requireUrl(s),
+    CACHE_REDIS_URL: url,
+    CACHE_OPTIONS: {
+      socket_timeout: s.commandTimeoutSeconds,
+      socket_connect_timeout: s.commandTimeoutSeconds,
+      ...options,
+    },
     ...(s.prefix !== undefined ? { CACHE_KEY_PREFIX: s.prefix } : {}),
   };
-  return createCache(dict, { path: s.cacheName, onBackendError: "throw" });
+  const secrets = [
+    parseRedisUrl(url, s.urlSource, 0).secrets,
+    typeof named.CACHE_REDIS_PASSWORD === "string" ? [named.CACHE_REDIS_PASSWORD] : [],
+  ].flat();
+  try {
+    return { cache: createCache(dict, { path: s.cacheName, onBackendError: "throw" }), secrets };
+  } catch (err) {
+    throw toCliError(err, secrets);
+  }
 }
 
 async function usingCache<T>(s: CliSettings, run: (c: Cache) => Promise<T>): Promise<T> {
-  const cache = cacheFor(s);
+  const { cache, secrets } = cacheFor(s);
   try {
     return await run(cache);
   } catch (err) {
-    if (err instanceof CliError) throw err;
-    throw new CliError(EXIT.BACKEND, (err as Error).message);
+    throw toCliError(err, secrets, s.commandTimeoutSeconds);
   } finally {
     await cache.close();
   }
@@ -224,7 +245,7 @@ export async function deleteCommand(s: CliSettings, key: string): Promise<Comman
 
 /** `stats`: the server's cache numbers from INFO (hits, misses, ratio, memory, evictions, clients). */
 export async function statsCommand(s: CliSettings): Promise<CommandOutput> {
-  return withRedis(requireUrl(s), async (r) => {
+  return withRedis(redisTargetOf(s), s.commandTimeoutSeconds, "stats", async (r) => {
     const info = parseInfo(await r.info());
     const n = (k: string) => Number(info[k] ?? 0);
     const hits = n("keyspace_hits");
@@ -232,7 +253,7 @@ export async function statsCommand(s: CliSettings): Promise<CommandOutput> {
     const json = {
       keyspaceHits: hits,
       keyspaceMisses: misses,
-      hitRatio: hits + misses === 0 ? null : hits / (hits + misses),
+      hitRatio: hits + misses === 0 ? null : Number((hits / (hits + misses)).toFixed(RATIO_DECIMALS)),
       usedMemoryBytes: n("used_memory"),
       maxMemoryBytes: n("maxmemory"),
       maxMemoryPolicy: info.maxmemory_policy ?? null,
@@ -240,9 +261,10 @@ export async function statsCommand(s: CliSettings): Promise<CommandOutput> {
       expiredKeys: n("expired_keys"),
       connectedClients: n("connected_clients"),
     };
+    const percent = json.hitRatio === null ? "n/a" : `${(json.hitRatio * 100).toFixed(1)}%`;
     const text = textTable(
       ["metric", "value"],
-      Object.entries(json).map(([k, v]) => [k, String(v)]),
+      Object.entries(json).map(([k, v]) => [k, k === "hitRatio" ? percent : String(v)]),
     );
     return { json, text };
   });

@@ -1,81 +1,109 @@
-/** Turning decoded values into JSON-safe data and aligned text tables for the terminal. */
-import { Table } from "apache-arrow";
+/**
+ * Text mode for the terminal: aligned tables and indented JSON of display values (display-value.ts),
+ * with every control character, terminal escape sequence and bidi override that came from a
+ * value or a key shown escaped (`\x1b`, ops/display/control-chars.ts), so a stored value cannot
+ * move the cursor, recolour or retitle the terminal of whoever inspects it.
+ */
+import { escapeControl } from "../ops/display/control-chars.js";
+import type { DisplayFrame } from "./display-value.js";
 
-/** Rows of a DataFrame shown in text mode. */
-export const PREVIEW_ROWS = 20;
-/** Bytes shown as hex for binary values. */
-const HEX_PREVIEW_BYTES = 32;
+export { escapeControl } from "../ops/display/control-chars.js";
 
-/** A JSON-safe rendering: tables as {columns, rows}, bytes as length + hex preview, bigints as strings. */
-export function toDisplay(value: unknown, maxRows = Number.POSITIVE_INFINITY): unknown {
-  if (value === null || value === undefined) return null;
-  // Python ints beyond 2^53 stay exact as strings.
-  if (typeof value === "bigint")
-    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
-  if (typeof value !== "object") return value;
-  if (value instanceof Table) {
-    const columns = value.schema.fields.map((f) => ({ name: f.name, type: String(f.type) }));
-    const rows: unknown[][] = [];
-    const n = Math.min(value.numRows, maxRows);
-    for (let i = 0; i < n; i++) rows.push(columns.map((c) => toDisplay(value.getChild(c.name)?.get(i))));
-    return { $dataframe: { numRows: value.numRows, columns, rows } };
-  }
-  if (value instanceof Uint8Array) {
-    return { $bytes: value.length, hex: Buffer.from(value.subarray(0, HEX_PREVIEW_BYTES)).toString("hex") };
-  }
-  if (value instanceof Map)
-    return Object.fromEntries([...value].map(([k, v]) => [String(k), toDisplay(v, maxRows)]));
-  if (value instanceof Set) return [...value].map((v) => toDisplay(v, maxRows));
-  if (Array.isArray(value)) return value.map((v) => toDisplay(v, maxRows));
-  if (value instanceof Date) return value.toISOString();
-  const proto = Object.getPrototypeOf(value);
-  const out: Record<string, unknown> = {};
-  if (proto !== null && proto !== Object.prototype) {
-    // Python value classes: keep the class name and a readable form.
-    const text = String(value);
-    if (text !== "[object Object]") return { $py: proto.constructor?.name ?? "object", value: text };
-    out.$py = proto.constructor?.name ?? "object";
-  }
-  for (const [k, v] of Object.entries(value)) out[k] = toDisplay(v, maxRows);
-  return out;
+/** JSON.stringify's `\u00XX` escapes of C0 controls (after an even number of backslashes). */
+const JSON_CONTROL_ESCAPE = /(?<=(?:^|[^\\])(?:\\\\)*)\\u00([01][0-9a-f])/g;
+
+/** Indented JSON for the terminal: control characters as `\x1b` rather than JSON's `\u001b`. */
+export function terminalJson(value: unknown): string {
+  const json = JSON.stringify(value, null, 2) ?? "null";
+  // JSON escapes C0 only; C1 and bidi characters are raw in its output (newlines there are layout).
+  return escapeControl(json, true).replace(JSON_CONTROL_ESCAPE, (_, hex: string) => `\\x${hex}`);
 }
 
-/** An aligned text table. */
+/** An aligned text table; cells that are not strings are shown as JSON; every cell escaped. */
 export function textTable(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  const cells = rows.map((r) => r.map((c) => (typeof c === "string" ? c : (JSON.stringify(c) ?? ""))));
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? "").length)));
+  const cells = [header, ...rows].map((r) =>
+    r.map((c) => escapeControl(typeof c === "string" ? c : (JSON.stringify(c) ?? ""))),
+  );
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
   const line = (r: readonly string[]) =>
     r
-      .map((c, i) => c.padEnd(widths[i]!))
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
       .join("  ")
       .trimEnd();
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
+  const [head, ...body] = cells;
+  return [line(head!), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }
 
-/** Text form of a display value: DataFrames as tables (first rows), everything else as indented JSON. */
-export function renderText(display: unknown): string {
-  if (display && typeof display === "object" && "$dataframe" in display) {
-    const df = (
-      display as {
-        $dataframe: { numRows: number; columns: { name: string; type: string }[]; rows: unknown[][] };
-      }
-    ).$dataframe;
-    const table = textTable(
-      df.columns.map((c) => `${c.name} (${c.type})`),
-      df.rows.slice(0, PREVIEW_ROWS),
-    );
-    const more = df.numRows > PREVIEW_ROWS ? `\n… ${df.numRows - PREVIEW_ROWS} more rows` : "";
-    return `DataFrame ${df.numRows} rows × ${df.columns.length} columns\n${table}${more}`;
-  }
+/** A Superset column description (`columns` of a results payload). */
+interface ColumnInfo {
+  name?: unknown;
+  column_name?: unknown;
+  type?: unknown;
+}
+
+function isFrame(v: unknown): v is { $dataframe: DisplayFrame } {
+  return typeof v === "object" && v !== null && "$dataframe" in v;
+}
+
+function columnName(c: ColumnInfo): string {
+  return String(c.column_name ?? c.name ?? "");
+}
+
+/** A DataFrame as a table of its rendered rows; `types` (column → Superset type) label the header. */
+export function frameText(df: DisplayFrame, types?: ReadonlyMap<string, string>): string {
+  const table = textTable(
+    df.columns.map((c) => `${c.name} (${types?.get(c.name) ?? c.type})`),
+    df.rows,
+  );
+  const more = df.numRows - df.rows.length;
+  return `DataFrame ${df.numRows} rows × ${df.columns.length} columns\n${table}${more > 0 ? `\n… ${more} more rows` : ""}`;
+}
+
+/**
+ * A results payload's `columns`, `selected_columns` and `expanded_columns` describe the same
+ * columns as its data: they label the table header once (Superset type), and the other two lists
+ * are shown only where they differ, by name.
+ */
+function payloadColumns(display: Record<string, unknown>): {
+  rest: Record<string, unknown>;
+  types: Map<string, string>;
+  notes: string[];
+} {
+  const { columns, selected_columns, expanded_columns, ...rest } = display;
+  const list = (v: unknown): ColumnInfo[] =>
+    Array.isArray(v) ? v.filter((c): c is ColumnInfo => typeof c === "object" && c !== null) : [];
+  const types = new Map(list(columns).map((c) => [columnName(c), String(c.type ?? "?")]));
+  const names = (v: unknown) => list(v).map(columnName).join(", ");
+  const notes: string[] = [];
+  const selected = names(selected_columns);
+  if (selected !== "" && selected !== names(columns)) notes.push(`selected_columns: ${selected}`);
+  if (names(expanded_columns) !== "") notes.push(`expanded_columns: ${names(expanded_columns)}`);
+  // Columns without data (an empty or failed query) still get listed once.
+  if (!Object.values(rest).some(isFrame) && types.size > 0)
+    notes.unshift(`columns: ${[...types].map(([n, t]) => `${n} ${t}`).join(", ")}`);
+  return { rest, types, notes };
+}
+
+/**
+ * Text form of a display value: DataFrames as tables (the rows rendered), the rest as indented
+ * JSON; a results payload lists its columns once. Everything from the value is escaped.
+ */
+export function renderText(display: unknown, kind?: string): string {
+  if (isFrame(display)) return frameText(display.$dataframe);
   if (display && typeof display === "object" && !Array.isArray(display)) {
+    const payload =
+      kind === "results-payload" ? payloadColumns(display as Record<string, unknown>) : undefined;
+    const fields = payload?.rest ?? (display as Record<string, unknown>);
     const parts: string[] = [];
     const rest: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(display)) {
-      if (v && typeof v === "object" && "$dataframe" in v) parts.push(`${k}: ${renderText(v)}`);
+    for (const [k, v] of Object.entries(fields)) {
+      if (isFrame(v)) parts.push(`${escapeControl(k)}: ${frameText(v.$dataframe, payload?.types)}`);
       else rest[k] = v;
     }
-    if (parts.length > 0) return [JSON.stringify(rest, null, 2), ...parts].join("\n");
+    if (parts.length > 0 || payload)
+      return [terminalJson(rest), ...(payload?.notes.map((n) => escapeControl(n)) ?? []), ...parts].join(
+        "\n",
+      );
   }
-  return JSON.stringify(display, null, 2);
+  return terminalJson(display);
 }

@@ -63,7 +63,10 @@ function strategyOf(f: WarmFlags): WarmStrategy {
 }
 
 /** The REST or Celery target, and what to close afterwards. */
-function targetOf(f: WarmFlags, env: NodeJS.ProcessEnv): { target: WarmTarget; close: () => Promise<void> } {
+export function targetOf(
+  f: WarmFlags,
+  env: NodeJS.ProcessEnv,
+): { target: WarmTarget; close: () => Promise<void> } {
   const via = f.via ?? "rest";
   if (via === "rest") {
     const baseUrl = f.supersetUrl ?? env.SUPERSET_CACHE_SUPERSET_URL;

@@ -3,6 +3,7 @@
  * a server). Each finding states what was seen and the fix.
  */
 
+import { checkPrefixMatches } from "./doctor-prefixes.js";
 import { checkSupersetKeys } from "./doctor-superset-checks.js";
 import {
   DOCTOR_DEFAULTS,
@@ -79,6 +80,7 @@ export function diagnose(facts: RedisFacts, options: DoctorOptions = {}): Findin
   checkSecurity(facts, f);
   checkSharing(roles, f);
   checkSupersetKeys(facts, roles, options, f);
+  checkPrefixMatches(facts, f);
   checkSizing(maxmemory, options, f);
   checkHitRatioAndEvictions(facts, options, f);
   if (!facts.tls && !LOOPBACK_HOSTS.has(facts.host)) {
@@ -97,7 +99,7 @@ export function diagnose(facts: RedisFacts, options: DoctorOptions = {}): Findin
       severity: "info",
       title: `${g.cacheName ?? g.role} keys under "${g.prefix}" in db ${g.db}`,
       detail: `${g.keys} keys, ${(g.bytes / MIB).toFixed(2)} MiB${g.estimated ? " (estimated from a sample)" : ""}.`,
-      fix: "None: inventory.",
+      fix: "",
     });
   }
   const order = { critical: 0, warning: 1, info: 2 } as const;
@@ -162,10 +164,15 @@ function checkSecurity(facts: RedisFacts, f: Finding[]): void {
         severity: facts.openWithoutAuth ? "critical" : "warning",
         title: "Redis listens on every interface",
         detail: `bind is "${bind}"${facts.config?.["protected-mode"] === "no" ? " and protected-mode is off" : ""}.`,
-        fix: "bind 127.0.0.1 plus the private interface Superset uses; keep protected-mode yes; firewall port 6379.",
+        fix: `bind 127.0.0.1 plus the private interface Superset uses; keep protected-mode yes; firewall port ${portOf(facts)}.`,
       });
     }
   }
+}
+
+/** The port the server listens on: CONFIG's `port`, else INFO's `tcp_port` (what clients connect to). */
+function portOf(facts: RedisFacts): string {
+  return facts.config?.port ?? facts.info.tcp_port ?? "6379";
 }
 
 function checkSharing(roles: Map<RedisRole, Set<number>>, f: Finding[]): void {

@@ -4,7 +4,10 @@
  * MEMORY USAGE samples. Every refused command degrades to "unknown" instead of failing.
  */
 import { Redis } from "ioredis";
+import { clientAddress, RedisConnectionWatch } from "../backends/redis/connection-watch.js";
 import { parseInfo } from "../backends/redis/info.js";
+import { parseRedisUrl } from "../backends/redis/url.js";
+import { PrefixProbe } from "./doctor-prefixes.js";
 import { SupersetKeyScan } from "./doctor-superset-keys.js";
 import {
   DOCTOR_DEFAULTS,
@@ -77,6 +80,28 @@ function connect(url: string, timeoutMs: number, withAuth: boolean): Redis {
   return client;
 }
 
+/**
+ * Connect `client` (lazyConnect, no retries): resolves when ready, rejects on the first connection
+ * error (refused, WRONGPASS, the ready check timing out). ioredis's own `connect()` settles only
+ * when it has closed the socket, seconds after a timeout.
+ */
+export function connectOrFail(client: Redis): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const fail = (err: unknown) => reject(err);
+    client.once("error", fail);
+    client.connect().then(
+      () => {
+        client.removeListener("error", fail);
+        resolve();
+      },
+      (err: unknown) => {
+        client.removeListener("error", fail);
+        reject(err);
+      },
+    );
+  });
+}
+
 async function tryOrUndefined<T>(run: () => Promise<T>): Promise<T | undefined> {
   try {
     return await run();
@@ -91,6 +116,7 @@ async function scanGroups(
   prefixes: readonly KnownPrefix[],
   options: Required<Pick<DoctorOptions, "maxScanKeys" | "memorySampleKeys">>,
   supersetKeys: SupersetKeyScan,
+  prefixProbe: PrefixProbe,
 ): Promise<KeyGroup[]> {
   const groups: KeyGroup[] = [];
   for (const [dbText, total] of Object.entries(keyspace)) {
@@ -105,6 +131,7 @@ async function scanGroups(
       for (const raw of keys) {
         const key = raw.toString("latin1");
         supersetKeys.note(db, key);
+        prefixProbe.note(db, key);
         const p = classify(key, db, prefixes);
         const id = p?.prefix ?? "";
         let g = counts.get(id);
@@ -148,14 +175,22 @@ async function scanGroups(
 
 /**
  * Collect the facts for one Redis URL. Read-only: no command here writes or changes config.
- * @throws Error when the server cannot be reached or refuses INFO
+ * @throws RedisBackendError (`REDIS_CONNECTION`, `REDIS_COMMAND_TIMEOUT`, `REDIS_AUTH_FAILED`, …) naming
+ *   host:port when the server cannot be reached, does not answer in time or refuses INFO
  */
 export async function collectRedisFacts(url: string, options: DoctorOptions = {}): Promise<RedisFacts> {
   const timeoutMs = options.timeoutMs ?? DOCTOR_DEFAULTS.timeoutMs;
   const client = connect(url, timeoutMs, true);
   const parsed = new URL(url);
+  // Remembers why the connection failed, so refused, auth and timeout stay apart in the error.
+  const watch = new RedisConnectionWatch({
+    address: clientAddress(client),
+    path: "doctor",
+    secrets: parseRedisUrl(url, "url", 0).secrets,
+  });
+  watch.attach(client, () => {});
   try {
-    await client.connect();
+    await connectOrFail(client);
     const info = parseInfo(await client.info("everything"));
     let config: Record<string, string> | undefined;
     let configError: string | undefined;
@@ -180,12 +215,14 @@ export async function collectRedisFacts(url: string, options: DoctorOptions = {}
       options.asyncEventsPrefix ?? DOCTOR_DEFAULTS.asyncEventsPrefix,
       memorySampleKeys,
     );
+    const prefixProbe = new PrefixProbe(options.prefixes ?? []);
     const groups = await scanGroups(
       client,
       keyspace,
       prefixes,
       { maxScanKeys: options.maxScanKeys ?? DOCTOR_DEFAULTS.maxScanKeys, memorySampleKeys },
       supersetKeys,
+      prefixProbe,
     );
     const windowMs = options.evictionWindowMs ?? DOCTOR_DEFAULTS.evictionWindowMs;
     let infoLater: Record<string, string> | undefined;
@@ -208,7 +245,10 @@ export async function collectRedisFacts(url: string, options: DoctorOptions = {}
       keyspace,
       keyFamilies: supersetKeys.keyFamilies,
       asyncEventStreams: supersetKeys.asyncEventStreams,
+      prefixMatches: prefixProbe.matches,
     };
+  } catch (err) {
+    throw watch.error(err, "doctor");
   } finally {
     client.disconnect();
   }

@@ -11,7 +11,7 @@ export interface Finding {
   title: string;
   /** What was observed (numbers included). */
   detail: string;
-  /** What to change. */
+  /** What to change; empty for inventory findings (nothing to do). */
   fix: string;
 }
 
@@ -41,6 +41,17 @@ export interface KnownPrefix {
   cacheName?: string;
   /** Database the prefix lives in (default: any). */
   db?: number;
+}
+
+/** How the keys matched one named cache's configured prefix (see doctor-prefixes.ts). */
+export interface PrefixMatch {
+  prefix: string;
+  cacheName: string;
+  db?: number;
+  /** Scanned keys starting with `prefix`. */
+  keys: number;
+  /** A prefix one separator away that the keys use instead, with its key count. */
+  near?: { prefix: string; keys: number };
 }
 
 /** Deployment sizes from the Superset operations guidance, maxmemory in bytes. */
@@ -137,6 +148,8 @@ export interface RedisFacts {
   keyFamilies?: KeyFamilyFacts[];
   /** Async-event streams found by the scan (at most 200 are measured). */
   asyncEventStreams?: AsyncEventStreamFacts[];
+  /** Per named cache's prefix: keys matched, and a near prefix the keys use instead. */
+  prefixMatches?: PrefixMatch[];
 }
 
 export interface DoctorReport {

@@ -4,6 +4,9 @@
  * findings with a severity and the fix. Never writes, never changes config. For a manager, the
  * report of the Redis holding CACHE_CONFIG also carries the Superset config lint.
  */
+import { RedisBackendError, toRedisError } from "../backends/redis/errors.js";
+import { parseRedisUrl } from "../backends/redis/url.js";
+import { redactUrl } from "../core/redact.js";
 import type { CacheManager } from "../manager/cache-manager.js";
 import { diagnose } from "./doctor-checks.js";
 import { collectRedisFacts } from "./doctor-collect.js";
@@ -40,7 +43,9 @@ export function redisTargetsOf(manager: CacheManager): Map<string, KnownPrefix[]
 
 /**
  * Diagnose one Redis URL, or every Redis a manager's caches use (one report per server).
- * @throws Error when a server cannot be reached or refuses INFO
+ * @throws CacheConfigError `CONFIG_INVALID_URL` for a URL that does not parse; RedisBackendError
+ *   (`REDIS_CONNECTION`, `REDIS_AUTH_FAILED`, …) when a server cannot be reached or refuses INFO.
+ *   Messages carry the URL with its password masked (`redactUrl`), never the password.
  */
 export async function doctor(target: string, options?: DoctorOptions): Promise<DoctorReport>;
 export async function doctor(target: CacheManager, options?: DoctorOptions): Promise<DoctorReport[]>;
@@ -66,24 +71,25 @@ export async function doctor(
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 
 async function doctorUrl(url: string, options: DoctorOptions, extra: Finding[] = []): Promise<DoctorReport> {
-  const facts = await collectRedisFacts(url, options);
+  // Typed error without echoing the URL (it may hold a password); the secrets scrub failures below.
+  const { secrets } = parseRedisUrl(url, "url", 0);
+  let facts: Awaited<ReturnType<typeof collectRedisFacts>>;
+  try {
+    facts = await collectRedisFacts(url, options);
+  } catch (err) {
+    const e = toRedisError(err, "doctor", secrets);
+    throw new RedisBackendError(e.code, `${redactUrl(url)}: ${e.message}`, e.transient);
+  }
   const findings = [...diagnose(facts, options), ...extra].sort(
     (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
   );
   const worst = findings.find((x) => x.severity !== "info")?.severity;
   return {
-    url: redact(url),
+    url: redactUrl(url),
     version: facts.info.redis_version,
     configReadable: facts.config !== undefined,
     findings,
     groups: facts.groups,
     status: worst ?? "ok",
   };
-}
-
-/** The URL without its password. */
-function redact(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = "***";
-  return u.toString();
 }

@@ -32,7 +32,7 @@ export interface DecodedEntry {
 const PICKLE_MARKER = 0x21; // "!"
 const PICKLE_PROTO = 0x80;
 const ZLIB_FIRST_BYTE = 0x78;
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const JPEG_SIGNATURE = [0xff, 0xd8, 0xff];
 /** IHDR width/height offsets in a PNG file. */
 const PNG_WIDTH_OFFSET = 16;
@@ -41,8 +41,16 @@ function startsWith(b: Uint8Array, sig: readonly number[]): boolean {
   return sig.every((x, i) => b[i] === x);
 }
 
+/** `image/png` or `image/jpeg` when the bytes start with that format's signature, else undefined. */
+export function imageContentType(b: Uint8Array): "image/png" | "image/jpeg" | undefined {
+  if (startsWith(b, PNG_SIGNATURE)) return "image/png";
+  if (startsWith(b, JPEG_SIGNATURE)) return "image/jpeg";
+  return undefined;
+}
+
 function imageOf(b: Uint8Array): DecodedEntry["image"] {
-  if (startsWith(b, PNG_SIGNATURE) && b.length >= PNG_WIDTH_OFFSET + 8) {
+  const type = imageContentType(b);
+  if (type === "image/png" && b.length >= PNG_WIDTH_OFFSET + 8) {
     const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     return {
       type: "png",
@@ -50,8 +58,7 @@ function imageOf(b: Uint8Array): DecodedEntry["image"] {
       height: view.getUint32(PNG_WIDTH_OFFSET + 4),
     };
   }
-  if (startsWith(b, JPEG_SIGNATURE)) return { type: "jpeg" };
-  return undefined;
+  return type === "image/jpeg" ? { type: "jpeg" } : undefined;
 }
 
 function tryResults(b: Uint8Array): unknown {

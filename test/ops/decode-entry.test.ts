@@ -2,8 +2,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { decodeEntry } from "#src/cli/decode-entry.js";
 import { PickleDecodeError } from "#src/codecs/pickle/errors.js";
+import { decodeEntry } from "#src/ops/decode-entry.js";
 import { PICKLE_FIXTURES_DIR } from "#test/helpers/paths.js";
 
 describe("decodeEntry", () => {
