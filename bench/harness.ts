@@ -5,8 +5,8 @@
  * percentiles are collected only where a suite asks for them (I/O-bound cases).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { describeMachine, type MachineState, RESULTS_DIR, roundMsOr, roundsOr } from "./runs.js";
 
 export interface MeasureOptions {
   /** Wall time of one round, milliseconds (default 300). */
@@ -31,6 +31,8 @@ export interface Measurement {
   rounds: number;
   /** ops/s of every round, to show spread. */
   samples: number[];
+  /** ops/s of each full run of the suite (bench/runs.ts); `opsPerSec` is their median. */
+  perRun?: number[];
 }
 
 export interface Ratio {
@@ -40,6 +42,8 @@ export interface Ratio {
   /** ours / theirs on the chosen metric; > 1 means ours is faster. */
   ratio: number;
   target?: string;
+  /** The ratio in each full run of the suite (bench/runs.ts); `ratio` is their median. */
+  perRun?: number[];
 }
 
 export interface SuiteResult {
@@ -68,8 +72,8 @@ export async function measure(
   fn: () => unknown,
   options: MeasureOptions = {},
 ): Promise<Measurement> {
-  const roundMs = options.roundMs ?? 300;
-  const rounds = options.rounds ?? 5;
+  const roundMs = roundMsOr(options.roundMs ?? 300);
+  const rounds = roundsOr(options.rounds ?? 5);
   const latencies: number[] = [];
   const samples: number[] = [];
   // Warm-up: let the JIT settle before the first timed round.
@@ -129,18 +133,45 @@ function fmt(n: number | undefined, digits = 0): string {
   return n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
-/** Print a suite's table and ratios, and write bench/results/<suite>.json. */
-export function report(result: SuiteResult): void {
+/** `min–max` of the runs, and the spread (max − min) as a percentage of the median. */
+function spread(
+  perRun: readonly number[] | undefined,
+  mid: number,
+  digits: number,
+): { range: string; pct: string } {
+  if (!perRun || perRun.length < 2) return { range: "", pct: "" };
+  const lo = Math.min(...perRun);
+  const hi = Math.max(...perRun);
+  return { range: `${fmt(lo, digits)}–${fmt(hi, digits)}`, pct: `${fmt(((hi - lo) / mid) * 100)} %` };
+}
+
+/** How the suite was run: the machine at the start of each run. */
+export interface RunInfo {
+  runs: number;
+  machine: MachineState[];
+}
+
+/** Print a suite's table and ratios (medians over runs, with their range), and write bench/results/<suite>.json. */
+export function report(result: SuiteResult, info?: RunInfo): void {
   console.log(`\n## ${result.suite}\n`);
+  if (info) {
+    console.log(`${info.runs} run(s); medians over runs, with the range of the runs`);
+    for (const [i, m] of info.machine.entries()) console.log(`run ${i + 1}: ${describeMachine(m)}`);
+  }
   console.table(
-    result.measurements.map((m) => ({
-      case: m.case,
-      impl: m.impl,
-      "ops/s": fmt(m.opsPerSec),
-      "MB/s": fmt(m.mbPerSec, 1),
-      "p50 µs": fmt(m.p50Micros, 1),
-      "p99 µs": fmt(m.p99Micros, 1),
-    })),
+    result.measurements.map((m) => {
+      const s = spread(m.perRun, m.opsPerSec, 0);
+      return {
+        case: m.case,
+        impl: m.impl,
+        "ops/s": fmt(m.opsPerSec),
+        "runs ops/s": s.range,
+        spread: s.pct,
+        "MB/s": fmt(m.mbPerSec, 1),
+        "p50 µs": fmt(m.p50Micros, 1),
+        "p99 µs": fmt(m.p99Micros, 1),
+      };
+    }),
   );
   if (result.ratios.length) {
     console.table(
@@ -148,15 +179,13 @@ export function report(result: SuiteResult): void {
         case: r.case,
         "ours/theirs": `${r.ours} / ${r.theirs}`,
         ratio: r.ratio.toFixed(2),
+        runs: spread(r.perRun, r.ratio, 2).range,
         target: r.target ?? "",
       })),
     );
   }
   for (const note of result.notes ?? []) console.log(`note: ${note}`);
-  const dir = join(dirname(fileURLToPath(import.meta.url)), "results");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, `${result.suite}.json`),
-    `${JSON.stringify({ ...result, node: process.version, date: new Date().toISOString() }, null, 2)}\n`,
-  );
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const record = { ...result, ...info, node: process.version, date: new Date().toISOString() };
+  writeFileSync(join(RESULTS_DIR, `${result.suite}.json`), `${JSON.stringify(record, null, 2)}\n`);
 }

@@ -4,6 +4,7 @@
  * rounds so load from other processes on a shared machine hits each one alike.
  */
 import { type Measurement, median } from "./harness.js";
+import { roundMsOr, roundsOr } from "./runs.js";
 
 /** One call of the operation under test; `i` spreads calls over the key space. */
 export type Op = (i: number) => Promise<unknown>;
@@ -59,6 +60,8 @@ export async function measureInterleaved(
   concurrency: number,
   options: InterleavedOptions,
 ): Promise<Measurement[]> {
+  const rounds = roundsOr(options.rounds);
+  const roundMs = roundMsOr(options.roundMs);
   const samples = impls.map(() => [] as number[]);
   const latencies = impls.map(() => [] as number[]);
   const oneRound = async (impl: Impl, ms: number, lat?: number[]) => {
@@ -67,11 +70,11 @@ export async function measureInterleaved(
     lat?.push(...r.latencies);
     return r.ops;
   };
-  for (const impl of impls) await oneRound(impl, options.warmupMs);
-  for (let r = 0; r < options.rounds; r++) {
+  for (const impl of impls) await oneRound(impl, Math.min(options.warmupMs, roundMs));
+  for (let r = 0; r < rounds; r++) {
     for (let j = 0; j < impls.length; j++) {
       const k = (j + r) % impls.length;
-      samples[k]?.push(await oneRound(impls[k] as Impl, options.roundMs, latencies[k]));
+      samples[k]?.push(await oneRound(impls[k] as Impl, roundMs, latencies[k]));
     }
   }
   return impls.map((impl, k) => {
@@ -82,7 +85,7 @@ export async function measureInterleaved(
       opsPerSec: median(samples[k] ?? []),
       p50Micros: percentile(sorted, 50),
       p99Micros: percentile(sorted, 99),
-      rounds: options.rounds,
+      rounds,
       samples: samples[k] ?? [],
     };
   });

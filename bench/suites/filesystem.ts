@@ -17,9 +17,10 @@ import type { Cache } from "#src/cache/cache.js";
 import { createCache } from "#src/manager/create-cache.js";
 import { debianPython } from "../../test/helpers/python.js";
 import { type Measurement, median, type Ratio, type SuiteResult } from "../harness.js";
+import { roundMsOr, roundsOr } from "../runs.js";
 
-const ROUNDS = 5;
-const ROUND_MS = 400;
+const ROUNDS = roundsOr(5);
+const ROUND_MS = roundMsOr(400);
 const KEYS = 100;
 const CONCURRENCY = 8;
 // FS_BENCH_SIZES=1024,102400 and FS_BENCH_OPS=get,set,miss pick a subset (for quick iterations).

@@ -18,6 +18,7 @@ import {
 import { type SupersetVersion, versionProfile } from "#src/superset/versions.js";
 import { runKeysPeer, toPeer } from "../../test/helpers/keys-peer.js";
 import { type Measurement, measure, median, type Ratio, ratio, type SuiteResult } from "../harness.js";
+import { roundsOr } from "../runs.js";
 
 /** A typical table/bar chart query as Superset's chart-data API receives it. */
 const QUERY: QueryObjectInput = {
@@ -48,7 +49,7 @@ const OPTS: QueryObjectKeyOptions = {
   changedOn: CHANGED_ON,
   rls: ["region = 'EU'-team"],
 };
-const ROUNDS = 5;
+const ROUNDS = roundsOr(5);
 const ROUND_SECONDS = 0.3;
 /** Calls between clock reads: the Python peer also reads its clock every 100 calls. */
 const BATCH = 100;

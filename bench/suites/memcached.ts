@@ -3,7 +3,8 @@
  * memcached started for the run: ours (createCache → Cache + MemcachedValueSerializer +
  * MemcachedBackend, and the bare MemcachedBackend), memjs (binary protocol), memcached (npm, text
  * protocol) and Python pylibmc (a subprocess timing its own loop, concurrency 1). Ops/s are
- * medians of interleaved rounds; p50/p99 are per-call latencies.
+ * medians of interleaved rounds; p50/p99 are per-call latencies. Repeated runs, their medians
+ * and ranges: bench/runs.ts, as for every suite.
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -15,10 +16,12 @@ import { MemcachedServer } from "../../test/helpers/memcached-server.js";
 import { debianPython } from "../../test/helpers/python.js";
 import { type Measurement, type Ratio, ratio, type SuiteResult } from "../harness.js";
 import { type Impl, measureInterleaved, type Op } from "../interleaved.js";
+import { roundMsOr, roundsOr } from "../runs.js";
 
 const SIZES = { "1KB": 1024, "100KB": 100 * 1024 } as const;
 const CONCURRENCY = [1, 64] as const;
 const ROUNDS = 7;
+/** Milliseconds per timed round. */
 const ROUND_MS = 250;
 const WARMUP_MS = 100;
 const TIMING = { rounds: ROUNDS, roundMs: ROUND_MS, warmupMs: WARMUP_MS };
@@ -126,33 +129,41 @@ async function makeImpls(
 const OURS = ["ours (backend)", "ours (Cache)"];
 const THEIRS = ["memjs", "memcached (npm)"];
 
-export default async function memcachedSuite(): Promise<SuiteResult> {
-  const server = await MemcachedServer.start();
+/** One full run: every case, every implementation. */
+async function oneRun(server: MemcachedServer): Promise<{ measurements: Measurement[]; ratios: Ratio[] }> {
   const measurements: Measurement[] = [];
   const ratios: Ratio[] = [];
-  try {
-    for (const [label, size] of Object.entries(SIZES)) {
-      const { impls, close } = await makeImpls(server, Buffer.alloc(size, 0x78));
-      const python = await pythonImpl(server.address, size);
-      for (const c of CONCURRENCY) {
-        for (const op of ["get", "set"] as const) {
-          const caseName = `${op} ${label} c=${c}`;
-          measurements.push(
-            ...(await measureInterleaved(caseName, c === 1 ? [...impls, python.impl] : impls, op, c, TIMING)),
-          );
-          for (const ours of OURS) {
-            for (const theirs of THEIRS)
-              ratios.push(ratio(measurements, caseName, ours, theirs, ">= 1 (ops/s)"));
-            if (c === 1) ratios.push(ratio(measurements, caseName, ours, "pylibmc (python)", ">= 1 (ops/s)"));
-          }
+  for (const [label, size] of Object.entries(SIZES)) {
+    const { impls, close } = await makeImpls(server, Buffer.alloc(size, 0x78));
+    const python = await pythonImpl(server.address, size);
+    for (const c of CONCURRENCY) {
+      for (const op of ["get", "set"] as const) {
+        const caseName = `${op} ${label} c=${c}`;
+        measurements.push(
+          ...(await measureInterleaved(caseName, c === 1 ? [...impls, python.impl] : impls, op, c, TIMING)),
+        );
+        for (const ours of OURS) {
+          for (const theirs of THEIRS)
+            ratios.push(ratio(measurements, caseName, ours, theirs, ">= 1 (ops/s)"));
+          if (c === 1) ratios.push(ratio(measurements, caseName, ours, "pylibmc (python)", ">= 1 (ops/s)"));
         }
       }
-      python.close();
-      await close();
     }
+    python.close();
+    await close();
+  }
+  return { measurements, ratios };
+}
+
+export default async function memcachedSuite(): Promise<SuiteResult> {
+  const server = await MemcachedServer.start();
+  let run: { measurements: Measurement[]; ratios: Ratio[] };
+  try {
+    run = await oneRun(server);
   } finally {
     await server.stop();
   }
+  const { measurements, ratios } = run;
   return {
     suite: "memcached",
     measurements,
@@ -161,7 +172,7 @@ export default async function memcachedSuite(): Promise<SuiteResult> {
       "one memcached (Debian 1.6.18, -m 256) on loopback started for the run; every client shares it",
       "ours (Cache) stores the bytes value with pylibmc's flag 0, as Flask-Caching's MemcachedCache does; ours (backend) stores the bytes as given",
       "memjs speaks the binary protocol, memcached (npm) and pylibmc the text protocol; timeouts 600 s everywhere",
-      `ops/s = median of ${ROUNDS} interleaved rounds × ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up; p50/p99 per call over all rounds`,
+      `ops/s = median of ${roundsOr(ROUNDS)} interleaved rounds × ${roundMsOr(ROUND_MS)} ms after ${Math.min(WARMUP_MS, roundMsOr(ROUND_MS))} ms warm-up; p50/p99 per call over all rounds`,
       "pylibmc (libmemcached) in a Python subprocess timing its own loop (concurrency 1), driven round by round",
     ],
   };

@@ -18,9 +18,10 @@ import {
 } from "../../test/helpers/metastore-databases.js";
 import { debianPython } from "../../test/helpers/python.js";
 import { type Measurement, measure, median, ratio, type SuiteResult } from "../harness.js";
+import { roundMsOr, roundsOr } from "../runs.js";
 
-const ROUNDS = 5;
-const ROUND_MS = 200;
+const ROUNDS = roundsOr(5);
+const ROUND_MS = roundMsOr(200);
 const sync = { rounds: ROUNDS, roundMs: ROUND_MS, batch: 256 };
 const io = { rounds: ROUNDS, roundMs: ROUND_MS, batch: 1 };
 

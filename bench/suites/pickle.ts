@@ -15,13 +15,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PicklePeer } from "../../test/helpers/pickle-peer.js";
 import { type Measurement, median, type Ratio, ratio, type SuiteResult } from "../harness.js";
+import { roundMsOr, roundsOr } from "../runs.js";
 
 const OURS = "superset-cache";
 const PYTHON = "python-C-pickle";
-const ROUNDS = 7;
+const ROUNDS = roundsOr(7);
 /** Untimed rounds each side runs first. */
 const WARM_ROUNDS = 5;
-const ROUND_MS = 300;
+const ROUND_MS = roundMsOr(300);
 const CASES = [
   { file: "mixed_100k", label: "(a) 100k×8 mixed DataFrame" },
   { file: "numeric_1m", label: "(b) 1M-row numeric DataFrame" },
@@ -47,13 +48,14 @@ function fromPython(caseName: string, secondsPerOp: number[], bytes: number): Me
   };
 }
 
-/** Our side of one case in a fresh Node process (bench/pickle-case.ts). */
-function runOurCase(
+/** Our side of one case in a fresh Node process (bench/pickle-case.ts); round length in MILLISECONDS. */
+export function runOurCase(
   path: string,
   label: string,
+  timing = { rounds: ROUNDS, warmRounds: WARM_ROUNDS, roundMs: ROUND_MS },
 ): { decode: Measurement; encode: Measurement; reencodedBytes: number } {
   const script = fileURLToPath(new URL("../pickle-case.ts", import.meta.url));
-  const args = [path, label, String(ROUNDS), String(WARM_ROUNDS), String(ROUND_MS)];
+  const args = [path, label, String(timing.rounds), String(timing.warmRounds), String(timing.roundMs)];
   const r = spawnSync(process.execPath, ["--import", "tsx", script, ...args], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`pickle case failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").pop() as string);

@@ -24,10 +24,11 @@ import { decodeResultsPayload, encodeResultsPayload } from "#src/superset/result
 import { columnsOfTable } from "#src/superset/results/result-columns.js";
 import { debianPython } from "../../test/helpers/python.js";
 import { type Measurement, measure, ratio, type SuiteResult } from "../harness.js";
+import { roundMsOr, roundsOr } from "../runs.js";
 
 const ROWS = 100_000;
-const ROUNDS = 5;
-const ROUND_MS = 1000;
+const ROUNDS = roundsOr(5);
+const ROUND_MS = roundMsOr(1000);
 const CITIES = ["Paris", "Lyon", "Zürich", "München", "東京", "New York", "São Paulo", "Oslo"];
 
 /** Deterministic pseudo-random numbers, so every run measures the same bytes. */

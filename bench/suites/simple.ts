@@ -11,6 +11,7 @@ import { SimpleBackend } from "#src/backends/simple.js";
 import { createCache } from "#src/manager/create-cache.js";
 import { debianPython } from "../../test/helpers/python.js";
 import { type Measurement, measure, median, ratio, type SuiteResult } from "../harness.js";
+import { roundMsOr, roundsOr } from "../runs.js";
 
 const KEYS = 400; // under the default threshold of 500, so no pruning in the loop
 const keys = Array.from({ length: KEYS }, (_, i) => `chart:${i}`);
@@ -23,8 +24,8 @@ const value = {
     [3, "c", 4.5],
   ],
 };
-const ROUNDS = 5;
-const ROUND_MS = 250;
+const ROUNDS = roundsOr(5);
+const ROUND_MS = roundMsOr(250);
 const opts = { rounds: ROUNDS, roundMs: ROUND_MS, batch: 64 };
 
 const PYTHON_LOOP = `

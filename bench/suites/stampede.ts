@@ -21,6 +21,7 @@ import {
   ratio,
   type SuiteResult,
 } from "../harness.js";
+import { roundsOr } from "../runs.js";
 
 const KEYS = 400;
 const keys = Array.from({ length: KEYS }, (_, i) => `chart:${i}`);
@@ -32,7 +33,7 @@ const value = {
     [3, "c", 4.5],
   ],
 };
-const ROUNDS = 7;
+const ROUNDS = roundsOr(7);
 const fast: MeasureOptions = { rounds: 1, roundMs: 200, batch: 64 };
 const io: MeasureOptions = { rounds: 1, roundMs: 300, batch: 16 };
 

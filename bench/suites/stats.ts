@@ -8,9 +8,10 @@ import { SimpleBackend } from "#src/backends/simple.js";
 import { Cache } from "#src/cache/cache.js";
 import { PickleSerializer } from "#src/codecs/cachelib/pickle-serializer.js";
 import { type Measurement, median, type SuiteResult } from "../harness.js";
+import { roundsOr } from "../runs.js";
 
 const KEYS = 256;
-const ROUNDS = 11;
+const ROUNDS = roundsOr(11);
 /** Calls per timed chunk; chunks of the two caches alternate. */
 const CHUNK = 500;
 const CHUNKS_PER_ROUND = 20;
