@@ -84,8 +84,8 @@ export function keptCells(v: Vector): PyValue[] | undefined {
   return cells !== undefined && cells.length === v.length ? [...cells] : undefined;
 }
 
-/** Binary data of byte strings (`null` → a null cell). */
-function binaryOf(parts: readonly (Uint8Array | null)[]): Data {
+/** Binary data of byte strings (`null` → a null cell), each copied once. */
+export function binaryOf(parts: readonly (Uint8Array | null)[]): Data {
   const n = parts.length;
   const offsets = new Int32Array(n + 1);
   let total = 0;

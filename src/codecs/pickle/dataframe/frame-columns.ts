@@ -4,7 +4,6 @@
  * cells share a simple Python type, else tagged-JSON strings.
  */
 import {
-  Binary,
   Bool,
   type Data,
   type DataType,
@@ -40,7 +39,7 @@ import { cellValue, NAT_VALUE, type PdColumn } from "../decode/globals/pandas/co
 import type { HandlerContext } from "../decode/globals/registry.js";
 import { ARROW_METADATA } from "./arrow-metadata-keys.js";
 import { bitsOfBytes, validityOfDatetimes, validityOfMask } from "./column-bits.js";
-import { keepCells, STR_SURROGATEPASS, surrogateStrData } from "./exact-columns.js";
+import { binaryOf, keepCells, STR_SURROGATEPASS, surrogateStrData } from "./exact-columns.js";
 import { TaggedJsonBudgetError, toTaggedJson } from "./tagged-json.js";
 
 export { ARROW_METADATA };
@@ -155,31 +154,11 @@ function utf8Data(values: (string | null)[], ctx: HandlerContext): Data {
 }
 
 function binaryData(values: (Uint8Array | null)[], ctx: HandlerContext): Data {
-  const n = values.length;
-  const offsets = new Int32Array(n + 1);
   let total = 0;
   for (const b of values) total += b ? b.length : 0;
   // A bytes value shared by many cells is copied into each.
   ctx.charge(total, "arrow");
-  const bytes = new Uint8Array(total);
-  let pos = 0;
-  for (let i = 0; i < n; i++) {
-    const b = values[i];
-    if (b) {
-      bytes.set(b, pos);
-      pos += b.length;
-    }
-    offsets[i + 1] = pos;
-  }
-  const { bitmap, nulls } = validity(n, (i) => values[i] === null);
-  return makeData({
-    type: new Binary(),
-    length: n,
-    nullCount: nulls,
-    nullBitmap: bitmap,
-    valueOffsets: offsets,
-    data: bytes,
-  });
+  return binaryOf(values);
 }
 
 const isNone = (v: PyValue): boolean => v === null || v === PySentinel.NA || v === PySentinel.NaT;
