@@ -25,8 +25,9 @@ const LAYER_RANK: Readonly<Record<string, number>> = {
   testing: 7,
   celery: 7,
   auth: 7,
-  cli: 8,
-  "index.ts": 9,
+  ui: 8,
+  cli: 9,
+  "index.ts": 10,
 };
 /** Every folder under backends/ is one backend family. */
 const BACKEND_FAMILIES = readdirSync(join(SRC, "backends"), { withFileTypes: true })
