@@ -17,7 +17,7 @@ export {
   type GetOrSetOptions,
   type GetOrSetStats,
   GetOrSetTimeoutError,
-} from "./cache/get-or-set.js";
+} from "./cache/stampede/get-or-set.js";
 export type { LatencySummary } from "./cache/latency-histogram.js";
 export {
   type CachedOptions,

@@ -23,7 +23,7 @@ import {
   type GetOrSetFactory,
   type GetOrSetOptions,
   type GetOrSetStats,
-} from "./get-or-set.js";
+} from "./stampede/get-or-set.js";
 import { type CachedOptions, cached, type Memoized, type MemoizeOptions, memoize } from "./memoize.js";
 import { OperationOutcomes } from "./operation-outcomes.js";
 import { pythonIncrement } from "./python-increment.js";

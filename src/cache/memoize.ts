@@ -17,7 +17,7 @@ import type { MemoizeErrorCode } from "../core/error-codes/index.js";
 import { CacheArgumentError } from "../core/errors.js";
 import type { Storable } from "../python/values.js";
 import type { Cache } from "./cache.js";
-import type { GetOrSetOptions } from "./get-or-set.js";
+import type { GetOrSetOptions } from "./stampede/get-or-set.js";
 
 /** Suffix of the per-function version key (Flask-Caching's `_memver`). */
 export const MEMOIZE_VERSION_SUFFIX = "_memver";

@@ -8,7 +8,7 @@
 export {
   GRACE_KEY_SUFFIX,
   LOCK_KEY_SUFFIX,
-} from "../cache/get-or-set-options.js";
+} from "../cache/stampede/get-or-set-options.js";
 export { MEMOIZE_VERSION_SUFFIX } from "../cache/memoize.js";
 export { CacheStats, monotonicClock } from "../cache/stats.js";
 export { type CacheKeyRow, type CacheKeysTable, openCacheKeysTable } from "./cache-keys-table.js";

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { DistributedLock } from "#src/backends/backend.js";
 import { SimpleBackend } from "#src/backends/simple.js";
 import { Cache } from "#src/cache/cache.js";
-import { GetOrSetTimeoutError, GRACE_KEY_SUFFIX } from "#src/cache/get-or-set.js";
+import { GetOrSetTimeoutError, GRACE_KEY_SUFFIX } from "#src/cache/stampede/get-or-set.js";
 import { PickleSerializer } from "#src/codecs/cachelib/pickle-serializer.js";
 import { createCache } from "#src/manager/create-cache.js";
 

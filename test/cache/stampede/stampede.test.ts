@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisLock } from "#src/backends/redis/lock.js";
-import { GRACE_KEY_SUFFIX } from "#src/cache/get-or-set.js";
+import { GRACE_KEY_SUFFIX } from "#src/cache/stampede/get-or-set.js";
 import { createCache } from "#src/manager/create-cache.js";
 import { HELPERS_DIR, REPO_ROOT } from "#test/helpers/paths.js";
 import { FlaskPeer } from "#test/helpers/peer.js";

@@ -4,7 +4,7 @@
  * It is what keeps answers flowing when the backend itself is down.
  */
 import { LRUCache } from "lru-cache";
-import type { PyValue } from "../python/values.js";
+import type { PyValue } from "../../python/values.js";
 
 /** Default most keys kept per cache. */
 export const DEFAULT_STALE_ENTRIES = 10_000;

@@ -3,9 +3,9 @@
  * companion keys the options make it use (grace copy, cross-process lock).
  */
 
-import type { DistributedLock } from "../backends/backend.js";
-import { CacheConfigError } from "../core/errors.js";
-import type { PyValue } from "../python/values.js";
+import type { DistributedLock } from "../../backends/backend.js";
+import { CacheConfigError } from "../../core/errors.js";
+import type { PyValue } from "../../python/values.js";
 
 /** Suffix of the companion key that holds the grace copy (same prefix as the entry). */
 export const GRACE_KEY_SUFFIX = "::grace";

@@ -13,9 +13,9 @@
  *   Superset readers see a normal entry; they never read the companion.
  */
 
-import { SupersetCacheError } from "../core/errors.js";
-import type { PyValue } from "../python/values.js";
-import type { Cache } from "./cache.js";
+import { SupersetCacheError } from "../../core/errors.js";
+import type { PyValue } from "../../python/values.js";
+import type { Cache } from "../cache.js";
 import {
   type GetOrSetFactory,
   type GetOrSetOptions,
