@@ -19,6 +19,7 @@ import {
 import { runWarmup } from "#src/ops/warm/runner.js";
 import { CeleryWorker } from "#test/helpers/celery-peer.js";
 import { RedisServer } from "#test/helpers/redis-server.js";
+import { waitUntil } from "#test/helpers/wait-until.js";
 
 const PREFIX = "sc-test:";
 let redis: RedisServer;
@@ -171,6 +172,8 @@ describe("Node → Celery worker", () => {
   });
 
   it("the broker keys carry the global prefix and the queue is empty after the worker ran", async () => {
+    // The worker acks its last message after storing the result the previous test read.
+    await waitUntil("the worker's last ack", async () => (await client.queueDepth()).unacked === 0);
     const depth = await client.queueDepth();
     expect(depth).toEqual({ queue: "celery", ready: 0, byStep: { 0: 0, 3: 0, 6: 0, 9: 0 }, unacked: 0 });
     expect(redis.cli(["-n", "0", "EXISTS", `${PREFIX}_kombu.binding.celery`]).out).toBe("1");

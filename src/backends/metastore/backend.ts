@@ -55,6 +55,9 @@ export interface MetastoreBackendOptions {
   path?: string;
 }
 
+/** Keys whose row uuid a backend remembers (about 100 bytes each with the key). */
+const UUID_MEMO_KEYS = 4096;
+
 /** Default pool size (connections). */
 export const DEFAULT_MAX_CONNECTIONS = 5;
 
@@ -89,6 +92,9 @@ export type MetastoreFamilyOptions = Pick<
 export class MetastoreBackend implements CacheBackend {
   readonly kind = "metastore";
   private readonly namespace: Uint8Array;
+  // key → row uuid of recent keys: the md5 costs more than the rest of a get's JS work, and a
+  // key (a filter state, a permalink) is typically read many times. Emptied when full.
+  private readonly uuidMemo = new Map<string, Uint8Array>();
   private readonly clock: Clock;
   private readonly zone: NaiveTimeZone;
   private readonly userId: number | null;
@@ -170,16 +176,30 @@ export class MetastoreBackend implements CacheBackend {
 
   /** The row uuid bytes of a key (uuid3 under this cache's namespace). */
   rowUuid(key: string): Uint8Array {
-    return uuid3Bytes(this.namespace, key);
+    return this.uuidOf(key).slice();
+  }
+
+  /** `rowUuid` without the copy, for statements only (the memo's array must not be changed). */
+  private uuidOf(key: string): Uint8Array {
+    let uuid = this.uuidMemo.get(key);
+    if (uuid === undefined) {
+      uuid = uuid3Bytes(this.namespace, key);
+      if (this.uuidMemo.size >= UUID_MEMO_KEYS) this.uuidMemo.clear();
+      this.uuidMemo.set(key, uuid);
+    }
+    return uuid;
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
-    return (await this.getMany([key]))[0];
+    const dialect = await this.dialect();
+    if (!dialect.selectOne) return (await this.getMany([key]))[0];
+    const row = await dialect.selectOne(this.uuidOf(key), this.now());
+    return row && !row.expired ? new Uint8Array(row.value) : undefined;
   }
 
   async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
     const dialect = await this.dialect();
-    const uuids = keys.map((k) => this.rowUuid(k));
+    const uuids = keys.map((k) => this.uuidOf(k));
     const rows = await dialect.select(uuids, this.now());
     return uuids.map((u) => {
       const row = rows.get(hex(u));
@@ -208,7 +228,7 @@ export class MetastoreBackend implements CacheBackend {
   /** Deletes the row even when it has expired (Superset's delete does not look at expiry). */
   async delete(key: string): Promise<boolean> {
     const dialect = await this.dialect();
-    return dialect.delete(this.rowUuid(key));
+    return dialect.delete(this.uuidOf(key));
   }
 
   async deleteMany(keys: readonly string[]): Promise<boolean[]> {
@@ -278,7 +298,7 @@ export class MetastoreBackend implements CacheBackend {
   private row(key: string, value: Uint8Array, timeout: number): MetastoreWrite {
     const nowMs = this.clock.now();
     return {
-      uuid: this.rowUuid(key),
+      uuid: this.uuidOf(key),
       value,
       expiresOn: timeout > 0 ? naiveTimestamp(nowMs + timeout * 1000, this.zone) : null,
       now: naiveTimestamp(nowMs, this.zone),

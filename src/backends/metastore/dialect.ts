@@ -30,7 +30,10 @@ export interface MetastoreRead {
   expired: boolean;
 }
 
-/** SQL access for one dialect. Every method targets rows of one resource. */
+/**
+ * SQL access for one dialect. Every method targets rows of one resource. The uuid arrays a
+ * dialect receives are the backend's own (remembered per key): read them, never change them.
+ */
 export interface MetastoreDialect {
   readonly name: MetastoreDialectName;
   /** `true` when the table exists in the connected database/schema. */
@@ -39,6 +42,11 @@ export interface MetastoreDialect {
   createTable(): Promise<void>;
   /** Rows by uuid (hex of the 16 bytes → row); the lowest `id` wins if several exist. */
   select(uuids: readonly Uint8Array[], now: string): Promise<Map<string, MetastoreRead>>;
+  /**
+   * One row by uuid (the lowest `id` if several), or `undefined`: the single-key `get` without
+   * `select`'s map and hex keys. Optional; the backend falls back to `select`.
+   */
+  selectOne?(uuid: Uint8Array, now: string): Promise<MetastoreRead | undefined>;
   /** Insert or overwrite atomically (one statement): never two rows for one uuid. */
   upsert(row: MetastoreWrite): Promise<boolean>;
   /** Insert only; `false` when a row with that uuid exists. */

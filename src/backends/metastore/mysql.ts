@@ -52,6 +52,7 @@ class MysqlDialect implements MetastoreDialect {
   private readonly table: string;
   private readonly bareName: string;
   private readonly schemaName: string | undefined;
+  private readonly selectOneSql: string;
 
   constructor(
     private readonly pool: MysqlPool,
@@ -61,6 +62,9 @@ class MysqlDialect implements MetastoreDialect {
     this.table = parts.map((p) => `\`${p}\``).join(".");
     this.bareName = parts[parts.length - 1]!;
     this.schemaName = parts.length === 2 ? parts[0] : undefined;
+    this.selectOneSql =
+      "SELECT value, (expires_on IS NOT NULL AND expires_on <= ?) AS expired " +
+      `FROM ${this.table} WHERE resource = ? AND uuid = ? ORDER BY id LIMIT 1`;
   }
 
   /** One query, retried once when the pooled connection turns out to be dead (statements are idempotent). */
@@ -132,6 +136,16 @@ class MysqlDialect implements MetastoreDialect {
       if (!out.has(hex)) out.set(hex, { value: row.value, expired: Number(row.expired) === 1 });
     }
     return out;
+  }
+
+  /** The common single-key read: one indexed lookup, no hex column (SQL text built once). */
+  async selectOne(uuid: Uint8Array, now: string): Promise<MetastoreRead | undefined> {
+    const rows = (await this.run("select", this.selectOneSql, [now, METASTORE_RESOURCE, toBuffer(uuid)])) as {
+      value: Uint8Array;
+      expired: number | string;
+    }[];
+    const row = rows[0];
+    return row ? { value: row.value, expired: Number(row.expired) === 1 } : undefined;
   }
 
   async upsert(row: MetastoreWrite): Promise<boolean> {

@@ -71,6 +71,7 @@ export async function createPostgresDialect(
 class PostgresDialect implements MetastoreDialect {
   readonly name = "postgresql" as const;
   private readonly table: string;
+  private readonly selectOneSql: string;
 
   constructor(
     private readonly pool: PostgresPool,
@@ -79,6 +80,9 @@ class PostgresDialect implements MetastoreDialect {
     this.table = checkTableName(tableName)
       .map((p) => `"${p}"`)
       .join(".");
+    this.selectOneSql =
+      "SELECT value, (expires_on IS NOT NULL AND expires_on <= $2::timestamp) AS expired " +
+      `FROM ${this.table} WHERE resource = $1 AND uuid = $3::uuid ORDER BY id LIMIT 1`;
   }
 
   private async run(operation: string, text: string, values: unknown[]): Promise<PostgresResult> {
@@ -134,15 +138,8 @@ class PostgresDialect implements MetastoreDialect {
     const out = new Map<string, MetastoreRead>();
     if (uuids.length === 0) return out;
     if (uuids.length === 1) {
-      // The common single-key read: a plain indexed lookup.
-      const one = await this.run(
-        "select",
-        `SELECT value, (expires_on IS NOT NULL AND expires_on <= $2::timestamp) AS expired
-         FROM ${this.table} WHERE resource = $1 AND uuid = $3::uuid ORDER BY id LIMIT 1`,
-        [METASTORE_RESOURCE, now, formatUuid(uuids[0]!)],
-      );
-      const row = one.rows[0];
-      if (row) out.set(hexOf(uuids[0]!), { value: row.value as Uint8Array, expired: row.expired === true });
+      const row = await this.selectOne(uuids[0]!, now);
+      if (row) out.set(hexOf(uuids[0]!), row);
       return out;
     }
     const r = await this.run(
@@ -156,6 +153,13 @@ class PostgresDialect implements MetastoreDialect {
       out.set(row.hex as string, { value: row.value as Uint8Array, expired: row.expired === true });
     }
     return out;
+  }
+
+  /** The common single-key read: a plain indexed lookup (SQL text built once, in the constructor). */
+  async selectOne(uuid: Uint8Array, now: string): Promise<MetastoreRead | undefined> {
+    const row = (await this.run("select", this.selectOneSql, [METASTORE_RESOURCE, now, formatUuid(uuid)]))
+      .rows[0];
+    return row ? { value: row.value as Uint8Array, expired: row.expired === true } : undefined;
   }
 
   async upsert(row: MetastoreWrite): Promise<boolean> {

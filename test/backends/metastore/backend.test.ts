@@ -131,6 +131,21 @@ describe("MetastoreBackend", () => {
     await expect(c.get("x")).rejects.toMatchObject({ code: "METASTORE_CLOSED" });
   });
 
+  it("remembered row uuids: rowUuid hands out a copy, and keys past the memo's size stay exact", async () => {
+    const dialect = new FakeDialect();
+    const b = new MetastoreBackend({ dialect, keyPrefix: "memo" });
+    const first = b.rowUuid("k");
+    first.fill(0); // a caller's change must not reach the statements
+    expect(await b.set("k", new Uint8Array([7]), 0)).toBe(true);
+    expect(hex(b.rowUuid("k"))).toBe(metastoreUuid("k", { keyPrefix: "memo" }).replaceAll("-", ""));
+    expect([...dialect.rows.keys()]).toEqual([hex(b.rowUuid("k"))]);
+    for (let i = 0; i < 5000; i++) b.rowUuid(`other-${i}`); // fills and empties the memo
+    for (const key of ["k", "other-0", "other-4999"]) {
+      expect(hex(b.rowUuid(key))).toBe(metastoreUuid(key, { keyPrefix: "memo" }).replaceAll("-", ""));
+    }
+    expect([...(await b.get("k"))!]).toEqual([7]);
+  });
+
   it("local vs utc naive timestamps", () => {
     const ms = Date.UTC(2026, 5, 1, 23, 59, 59, 1);
     expect(naiveTimestamp(ms, "utc")).toBe("2026-06-01 23:59:59.001000");

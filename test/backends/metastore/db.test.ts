@@ -129,6 +129,27 @@ for (const dialect of ["postgresql", "mysql"] as TestDialect[]) {
         expect(await b.deleteMany(["b", "nope"])).toEqual([true, false]);
       });
 
+      it("the single-key get (selectOne) answers as getMany: value, missing, expired, another resource's row", async () => {
+        const clock = new ManualClock(Date.UTC(2030, 0, 1, 12, 0, 0));
+        const b = make({ keyPrefix: "one", clock, timeZone: "utc" });
+        expect(await b.set("live", new Uint8Array([1, 2, 3]), 0)).toBe(true);
+        expect(await b.set("soon", enc.encode("s"), 5)).toBe(true);
+        const u = metastoreUuid("foreign", { keyPrefix: "one" });
+        const uuidLiteral = dialect === "postgresql" ? `'${u}'` : `X'${u.replaceAll("-", "")}'`;
+        const valueLiteral = dialect === "postgresql" ? "'\\x41'::bytea" : "X'41'";
+        db.sql(
+          `INSERT INTO key_value (resource, value, uuid) VALUES ('app', ${valueLiteral}, ${uuidLiteral})`,
+        );
+        const keys = ["live", "soon", "absent", "foreign"];
+        const one = async () => Promise.all(keys.map(async (k) => hex(await b.get(k))));
+        expect(await one()).toEqual(["010203", "73", undefined, undefined]);
+        expect(await one()).toEqual((await b.getMany(keys)).map(hex));
+        clock.ms += 5_000; // expires_on <= now: expired
+        expect(await one()).toEqual(["010203", undefined, undefined, undefined]);
+        expect(await one()).toEqual((await b.getMany(keys)).map(hex));
+        db.sql("DELETE FROM key_value WHERE resource = 'app'"); // the clear() test counts 'app' rows
+      });
+
       it("expiry: naive expires_on, expired rows read as missing, add() prunes them, delete() still removes", async () => {
         const clock = new ManualClock(Date.UTC(2030, 0, 1, 12, 0, 0));
         const b = make({ keyPrefix: "expiry", clock, timeZone: "utc" });
