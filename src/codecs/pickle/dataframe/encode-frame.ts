@@ -30,6 +30,7 @@ import {
 import type { EncoderContext } from "../encode/encoder.js";
 import { PickleEncodeError } from "../encode/errors.js";
 import {
+  boolBytes,
   bytesOf,
   datesOf,
   dictionaryOf,
@@ -229,10 +230,7 @@ function columnValue(field: Field, v: Vector, n: number): PyValue {
   }
   if (DataType.isBool(type)) {
     if (hasNulls) return series(listOf(v), "boolean");
-    const raw = new Uint8Array(n);
-    let i = 0;
-    for (const b of v) raw[i++] = b ? 1 : 0;
-    return ndarray("b1", null, n, raw);
+    return ndarray("b1", null, n, boolBytes(v));
   }
   if (DataType.isTimestamp(type)) return timestampColumn(field, v, n);
   if (DataType.isDuration(type)) {

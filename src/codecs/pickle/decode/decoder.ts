@@ -146,13 +146,13 @@ class Unpickler extends UnpicklerState {
         stack.push(this.bytesView(r.u8()));
         return;
       case Op.BINBYTES:
-        stack.push(this.bytesView(r.u32()));
+        stack.push(this.bytesView(r.u32(), 5));
         return;
       case Op.BINBYTES8:
-        stack.push(this.bytesView(r.u64()));
+        stack.push(this.bytesView(r.u64(), 9));
         return;
       case Op.BYTEARRAY8: {
-        const view = this.bytesView(r.u64());
+        const view = this.bytesView(r.u64(), 9);
         // A view over the input, not a copy: numpy blocks stay zero-copy.
         stack.push(new PyBytearray(view.buffer as ArrayBuffer, view.byteOffset, view.byteLength));
         return;

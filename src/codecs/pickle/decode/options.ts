@@ -37,6 +37,15 @@ export interface LoadsOptions {
    * NEXT_BUFFER opcode then fails with `PICKLE_OUT_OF_BAND_BUFFER`, as Python does.
    */
   buffers?: Iterable<Uint8Array>;
+  /**
+   * The caller gives the input away: it is not read, reused or shared after the call (a
+   * reply buffer fresh from a socket or file). The decoder may then move a bytes or bytearray
+   * payload (BINBYTES, BINBYTES8, BYTEARRAY8) down by up to 7 bytes over its own,
+   * already consumed opcode header, so that a numpy column lands 8-byte aligned and becomes a
+   * zero-copy typed view instead of a copy. Decoded values are views over the input either
+   * way; only the input's bytes change (also when decoding fails). Default `false`.
+   */
+  ownsInput?: boolean;
   /** Resource limits; see `PickleLimits` for each default. */
   limits?: Partial<PickleLimits>;
 }

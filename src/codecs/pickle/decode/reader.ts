@@ -12,6 +12,8 @@ import { TINY_STR_MAX, tinyAscii } from "./strings/tiny-strings.js";
 
 const NEWLINE = 0x0a;
 const SHORT_STRING_BYTES = 32;
+/** Smallest payload `bytesAligned` moves: below one float64 there is nothing to align. */
+const ALIGN_MIN_BYTES = 8;
 const utf8Fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const latin1 = new TextDecoder("latin1");
 
@@ -157,6 +159,22 @@ export class ByteReader {
     const v = this.buf.subarray(this.pos, this.pos + n);
     this.pos += n;
     return v;
+  }
+
+  /**
+   * Like `bytes(n)`, but when the payload is at least `ALIGN_MIN_BYTES` long and misaligned
+   * by at most `slack` bytes (the opcode's own header, already consumed and referenced by no
+   * value), first moves it down over that header so it starts 8-byte aligned in its
+   * ArrayBuffer. Writes into the input: only for an input the caller gave away.
+   */
+  bytesAligned(n: number, slack: number): Uint8Array {
+    this.ensure(n);
+    const start = this.pos;
+    const shift = (this.buf.byteOffset + start) & 7;
+    this.pos += n;
+    if (shift === 0 || shift > slack || n < ALIGN_MIN_BYTES) return this.buf.subarray(start, start + n);
+    this.buf.copyWithin(start - shift, start, start + n);
+    return this.buf.subarray(start - shift, start - shift + n);
   }
 
   /** Bytes up to (excluding) the next newline, which is consumed. */

@@ -64,6 +64,8 @@ export abstract class UnpicklerState implements HandlerContext {
   readonly budget: DecodeBudget;
   private readonly resolver: GlobalResolver;
   protected readonly buffers: Iterator<Uint8Array> | null;
+  /** `LoadsOptions.ownsInput`: bytes payloads may be moved into alignment in the input. */
+  private readonly ownsInput: boolean;
   /** Opcodes consumed by str-cell scans (counted against maxOpcodes with the main loop's). */
   protected scannedOps = 0;
   /** Memo entries of the str-cell lists scanned so far (null until the first). */
@@ -96,6 +98,7 @@ export abstract class UnpicklerState implements HandlerContext {
     this.resolver = new GlobalResolver(this.strictGlobals);
     this.c = new ContainerOps(this, this.exact || options.dicts === "map");
     this.buffers = options.buffers ? options.buffers[Symbol.iterator]() : null;
+    this.ownsInput = options.ownsInput === true;
   }
 
   fail(code: PickleDecodeError["code"], message: string): never {
@@ -252,9 +255,13 @@ export abstract class UnpicklerState implements HandlerContext {
     return this.exact ? this.r.utf8Exact(len) : this.r.utf8(len);
   }
 
-  protected bytesView(n: number | bigint): Uint8Array {
+  /**
+   * A view of the next `n` payload bytes; `header` is the opcode's length in bytes (opcode
+   * and length field), which an owned input lets the payload move over (see `bytesAligned`).
+   */
+  protected bytesView(n: number | bigint, header = 0): Uint8Array {
     const len = this.checkedLength(n, this.limits.maxBytesLength, "bytes");
-    return this.r.bytes(len);
+    return this.ownsInput && header > 0 ? this.r.bytesAligned(len, header) : this.r.bytes(len);
   }
 
   // ---- globals (see global-calls.ts) ----------------------------------------------

@@ -257,13 +257,17 @@ class Encoder extends AtomEncoder {
       this.w.byte(Op.EMPTY_DICT);
       this.memoize(record);
     }
-    const keys = definedKeys(record);
+    // Keys and values in two native calls (same order), not a property lookup per key.
+    let keys = Object.keys(record);
+    let values: (PyValue | undefined)[] = Object.values(record);
+    if (values.indexOf(undefined) !== -1) [keys, values] = definedEntries(keys, values);
     const n = keys.length;
     if (n === 0) return;
     if (n === 1 || this.protocol === 0) {
-      for (const k of keys) {
+      for (let i = 0; i < n; i++) {
+        const k = keys[i] as string;
         this.savedKey(k);
-        this.item(record[k] as PyValue, depth, k);
+        this.item(values[i] as PyValue, depth, k);
         this.w.byte(Op.SETITEM);
       }
       return;
@@ -274,7 +278,7 @@ class Encoder extends AtomEncoder {
       for (let i = start; i < end; i++) {
         const k = keys[i] as string;
         this.savedKey(k);
-        this.item(record[k] as PyValue, depth, k);
+        this.item(values[i] as PyValue, depth, k);
       }
       this.w.byte(Op.SETITEMS);
     }
@@ -360,11 +364,14 @@ class Encoder extends AtomEncoder {
   }
 }
 
-/** The keys of a plain object whose values are not `undefined` (dropped, as `JSON.stringify` does). */
-function definedKeys(record: Record<string, PyValue>): string[] {
-  const keys = Object.keys(record);
+/** The members whose value is not `undefined` (dropped, as `JSON.stringify` does). */
+function definedEntries(keys: string[], values: (PyValue | undefined)[]): [string[], PyValue[]] {
+  const k: string[] = [];
+  const v: PyValue[] = [];
   for (let i = 0; i < keys.length; i++) {
-    if (record[keys[i] as string] === undefined) return keys.filter((k) => record[k] !== undefined);
+    if (values[i] === undefined) continue;
+    k.push(keys[i] as string);
+    v.push(values[i] as PyValue);
   }
-  return keys;
+  return [k, v];
 }

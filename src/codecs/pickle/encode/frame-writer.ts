@@ -22,6 +22,8 @@ const INITIAL_CAPACITY = 256;
 const NEWLINE = 0x0a;
 /** Below this size the finished pickle is always copied (Buffer.allocUnsafe pools small buffers). */
 const MIN_HANDOVER_BYTES = 64 * 1024;
+/** Payloads up to this many bytes are copied byte by byte (see `payloadRange`). */
+const SHORT_COPY_BYTES = 32;
 
 /** A growable byte buffer with CPython-compatible framing. */
 export class FrameWriter {
@@ -73,14 +75,23 @@ export class FrameWriter {
    * ≥ 64 KiB goes outside any frame, as in CPython.
    */
   payload(op: number, lengthBytes: 1 | 4 | 8, data: Uint8Array): void {
-    const bypass = this.framing && data.length >= FRAME_SIZE_TARGET;
+    this.payloadRange(op, lengthBytes, data, 0, data.length);
+  }
+
+  /** `payload` of `data[start, end)`, without a subarray per call (string columns' cells). */
+  payloadRange(op: number, lengthBytes: 1 | 4 | 8, data: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    const bypass = this.framing && n >= FRAME_SIZE_TARGET;
     if (bypass) {
       this.commitFrame();
       this.framing = false;
     }
-    const at = this.reserve(1 + lengthBytes + data.length);
-    this.writeHeader(at, op, lengthBytes, data.length);
-    this.buf.set(data, at + 1 + lengthBytes);
+    const at = this.reserve(1 + lengthBytes + n) + 1 + lengthBytes;
+    this.writeHeader(at - 1 - lengthBytes, op, lengthBytes, n);
+    const buf = this.buf;
+    // Short cells: a byte loop beats the native copy's call overhead.
+    if (n <= SHORT_COPY_BYTES) for (let i = 0; i < n; i++) buf[at + i] = data[start + i] as number;
+    else buf.set(start === 0 && end === data.length ? data : data.subarray(start, end), at);
     if (bypass) this.framing = true;
   }
 

@@ -3,8 +3,8 @@ import { loads } from "#src/codecs/pickle/decode/decoder.js";
 import { dumps } from "#src/codecs/pickle/encode/encoder.js";
 import { IdentityMemo } from "#src/codecs/pickle/encode/identity-memo.js";
 
-describe("IdentityMemo (the encoder's object → memo index map, in shards)", () => {
-  it("finds every object across shards and the overflow map; a later set wins", () => {
+describe("IdentityMemo (the encoder's object → memo index map)", () => {
+  it("finds every one of 80,000 objects; a later set wins", () => {
     const memo = new IdentityMemo();
     const objs = Array.from({ length: 80_000 }, () => ({}));
     for (const [i, o] of objs.entries()) memo.set(o, i);
