@@ -11,13 +11,6 @@ export { RESULTS_BACKEND_NOT_CONFIGURED } from "./cache/cache-errors.js";
 export type { CacheMapping, CacheOptions, DeleteManyStrategy } from "./cache/cache-options.js";
 export type { BackendErrorPolicy, CacheWarningLogger, CacheWarnings } from "./cache/error-policy.js";
 export { DEFAULT_CACHE_WARNINGS } from "./cache/error-policy.js";
-export {
-  GET_OR_SET_DEFAULTS,
-  type GetOrSetFactory,
-  type GetOrSetOptions,
-  type GetOrSetStats,
-  GetOrSetTimeoutError,
-} from "./cache/stampede/get-or-set.js";
 export type { LatencySummary } from "./cache/latency-histogram.js";
 export {
   type CachedOptions,
@@ -26,6 +19,13 @@ export {
   type MemoizeOptions,
   type MemoizeStampedeOptions,
 } from "./cache/memoize.js";
+export {
+  GET_OR_SET_DEFAULTS,
+  type GetOrSetFactory,
+  type GetOrSetOptions,
+  type GetOrSetStats,
+  GetOrSetTimeoutError,
+} from "./cache/stampede/get-or-set.js";
 export type { CacheStatsOptions, CacheStatsSnapshot } from "./cache/stats.js";
 export * as pickle from "./codecs/pickle/namespace.js";
 export type { Serializer } from "./codecs/serializer.js";

@@ -18,15 +18,15 @@ import {
   mappingPairs,
 } from "./cache-options.js";
 import { type BackendErrorPolicy, ErrorRecorder } from "./error-policy.js";
+import { type CachedOptions, cached, type Memoized, type MemoizeOptions, memoize } from "./memoize.js";
+import { OperationOutcomes } from "./operation-outcomes.js";
+import { pythonIncrement } from "./python-increment.js";
 import {
   coordinatorFor,
   type GetOrSetFactory,
   type GetOrSetOptions,
   type GetOrSetStats,
 } from "./stampede/get-or-set.js";
-import { type CachedOptions, cached, type Memoized, type MemoizeOptions, memoize } from "./memoize.js";
-import { OperationOutcomes } from "./operation-outcomes.js";
-import { pythonIncrement } from "./python-increment.js";
 import { CacheStats, type CacheStatsSnapshot } from "./stats.js";
 import { storageKeyOf } from "./storage-key.js";
 import { resolveTimeout } from "./timeouts.js";

@@ -5,11 +5,12 @@
  * `WarmTarget`), per-cache statistics, and the key suffixes the stampede helpers write beside
  * a key.
  */
+
+export { MEMOIZE_VERSION_SUFFIX } from "../cache/memoize.js";
 export {
   GRACE_KEY_SUFFIX,
   LOCK_KEY_SUFFIX,
 } from "../cache/stampede/get-or-set-options.js";
-export { MEMOIZE_VERSION_SUFFIX } from "../cache/memoize.js";
 export { CacheStats, monotonicClock } from "../cache/stats.js";
 export { type CacheKeyRow, type CacheKeysTable, openCacheKeysTable } from "./cache-keys-table.js";
 export {
