@@ -28,6 +28,21 @@ export interface Run {
   stderr: string;
 }
 
+/**
+ * Each result whose outcome (`"value"` or the typed code) is not one its input expects, or that
+ * took `TIME_BOUND_MS` or longer, as a line naming the input.
+ */
+export function outcomeMismatches(run: Run, inputs: readonly HostileInput[]): string[] {
+  const wrong: string[] = [];
+  for (const [i, r] of run.results.entries()) {
+    const input = inputs[i] as HostileInput;
+    const got = r.outcome === "value" ? "value" : (r.code ?? `untyped ${r.errorClass}`);
+    if (!input.expect.includes(got)) wrong.push(`${r.name}: got ${got}, want ${input.expect.join("|")}`);
+    if (r.ms >= TIME_BOUND_MS) wrong.push(`${r.name}: took ${r.ms.toFixed(0)} ms`);
+  }
+  return wrong;
+}
+
 /** Decode `inputs` in one worker process under `HEAP_MB`; resolves when it exits. */
 export function runWorker(label: string, inputs: HostileInput[]): Promise<Run> {
   const manifest: HostileCase[] = inputs.map((c, i) => {
