@@ -14,24 +14,29 @@ import { PickleEncodeError } from "#src/codecs/pickle/encode/errors.js";
 import { PYTHON_INT_MAX_STR_DIGITS } from "#src/codecs/pickle/encode/legacy-forms.js";
 import {
   PyBytearray,
-  PyComplex,
-  PyDate,
   PyDatetime,
   PyDatetime64,
-  PyDecimal,
   PyEnum,
-  PyFloat,
   PyFrozenSet,
   PyOrderedDict,
   PySentinel,
   PyTime,
-  PyTimedelta,
   PyTuple,
   PyTzInfo,
   PyUUID,
   type PyValue,
 } from "#src/python/values.js";
 import { debianPython } from "#test/helpers/python.js";
+import {
+  canonicalFloat,
+  nullProto,
+  pyComplex,
+  pyDate,
+  pyDatetime,
+  pyDecimal,
+  pyTimedelta,
+  safeInt,
+} from "./canonical-arbitraries.js";
 
 const REPICKLE = `
 import json, pickle, sys
@@ -77,40 +82,15 @@ function differences(values: readonly PyValue[]): string[] {
   return bad;
 }
 
-// ---- random values (the decoder's canonical forms, as in roundtrip.test.ts) ----
+// ---- random values (the decoder's canonical forms, from canonical-arbitraries.ts) ----
 
-const safeInt = fc.maxSafeInteger().filter((n) => !Object.is(n, -0));
 const bigInt = fc.bigInt({ min: -(2n ** 300n), max: 2n ** 300n });
-const float = fc.oneof(
-  fc.double().filter((d) => !Number.isInteger(d)),
-  fc
-    .double()
-    .filter((d) => Number.isInteger(d))
-    .map((d) => new PyFloat(d)),
-);
 const text = fc.oneof(
   fc.string({ unit: "grapheme" }),
   fc.string({ unit: "binary" }),
   fc.string({ unit: fc.constantFrom("a", "é", "\\", "\n", "\r", "\x1a", "\0", "ÿ", "Ā", "😀", "\udfff") }),
   fc.constantFrom("", "a", "é", "latin1"),
 );
-const tz = fc.oneof(
-  fc.constant(null),
-  fc.integer({ min: -86399, max: 86399 }).map((s) => new PyTzInfo("fixed", s, null, "datetime.timezone")),
-);
-const datetime = fc
-  .record({
-    y: fc.integer({ min: 1, max: 9999 }),
-    mo: fc.integer({ min: 1, max: 12 }),
-    d: fc.integer({ min: 1, max: 28 }),
-    h: fc.integer({ min: 0, max: 23 }),
-    mi: fc.integer({ min: 0, max: 59 }),
-    s: fc.integer({ min: 0, max: 59 }),
-    us: fc.integer({ min: 0, max: 999_999 }),
-    tz,
-    fold: fc.constantFrom(0 as const, 1 as const),
-  })
-  .map((r) => new PyDatetime(r.y, r.mo, r.d, r.h, r.mi, r.s, r.us, r.tz, r.fold));
 const bytes = fc.oneof(
   fc.uint8Array({ maxLength: 300 }).map((b) => new Uint8Array(b)),
   fc.uint8Array({ minLength: 1, maxLength: 1 }).map((b) => new Uint8Array(b)),
@@ -120,18 +100,12 @@ const scalar: fc.Arbitrary<PyValue> = fc.oneof(
   fc.boolean(),
   safeInt,
   bigInt,
-  float,
+  canonicalFloat,
   text,
   bytes,
   fc.uint8Array({ maxLength: 20 }).map((b) => new PyBytearray(b)),
-  datetime,
-  fc
-    .tuple(
-      fc.integer({ min: 1, max: 9999 }),
-      fc.integer({ min: 1, max: 12 }),
-      fc.integer({ min: 1, max: 28 }),
-    )
-    .map(([y, m, d]) => new PyDate(y, m, d)),
+  pyDatetime,
+  pyDate,
   fc
     .tuple(
       fc.integer({ min: 0, max: 23 }),
@@ -140,25 +114,13 @@ const scalar: fc.Arbitrary<PyValue> = fc.oneof(
       fc.constantFrom(0 as const, 1 as const),
     )
     .map(([h, m, us, fold]) => new PyTime(h, m, 0, us, null, fold)),
-  fc
-    .tuple(
-      fc.integer({ min: -999_999_999, max: 999_999_999 }),
-      fc.integer({ min: 0, max: 86399 }),
-      fc.integer({ min: 0, max: 999_999 }),
-    )
-    .map(([d, s, us]) => new PyTimedelta(d, s, us)),
-  fc.constantFrom("1.10", "-0", "NaN", "1E+999999", "-Infinity").map((t) => new PyDecimal(t)),
-  fc.tuple(fc.double(), fc.double()).map(([a, b]) => new PyComplex(a, b)),
+  pyTimedelta,
+  pyDecimal,
+  pyComplex,
   fc.bigInt({ min: 0n, max: 2n ** 128n - 1n }).map((n) => new PyUUID(n.toString(16).padStart(32, "0"))),
 );
 // Python iterates a set in hash order; small distinct ints in ascending order iterate as given.
 const smallIntSet = fc.uniqueArray(fc.integer({ min: 0, max: 7 }), { maxLength: 5 }).map((a) => a.sort());
-
-function nullProto(entries: [string, PyValue][]): Record<string, PyValue> {
-  const o = Object.create(null) as Record<string, PyValue>;
-  for (const [k, v] of entries) o[k] = v;
-  return o;
-}
 
 const { value } = fc.letrec<{ value: PyValue }>((tie) => ({
   value: fc.oneof(
