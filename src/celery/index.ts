@@ -16,6 +16,7 @@ export {
   resultKeyOf,
   type StreamIdIncrement,
 } from "./async-events.js";
+export { DEFAULT_MAX_INFLATED_BODY_BYTES } from "./body-compression.js";
 export {
   CeleryClient,
   type CeleryClientOptions,

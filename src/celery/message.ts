@@ -4,13 +4,15 @@
  * the base64 of the JSON text `[args, kwargs, embed]`. `encodeTaskMessage` writes the bytes
  * `app.send_task` + kombu's `Channel._put` write (celery/app/amqp.py `as_task_v2`, kombu
  * messaging.py `Producer.publish`, transport/virtual/base.py `_inplace_augment_message`);
- * `decodeTaskMessage` reads any protocol-1 or -2 message with a JSON or pickle body.
+ * `decodeTaskMessage` reads any protocol-1 or -2 message with a JSON or pickle body, compressed
+ * or not (`body-compression.ts`).
  */
 import { stdlibJsonLoads } from "../codecs/json/stdlib-decode.js";
 import { stdlibJsonDumps } from "../codecs/json/stdlib-encode.js";
 import { loads as pickleLoads } from "../codecs/pickle/decode/decoder.js";
 import { isStrDict } from "../python/dicts.js";
 import type { PyValue } from "../python/values.js";
+import { decompressBody } from "./body-compression.js";
 import { CeleryError } from "./errors.js";
 import { CELERY_REPR_MAXSIZE, celerySaferepr } from "./python-repr.js";
 import { carriesSessionCookie } from "./session-cookie.js";
@@ -215,7 +217,9 @@ export function decodeTaskEnvelope(envelope: PyValue): DecodedTaskMessage {
   const headers = isStrDict(envelope.headers) ? envelope.headers : {};
   const properties = isStrDict(envelope.properties) ? envelope.properties : {};
   const contentType = text(envelope["content-type"]) ?? JSON_CONTENT_TYPE;
-  const body = decodeBody(bodyBytes(envelope, properties), contentType);
+  const raw = bodyBytes(envelope, properties);
+  const compression = text(headers.compression);
+  const body = decodeBody(compression ? decompressBody(raw, compression) : raw, contentType);
   const priority = typeof properties.priority === "number" ? properties.priority : null;
   if (typeof headers.task === "string") {
     if (!Array.isArray(body) || body.length < 2 || !Array.isArray(body[0]) || !isStrDict(body[1]))

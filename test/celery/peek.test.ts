@@ -5,8 +5,10 @@
  * counts and reads; a `global_keyprefix` broker is read only with the prefix. Node's message
  * text is compared with Python's for the same call.
  */
+import { brotliCompressSync, deflateSync } from "node:zlib";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_MAX_INFLATED_BODY_BYTES, decompressBody } from "#src/celery/body-compression.js";
 import {
   CeleryClient,
   celerySaferepr,
@@ -181,6 +183,46 @@ describe("peek reads what Python's send_task wrote", () => {
       "stamps",
     ]);
     expect(node.key).toBe("celery\x06\x163");
+  });
+});
+
+describe("compressed messages (kombu's `compression` header)", () => {
+  it("zlib and brotli bodies Python sent are read; a bzip2 body is a CELERY_COMPRESSION_UNSUPPORTED entry", async () => {
+    const [zid] = send(5, [{ name: "reports.execute", args: [1, "é"], options: { compression: "zlib" } }]);
+    const [bid] = send(5, [{ name: "reports.execute", args: [2], options: { compression: "bzip2" } }]);
+    const entries = await client(5).peek();
+    const z = entries.find((e) => e.ok && e.message.id === zid);
+    expect(z?.ok && z.message).toMatchObject({ task: "reports.execute", args: [1, "é"] });
+    expect(z?.ok && z.message.headers.compression).toBe("application/x-gzip");
+    const refused = entries.filter((e) => !e.ok);
+    expect(refused).toHaveLength(1);
+    expect(!refused[0]!.ok && refused[0]!.error.code).toBe("CELERY_COMPRESSION_UNSUPPORTED");
+    expect(bid).toEqual(expect.any(String));
+    const body = Buffer.from(JSON.stringify([[3], {}, {}]));
+    const brotli = JSON.stringify({
+      body: brotliCompressSync(body).toString("base64"),
+      "content-type": "application/json",
+      headers: { task: "t", id: "b", compression: "application/x-brotli" },
+      properties: { body_encoding: "base64" },
+    });
+    expect(decodeTaskMessage(brotli)).toMatchObject({ task: "t", args: [3] });
+  });
+
+  it("a body that inflates past the cap, or is no stream, is CELERY_MESSAGE_MALFORMED", () => {
+    const message = (compressed: Buffer) =>
+      JSON.stringify({
+        body: compressed.toString("base64"),
+        "content-type": "application/json",
+        headers: { task: "t", id: "x", compression: "zlib" },
+        properties: { body_encoding: "base64" },
+      });
+    const bomb = deflateSync(Buffer.alloc(DEFAULT_MAX_INFLATED_BODY_BYTES + 1, 0x20), { level: 9 });
+    for (const bad of [message(bomb), message(Buffer.from("not zlib"))])
+      expect(() => decodeTaskMessage(bad)).toThrow(
+        expect.objectContaining({ code: "CELERY_MESSAGE_MALFORMED" }),
+      );
+    expect(decompressBody(deflateSync(Buffer.from("[]")), "gzip", 2)).toEqual(Buffer.from("[]"));
+    expect(() => decompressBody(deflateSync(Buffer.from("[1]")), "gzip", 2)).toThrow(/more than 2 bytes/);
   });
 });
 

@@ -12,6 +12,8 @@ export const CELERY_ERROR_CODES = [
   "CELERY_RESULT_MALFORMED",
   /** A broker message that is not a protocol-2 task message Node can read. */
   "CELERY_MESSAGE_MALFORMED",
+  /** A message body compressed with a codec Node has no decoder for (kombu's bzip2, lzma/xz, zstd). */
+  "CELERY_COMPRESSION_UNSUPPORTED",
   /** `waitForResult` saw no ready state (SUCCESS, FAILURE, REVOKED) within its timeout. */
   "CELERY_RESULT_TIMEOUT",
   /** The task needs a result backend and the client has none (`resultBackendUrl`). */
