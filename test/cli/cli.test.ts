@@ -10,11 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromArrays } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tableToIpcStream } from "#src/superset/results/arrow-ipc.js";
 import { CLI_BIN_SOURCE } from "#test/helpers/paths.js";
 import { FlaskPeer } from "#test/helpers/peer.js";
 import { RedisServer } from "#test/helpers/redis-server.js";
-import { hex, resultsPeer } from "#test/helpers/results-peer-client.js";
+import { pythonStoresResults, pythonStoresThumbnail } from "#test/helpers/results-peer-client.js";
 
 const BIN = CLI_BIN_SOURCE;
 const PREFIX = "superset_";
@@ -74,33 +73,8 @@ beforeAll(async () => {
   await peer.call("set", { key: "plain", value: { a: [1, 2.5, "x"], b: null } });
   await peer.call("set", { key: "counter", value: 7 });
   const table = tableFromArrays({ id: Int32Array.from([1, 2]), name: ["a", "b"] });
-  resultsPeer("store", {
-    redis: { host: server.host, port: server.port, key_prefix: "superset_results_" },
-    key: "abc",
-    mode: "msgpack",
-    timeout: 600,
-    shape: "classic",
-    parts: {
-      query_id: 42,
-      data: { $bytes: hex(tableToIpcStream(table)) },
-      columns: [
-        { column_name: "id", name: "id", type: "INT", is_dttm: false },
-        { column_name: "name", name: "name", type: "STRING", is_dttm: false },
-      ],
-      selected_columns: [],
-      expanded_columns: [],
-      query: { sql: "SELECT 1", state: "success" },
-    },
-  });
-  resultsPeer("thumb_store", {
-    redis: { host: server.host, port: server.port },
-    prefix: "superset_thumbnails_",
-    key: "t1",
-    shape: "bytes",
-    image_hex: hex(PNG),
-    status: "Updated",
-    timestamp: "2025-02-03T04:05:06.700000",
-  });
+  pythonStoresResults(server, "abc", table, "SELECT 1");
+  pythonStoresThumbnail(server, "t1", "bytes", PNG);
 }, 60_000);
 
 afterAll(async () => {

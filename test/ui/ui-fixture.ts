@@ -6,10 +6,9 @@
  */
 import { deflateSync } from "node:zlib";
 import { tableFromArrays } from "apache-arrow";
-import { tableToIpcStream } from "#src/superset/results/arrow-ipc.js";
 import { FlaskPeer } from "#test/helpers/peer.js";
 import { RedisServer } from "#test/helpers/redis-server.js";
-import { hex, resultsPeer } from "#test/helpers/results-peer-client.js";
+import { pythonStoresResults, pythonStoresThumbnail } from "#test/helpers/results-peer-client.js";
 
 export const REDIS_PASSWORD = "redis-pw-Zq81x";
 export const SECRET_KEY = "flask-secret-Kx93jd";
@@ -72,43 +71,10 @@ export async function startUiFixture(label = "ui"): Promise<UiFixture> {
     id: Int32Array.from([1, 2, 3]),
     name: ["alpha", "<b>bold</b>", "gamma"],
   });
-  resultsPeer("store", {
-    redis: { host: redis.host, port: redis.port, key_prefix: "superset_results_" },
-    key: "q1",
-    mode: "msgpack",
-    timeout: 600,
-    shape: "classic",
-    parts: {
-      query_id: 42,
-      data: { $bytes: hex(tableToIpcStream(table)) },
-      columns: [
-        { column_name: "id", name: "id", type: "INT", is_dttm: false },
-        { column_name: "name", name: "name", type: "STRING", is_dttm: false },
-      ],
-      selected_columns: [],
-      expanded_columns: [],
-      query: { sql: "SELECT id, name FROM t", state: "success" },
-    },
-  });
-  resultsPeer("thumb_store", {
-    redis: { host: redis.host, port: redis.port },
-    prefix: "superset_thumbnails_",
-    key: "chart_7",
-    shape: "bytes",
-    image_hex: hex(pngImage(THUMB_SIZE.width, THUMB_SIZE.height)),
-    status: "Updated",
-    timestamp: "2025-02-03T04:05:06.700000",
-  });
+  pythonStoresResults(redis, "q1", table, "SELECT id, name FROM t");
+  pythonStoresThumbnail(redis, "chart_7", "bytes", pngImage(THUMB_SIZE.width, THUMB_SIZE.height));
   // Superset 5's shape: a dict with the image as base64 text.
-  resultsPeer("thumb_store", {
-    redis: { host: redis.host, port: redis.port },
-    prefix: "superset_thumbnails_",
-    key: "dashboard_3",
-    shape: "dict",
-    image_hex: hex(pngImage(THUMB_SIZE.width, THUMB_SIZE.height)),
-    status: "Updated",
-    timestamp: "2025-02-03T04:05:06.700000",
-  });
+  pythonStoresThumbnail(redis, "dashboard_3", "dict", pngImage(THUMB_SIZE.width, THUMB_SIZE.height));
   const setPass = redis.cli(["CONFIG", "SET", "requirepass", REDIS_PASSWORD]);
   if (!setPass.ok) throw new Error(`CONFIG SET requirepass failed: ${setPass.out}`);
   const url = `redis://:${REDIS_PASSWORD}@${redis.host}:${redis.port}/0`;
