@@ -4,12 +4,13 @@
  */
 
 import { PyTuple, type PyValue } from "../../../../python/values.js";
+import type { MemoCells } from "./memo-gaps.js";
 import { Utf8Cells } from "./utf8-cells.js";
 
 /** One scanned list: its strs hold memo indices `memoFrom .. memoFrom + memoCells.length`. */
 interface CellRun {
   memoFrom: number;
-  memoCells: ArrayLike<number>;
+  memoCells: MemoCells;
   cells: Utf8Cells;
 }
 
@@ -18,7 +19,7 @@ export class StrCellMemo {
   /** Scanned strs read from (or PUT over in) the memo, by memo index. */
   private readonly strs = new Map<number, PyValue>();
 
-  add(memoFrom: number, memoCells: ArrayLike<number>, cells: Utf8Cells): void {
+  add(memoFrom: number, memoCells: MemoCells, cells: Utf8Cells): void {
     this.runs.push({ memoFrom, memoCells, cells });
   }
 
@@ -28,7 +29,7 @@ export class StrCellMemo {
     if (run === null) return undefined;
     let s = this.strs.get(i);
     if (s === undefined) {
-      s = run.cells.cell(run.memoCells[i - run.memoFrom] as number) as PyValue;
+      s = run.cells.cell(run.memoCells.cell(i - run.memoFrom)) as PyValue;
       this.strs.set(i, s);
     }
     return s;

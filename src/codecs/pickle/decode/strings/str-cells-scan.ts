@@ -15,6 +15,7 @@
  * closing TUPLE); the cells themselves are read by `scanRun` (str-cells-run.ts).
  */
 import type { ByteReader } from "../reader.js";
+import { MemoCells } from "./memo-gaps.js";
 import { GIVE_UP, ScanState, scanRun } from "./str-cells-run.js";
 import { Utf8Cells } from "./utf8-cells.js";
 
@@ -23,8 +24,8 @@ export interface CellsScan {
   cells: Utf8Cells;
   /** True when the list itself was memoized (MEMOIZE right after EMPTY_LIST). */
   listMemo: boolean;
-  /** Cell index of each str memoized in the list, in memo order. */
-  memoCells: Int32Array;
+  /** The cells of the strs memoized in the list, in memo order. */
+  memoCells: MemoCells;
   /** Opcodes consumed (the closing TUPLE is left for the machine). */
   ops: number;
   /** Payload bytes of the str cells. */
@@ -97,6 +98,7 @@ export function scanStrCells(r: ByteReader, firstMemo: number, limits: CellsScan
       if (inMark || st.pending !== 0) break;
       // The machine executes the TUPLE itself.
       r.rewind({ pos: st.pos, limit: st.limit, frameEnd: st.frameEnd });
+      st.finish();
       return {
         cells: new Utf8Cells(
           st.data,
@@ -107,7 +109,7 @@ export function scanStrCells(r: ByteReader, firstMemo: number, limits: CellsScan
           st.colBases,
         ),
         listMemo,
-        memoCells: st.memoCells.subarray(0, st.memoCount),
+        memoCells: new MemoCells(st.gaps.subarray(0, st.gapCount), st.memoCount),
         ops: st.ops,
         textBytes: st.textBytes,
       };

@@ -1,11 +1,11 @@
 /**
  * Large typed arrays without zero-filling, only for buffers that are overwritten completely
- * before anything can read them (copies of numpy blocks, rebased offsets), so no stale process
- * memory is ever reachable from a decoded value. When the allocator reuses freed memory, the
- * zero fill would be a wasted pass over megabytes per DataFrame. On Node,
+ * before anything can read them (copies of numpy blocks, rebased offsets, the str-cell scan's
+ * value buffer and offsets, whose unused tails the scan zeroes when it succeeds), so no stale
+ * process memory is ever reachable from a decoded value. When the allocator reuses freed
+ * memory, the zero fill would be a wasted pass over megabytes per DataFrame. On Node,
  * `Buffer.allocUnsafeSlow` gives an ArrayBuffer of its own (offset 0, so aligned for any element
- * size) without the fill. Buffers with slack stay zero-filled: fresh pages from calloc are not
- * touched until written.
+ * size) without the fill.
  */
 
 const unsafeAlloc: ((bytes: number) => Uint8Array) | null =
