@@ -34,6 +34,8 @@ export const EMPTY_BYTES_KEY = "\u0000bytes:";
 const BUILTIN_FUNCTIONS: ReadonlySet<string> = new Set(["getattr"]);
 /** EMPTY_TUPLE, TUPLE1, TUPLE2, TUPLE3 by size (protocol ≥ 2). */
 const TUPLE_OPS = [Op.EMPTY_TUPLE, Op.TUPLE1, Op.TUPLE2, Op.TUPLE3] as const;
+/** Slots of the direct-mapped cache in front of `sharedKeys` (a power of two). */
+const KEY_CACHE_SLOTS = 64;
 /** Memo key of the interned "latin1" that CPython passes to `_codecs.encode` for bytes below protocol 3. */
 const LATIN1_ID_KEY = "\u0000id:latin1";
 
@@ -44,6 +46,12 @@ export abstract class AtomEncoder implements EncoderContext {
   protected readonly sharedStrings = new Map<string, number>();
   /** str dict keys written so far (`shareDictKeys`), by value → memo index. */
   private readonly sharedKeys = new Map<string, number>();
+  /**
+   * The last shared key seen in each slot and its memo index: objects of one shape give the
+   * same key strings again and again, and comparing one string is cheaper than a Map lookup.
+   */
+  private readonly keyCacheKeys: string[] = new Array<string>(KEY_CACHE_SLOTS).fill("");
+  private readonly keyCacheIndices = new Int32Array(KEY_CACHE_SLOTS);
   /** Objects Python keeps one of (enum members), by a key naming them → memo index. */
   private readonly singletons = new Map<string, number>();
   protected readonly moduleStrings = new Map<string, number>();
@@ -70,6 +78,11 @@ export abstract class AtomEncoder implements EncoderContext {
     else this.w.opU32(Op.LONG_BINPUT, index);
     if (obj !== undefined) this.memo.set(obj, this.memoSize);
     this.memoSize++;
+  }
+
+  /** Ends the memo (see IdentityMemo.close); call once, when the pickle is done or failed. */
+  closeMemo(): void {
+    this.memo.close();
   }
 
   getIfSingleton(key: string): boolean {
@@ -107,6 +120,12 @@ export abstract class AtomEncoder implements EncoderContext {
   protected float(v: number): void {
     if (this.protocol === 0) this.w.textLine(Op.FLOAT, pythonFloatRepr(v));
     else this.w.opF64BE(Op.BINFLOAT, v);
+  }
+
+  /** The number rule (encoder.ts module comment): a safe integer other than −0 is an int. */
+  protected number(v: number): void {
+    if (Number.isSafeInteger(v) && !Object.is(v, -0)) this.int(v);
+    else this.float(v);
   }
 
   protected int(v: number): void {
@@ -153,17 +172,25 @@ export abstract class AtomEncoder implements EncoderContext {
   protected savedKey(k: string): void {
     this.w.opcodeBoundary();
     // "" and 1-char keys go the way of any str (CPython's singletons, shared with values too).
-    if (!this.shareDictKeys || this.shareEqualStrings || k.length <= 1) {
+    const n = k.length;
+    if (!this.shareDictKeys || this.shareEqualStrings || n <= 1) {
       this.savedString(k);
       return;
     }
-    const index = this.sharedKeys.get(k);
-    if (index !== undefined) {
-      this.get(index);
+    const slot =
+      (n * 31 + k.charCodeAt(0) * 7 + k.charCodeAt(n >> 1) * 3 + k.charCodeAt(n - 1)) & (KEY_CACHE_SLOTS - 1);
+    if (this.keyCacheKeys[slot] === k) {
+      this.get(this.keyCacheIndices[slot] as number);
       return;
     }
-    this.sharedKeys.set(k, this.memoSize);
-    this.str(k);
+    let index = this.sharedKeys.get(k);
+    if (index === undefined) {
+      index = this.memoSize;
+      this.sharedKeys.set(k, index);
+      this.str(k);
+    } else this.get(index);
+    this.keyCacheKeys[slot] = k;
+    this.keyCacheIndices[slot] = index;
   }
 
   str(s: string): void {

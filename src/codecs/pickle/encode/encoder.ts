@@ -36,6 +36,7 @@ import {
 
 /** CPython writes list/dict/set items in batches of this many (`BATCHSIZE`). */
 const BATCH_SIZE = 1000;
+const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
  * Pickles `value` (see the module comment for the type mapping).
@@ -60,14 +61,26 @@ export function dumpsAfter(
     throw new PickleEncodeError("PICKLE_ENCODE_BAD_OPTION", "$", `unsupported protocol ${String(protocol)}`);
   }
   const enc = new Encoder(protocol, options);
-  if (prefix) enc.w.bytes(prefix);
-  if (protocol >= 2) enc.w.op1(Op.PROTO, protocol);
-  if (protocol >= 4 && (options.framing ?? true)) enc.w.startFraming();
-  enc.save(value, 0);
-  enc.w.byte(Op.STOP);
-  return enc.w.finish();
+  try {
+    if (prefix) enc.w.bytes(prefix);
+    if (protocol >= 2) enc.w.op1(Op.PROTO, protocol);
+    if (protocol >= 4 && (options.framing ?? true)) enc.w.startFraming();
+    enc.save(value, 0);
+    enc.w.byte(Op.STOP);
+    return enc.w.finish();
+  } finally {
+    enc.closeMemo();
+  }
 }
 class Encoder extends AtomEncoder {
+  /**
+   * Members of the plain objects being saved, as a stack shared by all nesting levels (an
+   * object's members sit above its parent's from `membersTop` on while they are saved).
+   */
+  private readonly memberKeys: string[] = [];
+  private readonly memberValues: PyValue[] = [];
+  private membersTop = 0;
+
   save(value: PyValue, depth: number): void {
     this.w.opcodeBoundary();
     switch (typeof value) {
@@ -75,8 +88,7 @@ class Encoder extends AtomEncoder {
         this.bool(value);
         return;
       case "number":
-        if (Number.isSafeInteger(value) && !Object.is(value, -0)) this.int(value);
-        else this.float(value);
+        this.number(value);
         return;
       case "bigint":
         this.bigint(value);
@@ -112,7 +124,11 @@ class Encoder extends AtomEncoder {
   }
 
   private object(value: object, depth: number): void {
-    if (value instanceof PyFloat) {
+    // Plain objects and arrays first: they are most of a JSON-like payload (and are no
+    // PyFloat), and Arrow's Table has a costly custom `instanceof`.
+    const proto = Object.getPrototypeOf(value);
+    const plain = proto === Object.prototype || proto === null;
+    if (!plain && proto !== Array.prototype && value instanceof PyFloat) {
       this.float(value.value);
       return;
     }
@@ -125,10 +141,7 @@ class Encoder extends AtomEncoder {
     }
     if (this.getIfMemoized(value)) return;
     const next = depth + 1;
-    // Plain objects and arrays first: they are most of a JSON-like payload, and Arrow's
-    // Table has a costly custom `instanceof`.
-    const proto = Object.getPrototypeOf(value);
-    if (proto === Object.prototype || proto === null) {
+    if (plain) {
       this.dictFromObject(value as Record<string, PyValue>, next);
     } else if (proto === Array.prototype) {
       this.list(value as PyValue[], next);
@@ -197,7 +210,7 @@ class Encoder extends AtomEncoder {
     for (let start = 0; start < n; start += BATCH_SIZE) {
       this.w.byte(Op.MARK);
       const end = Math.min(n, start + BATCH_SIZE);
-      for (let i = start; i < end; i++) this.item(items[i] as PyValue, depth, i);
+      for (let i = start; i < end; i++) this.member(items[i] as PyValue, depth, i);
       this.w.byte(Op.APPENDS);
     }
   }
@@ -257,32 +270,55 @@ class Encoder extends AtomEncoder {
       this.w.byte(Op.EMPTY_DICT);
       this.memoize(record);
     }
-    // Keys and values in two native calls (same order), not a property lookup per key.
-    let keys = Object.keys(record);
-    let values: (PyValue | undefined)[] = Object.values(record);
-    if (values.indexOf(undefined) !== -1) [keys, values] = definedEntries(keys, values);
-    const n = keys.length;
-    if (n === 0) return;
-    if (n === 1 || this.protocol === 0) {
-      for (let i = 0; i < n; i++) {
+    // Own enumerable members in Object.keys order, each value read once before any is saved
+    // (as Object.values does), `undefined` ones dropped. `for…in` walks V8's enum cache and
+    // the own-property check folds away, so no key/value arrays are allocated per object.
+    const keys = this.memberKeys;
+    const values = this.memberValues;
+    const base = this.membersTop;
+    let top = base;
+    for (const k in record) {
+      if (!hasOwn.call(record, k)) continue;
+      const v = record[k];
+      if (v === undefined) continue;
+      keys[top] = k;
+      values[top] = v;
+      top++;
+    }
+    this.membersTop = top;
+    const n = top - base;
+    if (n === 1 || (n > 0 && this.protocol === 0)) {
+      for (let i = base; i < top; i++) {
         const k = keys[i] as string;
         this.savedKey(k);
-        this.item(values[i] as PyValue, depth, k);
+        this.member(values[i] as PyValue, depth, k);
         this.w.byte(Op.SETITEM);
       }
-      return;
-    }
-    for (let start = 0; start < n; start += BATCH_SIZE) {
-      this.w.byte(Op.MARK);
-      const end = Math.min(n, start + BATCH_SIZE);
-      for (let i = start; i < end; i++) {
-        const k = keys[i] as string;
-        this.savedKey(k);
-        this.item(values[i] as PyValue, depth, k);
+    } else if (n > 1) {
+      for (let start = base; start < top; start += BATCH_SIZE) {
+        this.w.byte(Op.MARK);
+        const end = Math.min(top, start + BATCH_SIZE);
+        for (let i = start; i < end; i++) {
+          const k = keys[i] as string;
+          this.savedKey(k);
+          this.member(values[i] as PyValue, depth, k);
+        }
+        this.w.byte(Op.SETITEMS);
       }
-      this.w.byte(Op.SETITEMS);
+      if (n % BATCH_SIZE === 0) this.emptyBatch(Op.SETITEMS);
     }
-    if (n % BATCH_SIZE === 0) this.emptyBatch(Op.SETITEMS);
+    this.membersTop = base;
+  }
+
+  /** Saves a container member: str and number inline, anything else through `item`. */
+  private member(v: PyValue, depth: number, at: string | number): void {
+    if (typeof v === "string") {
+      this.w.opcodeBoundary();
+      this.savedString(v);
+    } else if (typeof v === "number") {
+      this.w.opcodeBoundary();
+      this.number(v);
+    } else this.item(v, depth, at);
   }
 
   /**
@@ -362,16 +398,4 @@ class Encoder extends AtomEncoder {
     this.w.byte(Op.FROZENSET);
     this.memoize(items);
   }
-}
-
-/** The members whose value is not `undefined` (dropped, as `JSON.stringify` does). */
-function definedEntries(keys: string[], values: (PyValue | undefined)[]): [string[], PyValue[]] {
-  const k: string[] = [];
-  const v: PyValue[] = [];
-  for (let i = 0; i < keys.length; i++) {
-    if (values[i] === undefined) continue;
-    k.push(keys[i] as string);
-    v.push(values[i] as PyValue);
-  }
-  return [k, v];
 }

@@ -3,7 +3,8 @@
  * lays out protocol 4/5 output, so our bytes can be identical to Python's (protocols 0 and 2
  * have no frames: the encoder never calls `startFraming` for them):
  *
- * - a frame starts lazily at the first write after the previous one was committed;
+ * - a frame starts at the first write after the previous one was committed (we open it right
+ *   away: a frame that stays empty loses its reserved bytes, so the output is the same);
  * - before each object is saved, a frame holding ≥ 64 KiB is committed (`opcodeBoundary`);
  * - a committed frame gets the `FRAME` header (0x95 + u64 LE length) only if it holds ≥ 4
  *   bytes, otherwise its 9 reserved bytes are removed;
@@ -19,45 +20,70 @@ export const FRAME_SIZE_MIN = 4;
 /** FRAME opcode + u64 length. */
 export const FRAME_HEADER_SIZE = 9;
 const INITIAL_CAPACITY = 256;
+/** Largest starting capacity taken from the previous pickle's size (see `lastPickleBytes`), bytes. */
+const MAX_CAPACITY_HINT = 64 * 1024 * 1024;
 const NEWLINE = 0x0a;
 /** Below this size the finished pickle is always copied (Buffer.allocUnsafe pools small buffers). */
 const MIN_HANDOVER_BYTES = 64 * 1024;
 /** Payloads up to this many bytes are copied byte by byte (see `payloadRange`). */
 const SHORT_COPY_BYTES = 32;
+/** Bit set in a UTF-16 code unit outside ASCII (any bit of 0xff80). */
+const NON_ASCII_BITS = 0xff80;
+
+/**
+ * Sizes of the last two finished pickles, bytes: the next writer starts with room for the
+ * smaller. Pickles one process writes are often alike in size, and a buffer grown by doubling
+ * from 256 bytes is copied about once more in all; starting at the right size, a large pickle
+ * is handed over (see `finish`) without any copy. Taking the smaller of two keeps one large
+ * pickle among small ones from making the next small one start large.
+ */
+let lastPickleBytes = INITIAL_CAPACITY;
+let previousPickleBytes = INITIAL_CAPACITY;
 
 /** A growable byte buffer with CPython-compatible framing. */
 export class FrameWriter {
   private buf: Buffer;
   private view: DataView;
   private len = 0;
+  /** Offset of the open frame's reserved header, or -1 when no frame is open. */
   private frameStart = -1;
+  /** `opcodeBoundary` commits the open frame once `len` reaches this (Infinity: no frame). */
+  private commitAt = Number.POSITIVE_INFINITY;
 
   /** Framing starts switched off so PROTO lands outside any frame; see `startFraming`. */
   private framing = false;
 
   constructor() {
-    this.buf = Buffer.allocUnsafe(INITIAL_CAPACITY);
+    const hint = Math.min(lastPickleBytes, previousPickleBytes, MAX_CAPACITY_HINT);
+    this.buf = Buffer.allocUnsafe(Math.max(INITIAL_CAPACITY, hint));
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   }
 
   /** From now on, group writes into frames (protocol ≥ 4, after PROTO). */
   startFraming(): void {
     this.framing = true;
+    this.openFrame();
   }
 
   /** Call before saving each object: commits a frame that already holds ≥ 64 KiB. */
   opcodeBoundary(): void {
-    if (
-      this.framing &&
-      this.frameStart !== -1 &&
-      this.len - this.frameStart - FRAME_HEADER_SIZE >= FRAME_SIZE_TARGET
-    ) {
+    if (this.len >= this.commitAt) {
       this.commitFrame();
+      this.openFrame();
     }
   }
 
+  /** Reserves the header of a new frame (framing on, none open). */
+  private openFrame(): void {
+    if (!this.framing || this.frameStart !== -1) return;
+    this.grow(FRAME_HEADER_SIZE);
+    this.frameStart = this.len;
+    this.len += FRAME_HEADER_SIZE;
+    this.commitAt = this.len + FRAME_SIZE_TARGET;
+  }
+
   /** Closes the open frame (writes its header or drops the reserved space). */
-  commitFrame(): void {
+  private commitFrame(): void {
     if (this.frameStart === -1) return;
     const size = this.len - this.frameStart - FRAME_HEADER_SIZE;
     if (size >= FRAME_SIZE_MIN) {
@@ -68,6 +94,7 @@ export class FrameWriter {
       this.len -= FRAME_HEADER_SIZE;
     }
     this.frameStart = -1;
+    this.commitAt = Number.POSITIVE_INFINITY;
   }
 
   /**
@@ -92,7 +119,13 @@ export class FrameWriter {
     // Short cells: a byte loop beats the native copy's call overhead.
     if (n <= SHORT_COPY_BYTES) for (let i = 0; i < n; i++) buf[at + i] = data[start + i] as number;
     else buf.set(start === 0 && end === data.length ? data : data.subarray(start, end), at);
-    if (bypass) this.framing = true;
+    if (bypass) this.resumeFraming();
+  }
+
+  /** After a payload written outside any frame: back to framing, in a new frame. */
+  private resumeFraming(): void {
+    this.framing = true;
+    this.openFrame();
   }
 
   /** Like `payload` for a string already known to be well-formed UTF-16 (encoded in place). */
@@ -105,7 +138,7 @@ export class FrameWriter {
     const at = this.reserve(1 + lengthBytes + byteLength);
     this.writeHeader(at, op, lengthBytes, byteLength);
     this.buf.write(text, at + 1 + lengthBytes, byteLength, "utf8");
-    if (bypass) this.framing = true;
+    if (bypass) this.resumeFraming();
   }
 
   /**
@@ -115,12 +148,20 @@ export class FrameWriter {
    */
   shortAscii(op: number, text: string): boolean {
     const n = text.length;
-    for (let i = 0; i < n; i++) if (text.charCodeAt(i) >= 0x80) return false;
-    const at = this.reserve(2 + n);
+    const at = this.len;
+    this.grow(2 + n);
     const buf = this.buf;
+    // One pass: copy while testing; on a non-ASCII char the bytes past `len` are just dropped.
+    let bits = 0;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      bits |= c;
+      buf[at + 2 + i] = c;
+    }
+    if ((bits & NON_ASCII_BITS) !== 0) return false;
     buf[at] = op;
     buf[at + 1] = n;
-    for (let i = 0; i < n; i++) buf[at + 2 + i] = text.charCodeAt(i);
+    this.len = at + 2 + n;
     return true;
   }
 
@@ -131,19 +172,15 @@ export class FrameWriter {
     else this.view.setBigUint64(at + 1, BigInt(length), true);
   }
 
-  /** Reserves `n` bytes (starting a frame if needed) and returns the offset to write at. */
+  /** Reserves `n` bytes (inside the open frame, if any) and returns the offset to write at. */
   private reserve(n: number): number {
-    if (this.framing && this.frameStart === -1) {
-      this.grow(FRAME_HEADER_SIZE);
-      this.frameStart = this.len;
-      this.len += FRAME_HEADER_SIZE;
-    }
-    this.grow(n);
     const at = this.len;
-    this.len += n;
+    if (at + n > this.buf.length) this.grow(n);
+    this.len = at + n;
     return at;
   }
 
+  /** Makes room for `n` more bytes after `len`. */
   private grow(n: number): void {
     const need = this.len + n;
     if (need <= this.buf.length) return;
@@ -223,7 +260,10 @@ export class FrameWriter {
 
   /** Commits the last frame and returns the finished pickle (a copy sized to fit). */
   finish(): Buffer {
+    this.framing = false;
     this.commitFrame();
+    previousPickleBytes = lastPickleBytes;
+    lastPickleBytes = this.len;
     // Hand the buffer over when it is mostly used (large pickles: saves a full copy); copy
     // small or sparse ones so no oversized buffer is kept alive.
     if (this.len >= MIN_HANDOVER_BYTES && this.len * 2 >= this.buf.length)

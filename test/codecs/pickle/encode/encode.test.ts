@@ -235,6 +235,41 @@ describe("options", () => {
     const t: PyValue[] = [1];
     expect(hex(dumps(PyTuple.fromItems<PyValue>([t, t])))).toBe("8005950a000000000000005d944b0161680086942e");
   });
+  it("a plain object is the dict of its own enumerable members, in key order, each read once", () => {
+    const asMap = (o: object) => new Map(Object.entries(o).filter(([, v]) => v !== undefined)) as PyValue;
+    const cases: object[] = [
+      { a: undefined, b: 1 },
+      { b: 1, 2: "two", 1: [3], z: undefined },
+      Object.fromEntries(Array.from({ length: 1003 }, (_, i) => [`k${i}`, i % 334 === 0 ? undefined : i])),
+      Object.fromEntries(Array.from({ length: 2001 }, (_, i) => [`k${i}`, i === 7 ? undefined : i])),
+    ];
+    for (const o of cases) {
+      for (const protocol of [0, 2, 5] as const) {
+        expect(hex(dumps(o as PyValue, { protocol }))).toBe(hex(dumps(asMap(o), { protocol })));
+      }
+    }
+    let reads = 0;
+    const withGetter = {
+      get g(): number {
+        reads++;
+        return 1;
+      },
+      h: 2,
+    };
+    expect(hex(dumps(withGetter as unknown as PyValue))).toBe(hex(dumps(asMap({ g: 1, h: 2 }))));
+    expect(reads).toBe(1);
+    Object.defineProperty(Object.prototype, "inherited", {
+      value: 1,
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
+    try {
+      expect(hex(dumps({ own: 1 }))).toBe(hex(dumps(asMap({ own: 1 }))));
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).inherited;
+    }
+  });
   it("rejects protocol 3", () => {
     expect(() => dumps(1, { protocol: 3 as never })).toThrow(PickleEncodeError);
   });
