@@ -128,7 +128,7 @@ export default async function metastoreSuite(): Promise<SuiteResult> {
     ratios,
     notes: [
       `Filter-state entry of ${bytes.length} bytes; 256 keys cycled. Codec and uuid cases are in-process; CPython timed in its own loop.`,
-      "DB cases: one connection each, ours and the raw peer in alternating rounds, same SQL shape (upsert ON CONFLICT / ON DUPLICATE KEY, select by resource+uuid with the expiry test); the raw peer skips the JS-side key hashing and expiry-time formatting.",
+      "DB cases: one connection each, ours and the raw peer in alternating rounds, same SQL shape (upsert ON CONFLICT / ON DUPLICATE KEY, select by resource+uuid with the expiry test); the raw peer skips the JS-side key hashing and expiry-time formatting (its fixed time has the same microsecond form).",
     ],
   };
 }
@@ -140,7 +140,9 @@ interface RawPeer {
 }
 
 async function rawPeer(dialect: TestDialect, uri: string): Promise<RawPeer> {
-  const now = "2030-01-01 00:00:00";
+  // A fixed time in the form the backend sends (microseconds included): PostgreSQL parses the
+  // fraction too, so a shorter literal would make the peer's statement cheaper than ours.
+  const now = "2030-01-01 00:00:00.000000";
   if (dialect === "postgresql") {
     const pg = (await import("pg")).default;
     const client = new pg.Client({ connectionString: uri });

@@ -3,6 +3,7 @@
  * Superset's `uuid` column is BINARY(16) here (sqlalchemy-utils UUIDType, binary=True),
  * holding `uuid.bytes` (RFC 4122 byte order).
  */
+import { ConnectionSet } from "./connection-set.js";
 import {
   checkTableName,
   METASTORE_RESOURCE,
@@ -20,9 +21,12 @@ const ER_NO_SUCH_TABLE = 1146;
 const ER_DUP_ENTRY = 1062;
 const ER_TABLE_EXISTS = 1050;
 
-interface MysqlPool {
+/** The part of a `mysql2/promise` connection this dialect uses. */
+interface MysqlConnection {
   query(sql: string, values?: unknown[]): Promise<[unknown, unknown]>;
   end(): Promise<void>;
+  on(event: "error", listener: (err: Error) => void): void;
+  on(event: "end", listener: () => void): void;
 }
 interface OkPacket {
   affectedRows: number;
@@ -41,10 +45,25 @@ export async function createMysqlDialect(
   options: MysqlDialectOptions,
 ): Promise<MetastoreDialect> {
   const mysql = await loadMysqlDriver();
-  const pool = mysql.createPool(
-    mysqlPoolConfig(settings, { maxConnections: options.maxConnections }),
-  ) as unknown as MysqlPool;
-  return new MysqlDialect(pool, options.tableName);
+  const { connectionLimit: _, ...config } = mysqlPoolConfig(settings, {
+    maxConnections: options.maxConnections,
+  });
+  const connections = new ConnectionSet<MysqlConnection, [unknown, unknown]>(
+    {
+      open: async (onLost) => {
+        const connection = (await mysql.createConnection(config)) as unknown as MysqlConnection;
+        // A connection the server closes while idle emits 'error'; unheard, it would crash the process.
+        connection.on("error", (error) => onLost(error));
+        connection.on("end", () => onLost(undefined));
+        return connection;
+      },
+      query: (connection, sql, values) => connection.query(sql, values),
+      close: (connection) => connection.end(),
+      isConnectionLost,
+    },
+    { maxConnections: options.maxConnections },
+  );
+  return new MysqlDialect(connections, options.tableName);
 }
 
 class MysqlDialect implements MetastoreDialect {
@@ -55,7 +74,7 @@ class MysqlDialect implements MetastoreDialect {
   private readonly selectOneSql: string;
 
   constructor(
-    private readonly pool: MysqlPool,
+    private readonly connections: ConnectionSet<MysqlConnection, [unknown, unknown]>,
     private readonly tableName: string,
   ) {
     const parts = checkTableName(tableName);
@@ -64,22 +83,13 @@ class MysqlDialect implements MetastoreDialect {
     this.schemaName = parts.length === 2 ? parts[0] : undefined;
     this.selectOneSql =
       "SELECT value, (expires_on IS NOT NULL AND expires_on <= ?) AS expired " +
-      `FROM ${this.table} WHERE resource = ? AND uuid = ? ORDER BY id LIMIT 1`;
+      `FROM ${this.table} WHERE resource = ? AND uuid = ?`;
   }
 
-  /** One query, retried once when the pooled connection turns out to be dead (statements are idempotent). */
-  private async query(sql: string, values: unknown[]): Promise<unknown> {
-    try {
-      return (await this.pool.query(sql, values))[0];
-    } catch (first) {
-      if (!isConnectionLost(first)) throw first;
-      return (await this.pool.query(sql, values))[0];
-    }
-  }
-
+  /** One statement's rows or OK packet (a lost connection is retried once by the set). */
   private async run(operation: string, sql: string, values: unknown[]): Promise<unknown> {
     try {
-      return await this.query(sql, values);
+      return (await this.connections.query(sql, values))[0];
     } catch (cause) {
       if ((cause as { errno?: number }).errno === ER_NO_SUCH_TABLE)
         throw tableMissingError(this.tableName, "mysql");
@@ -138,12 +148,17 @@ class MysqlDialect implements MetastoreDialect {
     return out;
   }
 
-  /** The common single-key read: one indexed lookup, no hex column (SQL text built once). */
+  /**
+   * The common single-key read: the bare indexed lookup, SQL text built once (no hex column, no
+   * ORDER BY: Superset's unique uuid index allows one row). A table without that index may hold
+   * several, and then the lowest id wins as in `select`.
+   */
   async selectOne(uuid: Uint8Array, now: string): Promise<MetastoreRead | undefined> {
     const rows = (await this.run("select", this.selectOneSql, [now, METASTORE_RESOURCE, toBuffer(uuid)])) as {
       value: Uint8Array;
       expired: number | string;
     }[];
+    if (rows.length > 1) return (await this.select([uuid], now)).get(toBuffer(uuid).toString("hex"));
     const row = rows[0];
     return row ? { value: row.value, expired: Number(row.expired) === 1 } : undefined;
   }
@@ -169,7 +184,7 @@ class MysqlDialect implements MetastoreDialect {
 
   async insert(row: MetastoreWrite): Promise<boolean> {
     try {
-      await this.query(
+      await this.connections.query(
         `INSERT INTO ${this.table} (resource, value, uuid, created_on, created_by_fk, expires_on)
          VALUES (?, ?, ?, ?, ?, ?)`,
         this.params(row),
@@ -207,7 +222,7 @@ class MysqlDialect implements MetastoreDialect {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await this.connections.end();
   }
 
   private params(row: MetastoreWrite): unknown[] {

@@ -4,6 +4,7 @@
  */
 import { channel } from "node:diagnostics_channel";
 import { type CacheErrorEvent, ERROR_CHANNEL_NAME } from "../../core/channels.js";
+import { ConnectionSet } from "./connection-set.js";
 import {
   checkTableName,
   METASTORE_RESOURCE,
@@ -16,7 +17,7 @@ import {
 import type { MetastoreConnectionSettings } from "./dsn.js";
 import {
   loadPostgresDriver,
-  type PostgresPool,
+  type PostgresClient,
   type PostgresResult,
   postgresPoolConfig,
 } from "./sql-database.js";
@@ -61,20 +62,37 @@ export async function createPostgresDialect(
   options: PostgresDialectOptions,
 ): Promise<MetastoreDialect> {
   const pg = await loadPostgresDriver();
-  const pool = new pg.Pool(postgresPoolConfig(settings, { maxConnections: options.maxConnections }));
-  // An idle client's network error must not crash the process (pg would throw it as an
-  // unhandled 'error' event); it is published, and the next query reports its own failure.
-  pool.on("error", (error) => publishIdleError(error));
-  return new PostgresDialect(pool, options.tableName);
+  const config = postgresPoolConfig(settings, { maxConnections: options.maxConnections });
+  const connections = new ConnectionSet<PostgresClient, PostgresResult>(
+    {
+      open: async (onLost) => {
+        const client = new pg.Client(config);
+        // An idle client's network error must not crash the process (pg would throw it as an
+        // unhandled 'error' event); it is published and the client leaves the set.
+        client.on("error", (error) => onLost(error));
+        client.on("end", () => onLost(undefined));
+        await client.connect();
+        return client;
+      },
+      query: (client, text, values) => client.query(text, values),
+      close: (client) => client.end(),
+      isConnectionLost,
+    },
+    { maxConnections: options.maxConnections, onIdleLost: publishIdleError },
+  );
+  return new PostgresDialect(connections, options.tableName);
 }
 
 class PostgresDialect implements MetastoreDialect {
   readonly name = "postgresql" as const;
   private readonly table: string;
   private readonly selectOneSql: string;
+  // Row uuid → its hyphenated text: the arrays are the backend's remembered ones, so a key read
+  // again reuses the text (formatting costs more than the rest of a read's own JS work).
+  private readonly uuidTexts = new WeakMap<Uint8Array, string>();
 
   constructor(
-    private readonly pool: PostgresPool,
+    private readonly connections: ConnectionSet<PostgresClient, PostgresResult>,
     private readonly tableName: string,
   ) {
     this.table = checkTableName(tableName)
@@ -82,19 +100,12 @@ class PostgresDialect implements MetastoreDialect {
       .join(".");
     this.selectOneSql =
       "SELECT value, (expires_on IS NOT NULL AND expires_on <= $2::timestamp) AS expired " +
-      `FROM ${this.table} WHERE resource = $1 AND uuid = $3::uuid ORDER BY id LIMIT 1`;
+      `FROM ${this.table} WHERE resource = $1 AND uuid = $3::uuid`;
   }
 
   private async run(operation: string, text: string, values: unknown[]): Promise<PostgresResult> {
     try {
-      try {
-        return await this.pool.query(text, values);
-      } catch (first) {
-        // A pooled connection the server already closed fails once; every statement here is
-        // idempotent, so one retry on a fresh connection is safe.
-        if (!isConnectionLost(first)) throw first;
-        return await this.pool.query(text, values);
-      }
+      return await this.connections.query(text, values);
     } catch (cause) {
       if ((cause as { code?: string }).code === UNDEFINED_TABLE)
         throw tableMissingError(this.tableName, "postgresql");
@@ -135,13 +146,21 @@ class PostgresDialect implements MetastoreDialect {
   }
 
   async select(uuids: readonly Uint8Array[], now: string): Promise<Map<string, MetastoreRead>> {
-    const out = new Map<string, MetastoreRead>();
-    if (uuids.length === 0) return out;
     if (uuids.length === 1) {
+      const out = new Map<string, MetastoreRead>();
       const row = await this.selectOne(uuids[0]!, now);
       if (row) out.set(hexOf(uuids[0]!), row);
       return out;
     }
+    return uuids.length === 0 ? new Map() : this.selectLowestIds(uuids, now);
+  }
+
+  /** One row per uuid, the lowest id of each. */
+  private async selectLowestIds(
+    uuids: readonly Uint8Array[],
+    now: string,
+  ): Promise<Map<string, MetastoreRead>> {
+    const out = new Map<string, MetastoreRead>();
     const r = await this.run(
       "select",
       `SELECT DISTINCT ON (uuid) replace(uuid::text, '-', '') AS hex, value,
@@ -155,10 +174,16 @@ class PostgresDialect implements MetastoreDialect {
     return out;
   }
 
-  /** The common single-key read: a plain indexed lookup (SQL text built once, in the constructor). */
+  /**
+   * The common single-key read: the bare indexed lookup, SQL text built once. Superset's unique
+   * uuid index allows one row, so no ORDER BY (its sort costs the server more than the rest of
+   * the lookup); a table without that index may hold several, and then the lowest id wins.
+   */
   async selectOne(uuid: Uint8Array, now: string): Promise<MetastoreRead | undefined> {
-    const row = (await this.run("select", this.selectOneSql, [METASTORE_RESOURCE, now, formatUuid(uuid)]))
-      .rows[0];
+    const rows = (await this.run("select", this.selectOneSql, [METASTORE_RESOURCE, now, this.uuidText(uuid)]))
+      .rows;
+    if (rows.length > 1) return (await this.selectLowestIds([uuid], now)).get(hexOf(uuid));
+    const row = rows[0];
     return row ? { value: row.value as Uint8Array, expired: row.expired === true } : undefined;
   }
 
@@ -209,14 +234,23 @@ class PostgresDialect implements MetastoreDialect {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await this.connections.end();
+  }
+
+  private uuidText(uuid: Uint8Array): string {
+    let text = this.uuidTexts.get(uuid);
+    if (text === undefined) {
+      text = formatUuid(uuid);
+      this.uuidTexts.set(uuid, text);
+    }
+    return text;
   }
 
   private params(row: MetastoreWrite): unknown[] {
     return [
       METASTORE_RESOURCE,
       Buffer.from(row.value.buffer, row.value.byteOffset, row.value.byteLength),
-      formatUuid(row.uuid),
+      this.uuidText(row.uuid),
       row.now,
       row.userId,
       row.expiresOn,

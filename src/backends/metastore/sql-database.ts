@@ -32,9 +32,19 @@ export interface PostgresPool {
   on(event: "error", listener: (err: Error) => void): void;
 }
 
+/** The part of a `pg` client this library uses. */
+export interface PostgresClient {
+  connect(): Promise<void>;
+  query(text: string, values?: unknown[]): Promise<PostgresResult>;
+  end(): Promise<void>;
+  on(event: "error", listener: (err: Error) => void): void;
+  on(event: "end", listener: () => void): void;
+}
+
 /** The part of the `pg` module this library uses. */
 export interface PostgresDriver {
   Pool: new (config: Record<string, unknown>) => PostgresPool;
+  Client: new (config: Record<string, unknown>) => PostgresClient;
 }
 
 /** The `mysql2/promise` module. */

@@ -150,6 +150,27 @@ for (const dialect of ["postgresql", "mysql"] as TestDialect[]) {
         db.sql("DELETE FROM key_value WHERE resource = 'app'"); // the clear() test counts 'app' rows
       });
 
+      it("a table without the unique uuid index: get and getMany read the lowest id of duplicate rows", async () => {
+        db.sql(
+          dialect === "postgresql"
+            ? "CREATE TABLE kv_dup (id INTEGER PRIMARY KEY, resource VARCHAR(32) NOT NULL, value BYTEA NOT NULL, uuid UUID, expires_on TIMESTAMP)"
+            : "CREATE TABLE kv_dup (id INTEGER PRIMARY KEY, resource VARCHAR(32) NOT NULL, value LONGBLOB NOT NULL, uuid BINARY(16), expires_on DATETIME)",
+        );
+        const u = metastoreUuid("dup", { keyPrefix: "FILTER_STATE_CACHE_CONFIG" });
+        const uuidLiteral = dialect === "postgresql" ? `'${u}'` : `X'${u.replaceAll("-", "")}'`;
+        const bytes = (h: string) => (dialect === "postgresql" ? `'\\x${h}'::bytea` : `X'${h}'`);
+        // The higher id first, so the table's physical order is not the answer.
+        db.sql(
+          `INSERT INTO kv_dup (id, resource, value, uuid) VALUES (5, 'superset_metastore_cache', ${bytes("42")}, ${uuidLiteral})`,
+        );
+        db.sql(
+          `INSERT INTO kv_dup (id, resource, value, uuid) VALUES (3, 'superset_metastore_cache', ${bytes("41")}, ${uuidLiteral})`,
+        );
+        const b = make({ tableName: "kv_dup" });
+        expect(hex(await b.get("dup"))).toBe("41");
+        expect((await b.getMany(["dup", "other"])).map(hex)).toEqual(["41", undefined]);
+      });
+
       it("expiry: naive expires_on, expired rows read as missing, add() prunes them, delete() still removes", async () => {
         const clock = new ManualClock(Date.UTC(2030, 0, 1, 12, 0, 0));
         const b = make({ keyPrefix: "expiry", clock, timeZone: "utc" });
