@@ -24,36 +24,42 @@ export interface ClearOptions {
 /**
  * Delete every key starting with `prefix` on one server (one master of a cluster).
  * Returns the number of keys deleted. Keys are handled as Buffers, so keys that are not
- * valid UTF-8 are deleted too.
+ * valid UTF-8 are deleted too. On each SCAN reply the next SCAN goes out first, then that reply's
+ * keys as UNLINKs, none of them awaited on its own: one round trip per SCAN and none per UNLINK,
+ * and the server runs the next SCAN while this process builds the UNLINKs. (SCAN's cursor is not
+ * disturbed by deleting keys it already returned; a key returned twice is unlinked once.)
  * @throws whatever the client rejects with (the caller maps it to a typed error)
  */
 export async function clearPrefixOnNode(node: Redis, prefix: string, options: ClearOptions): Promise<number> {
   const pattern = `${escapeGlob(prefix)}*`;
-  let cursor = "0";
+  const batchSize = options.unlinkBatchSize;
   let deleted = 0;
-  let pending: Buffer[] = [];
-  const flush = async () => {
-    const batch = pending;
-    pending = [];
-    if (batch.length === 0) return;
-    if (!options.perSlot) {
-      deleted += await node.unlink(...batch);
-      return;
-    }
-    const counts = await Promise.all(
-      groupBySlot(batch, (k) => k).map((g) => node.unlink(...g.map((i) => batch[i]!))),
-    );
-    for (const c of counts) deleted += c;
+  let failure: { error: unknown } | undefined;
+  const unlinks: Promise<void>[] = [];
+  const counted = (n: number) => {
+    deleted += n;
   };
-  do {
-    const [next, keys] = await node.scanBuffer(cursor, "MATCH", pattern, "COUNT", options.scanCount);
-    cursor = next.toString();
-    for (const key of keys) {
-      pending.push(key);
-      if (pending.length >= options.unlinkBatchSize) await flush();
+  // Attached at once, so a failed UNLINK is never an unhandled rejection while a SCAN is awaited.
+  const failed = (error: unknown) => {
+    failure ??= { error };
+  };
+  const unlink = (keys: Buffer[]) => unlinks.push(node.unlink(...keys).then(counted, failed));
+  const scan = (cursor: string) => node.scanBuffer(cursor, "MATCH", pattern, "COUNT", options.scanCount);
+  let reply = scan("0");
+  for (;;) {
+    const [next, keys] = await reply;
+    if (failure) break;
+    const cursor = next.toString();
+    if (cursor !== "0") reply = scan(cursor);
+    for (let from = 0; from < keys.length; from += batchSize) {
+      const batch = keys.length <= batchSize ? keys : keys.slice(from, from + batchSize);
+      if (!options.perSlot) unlink(batch);
+      else for (const g of groupBySlot(batch, (k) => k)) unlink(g.map((i) => batch[i]!));
     }
-  } while (cursor !== "0");
-  await flush();
+    if (cursor === "0") break;
+  }
+  await Promise.all(unlinks);
+  if (failure) throw failure.error;
   return deleted;
 }
 
