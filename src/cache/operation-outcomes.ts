@@ -18,10 +18,10 @@ export class OperationOutcomes {
     private readonly stats: CacheStats | undefined,
   ) {}
 
-  /** Latency start in MILLISECONDS for `succeeded`/`failed` (0 without stats; sampled, see CacheStats). */
+  /** Latency start in MILLISECONDS for `succeeded`/`failed`: NaN when not timed (no stats, or not sampled: see CacheStats). */
   start(): number {
     const stats = this.stats;
-    return stats ? stats.start(operationObserved()) : 0;
+    return stats ? stats.start(operationObserved()) : Number.NaN;
   }
 
   /** Count a finished operation and publish it when observed; returns `result`. */

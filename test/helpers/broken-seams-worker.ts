@@ -1,8 +1,8 @@
 /**
  * A process whose ioredis has changed under the Redis fast paths: `Redis#sendCommand` and
  * `Redis#_connect` are wrapped before any backend is built, so the seam check (wire/seams.ts) no
- * longer finds the calls DirectSetCommand and the framed connector rely on. Sets and gets values
- * through a RedisBackend and prints one JSON summary on stdout.
+ * longer finds the calls DirectSetCommand, DirectGetCommand and the framed connector rely on.
+ * Sets and gets values through a RedisBackend and prints one JSON summary on stdout.
  *
  * usage: tsx broken-seams-worker.ts REDIS_URL
  */

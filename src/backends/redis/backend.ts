@@ -7,10 +7,11 @@
  */
 import type { ChainableCommander, Cluster, Redis } from "ioredis";
 import type { ResolvedCacheConfig } from "../../config/config-types.js";
-import { CacheConfigError, type SupersetCacheError } from "../../core/errors.js";
+import { CacheConfigError } from "../../core/errors.js";
 import { pyIntValue } from "../../python/numbers.js";
-import type { BackendEntry, CacheBackend } from "../backend.js";
+import type { BackendEntry, CacheBackend, ReadMapping } from "../backend.js";
 import type { BackendContext } from "../backend-module.js";
+import { CommandAdmission, READY } from "./admission.js";
 import { clearKeys } from "./clear.js";
 import {
   createRedisClients,
@@ -29,22 +30,14 @@ import { clientAddress, RedisConnectionWatch } from "./connection-watch.js";
 import { RedisBackendError, RedisErrorCode } from "./errors.js";
 import { REDIS_BACKEND_DEFAULTS, type RedisBackendOptions, type RedisBackendStats } from "./options.js";
 import { WriteCoalescer } from "./wire/coalesce.js";
+import { DirectGetCommand, type GetErrorMapper, thenMapped } from "./wire/direct-get.js";
 import { argumentBytes, DirectSetCommand, plainSet } from "./wire/direct-set.js";
-import {
-  checkTimeout,
-  invalidTimeout,
-  isOk,
-  isPositive,
-  toUndefined,
-  toValues,
-  withDeadline,
-} from "./wire/replies.js";
+import { checkTimeout, invalidTimeout, isOk, isPositive, toUndefined, toValues } from "./wire/replies.js";
 import { ioredisSeams } from "./wire/seams.js";
+import { WriteBufferPool } from "./wire/write-buffers.js";
 
 export { RedisBackendError, RedisErrorCode } from "./errors.js";
 export { REDIS_BACKEND_DEFAULTS, type RedisBackendOptions, type RedisBackendStats } from "./options.js";
-
-const READY = "ready";
 
 /** A Flask-Caching-compatible Redis backend over ioredis. */
 export class RedisBackend implements CacheBackend {
@@ -53,28 +46,24 @@ export class RedisBackend implements CacheBackend {
   readonly #writer: Redis | Cluster;
   readonly #reader: Redis | Cluster;
   readonly #owned: boolean;
-  /** SET through `DirectSetCommand`: our own client, and the installed ioredis matches (wire/seams.ts). */
+  /** SET / GET through `DirectSetCommand` / `DirectGetCommand`: our own client, and the installed ioredis matches (wire/seams.ts). */
   readonly #directSet: boolean;
+  readonly #directGet: boolean;
+  readonly #getError: GetErrorMapper;
   readonly #describe: string;
   readonly #secrets: readonly string[];
   readonly #options: RedisBackendOptions;
   readonly #path: string;
-  readonly #maxOffline: number;
-  readonly #commandTimeoutMs: number;
-  /** Cluster calls always take the slow path (per-call deadline, see #queued). */
+  /** Cluster calls always take the slow path (per-call deadline, see CommandAdmission.queued). */
   readonly #cluster: boolean;
   readonly #coalesce: WriteCoalescer | undefined;
   /** `options.zeroCopyWrites`: send the caller's bytes uncopied (see RedisBackendOptions). */
   readonly #zeroCopy: boolean;
+  /** Reused command buffers for copied `set`s (`options.writeBufferPoolBytes`). */
+  readonly #pool: WriteBufferPool;
   readonly #watch: RedisConnectionWatch;
-  #offline = 0;
-  #closed = false;
-  readonly #stats: RedisBackendStats = {
-    connectionErrors: 0,
-    offlineQueueRejections: 0,
-    offlineQueued: 0,
-    fastPathsOff: 0,
-  };
+  readonly #gate: CommandAdmission;
+  #connectionErrors = 0;
   readonly #fail: Readonly<Record<string, (e: unknown) => never>>;
 
   /**
@@ -86,11 +75,6 @@ export class RedisBackend implements CacheBackend {
   constructor(resolved: ResolvedRedisConfig | undefined, options: RedisBackendOptions = {}) {
     this.#options = options;
     this.#path = options.path ?? "CACHE_CONFIG";
-    this.#maxOffline = options.maxOfflineQueue ?? REDIS_BACKEND_DEFAULTS.maxOfflineQueue;
-    this.#commandTimeoutMs =
-      options.commandTimeoutMs ??
-      resolved?.redisOptions.commandTimeout ??
-      REDIS_CONNECTION_DEFAULTS.commandTimeoutMs;
     this.#secrets = resolved?.secrets ?? [];
     rejectIoredisKeyPrefix(options, this.#path);
     if (options.client) {
@@ -121,15 +105,28 @@ export class RedisBackend implements CacheBackend {
         ? undefined
         : new WriteCoalescer();
     this.#directSet = this.#owned && ioredisSeams().directSet;
+    this.#directGet = this.#owned && !this.#cluster && ioredisSeams().directGet;
     this.#zeroCopy = options.zeroCopyWrites ?? REDIS_BACKEND_DEFAULTS.zeroCopyWrites;
+    this.#pool = new WriteBufferPool(options.writeBufferPoolBytes);
+    this.#gate = new CommandAdmission({
+      maxOffline: options.maxOfflineQueue ?? REDIS_BACKEND_DEFAULTS.maxOfflineQueue,
+      commandTimeoutMs:
+        options.commandTimeoutMs ??
+        resolved?.redisOptions.commandTimeout ??
+        REDIS_CONNECTION_DEFAULTS.commandTimeoutMs,
+      describe: this.#describe,
+      watch: this.#watch,
+      coalesce: this.#coalesce,
+    });
     // ioredis emits 'error' for every failed (re)connect; without a listener Node would throw.
     const onError = (e: RedisBackendError) => {
-      this.#stats.connectionErrors++;
+      this.#connectionErrors++;
       this.#options.onConnectionError?.(e);
     };
     this.#watch.attach(this.#writer, onError);
     if (this.#reader !== this.#writer) this.#watch.attach(this.#reader, onError);
     this.#fail = this.#watch.failures();
+    this.#getError = (e) => this.#watch.error(e, "GET");
   }
 
   /**
@@ -166,9 +163,13 @@ export class RedisBackend implements CacheBackend {
 
   /** Counters since construction. */
   stats(): RedisBackendStats {
-    const seams = ioredisSeams();
-    const fastPathsOff = [seams.directSet, seams.coalescing, seams.framedReads].filter((on) => !on).length;
-    return { ...this.#stats, offlineQueued: this.#offline, fastPathsOff };
+    const fastPathsOff = Object.values(ioredisSeams()).filter((on) => on === false).length;
+    return {
+      connectionErrors: this.#connectionErrors,
+      offlineQueueRejections: this.#gate.rejections,
+      offlineQueued: this.#gate.offline,
+      fastPathsOff,
+    };
   }
 
   /** Redacted target, e.g. `RedisBackend(redis://alice:***@127.0.0.1:6380/0)`. Never contains a password. */
@@ -184,48 +185,6 @@ export class RedisBackend implements CacheBackend {
     return this.toString();
   }
 
-  /**
-   * Admission check for a client that is not ready (or a closed backend): the error to reject
-   * with, or undefined to go ahead. Bounds how many commands may wait for a connection
-   * (ioredis's own offline queue is unbounded).
-   */
-  #refuse(client: Redis | Cluster): SupersetCacheError | undefined {
-    if (this.#closed) return new RedisBackendError(RedisErrorCode.closed, "redis backend is closed", false);
-    if (this.#watch.fatal) return this.#watch.fatal;
-    if (client.status === READY) return undefined;
-    if (this.#offline >= this.#maxOffline) {
-      this.#stats.offlineQueueRejections++;
-      return new RedisBackendError(
-        RedisErrorCode.offlineQueueFull,
-        `redis offline queue full (${this.#maxOffline} commands waiting for ${this.#describe})`,
-        true,
-      );
-    }
-    return undefined;
-  }
-
-  /** Throw when refused; otherwise cork a ready single-node client so this tick's commands share one write. */
-  #admit(client: Redis | Cluster): void {
-    const refused = this.#refuse(client);
-    if (refused) throw refused;
-    if (this.#coalesce && client.status === READY) this.#coalesce.cork(client as Redis);
-  }
-
-  /** Run a command issued while disconnected, keeping the offline count. */
-  #queued<T>(client: Redis | Cluster, p: Promise<T>): Promise<T> {
-    // ioredis times out commands on a single connection, but a Cluster re-queues commands of a
-    // dead node into its own offline queue, which has no timer: bound every cluster call here.
-    const bounded = isClusterClient(client) ? withDeadline(p, this.#commandTimeoutMs, this.#describe) : p;
-    if (client.status === READY) return bounded;
-    this.#offline++;
-    p.then(this.#dequeue, this.#dequeue);
-    return bounded;
-  }
-
-  readonly #dequeue = (): void => {
-    this.#offline--;
-  };
-
   /** The replica client when it is ready (Sentinel `sentinelReadFrom: "replica"`), else the writer. */
   #readClient(): Redis | Cluster {
     const r = this.#reader;
@@ -235,26 +194,36 @@ export class RedisBackend implements CacheBackend {
   /** Stored bytes, or `undefined` when missing. @throws RedisBackendError */
   get(key: string): Promise<Uint8Array | undefined> {
     const c = this.#readClient();
-    // Hot path without async/await: one promise hop on top of ioredis's.
-    if (!this.#cluster && c.status === READY && !this.#closed) {
-      this.#coalesce?.cork(c as Redis);
+    if (!this.#cluster && c.status === READY && !this.#gate.closed) {
+      this.#coalesce?.cork(c as Redis); // no async/await: at most one hop on top of ioredis's promise
+      if (this.#directGet) return new DirectGetCommand(key, this.#getError).sendOn(c as Redis);
       return c.getBuffer(key).then(toUndefined, this.#fail.GET);
     }
-    const refused = this.#refuse(c);
+    const refused = this.#gate.refuse(c);
     if (refused) return Promise.reject(refused);
-    return this.#queued(c, c.getBuffer(key)).then(toUndefined, this.#fail.GET);
+    return this.#gate.queued(c, c.getBuffer(key)).then(toUndefined, this.#fail.GET);
+  }
+
+  /** `get(key).then(mapping.map, mapping.onError)` in one promise on the direct path. @throws as `get` */
+  getMapped<T>(key: string, mapping: ReadMapping<T>): Promise<T> {
+    const c = this.#readClient();
+    if (this.#directGet && c.status === READY && !this.#gate.closed) {
+      this.#coalesce?.cork(c as Redis);
+      return new DirectGetCommand(key, this.#getError, mapping).sendOn<T>(c as Redis);
+    }
+    return thenMapped(this.get(key), mapping);
   }
 
   /** One MGET (on a cluster: one MGET per hash slot, in parallel), results in the caller's order. @throws RedisBackendError */
   async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
     if (keys.length === 0) return [];
     const c = this.#readClient();
-    this.#admit(c);
+    this.#gate.admit(c);
     if (!isClusterClient(c)) {
-      const values = await this.#queued(c, c.mgetBuffer(...keys)).catch(this.#fail.MGET);
+      const values = await this.#gate.queued(c, c.mgetBuffer(...keys)).catch(this.#fail.MGET);
       return toValues(values, keys.length);
     }
-    return this.#queued(c, mgetPerSlot(c, keys, this.#fail.MGET!));
+    return this.#gate.queued(c, mgetPerSlot(c, keys, this.#fail.MGET!));
   }
 
   /**
@@ -276,16 +245,16 @@ export class RedisBackend implements CacheBackend {
   #set(key: string, value: Uint8Array | readonly Uint8Array[], timeout: number): Promise<boolean> {
     if (!(Number.isInteger(timeout) && timeout >= -1)) return Promise.reject(invalidTimeout(timeout));
     const c = this.#writer;
-    if (!this.#cluster && c.status === READY && !this.#closed) {
+    if (!this.#cluster && c.status === READY && !this.#gate.closed) {
       this.#coalesce?.cork(c as Redis);
       const p = this.#directSet
-        ? new DirectSetCommand(key, value, Math.max(timeout, 0), this.#zeroCopy).sendOn(c as Redis)
+        ? new DirectSetCommand(key, value, timeout, this.#zeroCopy, this.#pool).sendOn(c as Redis)
         : plainSet(c, key, value, timeout, this.#zeroCopy);
       return p.then(isOk, this.#fail.SET);
     }
-    const refused = this.#refuse(c);
+    const refused = this.#gate.refuse(c);
     if (refused) return Promise.reject(refused);
-    return this.#queued(c, plainSet(c, key, value, timeout, this.#zeroCopy)).then(isOk, this.#fail.SET);
+    return this.#gate.queued(c, plainSet(c, key, value, timeout, this.#zeroCopy)).then(isOk, this.#fail.SET);
   }
 
   /** Entries as a pipeline without MULTI (per hash slot on a cluster); `true` per entry stored. @throws RedisBackendError */
@@ -313,18 +282,18 @@ export class RedisBackend implements CacheBackend {
   async add(key: string, value: Uint8Array, timeout: number): Promise<boolean> {
     const c = this.#writer;
     if (!Number.isInteger(timeout)) checkTimeout(timeout);
-    this.#admit(c);
-    if (timeout < -1) return this.#queued(c, c.exists(key)).then((n) => n === 0, this.#fail.EXISTS);
+    this.#gate.admit(c);
+    if (timeout < -1) return this.#gate.queued(c, c.exists(key)).then((n) => n === 0, this.#fail.EXISTS);
     const bytes = argumentBytes(value, this.#zeroCopy);
     const p = timeout > 0 ? c.set(key, bytes, "EX", timeout, "NX") : c.set(key, bytes, "NX");
-    return this.#queued(c, p).then(isOk, this.#fail["SET NX"]);
+    return this.#gate.queued(c, p).then(isOk, this.#fail["SET NX"]);
   }
 
   /** `DEL key`; `true` when a key was deleted. @throws RedisBackendError */
   async delete(key: string): Promise<boolean> {
     const c = this.#writer;
-    this.#admit(c);
-    return this.#queued(c, c.del(key)).then(isPositive, this.#fail.DEL);
+    this.#gate.admit(c);
+    return this.#gate.queued(c, c.del(key)).then(isPositive, this.#fail.DEL);
   }
 
   /**
@@ -345,8 +314,8 @@ export class RedisBackend implements CacheBackend {
   /** `EXISTS key`. @throws RedisBackendError */
   async has(key: string): Promise<boolean> {
     const c = this.#readClient();
-    this.#admit(c);
-    return this.#queued(c, c.exists(key)).then(isPositive, this.#fail.EXISTS);
+    this.#gate.admit(c);
+    return this.#gate.queued(c, c.exists(key)).then(isPositive, this.#fail.EXISTS);
   }
 
   /**
@@ -359,8 +328,8 @@ export class RedisBackend implements CacheBackend {
     if (!Number.isSafeInteger(delta)) {
       throw new RedisBackendError(RedisErrorCode.reply, "redis INCRBY needs a safe integer delta", false);
     }
-    this.#admit(c);
-    const n = await this.#queued(c, c.incrby(key, delta)).catch(this.#fail.INCRBY);
+    this.#gate.admit(c);
+    const n = await this.#gate.queued(c, c.incrby(key, delta)).catch(this.#fail.INCRBY);
     if (Number.isSafeInteger(n)) return n;
     const text = await c.get(key).catch(this.#fail.GET);
     return pyIntValue(BigInt(text ?? "0"));
@@ -374,7 +343,7 @@ export class RedisBackend implements CacheBackend {
    */
   async clear(prefix: string): Promise<boolean> {
     const c = this.#writer;
-    this.#admit(c);
+    this.#gate.admit(c);
     if (prefix === "" && !this.#options.allowFlushDb) {
       throw new CacheConfigError(
         RedisErrorCode.clearRefused,
@@ -394,14 +363,14 @@ export class RedisBackend implements CacheBackend {
    */
   async ping(): Promise<void> {
     const c = this.#writer;
-    this.#admit(c);
-    await this.#queued(c, c.ping()).catch(this.#fail.PING);
+    this.#gate.admit(c);
+    await this.#gate.queued(c, c.ping()).catch(this.#fail.PING);
   }
 
   /** Close the connections this backend opened (never a caller's client). Idempotent. */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.#gate.closed) return;
+    this.#gate.closed = true;
     if (!this.#owned) return;
     const clients = this.#reader === this.#writer ? [this.#writer] : [this.#writer, this.#reader];
     await Promise.all(clients.map((c) => c.quit().then(undefined, () => c.disconnect())));
@@ -415,8 +384,8 @@ export class RedisBackend implements CacheBackend {
     ok: (reply: unknown) => boolean,
   ): Promise<boolean[]> {
     const c = this.#writer;
-    this.#admit(c);
-    const exec = (pipe: ChainableCommander) => this.#queued(c, pipe.exec()).catch(this.#fail.PIPELINE);
+    this.#gate.admit(c);
+    const exec = (pipe: ChainableCommander) => this.#gate.queued(c, pipe.exec()).catch(this.#fail.PIPELINE);
     return runPipelined(c, items, { keyOf, add, ok }, exec, this.#secrets);
   }
 }

@@ -4,6 +4,7 @@
 import type { Cluster, Redis } from "ioredis";
 import type { RedisConnectionOptions } from "./client.js";
 import type { RedisBackendError } from "./errors.js";
+import { DEFAULT_WRITE_BUFFER_POOL_BYTES } from "./wire/write-buffers.js";
 
 /** Options of `RedisBackend`, on top of the connection and fault options. */
 export interface RedisBackendOptions extends RedisConnectionOptions {
@@ -31,6 +32,13 @@ export interface RedisBackendOptions extends RedisConnectionOptions {
    * false: every write copies the value before `set` returns.
    */
   zeroCopyWrites?: boolean;
+  /**
+   * Most bytes of idle command buffers kept for reuse by copied writes (values over 4 KB up to
+   * 4 MB; default 8 MiB, per backend). A set copies the value into a buffer an earlier set used
+   * instead of fresh memory; the buffer is reused only after ioredis settled that earlier command
+   * with a reply or an error. 0: a fresh buffer per write.
+   */
+  writeBufferPoolBytes?: number;
 }
 
 /** Defaults of `RedisBackendOptions` that are not connection options. */
@@ -39,6 +47,7 @@ export const REDIS_BACKEND_DEFAULTS = {
   scanCount: 1000,
   unlinkBatchSize: 500,
   zeroCopyWrites: false,
+  writeBufferPoolBytes: DEFAULT_WRITE_BUFFER_POOL_BYTES,
 } as const;
 
 /** Counters of one backend, for health checks and tests. */

@@ -279,6 +279,22 @@ describe("write coalescing (one socket write per tick)", () => {
     expect(hex(mixed[4] as Uint8Array)).toBe(values[1]!.toString("hex"));
   });
 
+  it("getMapped settles with the mapped value or error, on the direct path and the fallback", async () => {
+    await ours.set(`${PREFIX}gm`, Buffer.from([9]), 0);
+    const mapping = {
+      map: (b: Uint8Array | undefined) => (b === undefined ? "miss" : hex(b)),
+      onError: (e: unknown) => (e as { code?: string }).code ?? "no code",
+    };
+    const got = await Promise.all([
+      ours.getMapped(`${PREFIX}gm`, mapping),
+      ours.getMapped(`${PREFIX}gm:missing`, mapping),
+    ]);
+    expect(got).toEqual(["09", "miss"]);
+    const closed = RedisBackend.fromConfig({ CACHE_REDIS_URL: `${server.url}/0` });
+    await closed.close();
+    expect(await closed.getMapped(`${PREFIX}gm`, mapping)).toBe("REDIS_CLOSED");
+  });
+
   it("autoPipelining: false still works (no corking)", async () => {
     const plain = RedisBackend.fromConfig({ CACHE_REDIS_URL: `${server.url}/0` }, { autoPipelining: false });
     const got = await Promise.all(

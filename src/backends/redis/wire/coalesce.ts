@@ -1,9 +1,13 @@
 /**
  * Write coalescing for single-node ioredis clients: a command issued while others are in
- * flight corks the client's socket and a `process.nextTick` uncorks it, so the commands issued
- * in that tick (including those issued from the promise continuations of one batch of replies)
- * leave in one write; a command on an idle connection is written at once. Same effect as auto-pipelining at high concurrency, without its per-tick Pipeline
- * object and extra latency at concurrency 1. Nothing is reordered or delayed past the tick.
+ * flight corks the client's socket and a `setImmediate` uncorks it, so the commands issued
+ * before the event loop's check phase (including those issued from the promise continuations of
+ * every batch of replies read in this poll phase) leave in one write; a command on an idle
+ * connection is written at once. Uncorking on the next tick instead would split a batch whose
+ * replies span two socket reads (64 replies of 1 KB are more than one 64 KiB read) into two
+ * writes, and that split repeats for every later batch. Same effect as auto-pipelining at high
+ * concurrency, without its per-tick Pipeline object and extra latency at concurrency 1. Nothing
+ * is reordered, nor delayed past the current event-loop iteration.
  */
 import type { Socket } from "node:net";
 import type { Cluster, Redis } from "ioredis";
@@ -21,21 +25,21 @@ export class WriteCoalescer {
     return typeof queue?.length === "number";
   }
 
-  /** Sockets corked in the current tick (one per client; at most reader + writer). */
+  /** Sockets corked in the current loop iteration (one per client; at most reader + writer). */
   readonly #corked: Socket[] = [];
   readonly #uncorkAll = (): void => {
     for (const s of this.#corked) s.uncork();
     this.#corked.length = 0;
   };
 
-  /** Cork `client`'s socket until the next tick, once per tick. Call only when the client is ready. */
+  /** Cork `client`'s socket until this iteration's check phase, once. Call only when the client is ready. */
   cork(client: Redis): void {
     // Idle connection (nothing in flight): write at once, a lone call gains nothing from waiting
-    // a tick. Busy connection: later commands of this tick join one write.
+    // for the check phase. Busy connection: later commands of this iteration join one write.
     if (client.commandQueue.length === 0) return;
     const stream = client.stream as Socket | undefined;
     if (stream === undefined || this.#corked.includes(stream)) return;
-    if (this.#corked.length === 0) process.nextTick(this.#uncorkAll);
+    if (this.#corked.length === 0) setImmediate(this.#uncorkAll);
     stream.cork();
     this.#corked.push(stream);
   }

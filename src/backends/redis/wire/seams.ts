@@ -12,6 +12,11 @@
  *   `replyEncoding`, and its `args` replaced; `Redis#sendCommand` writes
  *   `command.toWritable(this.stream)` to `this.stream` on a ready connection (the subclass
  *   writes the value to that socket itself and returns the trailer).
+ * - `DirectGetCommand` (direct-get.ts): `Command`'s constructor calls `initPromise()` (replaced by
+ *   the subclass, which sets the promise and method-style `resolve`/`reject`) and keeps what it
+ *   set; `Redis#sendCommand` calls `command.setTimeout(this.options.commandTimeout)` (the
+ *   subclass keeps the deadline in its connection's `CommandDeadlines`) and writes
+ *   `command.toWritable(this.stream)` as for `DirectSetCommand`.
  * - `WriteCoalescer` (coalesce.ts): a client's `commandQueue` has a `length`, and its `stream`
  *   is the socket `sendCommand` writes to.
  * - `framedReadConnector` (framed-connector.ts) with `RespFramer`: ioredis builds its connector
@@ -33,6 +38,8 @@ export const IOREDIS_SEAMS_CHANNEL_NAME = "superset-cache:ioredis-seams";
 export interface IoredisSeamReport {
   /** `SET` written by `DirectSetCommand` (else ioredis's own `set`). */
   directSet: boolean;
+  /** `GET` sent as a `DirectGetCommand` (else ioredis's own `getBuffer`). */
+  directGet: boolean;
   /** Commands of one tick corked into one write (else each written as issued). */
   coalescing: boolean;
   /** Replies read through `RespFramer` (else ioredis's own connector and reads). */
@@ -74,6 +81,13 @@ function probe(what: string, run: () => boolean): string | undefined {
   }
 }
 
+/** The seam both direct commands share: ioredis writes what `toWritable` returns to its socket. */
+function sendCommandWritesToWritable(R: AnyClass): string | undefined {
+  return probe("Redis#sendCommand does not write command.toWritable(this.stream) to this.stream", () =>
+    /this\.stream\.write\(\s*command\.toWritable\(\s*this\.stream\s*\)\s*\)/.test(sourceOf(R, "sendCommand")),
+  );
+}
+
 function directSetProblems(s: IoredisSurface): string[] {
   const { Command: C, Redis: R } = s;
   if (!isClass(C) || !isClass(R)) return ["ioredis exports no Command or Redis class"];
@@ -89,11 +103,30 @@ function directSetProblems(s: IoredisSurface): string[] {
       const reply = (cmd.transformReply as (r: Buffer) => unknown).call(cmd, Buffer.from("OK"));
       return cmd.name === "set" && cmd.promise instanceof Promise && reply === "OK";
     }),
-    probe("Redis#sendCommand does not write command.toWritable(this.stream) to this.stream", () =>
-      /this\.stream\.write\(\s*command\.toWritable\(\s*this\.stream\s*\)\s*\)/.test(
-        sourceOf(R, "sendCommand"),
-      ),
+    sendCommandWritesToWritable(R),
+  ].filter((p): p is string => p !== undefined);
+}
+
+function directGetProblems(s: IoredisSurface): string[] {
+  const { Command: C, Redis: R } = s;
+  if (!isClass(C) || !isClass(R)) return ["ioredis exports no Command or Redis class"];
+  return [
+    probe("Redis#sendCommand does not call command.setTimeout(this.options.commandTimeout)", () =>
+      /command\.setTimeout\(\s*this\.options\.commandTimeout\s*\)/.test(sourceOf(R, "sendCommand")),
     ),
+    probe("Command's constructor does not call initPromise() or replaces what it set", () => {
+      const mine = Promise.resolve();
+      const Probe = class extends (C as unknown as new (n: string, a: unknown[], o: object) => object) {};
+      (Probe.prototype as unknown as Record<string, unknown>).initPromise = function (
+        this: Record<string, unknown>,
+      ) {
+        this.promise = mine;
+      };
+      const cmd = new Probe("get", [], { replyEncoding: null }) as Record<string, unknown>;
+      cmd.args = ["k"];
+      return cmd.promise === mine && cmd.name === "get";
+    }),
+    sendCommandWritesToWritable(R),
   ].filter((p): p is string => p !== undefined);
 }
 
@@ -145,13 +178,16 @@ function instanceProblems(s: IoredisSurface): { coalescing: string[]; connector:
 /** Check `surface` (pure; {@link ioredisSeams} runs it once on the installed ioredis). */
 export function inspectIoredisSeams(surface: IoredisSurface): IoredisSeamReport {
   const direct = directSetProblems(surface);
+  const directGet = directGetProblems(surface);
   const instance = instanceProblems(surface);
   const connector = [...connectorProblems(surface), ...instance.connector];
   return {
     directSet: direct.length === 0,
+    directGet: directGet.length === 0,
     coalescing: instance.coalescing.length === 0,
     framedReads: connector.length === 0,
-    problems: [...direct, ...instance.coalescing, ...connector],
+    // One line per distinct problem: both direct commands check sendCommand's write.
+    problems: [...new Set([...direct, ...directGet, ...instance.coalescing, ...connector])],
   };
 }
 
@@ -184,7 +220,7 @@ export function disableFramedReads(problem: string): void {
 
 function report(r: IoredisSeamReport): void {
   if (seamsChannel.hasSubscribers) seamsChannel.publish(r);
-  const off = (["directSet", "coalescing", "framedReads"] as const).filter((k) => !r[k]);
+  const off = (["directSet", "directGet", "coalescing", "framedReads"] as const).filter((k) => !r[k]);
   process.emitWarning(
     `ioredis internals differ from ioredis ${IOREDIS_TESTED_VERSION} (${r.problems.join("; ")}): ` +
       `running without the Redis fast paths ${off.join(", ")}`,

@@ -31,18 +31,25 @@ describe("ioredis seams", () => {
   });
 
   it("every fast path's seam matches on the installed ioredis", () => {
-    expect(ioredisSeams()).toEqual({ directSet: true, coalescing: true, framedReads: true, problems: [] });
+    expect(ioredisSeams()).toEqual({
+      directSet: true,
+      directGet: true,
+      coalescing: true,
+      framedReads: true,
+      problems: [],
+    });
   });
 
-  it("a sendCommand that no longer writes toWritable(this.stream) switches DirectSetCommand off", () => {
+  it("a sendCommand that no longer writes toWritable(this.stream) switches both direct commands off", () => {
     class Wrapped extends Redis {
       override sendCommand(...args: Parameters<Redis["sendCommand"]>) {
         return super.sendCommand(...args);
       }
     }
     const r = inspectIoredisSeams({ ...real, Redis: Wrapped });
-    expect(r.directSet).toBe(false);
-    expect(r.problems.join()).toMatch(/sendCommand/);
+    expect(r).toMatchObject({ directSet: false, directGet: false, coalescing: true });
+    // Reported once, though both fast paths rely on it.
+    expect(r.problems.filter((p) => /toWritable/.test(p))).toHaveLength(1);
   });
 
   it("a Command without toWritable, or one that cannot be built bare, switches DirectSetCommand off", () => {
@@ -58,6 +65,30 @@ describe("ioredis seams", () => {
     expect(r.directSet).toBe(false);
     expect(r.problems.join()).toMatch(/changed constructor/);
     expect(r.framedReads && r.coalescing).toBe(true);
+  });
+
+  it("a Command whose constructor no longer calls initPromise, or a sendCommand without command.setTimeout, switches DirectGetCommand off", () => {
+    class OwnPromise extends Command {
+      constructor(name: string, args?: never[], options?: object) {
+        super(name, args, options);
+        this.promise = Promise.resolve();
+      }
+    }
+    const r = inspectIoredisSeams({ ...real, Command: OwnPromise });
+    expect(r).toMatchObject({ directGet: false, directSet: true });
+    expect(r.problems.join()).toMatch(/initPromise/);
+    const TimerElsewhere = class extends Redis {};
+    // A sendCommand that still writes toWritable(this.stream) but arms timeouts some other way.
+    (TimerElsewhere.prototype as unknown as Record<string, unknown>).sendCommand = function (
+      this: { stream: { write(x: unknown): void } },
+      command: { toWritable(s: unknown): unknown; armTimeout(): void },
+    ) {
+      command.armTimeout();
+      this.stream.write(command.toWritable(this.stream));
+    };
+    const t = inspectIoredisSeams({ ...real, Redis: TimerElsewhere });
+    expect(t).toMatchObject({ directGet: false, directSet: true });
+    expect(t.problems.join()).toMatch(/setTimeout/);
   });
 
   it("a client without commandQueue switches coalescing off; one ignoring options.Connector, framed reads", () => {
@@ -115,13 +146,18 @@ describe("ioredis seams", () => {
         roundTrips: boolean[];
         stats: { fastPathsOff: number };
       };
-      expect(summary.seams).toMatchObject({ directSet: false, coalescing: true, framedReads: false });
+      expect(summary.seams).toMatchObject({
+        directSet: false,
+        directGet: false,
+        coalescing: true,
+        framedReads: false,
+      });
       expect(summary.published).toEqual([summary.seams]);
       expect(summary.roundTrips).toEqual(Array(6).fill(true));
-      expect(summary.stats.fastPathsOff).toBe(2);
+      expect(summary.stats.fastPathsOff).toBe(3);
       // Three backends, one warning.
       expect(stderr.match(/\[IOREDIS_SEAMS\]/g)).toHaveLength(1);
-      expect(stderr).toMatch(/running without the Redis fast paths directSet, framedReads/);
+      expect(stderr).toMatch(/running without the Redis fast paths directSet, directGet, framedReads/);
     });
   });
 });
