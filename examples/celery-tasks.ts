@@ -5,7 +5,14 @@
  * Starts a throwaway redis-server as the broker (or uses REDIS_URL, database 15, keys under the
  * kombu global prefix `example:`); no worker runs, so the tasks stay queued for `peek`.
  */
-import { CeleryClient, sendCacheWarmup, sendFetchUrl, sendReportExecute } from "superset-cache/celery";
+import { deflateSync } from "node:zlib";
+import {
+  CeleryClient,
+  decodeTaskMessage,
+  sendCacheWarmup,
+  sendFetchUrl,
+  sendReportExecute,
+} from "superset-cache/celery";
 import { throwawayRedis } from "./support/throwaway-redis.js";
 
 const say = (line: string) => console.log(line);
@@ -41,6 +48,17 @@ async function main(): Promise<void> {
           (m.carriesSessionCookie ? "  <- session cookie readable by anyone with broker access" : ""),
       );
     }
+    // A message from a producer with compression="zlib" (Celery's task_compression), as kombu
+    // stores it: the header names the codec, the body is the base64 of the compressed JSON.
+    const compressed = JSON.stringify({
+      body: deflateSync(JSON.stringify([[42], {}, {}])).toString("base64"),
+      "content-encoding": "utf-8",
+      "content-type": "application/json",
+      headers: { task: "reports.execute", id: "c0ffee", compression: "application/x-gzip" },
+      properties: { body_encoding: "base64" },
+    });
+    const read = decodeTaskMessage(compressed);
+    say(`compressed: ${read.task} args=${JSON.stringify(read.args)} (${read.headers.compression})`);
     const depth = await celery.queueDepth();
     say(
       `queue ${depth.queue}: ${depth.ready} waiting (by priority step ${JSON.stringify(depth.byStep)}), ${depth.unacked} unacked`,

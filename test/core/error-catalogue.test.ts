@@ -112,6 +112,11 @@ const BARE_ERROR_ALLOWLIST: readonly { file: string; line: RegExp; why: string }
     line: /reject\(new Error\(CONNECTION_CLOSED\)\)/,
     why: "ioredis's connector contract; ioredis handles it and toRedisError types what surfaces",
   },
+  {
+    file: "src/backends/redis/wire/replies.ts",
+    line: /return new Error\("Command timed out"\)/,
+    why: "ioredis's timeout error for our own commands; the backend's mapping types it as ioredis's",
+  },
 ];
 const BARE_ERROR = /\bnew (?:Range|Type|Syntax|Reference|Aggregate)?Error\(|\bextends (?:Range|Type)?Error\b/;
 

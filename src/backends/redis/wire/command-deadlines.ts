@@ -7,6 +7,8 @@
  * ioredis does) and is re-armed for the next one.
  */
 
+import { ioredisTimeoutError } from "./replies.js";
+
 /** A command this queue can time out. */
 export interface Expirable {
   /** MILLISECONDS on `performance.now()`'s clock; set by `CommandDeadlines.add`. */
@@ -17,8 +19,6 @@ export interface Expirable {
   expire(err: Error): void;
 }
 
-/** ioredis's message, which the backend's error mapping reads as `REDIS_COMMAND_TIMEOUT`. */
-const TIMED_OUT = "Command timed out";
 /** Settled commands at the front are compacted away once there are this many (and half the queue). */
 const COMPACT_AFTER = 1024;
 
@@ -74,7 +74,7 @@ export class CommandDeadlines {
     for (let i = this.#head; i < queue.length; i++) {
       const command = queue[i]!;
       if (command.deadline > now) break;
-      if (!command.settled) command.expire(new Error(TIMED_OUT));
+      if (!command.settled) command.expire(ioredisTimeoutError());
     }
     this.settled();
     const next = queue[this.#head];

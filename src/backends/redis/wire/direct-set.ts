@@ -23,7 +23,7 @@
  */
 import type { Socket } from "node:net";
 import { type Cluster, Command, Redis } from "ioredis";
-import { toBuffer } from "./replies.js";
+import { ioredisTimeoutError, toBuffer } from "./replies.js";
 import type { WriteBufferPool } from "./write-buffers.js";
 
 const CRLF = "\r\n";
@@ -164,7 +164,7 @@ export class DirectSetCommand extends Command {
     if (this.#timer !== undefined || this.#lease === undefined) return;
     const rejectOnly = this.#rejectOnly;
     this.#timer = setTimeout(() => {
-      if (!this.isResolved) rejectOnly(new Error("Command timed out"));
+      if (!this.isResolved) rejectOnly(ioredisTimeoutError());
     }, ms);
   }
 

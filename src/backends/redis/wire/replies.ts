@@ -64,6 +64,14 @@ export function toBuffer(value: Uint8Array): Buffer {
   return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 
+/**
+ * The error ioredis rejects a timed-out command with, for our own commands that time out the same
+ * way: the backend's error mapping reads its message as `REDIS_COMMAND_TIMEOUT`, as for ioredis's.
+ */
+export function ioredisTimeoutError(): Error {
+  return new Error("Command timed out");
+}
+
 /** `p`, or a transient `REDIS_COMMAND_TIMEOUT` rejection after `ms` MILLISECONDS if it has not settled. */
 export function withDeadline<T>(p: Promise<T>, ms: number, target: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
