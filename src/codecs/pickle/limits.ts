@@ -11,7 +11,11 @@ export interface PickleLimits {
   maxInputBytes: number;
   /** Deepest MARK nesting (metastack depth) and deepest post-processing recursion. Default 10,000. */
   maxDepth: number;
-  /** Most memo entries (indices themselves may be up to 2^32−1; the memo is sparse). Default 1,000,000. */
+  /**
+   * Most memo entries (indices themselves may be up to 2^32−1; the memo is sparse). Default: one
+   * per 4 input bytes (a memoized str cell takes at least 3), at least 1,000,000, at most
+   * 67,108,864.
+   */
   maxMemo: number;
   /** Most values on the stack and most items in one container (list, dict, set, tuple, ndarray). Default 50,000,000. */
   maxContainerItems: number;
@@ -47,15 +51,21 @@ export interface PickleLimits {
 }
 
 const MIB = 1024 * 1024;
+/** Input bytes per memo entry allowed by default (`maxMemo`). */
+const INPUT_BYTES_PER_MEMO_ENTRY = 4;
+/** Smallest default `maxMemo`. */
+const MIN_MEMO_ENTRIES = 1_000_000;
+/** Largest default `maxMemo` (a dense memo of this many slots is 512 MiB of pointers). */
+const MAX_MEMO_ENTRIES = 64 * MIB;
 
 /**
- * The defaults used when a limit is not given. The three `maxTotal*` budgets show their caps:
- * unless given, each decode scales them with its input (see `defaultDecodeBudget`).
+ * The defaults used when a limit is not given. `maxMemo` and the three `maxTotal*` budgets show
+ * their caps: unless given, each decode scales them with its input (see `defaultDecodeBudget`).
  */
 export const DEFAULT_PICKLE_LIMITS: Readonly<PickleLimits> = Object.freeze({
   maxInputBytes: 256 * MIB,
   maxDepth: 10_000,
-  maxMemo: 1_000_000,
+  maxMemo: MAX_MEMO_ENTRIES,
   maxContainerItems: 50_000_000,
   maxStringBytes: 256 * MIB,
   maxBytesLength: 256 * MIB,
@@ -70,10 +80,18 @@ export const DEFAULT_PICKLE_LIMITS: Readonly<PickleLimits> = Object.freeze({
 
 /**
  * Merge user limits over the defaults for an input of `inputBytes` bytes. String/bytes limits
- * follow `maxInputBytes` unless given; the `maxTotal*` budgets scale with the input unless given.
+ * follow `maxInputBytes` unless given; `maxMemo` and the `maxTotal*` budgets scale with the input
+ * unless given.
  */
 export function resolveLimits(partial: Partial<PickleLimits> | undefined, inputBytes = 0): PickleLimits {
-  const merged: PickleLimits = { ...DEFAULT_PICKLE_LIMITS, ...defaultDecodeBudget(inputBytes) };
+  const merged: PickleLimits = {
+    ...DEFAULT_PICKLE_LIMITS,
+    maxMemo: Math.min(
+      MAX_MEMO_ENTRIES,
+      Math.max(MIN_MEMO_ENTRIES, Math.floor(inputBytes / INPUT_BYTES_PER_MEMO_ENTRY)),
+    ),
+    ...defaultDecodeBudget(inputBytes),
+  };
   for (const [k, v] of Object.entries(partial ?? {})) {
     if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
   }

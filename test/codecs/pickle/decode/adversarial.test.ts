@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loads } from "#src/codecs/pickle/decode/decoder.js";
 import type { NdArray } from "#src/codecs/pickle/decode/globals/numpy-array.js";
+import { dumps } from "#src/codecs/pickle/encode/encoder.js";
 import { PickleDecodeError, PickleSecurityError } from "#src/codecs/pickle/errors.js";
 import { PyObject, PyTuple, type PyValue } from "#src/python/values.js";
 import { PICKLE_FIXTURES_DIR } from "#test/helpers/paths.js";
@@ -123,6 +124,12 @@ describe("§11.1.5 memo", () => {
     input.fill(0x94, 1, 2_000_001);
     input[2_000_001] = 0x2e;
     expect(codeOf(input)).toBe("PICKLE_LIMIT_EXCEEDED");
+  });
+  it("maxMemo scales with the input: 1.5 M memoized strs in a 12 MB pickle decode", () => {
+    const strs = Array.from({ length: 1_500_000 }, (_, i) => `s${i}`);
+    const decoded = loads(dumps(strs)) as string[];
+    expect(decoded.length).toBe(strs.length);
+    expect(decoded[1_499_999]).toBe("s1499999");
   });
   it("a self-referencing list", () => {
     const v = loads(bytes("]\x94h\x00a.")) as unknown[];
