@@ -20,8 +20,6 @@ export const FRAME_SIZE_MIN = 4;
 /** FRAME opcode + u64 length. */
 export const FRAME_HEADER_SIZE = 9;
 const INITIAL_CAPACITY = 256;
-/** Largest starting capacity taken from the previous pickle's size (see `lastPickleBytes`), bytes. */
-const MAX_CAPACITY_HINT = 64 * 1024 * 1024;
 const NEWLINE = 0x0a;
 /** Below this size the finished pickle is always copied (Buffer.allocUnsafe pools small buffers). */
 const MIN_HANDOVER_BYTES = 64 * 1024;
@@ -29,16 +27,6 @@ const MIN_HANDOVER_BYTES = 64 * 1024;
 const SHORT_COPY_BYTES = 32;
 /** Bit set in a UTF-16 code unit outside ASCII (any bit of 0xff80). */
 const NON_ASCII_BITS = 0xff80;
-
-/**
- * Sizes of the last two finished pickles, bytes: the next writer starts with room for the
- * smaller. Pickles one process writes are often alike in size, and a buffer grown by doubling
- * from 256 bytes is copied about once more in all; starting at the right size, a large pickle
- * is handed over (see `finish`) without any copy. Taking the smaller of two keeps one large
- * pickle among small ones from making the next small one start large.
- */
-let lastPickleBytes = INITIAL_CAPACITY;
-let previousPickleBytes = INITIAL_CAPACITY;
 
 /** A growable byte buffer with CPython-compatible framing. */
 export class FrameWriter {
@@ -54,8 +42,7 @@ export class FrameWriter {
   private framing = false;
 
   constructor() {
-    const hint = Math.min(lastPickleBytes, previousPickleBytes, MAX_CAPACITY_HINT);
-    this.buf = Buffer.allocUnsafe(Math.max(INITIAL_CAPACITY, hint));
+    this.buf = Buffer.allocUnsafe(INITIAL_CAPACITY);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   }
 
@@ -262,8 +249,6 @@ export class FrameWriter {
   finish(): Buffer {
     this.framing = false;
     this.commitFrame();
-    previousPickleBytes = lastPickleBytes;
-    lastPickleBytes = this.len;
     // Hand the buffer over when it is mostly used (large pickles: saves a full copy); copy
     // small or sparse ones so no oversized buffer is kept alive.
     if (this.len >= MIN_HANDOVER_BYTES && this.len * 2 >= this.buf.length)
