@@ -1,9 +1,10 @@
 /**
  * The metastore backend's connections: up to `max` driver connections, opened on demand and
- * used directly. A statement goes to an idle connection, else to a new one while below `max`,
- * else to the least busy (the drivers queue statements per connection). A driver pool checks a
- * connection out and back in per statement (events, listeners, an idle timer re-armed every
- * time), which is measurable against a bare indexed read; this keeps one idle timer per set.
+ * used directly, one statement at a time each. A statement goes to an idle connection, else to a
+ * new one while below `max`, else waits in the set's own FIFO for the next connection to finish
+ * (a statement is never queued inside a driver connection: `pg` deprecates that). A driver pool
+ * checks a connection out and back in per statement (events, listeners, an idle timer re-armed
+ * every time), which is measurable against a bare indexed read; this keeps one idle timer per set.
  */
 import { CacheBackendError } from "../../core/errors.js";
 
@@ -36,12 +37,15 @@ interface Slot<C> {
   /** Set once connected. */
   connection: C | undefined;
   opening: Promise<C> | undefined;
-  /** Statements sent and not yet answered. */
-  busy: number;
-  /** `Date.now()` when `busy` last fell to 0. */
+  /** A statement is running on it (or it was handed to a waiting one). */
+  busy: boolean;
+  /** `Date.now()` when it last became idle. */
   idleSince: number;
   lost: boolean;
 }
+
+const closedError = (): CacheBackendError =>
+  new CacheBackendError("METASTORE_CLOSED", "metastore", "connections are closed");
 
 /** A small fixed-size set of connections (see the file comment). */
 export class ConnectionSet<C, R> {
@@ -49,6 +53,8 @@ export class ConnectionSet<C, R> {
   private sweep: ReturnType<typeof setTimeout> | undefined;
   private ended = false;
   private readonly idleMs: number;
+  /** Statements waiting for a connection, oldest first. */
+  private waiting: { resolve: (slot: Slot<C>) => void; reject: (error: Error) => void }[] = [];
 
   constructor(
     private readonly driver: ConnectionDriver<C, R>,
@@ -66,9 +72,8 @@ export class ConnectionSet<C, R> {
    */
   async query(sql: string, values: unknown[]): Promise<R> {
     for (let attempt = 1; ; attempt++) {
-      if (this.ended) throw new CacheBackendError("METASTORE_CLOSED", "metastore", "connections are closed");
-      const slot = this.pick();
-      slot.busy++;
+      if (this.ended) throw closedError();
+      const slot = this.pick() ?? (await this.nextFree());
       try {
         const connection = slot.connection ?? (await slot.opening!);
         return await this.driver.query(connection, sql, values);
@@ -77,10 +82,7 @@ export class ConnectionSet<C, R> {
         this.drop(slot);
         if (attempt === 2) throw error;
       } finally {
-        if (--slot.busy === 0) {
-          slot.idleSince = Date.now();
-          this.sweep ??= this.armSweep(this.idleMs);
-        }
+        this.release(slot);
       }
     }
   }
@@ -89,26 +91,50 @@ export class ConnectionSet<C, R> {
   async end(): Promise<void> {
     this.ended = true;
     if (this.sweep) clearTimeout(this.sweep);
+    for (const w of this.waiting.splice(0)) w.reject(closedError());
     const slots = this.slots;
     this.slots = [];
     await Promise.all(slots.map((s) => this.closeSlot(s)));
   }
 
-  private pick(): Slot<C> {
-    const slots = this.slots;
-    let best: Slot<C> | undefined;
-    for (const s of slots) {
-      if (s.busy === 0) return s;
-      if (!best || s.busy < best.busy) best = s;
+  /** An idle connection, or a new one while below `maxConnections`, marked busy; else undefined. */
+  private pick(): Slot<C> | undefined {
+    let slot = this.slots.find((s) => !s.busy);
+    if (!slot && this.slots.length < this.options.maxConnections) slot = this.openSlot();
+    if (slot) slot.busy = true;
+    return slot;
+  }
+
+  /** The next connection a statement finishes with (handed over busy). */
+  private nextFree(): Promise<Slot<C>> {
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  /** A statement is done with `slot`: hand it (or, if it was lost, a new one) to the oldest waiter. */
+  private release(slot: Slot<C>): void {
+    const waiter = this.waiting.shift();
+    if (waiter) {
+      const next = slot.lost ? this.openSlot() : slot;
+      next.busy = true;
+      waiter.resolve(next);
+      return;
     }
-    if (best && slots.length >= this.options.maxConnections) return best;
-    return this.openSlot();
+    slot.busy = false;
+    if (slot.lost) return;
+    slot.idleSince = Date.now();
+    this.sweep ??= this.armSweep(this.idleMs);
   }
 
   private openSlot(): Slot<C> {
-    const slot: Slot<C> = { connection: undefined, opening: undefined, busy: 0, idleSince: 0, lost: false };
+    const slot: Slot<C> = {
+      connection: undefined,
+      opening: undefined,
+      busy: false,
+      idleSince: 0,
+      lost: false,
+    };
     const opening = this.driver.open((error) => {
-      if (error && slot.busy === 0 && !slot.lost) this.options.onIdleLost?.(error);
+      if (error && !slot.busy && !slot.lost) this.options.onIdleLost?.(error);
       this.drop(slot);
     });
     slot.opening = opening.then(
@@ -148,7 +174,7 @@ export class ConnectionSet<C, R> {
       const now = Date.now();
       let next = Number.POSITIVE_INFINITY;
       for (const s of [...this.slots]) {
-        if (s.busy > 0) continue;
+        if (s.busy) continue;
         const left = s.idleSince + this.idleMs - now;
         if (left <= 0) this.drop(s);
         else next = Math.min(next, left);

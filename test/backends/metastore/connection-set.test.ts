@@ -24,6 +24,9 @@ function fakeDriver(
   const opened: FakeConnection[] = [];
   const waiting: (() => void)[] = [];
   let hold = false;
+  /** Statements running per connection id, and the most seen on one connection at once. */
+  const running = new Map<number, number>();
+  let mostAtOnce = 0;
   const driver: ConnectionDriver<FakeConnection, [number, string]> = {
     open: async (onLost) => {
       if (options.failOpen?.()) throw new Error("connect ECONNREFUSED");
@@ -32,10 +35,17 @@ function fakeDriver(
       return c;
     },
     query: async (c, sql) => {
-      if (hold) await new Promise<void>((resolve) => waiting.push(resolve));
-      const error = options.failQuery?.(c);
-      if (error) throw error;
-      return [c.id, sql];
+      const now = (running.get(c.id) ?? 0) + 1;
+      running.set(c.id, now);
+      mostAtOnce = Math.max(mostAtOnce, now);
+      try {
+        if (hold) await new Promise<void>((resolve) => waiting.push(resolve));
+        const error = options.failQuery?.(c);
+        if (error) throw error;
+        return [c.id, sql];
+      } finally {
+        running.set(c.id, now - 1);
+      }
     },
     close: async (c) => {
       c.closed = true;
@@ -45,6 +55,7 @@ function fakeDriver(
   return {
     driver,
     opened,
+    mostAtOnce: () => mostAtOnce,
     holdAnswers: () => {
       hold = true;
     },
@@ -66,7 +77,7 @@ describe("ConnectionSet", () => {
     await set.end();
   });
 
-  it("opens up to maxConnections under concurrency, then shares the least busy", async () => {
+  it("opens up to maxConnections under concurrency, then queues: one statement per connection at a time", async () => {
     const f = fakeDriver();
     const set = new ConnectionSet(f.driver, { maxConnections: 3 });
     f.holdAnswers();
@@ -79,6 +90,7 @@ describe("ConnectionSet", () => {
     // The rest spread evenly: never more than one statement ahead of another connection.
     const counts = [1, 2, 3].map((id) => ids.filter((x) => x === id).length);
     expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+    expect(f.mostAtOnce()).toBe(1);
     await set.end();
   });
 
@@ -132,6 +144,20 @@ describe("ConnectionSet", () => {
     expect(f.opened[0]?.closed).toBe(true);
     expect(await set.query("q", [])).toEqual([2, "q"]);
     await set.end();
+  });
+
+  it("end() rejects statements waiting for a connection with METASTORE_CLOSED", async () => {
+    const f = fakeDriver();
+    const set = new ConnectionSet(f.driver, { maxConnections: 1 });
+    f.holdAnswers();
+    const first = set.query("q0", []);
+    const waiting = set.query("q1", []);
+    await tick();
+    const ended = set.end();
+    await expect(waiting).rejects.toMatchObject({ code: "METASTORE_CLOSED" });
+    f.release();
+    await expect(first).resolves.toEqual([1, "q0"]);
+    await ended;
   });
 
   it("end() closes every connection; later statements throw METASTORE_CLOSED", async () => {
