@@ -4,12 +4,12 @@
  * DataFrame, ints), SQL Lab results payloads and thumbnails as Superset stores them
  * (python/peer/results_peer.py). Output and exit codes are checked.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromArrays } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ChildRun, runChild } from "#test/helpers/child-run.js";
 import { CLI_BIN_SOURCE } from "#test/helpers/paths.js";
 import { FlaskPeer } from "#test/helpers/peer.js";
 import { RedisServer } from "#test/helpers/redis-server.js";
@@ -25,25 +25,9 @@ const PNG = new Uint8Array([
 let server: RedisServer;
 let peer: FlaskPeer;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", BIN, ...args], {
-      env: { ...process.env, SUPERSET_CACHE_REDIS_URL: server.url, ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+function cli(args: string[], env: Record<string, string> = {}): Promise<ChildRun> {
+  return runChild(process.execPath, ["--import", "tsx", BIN, ...args], {
+    env: { ...process.env, SUPERSET_CACHE_REDIS_URL: server.url, ...env },
   });
 }
 

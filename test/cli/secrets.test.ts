@@ -4,11 +4,11 @@
  * with a password holding `?` and `/` (SQLAlchemy reads it as opaque) against a database that is
  * not there. Run as subprocesses; the servers are ours, on free loopback ports.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runChild } from "#test/helpers/child-run.js";
 import { CLI_BIN_SOURCE } from "#test/helpers/paths.js";
 import { freePort, RedisServer } from "#test/helpers/redis-server.js";
 
@@ -26,20 +26,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function cli(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const env = { ...process.env };
-    delete env.SUPERSET_CACHE_REDIS_URL;
-    const child = spawn(process.execPath, ["--import", "tsx", CLI_BIN_SOURCE, ...args], { env });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => {
-      output += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      output += d.toString();
-    });
-    child.on("close", (code) => resolve({ code, output }));
-  });
+async function cli(args: string[]): Promise<{ code: number | null; output: string }> {
+  const env = { ...process.env };
+  delete env.SUPERSET_CACHE_REDIS_URL;
+  const run = await runChild(process.execPath, ["--import", "tsx", CLI_BIN_SOURCE, ...args], { env });
+  return { code: run.code, output: run.stdout + run.stderr };
 }
 
 function expectNoSecret(output: string): void {

@@ -4,11 +4,11 @@
  * threshold so pruning races too. Values are self-describing (writer:seq:padding:sha256), so a
  * torn or mixed read cannot pass the digest check.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
+import { runChild } from "#test/helpers/child-run.js";
 import { HELPERS_DIR, REPO_ROOT as ROOT } from "#test/helpers/paths.js";
 import { debianPython } from "#test/helpers/python.js";
 
@@ -28,24 +28,6 @@ interface Summary {
   last_seq: number;
 }
 
-function run(
-  command: string,
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 const dir = mkdtempSync(join(tmpdir(), "fs-concurrency-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -62,10 +44,10 @@ it(`2 Node + 2 Python processes share one directory for ${SECONDS}s: no torn rea
     String(KEYS),
   ];
   const results = await Promise.all([
-    run(tsx, [worker, ...common("node1", 11)]),
-    run(tsx, [worker, ...common("node2", 22)]),
-    run(debianPython(), [pyWriter, ...common("py1", 33)]),
-    run(debianPython(), [pyWriter, ...common("py2", 44)]),
+    runChild(tsx, [worker, ...common("node1", 11)]),
+    runChild(tsx, [worker, ...common("node2", 22)]),
+    runChild(debianPython(), [pyWriter, ...common("py1", 33)]),
+    runChild(debianPython(), [pyWriter, ...common("py2", 44)]),
   ]);
   const summaries: Summary[] = results.map((r) => {
     expect(r.code, r.stderr).toBe(0);

@@ -3,10 +3,10 @@
  * MariaDB): never two rows for one uuid, exactly one `add` wins, the last value is one of the
  * written ones.
  */
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { metastoreUuid } from "#src/backends/metastore/uuid.js";
+import { runChild } from "#test/helpers/child-run.js";
 import {
   createTestDatabase,
   serverAvailable,
@@ -20,22 +20,10 @@ const TSX = TSX_BIN;
 const PROCESSES = 4;
 const ROUNDS = 30;
 
-function runWriter(uri: string, label: string): Promise<{ adds: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [WRITER, uri, label, String(ROUNDS)], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d;
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      err += d;
-    });
-    child.on("error", reject);
-    child.on("exit", (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`writer ${label}: ${err}`)),
-    );
-  });
+async function runWriter(uri: string, label: string): Promise<{ adds: number }> {
+  const run = await runChild(TSX, [WRITER, uri, label, String(ROUNDS)]);
+  if (run.code !== 0) throw new Error(`writer ${label}: ${run.stderr}`);
+  return JSON.parse(run.stdout) as { adds: number };
 }
 
 for (const dialect of ["postgresql", "mysql"] as TestDialect[]) {

@@ -4,11 +4,11 @@
  * stand-in Superset (progress lines on stderr, summary and exit code), `--via celery` enqueues
  * Superset's fetch_url tasks on a test redis-server, which peek reads back (cookie flagged).
  */
-import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CeleryClient } from "#src/celery/index.js";
+import { type ChildRun, runChild } from "#test/helpers/child-run.js";
 import { createTestDatabase, serverAvailable, type TestDatabase } from "#test/helpers/metastore-databases.js";
 import { CLI_BIN_SOURCE } from "#test/helpers/paths.js";
 import { RedisServer } from "#test/helpers/redis-server.js";
@@ -20,23 +20,9 @@ let http: Server;
 let superset: string;
 const warmed: unknown[] = [];
 
-function cli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CLI_BIN_SOURCE, "warm", ...args], {
-      env: { ...process.env, SUPERSET_CACHE_DATABASE_URI: db.uri, ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+function cli(args: string[], env: Record<string, string> = {}): Promise<ChildRun> {
+  return runChild(process.execPath, ["--import", "tsx", CLI_BIN_SOURCE, "warm", ...args], {
+    env: { ...process.env, SUPERSET_CACHE_DATABASE_URI: db.uri, ...env },
   });
 }
 

@@ -4,7 +4,6 @@
  * changed seam (stand-ins here, a patched ioredis in a child process) switches the fast path off,
  * reports it, and leaves a backend that still works against a real redis-server.
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AbstractConnector, Command, Redis } from "ioredis";
@@ -15,6 +14,7 @@ import {
   inspectIoredisSeams,
   ioredisSeams,
 } from "#src/backends/redis/wire/seams.js";
+import { runChild } from "#test/helpers/child-run.js";
 import { HELPERS_DIR, REPO_ROOT, TSX_BIN } from "#test/helpers/paths.js";
 import { RedisServer } from "#test/helpers/redis-server.js";
 
@@ -126,19 +126,11 @@ describe("ioredis seams", () => {
     });
 
     it("falls back to ioredis's public paths, reports it once, and still stores and reads values", async () => {
-      const child = spawn(TSX_BIN, [join(HELPERS_DIR, "broken-seams-worker.ts"), server.url], {
-        cwd: REPO_ROOT,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => {
-        stdout += d.toString();
-      });
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-      });
-      const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+      const { code, stdout, stderr } = await runChild(
+        TSX_BIN,
+        [join(HELPERS_DIR, "broken-seams-worker.ts"), server.url],
+        { cwd: REPO_ROOT },
+      );
       expect(code, stderr).toBe(0);
       const summary = JSON.parse(stdout) as {
         seams: IoredisSeamReport;
