@@ -24,6 +24,7 @@
 import type { Socket } from "node:net";
 import { type Cluster, Command, Redis } from "ioredis";
 import { ioredisTimeoutError, toBuffer } from "./replies.js";
+import { commandTimeoutProblem } from "./seams.js";
 import type { WriteBufferPool } from "./write-buffers.js";
 
 const CRLF = "\r\n";
@@ -40,7 +41,7 @@ const SMALL_VALUE_BYTES = 4 * 1024;
  * timeout with `command.setTimeout` (overridden below); with an ioredis that does not, every
  * command gets a fresh buffer instead.
  */
-const TIMEOUT_VIA_COMMAND = /\bcommand\.setTimeout\(/.test(String(Redis.prototype.sendCommand));
+const TIMEOUT_VIA_COMMAND = commandTimeoutProblem(Redis) === undefined;
 
 function bulk(text: string): string {
   return `$${Buffer.byteLength(text)}${CRLF}${text}${CRLF}`;

@@ -81,6 +81,18 @@ function probe(what: string, run: () => boolean): string | undefined {
   }
 }
 
+/**
+ * The seam a command that runs its own timeout relies on (`DirectGetCommand`, and a pooled
+ * `DirectSetCommand`, which must keep its buffer through a timeout): `Redis#sendCommand` arms
+ * ioredis's command timeout through `command.setTimeout`. The failed check's message, or undefined.
+ */
+export function commandTimeoutProblem(R: unknown): string | undefined {
+  if (!isClass(R)) return "ioredis exports no Redis class";
+  return probe("Redis#sendCommand does not call command.setTimeout(this.options.commandTimeout)", () =>
+    /command\.setTimeout\(\s*this\.options\.commandTimeout\s*\)/.test(sourceOf(R, "sendCommand")),
+  );
+}
+
 /** The seam both direct commands share: ioredis writes what `toWritable` returns to its socket. */
 function sendCommandWritesToWritable(R: AnyClass): string | undefined {
   return probe("Redis#sendCommand does not write command.toWritable(this.stream) to this.stream", () =>
@@ -111,9 +123,7 @@ function directGetProblems(s: IoredisSurface): string[] {
   const { Command: C, Redis: R } = s;
   if (!isClass(C) || !isClass(R)) return ["ioredis exports no Command or Redis class"];
   return [
-    probe("Redis#sendCommand does not call command.setTimeout(this.options.commandTimeout)", () =>
-      /command\.setTimeout\(\s*this\.options\.commandTimeout\s*\)/.test(sourceOf(R, "sendCommand")),
-    ),
+    commandTimeoutProblem(R),
     probe("Command's constructor does not call initPromise() or replaces what it set", () => {
       const mine = Promise.resolve();
       const Probe = class extends (C as unknown as new (n: string, a: unknown[], o: object) => object) {};
