@@ -14,7 +14,7 @@ import {
   tableMissingError,
 } from "./dialect.js";
 import type { MetastoreConnectionSettings } from "./dsn.js";
-import { loadMysqlDriver, mysqlPoolConfig } from "./sql-database.js";
+import { loadMysqlDriver, mysqlConnectionConfig } from "./sql-database.js";
 
 /** MySQL error numbers this dialect interprets. */
 const ER_NO_SUCH_TABLE = 1146;
@@ -45,9 +45,7 @@ export async function createMysqlDialect(
   options: MysqlDialectOptions,
 ): Promise<MetastoreDialect> {
   const mysql = await loadMysqlDriver();
-  const { connectionLimit: _, ...config } = mysqlPoolConfig(settings, {
-    maxConnections: options.maxConnections,
-  });
+  const config = mysqlConnectionConfig(settings);
   const connections = new ConnectionSet<MysqlConnection, [unknown, unknown]>(
     {
       open: async (onLost) => {

@@ -19,7 +19,7 @@ import {
   loadPostgresDriver,
   type PostgresClient,
   type PostgresResult,
-  postgresPoolConfig,
+  postgresConnectionConfig,
 } from "./sql-database.js";
 import { formatUuid } from "./uuid.js";
 
@@ -62,7 +62,7 @@ export async function createPostgresDialect(
   options: PostgresDialectOptions,
 ): Promise<MetastoreDialect> {
   const pg = await loadPostgresDriver();
-  const config = postgresPoolConfig(settings, { maxConnections: options.maxConnections });
+  const config = postgresConnectionConfig(settings);
   const connections = new ConnectionSet<PostgresClient, PostgresResult>(
     {
       open: async (onLost) => {

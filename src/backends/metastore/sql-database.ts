@@ -1,11 +1,14 @@
 /**
  * Superset's metadata database (SQLALCHEMY_DATABASE_URI), PostgreSQL or MySQL/MariaDB, reached
  * one way for the whole library: the optional `pg` / `mysql2` peers loaded on first use (one
- * error when missing), pool settings built from a parsed URL, and `openSqlDatabase` for callers
- * that run their own parameterised SQL (the cache_keys table, the cache warmer, users and
- * permalinks). The metastore backend builds its pools from the same loaders and settings.
+ * error when missing), connection and pool settings built from a parsed URL, and `openSqlDatabase`
+ * for callers that run their own parameterised SQL (the cache_keys table, the cache warmer, users
+ * and permalinks). The metastore backend opens its connections from the same loaders and settings.
  */
-import type { PoolOptions as MysqlPoolOptions } from "mysql2/promise";
+import type {
+  ConnectionOptions as MysqlConnectionOptions,
+  PoolOptions as MysqlPoolOptions,
+} from "mysql2/promise";
 import { CacheBackendError, type SupersetCacheError } from "../../core/errors.js";
 import { queryFailed } from "./dialect.js";
 import {
@@ -90,10 +93,10 @@ export interface SqlPoolLimits {
   connectTimeoutSeconds?: number;
 }
 
-/** `pg.Pool` settings for a parsed URL (host and port default to localhost:5432). */
-export function postgresPoolConfig(
+/** `pg` client settings for a parsed URL: one connection (host and port default to localhost:5432). */
+export function postgresConnectionConfig(
   s: MetastoreConnectionSettings,
-  limits: SqlPoolLimits,
+  connectTimeoutSeconds?: number,
 ): Record<string, unknown> {
   return {
     host: s.host ?? "localhost",
@@ -101,16 +104,24 @@ export function postgresPoolConfig(
     user: s.user,
     password: s.password,
     database: s.database,
-    max: limits.maxConnections,
     ssl: s.sslMode && s.sslMode !== "disable" ? { rejectUnauthorized: false } : undefined,
-    ...(limits.connectTimeoutSeconds === undefined
-      ? {}
-      : { connectionTimeoutMillis: limits.connectTimeoutSeconds * 1000 }),
+    ...(connectTimeoutSeconds === undefined ? {} : { connectionTimeoutMillis: connectTimeoutSeconds * 1000 }),
   };
 }
 
-/** `mysql2` pool settings for a parsed URL (host and port default to localhost:3306). */
-export function mysqlPoolConfig(s: MetastoreConnectionSettings, limits: SqlPoolLimits): MysqlPoolOptions {
+/** `pg` pool settings: the connection settings and the pool's size. */
+export function postgresPoolConfig(
+  s: MetastoreConnectionSettings,
+  limits: SqlPoolLimits,
+): Record<string, unknown> {
+  return { ...postgresConnectionConfig(s, limits.connectTimeoutSeconds), max: limits.maxConnections };
+}
+
+/** `mysql2` settings for one connection to a parsed URL (host and port default to localhost:3306). */
+export function mysqlConnectionConfig(
+  s: MetastoreConnectionSettings,
+  connectTimeoutSeconds?: number,
+): MysqlConnectionOptions {
   return {
     host: s.socketPath ? undefined : (s.host ?? "localhost"),
     port: s.port ?? DEFAULT_PORTS.mysql,
@@ -119,13 +130,18 @@ export function mysqlPoolConfig(s: MetastoreConnectionSettings, limits: SqlPoolL
     password: s.password,
     database: s.database,
     charset: s.charset,
-    connectionLimit: limits.maxConnections,
     // Times are passed and compared as naive texts; never let the driver shift them.
     dateStrings: true,
     ssl: s.sslMode && s.sslMode.toLowerCase() !== "disabled" ? {} : undefined,
-    ...(limits.connectTimeoutSeconds === undefined
-      ? {}
-      : { connectTimeout: limits.connectTimeoutSeconds * 1000 }),
+    ...(connectTimeoutSeconds === undefined ? {} : { connectTimeout: connectTimeoutSeconds * 1000 }),
+  };
+}
+
+/** `mysql2` pool settings: the connection settings and the pool's size. */
+export function mysqlPoolConfig(s: MetastoreConnectionSettings, limits: SqlPoolLimits): MysqlPoolOptions {
+  return {
+    ...mysqlConnectionConfig(s, limits.connectTimeoutSeconds),
+    connectionLimit: limits.maxConnections,
   };
 }
 
