@@ -28,6 +28,8 @@ export interface Measurement {
   mbPerSec?: number;
   p50Micros?: number;
   p99Micros?: number;
+  /** Minor page faults per operation (median over rounds), where the suite counts them. */
+  faultsPerOp?: number;
   rounds: number;
   /** ops/s of every round, to show spread. */
   samples: number[];
@@ -170,6 +172,7 @@ export function report(result: SuiteResult, info?: RunInfo): void {
         "MB/s": fmt(m.mbPerSec, 1),
         "p50 µs": fmt(m.p50Micros, 1),
         "p99 µs": fmt(m.p99Micros, 1),
+        ...(m.faultsPerOp === undefined ? {} : { "faults/op": fmt(m.faultsPerOp, 2) }),
       };
     }),
   );

@@ -96,7 +96,7 @@ function aligned<T extends { case: string }>(
 
 /**
  * One result from several runs of a suite: per (case, impl) the median over runs of each run's
- * ops/s, p50 and p99, `perRun` the runs' ops/s; per ratio the median of the per-run ratios,
+ * ops/s, p50, p99 and faults per op, `perRun` the runs' ops/s; per ratio the median of the per-run ratios,
  * `perRun` the runs' ratios (for a "fastest peer" ratio `theirs` may name a different peer per
  * run: all of them are listed).
  */
@@ -118,6 +118,8 @@ export function combineRuns(runs: readonly SuiteResult[]): SuiteResult {
     if (p50 !== undefined) out.p50Micros = p50;
     const p99 = medianDefined(all.map((x) => x.p99Micros));
     if (p99 !== undefined) out.p99Micros = p99;
+    const faults = medianDefined(all.map((x) => x.faultsPerOp));
+    if (faults !== undefined) out.faultsPerOp = faults;
     return out;
   });
   const ratios = first.ratios.map((r, i): Ratio => {
