@@ -17,10 +17,10 @@
 import type { ResolvedCacheConfig } from "../../config/config-types.js";
 import { type Clock, systemClock, unixSeconds } from "../../core/clock.js";
 import { type InspectFunction, inspectCustom } from "../../core/redact.js";
-import type { CacheBackend } from "../backend.js";
+import type { CacheBackend, ReadMapping } from "../backend.js";
 import type { BackendContext } from "../backend-module.js";
-import { Opcode, type Response, Status, storageExtras } from "./binary-protocol.js";
-import { MemcachedConnection } from "./connection.js";
+import { Opcode } from "./binary-protocol.js";
+import { MemcachedConnection, type ReplyReader } from "./connection.js";
 import { MemcachedBackendError, MemcachedErrorCode } from "./errors.js";
 import {
   DEFAULT_MEMCACHED_SERVERS,
@@ -29,8 +29,9 @@ import {
   type MemcachedServerAddress,
   parseServers,
 } from "./options.js";
+import { APPEND, DELETE, FLUSH, GET, MAPPED_GET, STORE } from "./replies.js";
 import { type KeyDistribution, serverIndex } from "./server-placement.js";
-import { Flag, flagsOf, isFlagged, payloadOf, storedValue } from "./value-flags.js";
+import { FLAGGED_HEADER_LENGTH, Flag, flagsOf, isFlagged, payloadOf } from "./value-flags.js";
 
 /** Which of the three Flask-Caching classes a backend behaves as. */
 export type MemcachedKind = "memcached" | "sasl-memcached" | "spread-sasl-memcached";
@@ -56,27 +57,19 @@ export interface MemcachedBackendSettings extends MemcachedBackendOptions {
   clock?: Clock;
 }
 
-/** The key's UTF-8 bytes when cachelib would send it to memcached, else `undefined`. */
-export function memcachedKeyBytes(key: string): Buffer | undefined {
-  if (!VALID_KEY.test(key)) return undefined;
-  const bytes = Buffer.from(key, "utf8");
-  return bytes.length <= MAX_KEY_BYTES ? bytes : undefined;
+/** Keys of at most this many UTF-16 units are at most 250 bytes in UTF-8 (3 bytes a unit at most). */
+const SHORT_KEY_UNITS = Math.floor(MAX_KEY_BYTES / 3);
+
+/** `true` when cachelib would send `key` to memcached (its key rule and memcached's 250 bytes). */
+function isValidKey(key: string): boolean {
+  return (
+    VALID_KEY.test(key) && (key.length <= SHORT_KEY_UNITS || Buffer.byteLength(key, "utf8") <= MAX_KEY_BYTES)
+  );
 }
 
-function statusError(response: Response, op: string): MemcachedBackendError {
-  if (response.status === Status.valueTooLarge) {
-    return new MemcachedBackendError(
-      MemcachedErrorCode.valueTooLarge,
-      `memcached ${op}: value too large`,
-      false,
-    );
-  }
-  const text = response.value.toString("utf8").slice(0, 200);
-  return new MemcachedBackendError(
-    MemcachedErrorCode.reply,
-    `memcached ${op}: status 0x${response.status.toString(16)} ${text}`,
-    false,
-  );
+/** The key's UTF-8 bytes when cachelib would send it to memcached, else `undefined`. */
+export function memcachedKeyBytes(key: string): Buffer | undefined {
+  return isValidKey(key) ? Buffer.from(key, "utf8") : undefined;
 }
 
 /** A Memcached backend; see the module comment. */
@@ -147,14 +140,12 @@ export class MemcachedBackend implements CacheBackend {
     return serverIndex(Buffer.from(key, "utf8"), this.#connections.length, this.#distribution);
   }
 
-  #call(
-    key: Buffer,
-    opcode: number,
-    extras: Buffer | undefined,
-    value: readonly Uint8Array[],
-  ): Promise<Response> {
-    const index = serverIndex(key, this.#connections.length, this.#distribution);
-    return (this.#connections[index] as MemcachedConnection).request(opcode, key, extras, value);
+  /** The connection of the server that holds `key` (a valid key). */
+  #connectionFor(key: string): MemcachedConnection {
+    const connections = this.#connections;
+    if (connections.length === 1) return connections[0] as MemcachedConnection;
+    const index = serverIndex(Buffer.from(key, "utf8"), connections.length, this.#distribution);
+    return connections[index] as MemcachedConnection;
   }
 
   /** Memcached's expiry field for a timeout in seconds (`undefined`: negative, store nothing). */
@@ -163,42 +154,30 @@ export class MemcachedBackend implements CacheBackend {
     return timeout > 0 ? unixSeconds(this.#clock) + Math.trunc(timeout) : 0;
   }
 
-  async #getOne(key: Buffer): Promise<Uint8Array | undefined> {
-    const response = await this.#call(key, Opcode.get, undefined, []);
-    if (response.status === Status.keyNotFound) return undefined;
-    if (response.status !== Status.ok) throw statusError(response, "get");
-    const value = new Uint8Array(response.value.buffer, response.value.byteOffset, response.value.length);
-    if (this.kind === "spread-sasl-memcached") return value;
-    return storedValue(response.extras.length >= 4 ? response.extras.readUInt32BE(0) : 0, value);
+  #getOne(key: string, raw: boolean): Promise<Uint8Array | undefined> {
+    return this.#connectionFor(key).request(Opcode.get, key, undefined, GET, raw);
   }
 
-  async #store(
-    opcode: number,
-    key: Buffer,
-    flags: number,
-    payload: readonly Uint8Array[],
-    expiry: number,
-  ): Promise<boolean> {
-    const response = await this.#call(key, opcode, storageExtras(flags, expiry), payload);
-    if (response.status === Status.ok) return true;
-    if (response.status === Status.keyExists || response.status === Status.notStored) return false;
-    throw statusError(response, opcode === Opcode.add ? "add" : "set");
+  /**
+   * set/add of `payload` under `flags`.
+   * @param expiry memcached's expiry field: 0 = never, else Unix seconds
+   */
+  #store(opcode: number, key: string, flags: number, payload: Uint8Array, expiry: number): Promise<boolean> {
+    const op = opcode === Opcode.add ? "add" : "set";
+    return this.#connectionFor(key).store(opcode, key, flags, expiry, payload, STORE, op);
   }
 
-  async #deleteOne(key: Buffer): Promise<boolean> {
-    const response = await this.#call(key, Opcode.delete, undefined, []);
-    if (response.status === Status.ok) return true;
-    if (response.status === Status.keyNotFound) return false;
-    throw statusError(response, "delete");
+  #deleteOne(key: string): Promise<boolean> {
+    return this.#connectionFor(key).request(Opcode.delete, key, undefined, DELETE, undefined);
   }
 
-  /** Spread chunk keys `key.0 … key.31`, or `undefined` when `key.0` is not a valid key. */
-  #chunkKeys(key: string): Buffer[] | undefined {
-    const keys: Buffer[] = [];
+  /** Spread chunk keys `key.0 … key.31` (the valid ones), or `undefined` when `key.0` is not a valid key. */
+  #chunkKeys(key: string): string[] | undefined {
+    const keys: string[] = [];
     for (let i = 0; i < SPREAD_MAX_CHUNKS; i++) {
-      const bytes = memcachedKeyBytes(`${key}.${i}`);
-      if (!bytes) return i === 0 ? undefined : keys;
-      keys.push(bytes);
+      const chunkKey = `${key}.${i}`;
+      if (!isValidKey(chunkKey)) return i === 0 ? undefined : keys;
+      keys.push(chunkKey);
     }
     return keys;
   }
@@ -207,13 +186,27 @@ export class MemcachedBackend implements CacheBackend {
     if (this.kind === "spread-sasl-memcached") {
       const keys = this.#chunkKeys(key);
       if (!keys) return undefined;
-      const chunks = await Promise.all(keys.map((k) => this.#getOne(k)));
+      const chunks = await Promise.all(keys.map((k) => this.#getOne(k, true)));
       if (chunks[0] === undefined) return undefined;
       const joined = Buffer.concat(chunks.filter((c): c is Uint8Array => c !== undefined));
       return new Uint8Array(joined.buffer, joined.byteOffset, joined.length);
     }
-    const bytes = memcachedKeyBytes(key);
-    return bytes ? this.#getOne(bytes) : undefined;
+    return isValidKey(key) ? this.#getOne(key, false) : undefined;
+  }
+
+  /**
+   * `get` settling with `mapping.map(bytes)` (or `mapping.onError(err)`) as the reply is parsed:
+   * one promise per read (the `CacheBackend.getMapped` contract).
+   */
+  getMapped<T>(key: string, mapping: ReadMapping<T>): Promise<T> {
+    if (this.kind === "spread-sasl-memcached" || !isValidKey(key)) {
+      return this.get(key).then(
+        (value) => mapping.map(value),
+        (err: unknown) => mapping.onError(err),
+      );
+    }
+    const reader = MAPPED_GET as ReplyReader<ReadMapping<unknown>, T>;
+    return this.#connectionFor(key).request(Opcode.get, key, undefined, reader, mapping);
   }
 
   getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
@@ -228,15 +221,15 @@ export class MemcachedBackend implements CacheBackend {
    * `set` of a value given as parts (`MemcachedValueSerializer.dumpsParts`: a flagged header, then
    * the payload), written without joining them.
    */
-  async setParts(key: string, parts: readonly Uint8Array[], timeout: number): Promise<boolean> {
-    const [head, ...rest] = parts;
+  setParts(key: string, parts: readonly Uint8Array[], timeout: number): Promise<boolean> {
+    const head = parts[0];
     const expiry = this.#expiry(timeout);
-    const bytes = memcachedKeyBytes(key);
-    const simple = head !== undefined && isFlagged(head) && payloadOf(head).length === 0;
-    if (!simple || expiry === undefined || !bytes || this.kind === "spread-sasl-memcached") {
+    const simple = head !== undefined && head.length === FLAGGED_HEADER_LENGTH && isFlagged(head);
+    if (!simple || expiry === undefined || !isValidKey(key) || this.kind === "spread-sasl-memcached") {
       return this.set(key, Buffer.concat(parts), timeout);
     }
-    return this.#store(Opcode.set, bytes, flagsOf(head), rest, expiry);
+    const payload = parts.length === 2 ? (parts[1] as Uint8Array) : Buffer.concat(parts.slice(1));
+    return this.#store(Opcode.set, key, flagsOf(head), payload, expiry);
   }
 
   setMany(entries: readonly { key: string; value: Uint8Array; timeout: number }[]): Promise<boolean[]> {
@@ -250,14 +243,13 @@ export class MemcachedBackend implements CacheBackend {
   async #write(opcode: number, key: string, value: Uint8Array, timeout: number): Promise<boolean> {
     const expiry = this.#expiry(timeout);
     if (this.kind === "spread-sasl-memcached") return this.#writeSpread(opcode, key, value, expiry);
-    const bytes = memcachedKeyBytes(key);
-    if (!bytes) return false;
+    if (!isValidKey(key)) return false;
     if (expiry === undefined) {
       if (opcode === Opcode.add && (await this.has(key))) return false;
-      await this.#deleteOne(bytes);
+      await this.#deleteOne(key);
       return true;
     }
-    return this.#store(opcode, bytes, flagsOf(value), [payloadOf(value)], expiry);
+    return this.#store(opcode, key, flagsOf(value), payloadOf(value), expiry);
   }
 
   /**
@@ -289,7 +281,7 @@ export class MemcachedBackend implements CacheBackend {
     const chunk = (i: number) => value.subarray(i * SPREAD_CHUNK_BYTES, (i + 1) * SPREAD_CHUNK_BYTES);
     if (
       opcode === Opcode.add &&
-      !(await this.#store(Opcode.add, keys[0] as Buffer, Flag.bytes, [chunk(0)], expiry))
+      !(await this.#store(Opcode.add, keys[0] as string, Flag.bytes, chunk(0), expiry))
     ) {
       return false;
     }
@@ -297,7 +289,7 @@ export class MemcachedBackend implements CacheBackend {
     const stored = await Promise.all(
       keys
         .slice(first, count)
-        .map((k, i) => this.#store(Opcode.set, k, Flag.bytes, [chunk(i + first)], expiry)),
+        .map((k, i) => this.#store(Opcode.set, k, Flag.bytes, chunk(i + first), expiry)),
     );
     return stored.every(Boolean);
   }
@@ -309,8 +301,7 @@ export class MemcachedBackend implements CacheBackend {
       const deleted = await Promise.all(keys.map((k) => this.#deleteOne(k)));
       return deleted[0] === true;
     }
-    const bytes = memcachedKeyBytes(key);
-    return bytes ? this.#deleteOne(bytes) : false;
+    return isValidKey(key) ? this.#deleteOne(key) : false;
   }
 
   async deleteMany(keys: readonly string[]): Promise<boolean[]> {
@@ -319,20 +310,17 @@ export class MemcachedBackend implements CacheBackend {
 
   /** cachelib's `has`: an empty `append`, which succeeds only on a live key (spread: on `key.0`). */
   async has(key: string): Promise<boolean> {
-    const bytes = memcachedKeyBytes(this.kind === "spread-sasl-memcached" ? `${key}.0` : key);
-    if (!bytes) return false;
-    const response = await this.#call(bytes, Opcode.append, undefined, []);
-    if (response.status === Status.ok) return true;
-    if (response.status === Status.notStored || response.status === Status.keyNotFound) return false;
-    throw statusError(response, "append");
+    const held = this.kind === "spread-sasl-memcached" ? `${key}.0` : key;
+    if (!isValidKey(held)) return false;
+    return this.#connectionFor(held).request(Opcode.append, held, undefined, APPEND, undefined);
   }
 
   /** `flush_all` on every server: memcached cannot select keys, so the prefix is not used. */
   async clear(_prefix: string): Promise<boolean> {
     const results = await Promise.all(
-      this.#connections.map((c) => c.request(Opcode.flush, Buffer.alloc(0), undefined, [])),
+      this.#connections.map((c) => c.request(Opcode.flush, "", undefined, FLUSH, undefined)),
     );
-    return results.every((r) => r.status === Status.ok);
+    return results.every(Boolean);
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,8 @@
 /**
- * The memcached binary protocol's frames (protocol_binary.h): 24-byte headers, request
- * encoding and an incremental response framer. Binary is used for every server, with or
- * without SASL, so one parser serves both; stored bytes do not depend on the protocol.
+ * The memcached binary protocol's frames (protocol_binary.h): 24-byte headers, request headers
+ * written into a caller's buffer, and an incremental response framer that hands each frame's
+ * fields to a sink without building an object per frame. Binary is used for every server, with
+ * or without SASL, so one parser serves both; stored bytes do not depend on the protocol.
  */
 
 import { MemcachedBackendError, MemcachedErrorCode } from "./errors.js";
@@ -34,96 +35,140 @@ const REQUEST_MAGIC = 0x80;
 const RESPONSE_MAGIC = 0x81;
 /** Header length of every binary-protocol frame. */
 export const HEADER_LENGTH = 24;
-
-/** One decoded response frame. */
-export interface Response {
-  opcode: number;
-  status: number;
-  opaque: number;
-  extras: Buffer;
-  key: Buffer;
-  value: Buffer;
-}
+/** Extras of set/add: the 32-bit client flags and the 32-bit expiry. */
+export const STORAGE_EXTRAS_LENGTH = 8;
 
 /**
- * A request frame as buffers ready for `socket.write` (the value is not copied).
- * @param extras opcode-specific extras (set/add: flags + expiry)
+ * Write a request header at `at` in `target`: magic, opcode, key and extras lengths, the body
+ * length (extras + key + value), the opaque; data type, vbucket and CAS zero.
  */
-export function encodeRequest(
+export function writeRequestHeader(
+  target: Buffer,
+  at: number,
   opcode: number,
+  keyLength: number,
+  extrasLength: number,
+  valueLength: number,
   opaque: number,
-  key: Buffer,
-  extras: Buffer | undefined,
-  value: readonly Uint8Array[],
-): Buffer[] {
-  const extrasLength = extras?.length ?? 0;
-  let valueLength = 0;
-  for (const part of value) valueLength += part.length;
-  const header = Buffer.allocUnsafe(HEADER_LENGTH);
-  header[0] = REQUEST_MAGIC;
-  header[1] = opcode;
-  header.writeUInt16BE(key.length, 2);
-  header[4] = extrasLength;
-  header[5] = 0;
-  header.writeUInt16BE(0, 6);
-  header.writeUInt32BE(extrasLength + key.length + valueLength, 8);
-  header.writeUInt32BE(opaque >>> 0, 12);
-  header.fill(0, 16, 24);
-  const frame: Buffer[] = [header];
-  if (extras) frame.push(extras);
-  if (key.length > 0) frame.push(key);
-  for (const part of value)
-    if (part.length > 0) frame.push(Buffer.from(part.buffer, part.byteOffset, part.length));
-  return frame;
+): void {
+  target[at] = REQUEST_MAGIC;
+  target[at + 1] = opcode;
+  target.writeUInt16BE(keyLength, at + 2);
+  target[at + 4] = extrasLength;
+  target[at + 5] = 0;
+  target.writeUInt16BE(0, at + 6);
+  target.writeUInt32BE(extrasLength + keyLength + valueLength, at + 8);
+  target.writeUInt32BE(opaque >>> 0, at + 12);
+  target.fill(0, at + 16, at + HEADER_LENGTH);
 }
 
-/** Set/add extras: the 32-bit client flags and the 32-bit expiry (0 = never, else Unix seconds). */
-export function storageExtras(flags: number, expiry: number): Buffer {
-  const extras = Buffer.allocUnsafe(8);
-  extras.writeUInt32BE(flags >>> 0, 0);
-  extras.writeUInt32BE(expiry >>> 0, 4);
-  return extras;
+/** Where the framer delivers each complete response. */
+export interface ResponseSink {
+  /**
+   * One response frame, in stream order.
+   * @param flags the first 4 extras bytes as a big-endian word (a get's client flags), else 0
+   * @param value the bytes after extras and key: a view of the received bytes (empty when none)
+   */
+  onResponse(opcode: number, status: number, opaque: number, flags: number, value: Uint8Array): void;
 }
 
-/** Incremental response parser: feed socket chunks, get whole frames. */
+const NO_BYTES = new Uint8Array(0);
+
+/** Incremental response parser: feed socket chunks; every complete frame goes to the sink. */
 export class ResponseFramer {
-  #chunks: Buffer[] = [];
-  #buffered = 0;
+  /** Bytes of a frame cut by the end of a chunk, waiting for the rest. */
+  #partial: Buffer[] = [];
+  #partialBytes = 0;
+  /** Length (header + body) of the cut frame; 0 until its header is complete. */
+  #partialTotal = 0;
+
+  constructor(private readonly sink: ResponseSink) {}
 
   /**
-   * Append `chunk` and return every response now complete.
+   * Parse `chunk` and deliver every response now complete (a throw from the sink propagates).
    * @throws MemcachedBackendError `MEMCACHED_REPLY_ERROR` when the stream is not binary-protocol responses
    */
-  push(chunk: Buffer): Response[] {
-    this.#chunks.push(chunk);
-    this.#buffered += chunk.length;
-    const out: Response[] = [];
-    for (;;) {
-      if (this.#buffered < HEADER_LENGTH) return out;
-      let data = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks);
-      this.#chunks = [data];
-      if (data[0] !== RESPONSE_MAGIC)
-        if (data[0] !== RESPONSE_MAGIC) {
-          const magic = (data[0] ?? 0).toString(16);
-          throw new MemcachedBackendError(MemcachedErrorCode.reply, `bad response magic 0x${magic}`, true);
-        }
-      const bodyLength = data.readUInt32BE(8);
-      const total = HEADER_LENGTH + bodyLength;
-      if (this.#buffered < total) return out;
-      const keyLength = data.readUInt16BE(2);
-      const extrasLength = data[4] ?? 0;
-      const extrasEnd = HEADER_LENGTH + extrasLength;
-      out.push({
-        opcode: data[1] ?? 0,
-        status: data.readUInt16BE(6),
-        opaque: data.readUInt32BE(12),
-        extras: data.subarray(HEADER_LENGTH, extrasEnd),
-        key: data.subarray(extrasEnd, extrasEnd + keyLength),
-        value: data.subarray(extrasEnd + keyLength, total),
-      });
-      data = data.subarray(total);
-      this.#buffered -= total;
-      this.#chunks = this.#buffered === 0 ? [] : [data];
+  push(chunk: Buffer): void {
+    let at = 0;
+    if (this.#partialBytes > 0) {
+      at = this.#completePartial(chunk);
+      if (at < 0) return;
+    }
+    const end = chunk.length;
+    while (end - at >= HEADER_LENGTH) {
+      const total = frameLength(chunk, at);
+      if (end - at < total) break;
+      this.#deliver(chunk, at, total);
+      at += total;
+    }
+    if (at < end) {
+      this.#partial.push(chunk.subarray(at));
+      this.#partialBytes = end - at;
+      if (this.#partialBytes >= HEADER_LENGTH) this.#partialTotal = frameLength(chunk, at);
     }
   }
+
+  /**
+   * Add the start of `chunk` to the cut frame; deliver it when complete (copied into one buffer
+   * of its own, so only the cut frame's bytes are copied).
+   * @returns where the next frame starts in `chunk`, or -1 when `chunk` was used up
+   */
+  #completePartial(chunk: Buffer): number {
+    if (this.#partialTotal === 0) {
+      const missing = HEADER_LENGTH - this.#partialBytes;
+      if (chunk.length < missing) {
+        this.#partial.push(chunk);
+        this.#partialBytes += chunk.length;
+        return -1;
+      }
+      const header = Buffer.concat([...this.#partial, chunk.subarray(0, missing)], HEADER_LENGTH);
+      this.#partialTotal = frameLength(header, 0);
+    }
+    const need = this.#partialTotal - this.#partialBytes;
+    if (chunk.length < need) {
+      this.#partial.push(chunk);
+      this.#partialBytes += chunk.length;
+      return -1;
+    }
+    this.#partial.push(chunk.subarray(0, need));
+    const frame = Buffer.concat(this.#partial, this.#partialTotal);
+    this.#partial = [];
+    this.#partialBytes = 0;
+    this.#partialTotal = 0;
+    this.#deliver(frame, 0, frame.length);
+    return need;
+  }
+
+  #deliver(data: Buffer, at: number, total: number): void {
+    const keyLength = data.readUInt16BE(at + 2);
+    const extrasLength = data[at + 4]!;
+    const valueStart = HEADER_LENGTH + extrasLength + keyLength;
+    if (valueStart > total) {
+      throw new MemcachedBackendError(
+        MemcachedErrorCode.reply,
+        "response extras and key exceed its body",
+        true,
+      );
+    }
+    const value =
+      total > valueStart
+        ? new Uint8Array(data.buffer, data.byteOffset + at + valueStart, total - valueStart)
+        : NO_BYTES;
+    this.sink.onResponse(
+      data[at + 1]!,
+      data.readUInt16BE(at + 6),
+      data.readUInt32BE(at + 12),
+      extrasLength >= 4 ? data.readUInt32BE(at + HEADER_LENGTH) : 0,
+      value,
+    );
+  }
+}
+
+/** Header + body length of the frame at `at` (its header is there). @throws on a bad magic byte */
+function frameLength(data: Buffer, at: number): number {
+  if (data[at] !== RESPONSE_MAGIC) {
+    const magic = (data[at] ?? 0).toString(16);
+    throw new MemcachedBackendError(MemcachedErrorCode.reply, `bad response magic 0x${magic}`, true);
+  }
+  return HEADER_LENGTH + data.readUInt32BE(at + 8);
 }
