@@ -71,6 +71,35 @@ describe("ResponseFramer", () => {
       collectingFramer([]).push(Buffer.from("VALUE key 0 10\r\n0123456789\r\nEND\r\n")),
     ).toThrowError(expect.objectContaining({ code: "MEMCACHED_REPLY_ERROR" }));
   });
+
+  it("rejects a frame whose extras and key are longer than its body, whole or cut", () => {
+    const frame = responseFrame(1, 0, Buffer.alloc(4), Buffer.alloc(6));
+    frame.writeUInt16BE(200, 2); // key length 200 in a 10-byte body
+    expect(() => collectingFramer([]).push(frame)).toThrowError(
+      expect.objectContaining({ code: "MEMCACHED_REPLY_ERROR" }),
+    );
+    const cut = collectingFramer([]);
+    cut.push(frame.subarray(0, 10));
+    cut.push(frame.subarray(10, 30));
+    expect(() => cut.push(frame.subarray(30))).toThrowError(
+      expect.objectContaining({ code: "MEMCACHED_REPLY_ERROR" }),
+    );
+  });
+
+  it("delivers a frame cut across reads as its own bytes, unchanged when the reads are reused", () => {
+    const values: Uint8Array[] = [];
+    const framer = new ResponseFramer({
+      onResponse: (_opcode, _status, _opaque, _flags, value) => values.push(value),
+    });
+    const frame = responseFrame(7, 0, Buffer.alloc(4), Buffer.from("abcdefgh"));
+    const first = Buffer.from(frame.subarray(0, 30));
+    const second = Buffer.from(frame.subarray(30));
+    framer.push(first);
+    framer.push(second);
+    first.fill(0);
+    second.fill(0);
+    expect(values.map((v) => Buffer.from(v).toString())).toEqual(["abcdefgh"]);
+  });
 });
 
 describe("flagged values", () => {
