@@ -37,6 +37,11 @@ const RESPONSE_MAGIC = 0x81;
 export const HEADER_LENGTH = 24;
 /** Extras of set/add: the 32-bit client flags and the 32-bit expiry. */
 export const STORAGE_EXTRAS_LENGTH = 8;
+/**
+ * Longest response body a memcached server can send, BYTES: its largest item (`-I` is at most
+ * 1024m) plus extras and key. A header announcing more is not a memcached reply.
+ */
+const MAX_BODY_BYTES = 1024 * 1024 * 1024 + 1024;
 
 /**
  * Write a request header at `at` in `target`: magic, opcode, key and extras lengths, the body
@@ -102,6 +107,8 @@ export class ResponseFramer {
       at += total;
     }
     if (at < end) {
+      // A short reply that is not binary fails now, not when the command times out.
+      checkMagic(chunk, at);
       this.#partial.push(chunk.subarray(at));
       this.#partialBytes = end - at;
       if (this.#partialBytes >= HEADER_LENGTH) this.#partialTotal = frameLength(chunk, at);
@@ -164,11 +171,27 @@ export class ResponseFramer {
   }
 }
 
-/** Header + body length of the frame at `at` (its header is there). @throws on a bad magic byte */
+/**
+ * Header + body length of the frame at `at` (its header is there).
+ * @throws MemcachedBackendError `MEMCACHED_REPLY_ERROR` on a bad magic byte or a body no server can send
+ */
 function frameLength(data: Buffer, at: number): number {
+  checkMagic(data, at);
+  const bodyLength = data.readUInt32BE(at + 8);
+  if (bodyLength > MAX_BODY_BYTES) {
+    throw new MemcachedBackendError(
+      MemcachedErrorCode.reply,
+      `response body of ${bodyLength} bytes is longer than any memcached item`,
+      true,
+    );
+  }
+  return HEADER_LENGTH + bodyLength;
+}
+
+/** @throws MemcachedBackendError `MEMCACHED_REPLY_ERROR` unless a response frame starts at `at` */
+function checkMagic(data: Buffer, at: number): void {
   if (data[at] !== RESPONSE_MAGIC) {
     const magic = (data[at] ?? 0).toString(16);
     throw new MemcachedBackendError(MemcachedErrorCode.reply, `bad response magic 0x${magic}`, true);
   }
-  return HEADER_LENGTH + data.readUInt32BE(at + 8);
 }

@@ -86,6 +86,19 @@ describe("ResponseFramer", () => {
     );
   });
 
+  it("refuses a header announcing a body longer than any memcached item, before it arrives", () => {
+    const header = responseFrame(1, 0, Buffer.alloc(4), Buffer.alloc(0));
+    header.writeUInt32BE(0xffff_fff0, 8);
+    expect(() => collectingFramer([]).push(header)).toThrowError(
+      expect.objectContaining({ code: "MEMCACHED_REPLY_ERROR" }),
+    );
+    const cut = collectingFramer([]);
+    cut.push(header.subarray(0, 12));
+    expect(() => cut.push(header.subarray(12))).toThrowError(
+      expect.objectContaining({ code: "MEMCACHED_REPLY_ERROR" }),
+    );
+  });
+
   it("delivers a frame cut across reads as its own bytes, unchanged when the reads are reused", () => {
     const values: Uint8Array[] = [];
     const framer = new ResponseFramer({
