@@ -13,8 +13,14 @@ export interface Impl {
   name: string;
   get: Op;
   set: Op;
-  /** Runs one timed round itself (a Python subprocess); `get`/`set` are unused then. */
-  round?: (op: "get" | "set", ms: number) => Promise<{ ops: number; latencies: number[] }>;
+  /**
+   * Runs one timed round itself (a subprocess); `get`/`set` are unused then. `faultsPerOp`: the
+   * subprocess's minor page faults per call, when it counts them.
+   */
+  round?: (
+    op: "get" | "set",
+    ms: number,
+  ) => Promise<{ ops: number; latencies: number[]; faultsPerOp?: number }>;
 }
 
 export interface InterleavedOptions {
@@ -30,8 +36,13 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-/** `concurrency` loops calling `op` until the deadline; per-call latency in µs. @returns ops/s */
-async function run(op: Op, concurrency: number, ms: number, latencies?: number[]): Promise<number> {
+/** `concurrency` loops calling `op` until the deadline; per-call latency in µs. @returns calls and ops/s */
+async function run(
+  op: Op,
+  concurrency: number,
+  ms: number,
+  latencies?: number[],
+): Promise<{ calls: number; opsPerSec: number }> {
   let ops = 0;
   const end = performance.now() + ms;
   const worker = async (w: number) => {
@@ -46,7 +57,7 @@ async function run(op: Op, concurrency: number, ms: number, latencies?: number[]
   };
   const start = performance.now();
   await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
-  return ops / ((performance.now() - start) / 1000);
+  return { calls: ops, opsPerSec: ops / ((performance.now() - start) / 1000) };
 }
 
 /**
@@ -63,23 +74,35 @@ export async function measureInterleaved(
   const rounds = roundsOr(options.rounds);
   const roundMs = roundMsOr(options.roundMs);
   const samples = impls.map(() => [] as number[]);
+  const faults = impls.map(() => [] as number[]);
   const latencies = impls.map(() => [] as number[]);
+  /** ops/s of one round, and minor page faults per call where they are known. */
   const oneRound = async (impl: Impl, ms: number, lat?: number[]) => {
-    if (!impl.round) return run(impl[op], concurrency, ms, lat);
+    if (!impl.round) {
+      // In-process: the faults of this process during the round, per call.
+      const before = process.resourceUsage().minorPageFault;
+      const { calls, opsPerSec } = await run(impl[op], concurrency, ms, lat);
+      return {
+        opsPerSec,
+        faultsPerOp: (process.resourceUsage().minorPageFault - before) / Math.max(calls, 1),
+      };
+    }
     const r = await impl.round(op, ms);
     lat?.push(...r.latencies);
-    return r.ops;
+    return { opsPerSec: r.ops, faultsPerOp: r.faultsPerOp };
   };
   for (const impl of impls) await oneRound(impl, Math.min(options.warmupMs, roundMs));
   for (let r = 0; r < rounds; r++) {
     for (let j = 0; j < impls.length; j++) {
       const k = (j + r) % impls.length;
-      samples[k]?.push(await oneRound(impls[k] as Impl, roundMs, latencies[k]));
+      const round = await oneRound(impls[k] as Impl, roundMs, latencies[k]);
+      samples[k]?.push(round.opsPerSec);
+      if (round.faultsPerOp !== undefined) faults[k]?.push(round.faultsPerOp);
     }
   }
-  return impls.map((impl, k) => {
+  return impls.map((impl, k): Measurement => {
     const sorted = Float64Array.from(latencies[k] ?? []).sort();
-    return {
+    const m: Measurement = {
       case: caseName,
       impl: impl.name,
       opsPerSec: median(samples[k] ?? []),
@@ -88,5 +111,7 @@ export async function measureInterleaved(
       rounds,
       samples: samples[k] ?? [],
     };
+    if (faults[k]?.length === rounds) m.faultsPerOp = median(faults[k]);
+    return m;
   });
 }

@@ -37,9 +37,12 @@ const memjs = createRequire(import.meta.url)("memjs") as {
   Client: { create(servers: string, options?: Record<string, unknown>): MemjsClient };
 };
 
-/** One timed round per stdin line ({"op", "ms"}); prints {"ops", "lat"} (µs). Concurrency 1. */
+/**
+ * One timed round per stdin line ({"op", "ms"}); prints {"ops", "lat"} (µs) and "faults" (minor
+ * page faults of the process per call). Concurrency 1.
+ */
 const PYTHON_ROUNDS = `
-import json, sys, time
+import json, resource, sys, time
 import pylibmc
 client = pylibmc.Client([sys.argv[1]])
 value = b"x" * int(sys.argv[2])
@@ -49,13 +52,15 @@ print(json.dumps({"ready": True}), flush=True)
 for line in sys.stdin:
     req = json.loads(line)
     fn = (lambda k: client.get(k)) if req["op"] == "get" else (lambda k: client.set(k, value, 600))
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     lat, n, start = [], 0, time.perf_counter()
     end = start + req["ms"] / 1000
     while True:
         t0 = time.perf_counter(); fn(keys[n % 64]); t1 = time.perf_counter()
         lat.append((t1 - t0) * 1e6); n += 1
         if t1 >= end: break
-    print(json.dumps({"ops": n / (t1 - start), "lat": lat}), flush=True)
+    faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) / n
+    print(json.dumps({"ops": n / (t1 - start), "lat": lat, "faults": faults}), flush=True)
 `;
 
 async function pythonImpl(address: string, size: number): Promise<{ impl: Impl; close: () => void }> {
@@ -74,8 +79,8 @@ async function pythonImpl(address: string, size: number): Promise<{ impl: Impl; 
       set: unused,
       round: async (op, ms) => {
         child.stdin.write(`${JSON.stringify({ op, ms })}\n`);
-        const r = (await next()) as { ops: number; lat: number[] };
-        return { ops: r.ops, latencies: r.lat };
+        const r = (await next()) as { ops: number; lat: number[]; faults: number };
+        return { ops: r.ops, latencies: r.lat, faultsPerOp: r.faults };
       },
     },
     close: () => child.stdin.end(),
