@@ -25,6 +25,14 @@ export interface ReadMapping<T> {
   onError(err: unknown): T;
 }
 
+/** `read.then(mapping.map, mapping.onError)`: a mapped read for a backend without a one-promise path. */
+export function thenMapped<T>(read: Promise<Uint8Array | undefined>, mapping: ReadMapping<T>): Promise<T> {
+  return read.then(
+    (bytes) => mapping.map(bytes),
+    (err: unknown) => mapping.onError(err),
+  );
+}
+
 export interface CacheBackend {
   /** Short backend kind, e.g. `simple`, `redis`, `filesystem`. */
   readonly kind: string;
@@ -34,7 +42,7 @@ export interface CacheBackend {
   /**
    * Optional `get` whose one promise settles with `mapping.map(bytes)`, or `mapping.onError(err)`
    * for a failed read, each called as the reply arrives (a throw from either rejects): what `get`
-   * then `.then(map, onError)` gives, one promise hop fewer (Redis).
+   * then `.then(map, onError)` gives, one promise hop fewer (Redis, Memcached).
    */
   getMapped?<T>(key: string, mapping: ReadMapping<T>): Promise<T>;
   /**

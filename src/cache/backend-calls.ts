@@ -5,7 +5,7 @@
  * (operation-outcomes.ts). Keys arrive here already prefixed; `Cache` owns the prefix,
  * timeouts and Flask-Caching's return values.
  */
-import type { CacheBackend, ReadMapping } from "../backends/backend.js";
+import { type CacheBackend, type ReadMapping, thenMapped } from "../backends/backend.js";
 import type { Serializer } from "../codecs/serializer.js";
 import type { PyValue } from "../python/values.js";
 import { force, type Lazy } from "./cache-options.js";
@@ -121,10 +121,7 @@ export class BackendCalls {
     } catch (err) {
       p = Promise.reject(err);
     }
-    return p.then(
-      (bytes) => mapping.map(bytes),
-      (err: unknown) => mapping.onError(err),
-    );
+    return thenMapped(p, mapping);
   }
 
   /** A `get`'s reply decoded and counted under the policy. */

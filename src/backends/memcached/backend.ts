@@ -17,7 +17,7 @@
 import type { ResolvedCacheConfig } from "../../config/config-types.js";
 import { type Clock, systemClock, unixSeconds } from "../../core/clock.js";
 import { type InspectFunction, inspectCustom } from "../../core/redact.js";
-import type { CacheBackend, ReadMapping } from "../backend.js";
+import { type CacheBackend, type ReadMapping, thenMapped } from "../backend.js";
 import type { BackendContext } from "../backend-module.js";
 import { Opcode } from "./binary-protocol.js";
 import { MemcachedConnection, type ReplyReader } from "./connection.js";
@@ -200,10 +200,7 @@ export class MemcachedBackend implements CacheBackend {
    */
   getMapped<T>(key: string, mapping: ReadMapping<T>): Promise<T> {
     if (this.kind === "spread-sasl-memcached" || !isValidKey(key)) {
-      return this.get(key).then(
-        (value) => mapping.map(value),
-        (err: unknown) => mapping.onError(err),
-      );
+      return thenMapped(this.get(key), mapping);
     }
     const reader = MAPPED_GET as ReplyReader<ReadMapping<unknown>, T>;
     return this.#connectionFor(key).request(Opcode.get, key, undefined, reader, mapping);

@@ -26,14 +26,6 @@ const BUFFER_REPLY = { replyEncoding: null } as const;
 /** Maps what ioredis rejected a GET with to the error the backend rejects with. */
 export type GetErrorMapper = (err: unknown) => Error;
 
-/** `p.then(mapping.map, mapping.onError)`: a mapped read where no `DirectGetCommand` can serve it. */
-export function thenMapped<T>(p: Promise<Uint8Array | undefined>, mapping: ReadMapping<T>): Promise<T> {
-  return p.then(
-    (bytes) => mapping.map(bytes),
-    (err: unknown) => mapping.onError(err),
-  );
-}
-
 export class DirectGetCommand extends Command implements Expirable {
   // Set by `initPromise`, which ioredis's constructor calls before this class's fields exist:
   // declared only, so no field initialiser overwrites them.
