@@ -36,6 +36,7 @@ export class RequestBatch {
    * Encode one request at the end of the batch.
    * @param key written as UTF-8 (the caller has checked it: at most 250 bytes)
    * @param extrasLength 0, or 8 for set/add (then `flags` and `expiry` are written as extras)
+   * @returns `true` when the batch holds the caller's `value` itself (not copied: write it soon)
    */
   append(
     opcode: number,
@@ -45,7 +46,7 @@ export class RequestBatch {
     flags: number,
     expiry: number,
     value: Uint8Array | undefined,
-  ): void {
+  ): boolean {
     const valueLength = value === undefined ? 0 : value.length;
     const copied = valueLength <= COPIED_VALUE_BYTES;
     // A UTF-16 unit is at most 3 bytes of UTF-8: room for the key before its length is known.
@@ -65,12 +66,13 @@ export class RequestBatch {
       if (!copied) {
         this.#parts.push(b.subarray(this.#start, at), value);
         this.#start = this.#end = at;
-        return;
+        return true;
       }
       b.set(value, at);
       at += valueLength;
     }
     this.#end = at;
+    return false;
   }
 
   /** Room for `bytes` more at `#end`: a new buffer when the current one is full. */
