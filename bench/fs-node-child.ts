@@ -8,7 +8,8 @@
 import { createInterface } from "node:readline";
 import type { Cache } from "#src/cache/cache.js";
 import { createCache } from "#src/manager/create-cache.js";
-import { type FsBenchKind, fsBenchOp, randomValue, timeRound } from "./fs-ops.js";
+import { type FsBenchKind, fsBenchOp, randomValue } from "./fs-ops.js";
+import { timeRound } from "./interleaved.js";
 
 interface Command {
   op: "setup" | "round";
@@ -30,7 +31,7 @@ async function handle(cmd: Command): Promise<Record<string, number>> {
     for (let i = 0; i < cmd.keys!; i++) await cache.set(`bench:${i}`, value, 0);
     return {};
   }
-  const round = await timeRound(fsBenchOp(cache!, cmd.case!, value), cmd.ms!, 1);
+  const round = await timeRound(fsBenchOp(cache!, cmd.case!, value), 1, cmd.ms!);
   return { ops_per_sec: round.opsPerSec, faults_per_op: round.faultsPerOp };
 }
 

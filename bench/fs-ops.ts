@@ -1,6 +1,7 @@
 /**
- * The timed loop of the filesystem suite, shared by bench/suites/filesystem.ts (in the bench
- * process) and bench/fs-node-child.ts (a second Node process with other malloc settings).
+ * The operations of the filesystem suite, shared by bench/suites/filesystem.ts (in the bench
+ * process) and bench/fs-node-child.ts (a second Node process with other malloc settings); both
+ * time them with `timeRound` (bench/interleaved.ts).
  */
 import type { Cache } from "#src/cache/cache.js";
 
@@ -10,30 +11,6 @@ export const FS_BENCH_KEYS = 100;
 /** The operations the suite times. "miss" gets keys that were never set. */
 export const FS_BENCH_KINDS = ["get", "set", "miss"] as const;
 export type FsBenchKind = (typeof FS_BENCH_KINDS)[number];
-
-/** One timed round: ops/s and the process's minor page faults per op. */
-export interface RoundResult {
-  opsPerSec: number;
-  faultsPerOp: number;
-}
-
-/** `op` run by `workers` concurrent loops for `ms` milliseconds. */
-export async function timeRound(
-  op: (i: number) => Promise<unknown>,
-  ms: number,
-  workers: number,
-): Promise<RoundResult> {
-  let n = 0;
-  const faults = process.resourceUsage().minorPageFault;
-  const start = performance.now();
-  const end = start + ms;
-  const loop = async () => {
-    while (performance.now() < end) await op(n++);
-  };
-  await Promise.all(Array.from({ length: workers }, loop));
-  const opsPerSec = n / ((performance.now() - start) / 1000);
-  return { opsPerSec, faultsPerOp: (process.resourceUsage().minorPageFault - faults) / n };
-}
 
 /** The operation of `kind` on `cache`; a get that finds the wrong answer throws. */
 export function fsBenchOp(

@@ -36,19 +36,29 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-/** `concurrency` loops calling `op` until the deadline; per-call latency in µs. @returns calls and ops/s */
-async function run(
+/** One timed round: ops/s and the process's minor page faults per call. */
+export interface RoundResult {
+  opsPerSec: number;
+  faultsPerOp: number;
+}
+
+/**
+ * `concurrency` loops calling `op` for `ms` MILLISECONDS (`i` is spread over the loops), in this
+ * process; per-call latency in µs pushed to `latencies` when given.
+ */
+export async function timeRound(
   op: Op,
   concurrency: number,
   ms: number,
   latencies?: number[],
-): Promise<{ calls: number; opsPerSec: number }> {
+): Promise<RoundResult> {
   let ops = 0;
+  const faults = process.resourceUsage().minorPageFault;
   const end = performance.now() + ms;
   const worker = async (w: number) => {
     let i = w;
     while (performance.now() < end) {
-      const t0 = performance.now();
+      const t0 = latencies ? performance.now() : 0;
       await op(i);
       if (latencies) latencies.push((performance.now() - t0) * 1000);
       ops++;
@@ -57,7 +67,8 @@ async function run(
   };
   const start = performance.now();
   await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
-  return { calls: ops, opsPerSec: ops / ((performance.now() - start) / 1000) };
+  const opsPerSec = ops / ((performance.now() - start) / 1000);
+  return { opsPerSec, faultsPerOp: (process.resourceUsage().minorPageFault - faults) / Math.max(ops, 1) };
 }
 
 /**
@@ -77,16 +88,12 @@ export async function measureInterleaved(
   const faults = impls.map(() => [] as number[]);
   const latencies = impls.map(() => [] as number[]);
   /** ops/s of one round, and minor page faults per call where they are known. */
-  const oneRound = async (impl: Impl, ms: number, lat?: number[]) => {
-    if (!impl.round) {
-      // In-process: the faults of this process during the round, per call.
-      const before = process.resourceUsage().minorPageFault;
-      const { calls, opsPerSec } = await run(impl[op], concurrency, ms, lat);
-      return {
-        opsPerSec,
-        faultsPerOp: (process.resourceUsage().minorPageFault - before) / Math.max(calls, 1),
-      };
-    }
+  const oneRound = async (
+    impl: Impl,
+    ms: number,
+    lat?: number[],
+  ): Promise<{ opsPerSec: number; faultsPerOp?: number }> => {
+    if (!impl.round) return timeRound(impl[op], concurrency, ms, lat);
     const r = await impl.round(op, ms);
     lat?.push(...r.latencies);
     return { opsPerSec: r.ops, faultsPerOp: r.faultsPerOp };

@@ -17,16 +17,9 @@ import type { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { createCache } from "#src/manager/create-cache.js";
 import { debianPython } from "../../test/helpers/python.js";
-import {
-  FS_BENCH_KEYS,
-  FS_BENCH_KINDS,
-  type FsBenchKind,
-  fsBenchOp,
-  type RoundResult,
-  randomValue,
-  timeRound,
-} from "../fs-ops.js";
+import { FS_BENCH_KEYS, FS_BENCH_KINDS, type FsBenchKind, fsBenchOp, randomValue } from "../fs-ops.js";
 import { type Measurement, median, type Ratio, type SuiteResult } from "../harness.js";
+import { type RoundResult, timeRound } from "../interleaved.js";
 import { roundMsOr, roundsOr } from "../runs.js";
 
 const ROUNDS = roundsOr(5);
@@ -140,14 +133,14 @@ export default async function filesystemSuite(): Promise<SuiteResult> {
         // Warm-up round for each side (JIT, page cache), not recorded.
         await python.round(kind, ROUND_MS / 2);
         await tuned.round(kind, ROUND_MS / 2);
-        await timeRound(op, ROUND_MS / 2, 1);
-        await timeRound(asyncOp, ROUND_MS / 2, 1);
+        await timeRound(op, 1, ROUND_MS / 2);
+        await timeRound(asyncOp, 1, ROUND_MS / 2);
         for (let r = 0; r < ROUNDS; r++) {
           samples[THEIRS]!.push(await python.round(kind, ROUND_MS));
-          samples[OURS]!.push(await timeRound(op, ROUND_MS, 1));
-          samples[OURS_CONCURRENT]!.push(await timeRound(op, ROUND_MS, CONCURRENCY));
-          samples[OURS_ASYNC]!.push(await timeRound(asyncOp, ROUND_MS, 1));
-          samples[OURS_ASYNC_CONCURRENT]!.push(await timeRound(asyncOp, ROUND_MS, CONCURRENCY));
+          samples[OURS]!.push(await timeRound(op, 1, ROUND_MS));
+          samples[OURS_CONCURRENT]!.push(await timeRound(op, CONCURRENCY, ROUND_MS));
+          samples[OURS_ASYNC]!.push(await timeRound(asyncOp, 1, ROUND_MS));
+          samples[OURS_ASYNC_CONCURRENT]!.push(await timeRound(asyncOp, CONCURRENCY, ROUND_MS));
           samples[OURS_TUNED]!.push(await tuned.round(kind, ROUND_MS));
         }
         const opsOf = (impl: string) => samples[impl]!.map((round) => round.opsPerSec);
